@@ -1,0 +1,181 @@
+#include "bilevel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <new>
+#include <vector>
+
+#include "apply.hpp"
+#include "candidates.hpp"
+#include "l1ball.hpp"
+#include "numeric.hpp"
+#include "reduce.hpp"
+
+namespace bp {
+namespace {
+
+template <class T>
+void fill_zero(const MatrixRef<T>& y, T* out) {
+  std::fill(out, out + y.size(), T(0));
+}
+
+template <class T>
+void copy_input(const MatrixRef<T>& y, T* out) {
+  if (out != y.data) std::copy(y.data, y.data + y.size(), out);
+}
+
+std::size_t count_zero(const std::vector<double>& v) {
+  return static_cast<std::size_t>(std::count(v.begin(), v.end(), 0.0));
+}
+
+double compensated_total(const std::vector<double>& v) {
+  CompensatedSum s;
+  for (double x : v) s.add(x);
+  return s.value();
+}
+
+// The outer level shared by the three algorithms: u = P1_r(norms), with
+// norms, u and the soft threshold tau in scaled units.
+struct OuterLevel {
+  std::vector<double> u;
+  double tau;
+};
+
+OuterLevel outer_l1_projection(const std::vector<double>& norms, double r) {
+  std::vector<double> scratch(norms);
+  OuterLevel o{std::vector<double>(norms.size()), l1_threshold_inplace(scratch.data(), scratch.size(), r)};
+  for (std::size_t j = 0; j < norms.size(); ++j) o.u[j] = std::max(norms[j] - o.tau, 0.0);
+  return o;
+}
+
+}  // namespace
+
+template <class T>
+Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
+                     ProjectionResult* res) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::vector<double> mx(ng);
+  group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
+  const double big = max_of(mx.data(), ng);
+  if (!is_finite(big)) return Status::kNonFinite;
+  if (eta == 0.0) {
+    std::fill(radii, radii + ng, 0.0);
+    fill_zero(y, out);
+    res->zero_groups = ng;
+    return Status::kOk;
+  }
+  const double scale = overflow_guard_scale(big, static_cast<double>(ng));
+  std::vector<double> v(ng);
+  for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
+  const double r = eta * scale;
+  if (compensated_total(v) <= r) {
+    std::copy(mx.begin(), mx.end(), radii);
+    copy_input(y, out);
+    res->zero_groups = count_zero(mx);
+    return Status::kOk;
+  }
+  const std::vector<double> u = outer_l1_projection(v, r).u;
+  for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  res->zero_groups = apply_groups<ClipMap<T>>(y, g, radii, mx.data(), out);
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+template <class T>
+Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
+                   ProjectionResult* res) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  const std::size_t len = group_length(y.rows, y.cols, g);
+  std::vector<double> mx(ng), s(ng);
+  group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
+  const double big = max_of(mx.data(), ng);
+  if (!is_finite(big)) return Status::kNonFinite;
+  if (eta == 0.0) {
+    std::fill(radii, radii + ng, 0.0);
+    fill_zero(y, out);
+    res->zero_groups = ng;
+    return Status::kOk;
+  }
+  const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
+  if (scale != 1.0) group_max_sum<true>(y, g, scale, mx.data(), s.data());
+  const double r = eta * scale;
+  if (compensated_total(s) <= r) {
+    for (std::size_t j = 0; j < ng; ++j) radii[j] = s[j] / scale;
+    copy_input(y, out);
+    res->zero_groups = count_zero(mx);
+    return Status::kOk;
+  }
+  const OuterLevel outer = outer_l1_projection(s, r);
+  const std::vector<double>& u = outer.u;
+  // Inner level: x_j = P1_{u_j}(y_j) is a soft threshold lambda_j. Since
+  // u_j = s_j - tau, lambda_j >= tau / len (every entry active), which is the
+  // starting filter for the candidates of each live group.
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> lower(ng);
+  for (std::size_t j = 0; j < ng; ++j) lower[j] = u[j] > 0.0 ? outer.tau / static_cast<double>(len) : inf;
+  GroupLists lists;
+  gather_candidates(y, g, scale, lower.data(), u.data(), lists);
+  std::vector<double> lambda(ng, inf);
+  for (std::size_t j = 0; j < ng; ++j) {
+    if (u[j] > 0.0) {
+      lambda[j] = l1_threshold_inplace(lists[j].data(), lists[j].size(), u[j]) / scale;
+    }
+  }
+  lists.clear();
+  for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  res->zero_groups = apply_groups<ShrinkMap<T>>(y, g, lambda.data(), mx.data(), out);
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+template <class T>
+Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
+                   ProjectionResult* res) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::vector<double> mx(ng);
+  group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
+  const double big = max_of(mx.data(), ng);
+  if (!is_finite(big)) return Status::kNonFinite;
+  if (eta == 0.0) {
+    std::fill(radii, radii + ng, 0.0);
+    fill_zero(y, out);
+    res->zero_groups = ng;
+    return Status::kOk;
+  }
+  const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
+  std::vector<double> nrm(ng);
+  group_l2(y, g, mx.data(), scale, nrm.data());
+  const double r = eta * scale;
+  if (compensated_total(nrm) <= r) {
+    for (std::size_t j = 0; j < ng; ++j) radii[j] = nrm[j] / scale;
+    copy_input(y, out);
+    res->zero_groups = count_zero(mx);
+    return Status::kOk;
+  }
+  const std::vector<double> u = outer_l1_projection(nrm, r).u;
+  std::vector<double> factor(ng);
+  for (std::size_t j = 0; j < ng; ++j) {
+    factor[j] = nrm[j] > 0.0 ? u[j] / nrm[j] : 0.0;
+    radii[j] = u[j] / scale;
+  }
+  res->zero_groups = apply_groups<ScaleMap<T>>(y, g, factor.data(), mx.data(), out);
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+#define BP_INSTANTIATE(T)                                                                     \
+  template Status bilevel_l1inf<T>(const MatrixRef<T>&, Groups, double, T*, double*,          \
+                                   ProjectionResult*);                                        \
+  template Status bilevel_l11<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
+                                 ProjectionResult*);                                          \
+  template Status bilevel_l12<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
+                                 ProjectionResult*);
+BP_INSTANTIATE(float)
+BP_INSTANTIATE(double)
+#undef BP_INSTANTIATE
+
+}  // namespace bp

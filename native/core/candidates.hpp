@@ -1,0 +1,62 @@
+// Gathering, per group, the entries that can still matter to a per-group
+// threshold: |y| * scale above a known lower bound of that threshold. With
+// groups = columns the rows are streamed and each column's candidates are
+// appended to its own list, so no column is walked with a stride and nothing
+// below the bound is copied.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "status.hpp"
+
+namespace bp {
+
+using GroupLists = std::vector<std::vector<double>>;
+
+// For every group j with lower[j] < +inf, lists[j] receives the values
+// a = |y| * scale with a > rho_j, where rho_j starts at lower[j].
+//
+// When radius[j] is finite the threshold sought for group j is the l1 soft
+// threshold of radius radius[j], and rho_j is raised online with two valid
+// lower bounds of it (Condat 2016): the threshold of the list so far if every
+// member were active, (sum - radius) / count, and a - radius for a single
+// entry. Groups with lower[j] == +inf are skipped.
+template <class T>
+void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const double* lower,
+                       const double* radius, GroupLists& lists) {
+  const std::size_t n = y.rows, m = y.cols;
+  const std::size_t ng = group_count(n, m, g);
+  const double inf = std::numeric_limits<double>::infinity();
+  lists.assign(ng, {});
+  std::vector<double> rho(lower, lower + ng), sum(ng, 0.0);
+  auto offer = [&](std::size_t j, double a) {
+    if (a > rho[j]) {
+      std::vector<double>& l = lists[j];
+      l.push_back(a);
+      if (radius != nullptr && radius[j] < inf) {
+        sum[j] += a;
+        double mean_bound = (sum[j] - radius[j]) / static_cast<double>(l.size());
+        double single_bound = a - radius[j];
+        double b = mean_bound > single_bound ? mean_bound : single_bound;
+        if (b > rho[j]) rho[j] = b;
+      }
+    }
+  };
+  if (g == Groups::kColumns) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const T* r = y.data + i * m;
+      for (std::size_t j = 0; j < m; ++j) offer(j, std::fabs(static_cast<double>(r[j])) * scale);
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(lower[i] < inf)) continue;
+      const T* r = y.data + i * m;
+      for (std::size_t j = 0; j < m; ++j) offer(i, std::fabs(static_cast<double>(r[j])) * scale);
+    }
+  }
+}
+
+}  // namespace bp

@@ -1,0 +1,377 @@
+#include "exact.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <limits>
+#include <new>
+#include <vector>
+
+#include "apply.hpp"
+#include "candidates.hpp"
+#include "l1ball.hpp"
+#include "numeric.hpp"
+#include "reduce.hpp"
+
+namespace bp {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Group statistics of the problem, in scaled units (see overflow_guard_scale).
+struct Problem {
+  std::size_t ng = 0;   // number of groups
+  std::size_t len = 0;  // entries per group
+  double scale = 1.0;
+  double eta = 0.0;        // radius, scaled
+  std::vector<double> mx;  // max |y| per group, scaled
+  std::vector<double> s;   // sum |y| per group, scaled
+};
+
+enum class Regime { kZero, kIdentity, kClip };
+
+// ---------------------------------------------------------------------------
+// Semismooth Newton.
+//
+// phi_j(mu) = sum_i max(a_ij - mu, 0) is convex, piecewise linear and
+// decreasing. Linearising phi_j(mu_j) = theta at the current mu with the
+// active sets A_j = {a >= mu_j} (k_j entries summing to S_j) and solving with
+// sum mu_j = eta gives the Newton step in closed form:
+//   theta+ = (sum_j S_j / k_j - eta) / sum_j 1 / k_j,  mu_j+ = (S_j - theta+) / k_j.
+// By convexity phi_j(mu_j+) >= theta+, so every iterate lies on the same side
+// of the solution, theta increases monotonically, and a group whose l1 norm
+// falls below theta leaves for good. The iteration is exact as soon as the
+// active sets computed at mu+ are the ones that produced mu+.
+
+struct ActiveStats {
+  std::size_t k;
+  double sum;
+  bool operator==(const ActiveStats& o) const { return k == o.k && sum == o.sum; }
+};
+
+ActiveStats active_stats(const std::vector<double>& a, double mu, double max_entry) {
+  std::size_t k = 0;
+  double sum = 0.0;
+  for (double v : a) {
+    bool on = v >= mu;
+    k += on ? 1 : 0;
+    sum += on ? v : 0.0;
+  }
+  // Rounding can leave mu a hair above the largest entry; the largest entry
+  // is then the active set (a valid subgradient at the kink).
+  if (k == 0) return {1, max_entry};
+  return {k, sum};
+}
+
+// Upper bound of sum_j mu_j(theta): mu_j(theta) <= max_j - theta / len (all
+// entries at most max_j) and mu_j(theta) <= s_j - theta (at least one active).
+double upper_mu_sum(const Problem& p, double theta) {
+  double t = 0.0;
+  const double per = theta / static_cast<double>(p.len);
+  for (std::size_t j = 0; j < p.ng; ++j) {
+    double b = std::min(p.mx[j] - per, p.s[j] - theta);
+    if (b > 0.0) t += b;
+  }
+  return t;
+}
+
+// Returns false if the active sets did not settle within the iteration cap
+// (never observed; the caller then falls back to the sort-based method).
+template <class T>
+bool newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu) {
+  const double len = static_cast<double>(p.len);
+  // Lower bound of theta: mu_j(theta) >= (s_j - theta) / len, so the root of
+  // sum_j max(s_j - theta, 0) = len * eta is below the solution. It is an l1
+  // threshold.
+  std::vector<double> scratch(p.s);
+  const double theta_lo = l1_threshold_inplace(scratch.data(), p.ng, len * p.eta);
+  scratch = {};
+  // Upper bound of theta by bisection on the upper bound of sum mu_j; only
+  // worth its O(groups) steps when groups are long enough to filter.
+  double theta_hi = *std::max_element(p.s.begin(), p.s.end());
+  if (p.len >= 8) {
+    double lo = theta_lo;
+    for (int it = 0; it < 40 && lo < theta_hi; ++it) {
+      double mid = 0.5 * (lo + theta_hi);
+      if (upper_mu_sum(p, mid) <= p.eta) theta_hi = mid; else lo = mid;
+    }
+  }
+  // Groups with s_j <= theta_lo are zero in the solution. In the others only
+  // entries above mu_j(theta_hi) >= (s_j - theta_hi) / len can be active.
+  std::vector<double> lower(p.ng, kInf);
+  std::vector<std::size_t> alive;
+  for (std::size_t j = 0; j < p.ng; ++j) {
+    if (p.s[j] > theta_lo) {
+      lower[j] = std::max((p.s[j] - theta_hi) / len, 0.0);
+      alive.push_back(j);
+    }
+  }
+  GroupLists lists;
+  gather_candidates(y, g, p.scale, lower.data(), nullptr, lists);
+  lower = {};
+  // The candidates define a truncated problem that agrees with the full one
+  // wherever mu_j >= lower_j, hence has the same (unique) solution.
+  std::vector<double> total(p.ng, 0.0);
+  for (std::size_t j : alive) {
+    CompensatedSum c;
+    for (double v : lists[j]) c.add(v);
+    total[j] = c.value();
+  }
+
+  double theta = theta_lo;
+  std::vector<double> m(p.ng, 0.0);
+  for (std::size_t j : alive) m[j] = (p.s[j] - theta) / len;
+  std::vector<ActiveStats> st(p.ng, ActiveStats{0, 0.0}), prev(p.ng, ActiveStats{0, 0.0});
+  bool alive_changed = true;
+  bool converged = alive.empty();
+  for (int iter = 0; iter < 200 && !alive.empty(); ++iter) {
+    bool same = !alive_changed;
+    for (std::size_t j : alive) {
+      st[j] = active_stats(lists[j], m[j], p.mx[j]);
+      if (!(st[j] == prev[j])) same = false;
+    }
+    if (same) {
+      converged = true;
+      break;
+    }
+    double num = 0.0, den = 0.0;
+    for (std::size_t j : alive) {
+      num += st[j].sum / static_cast<double>(st[j].k);
+      den += 1.0 / static_cast<double>(st[j].k);
+      prev[j] = st[j];
+    }
+    double next = (num - p.eta) / den;
+    if (next > theta) theta = next;
+    for (std::size_t j : alive) m[j] = (st[j].sum - theta) / static_cast<double>(st[j].k);
+    std::size_t w = 0;
+    for (std::size_t j : alive) {
+      if (total[j] > theta) alive[w++] = j; else m[j] = 0.0;
+    }
+    alive_changed = w != alive.size();
+    alive.resize(w);
+  }
+  // Polish: theta and mu from the final active sets with compensated sums.
+  CompensatedSum num, den;
+  for (std::size_t j : alive) {
+    CompensatedSum c;
+    std::size_t k = 0;
+    for (double v : lists[j]) {
+      if (v >= m[j]) { c.add(v); ++k; }
+    }
+    if (k == 0) { c.add(p.mx[j]); k = 1; }
+    st[j] = {k, c.value()};
+    num.add(st[j].sum / static_cast<double>(k));
+    den.add(1.0 / static_cast<double>(k));
+  }
+  if (!alive.empty()) theta = (num.value() - p.eta) / den.value();
+  for (std::size_t j = 0; j < p.ng; ++j) mu[j] = 0.0;
+  for (std::size_t j : alive) {
+    mu[j] = std::max((st[j].sum - theta) / static_cast<double>(st[j].k), 0.0);
+  }
+  return converged;
+}
+
+// ---------------------------------------------------------------------------
+// Sort-based reference method.
+//
+// With group j sorted decreasingly (a_1 >= a_2 >= ...) and prefix sums P_t,
+// mu_j(theta) = (P_c - theta) / c on the c-th linear piece, whose left end is
+// the breakpoint b_{c-1} = P_{c-1} - (c-1) a_c; the group dies at P_len.
+// Every breakpoint of every group is sorted; g(theta) = sum_j mu_j(theta) - eta
+// is bisected over them to the linear piece that holds the root.
+
+struct SortedGroup {
+  std::vector<double> a;  // decreasing
+  std::vector<double> P;  // P[t] = a_1 + ... + a_t, P[0] = 0
+  double breakpoint(std::size_t t) const { return P[t] - static_cast<double>(t) * a[t]; }
+  double total() const { return P.back(); }
+  // Number of active entries at theta < total(): #{t < k : breakpoint(t) <= theta}.
+  std::size_t active(double theta) const {
+    std::size_t lo = 0, hi = a.size();  // breakpoint(lo) <= theta (b_0 = 0)
+    while (hi - lo > 1) {
+      std::size_t mid = lo + (hi - lo) / 2;
+      if (breakpoint(mid) <= theta) lo = mid; else hi = mid;
+    }
+    return lo + 1;
+  }
+  double mu(double theta) const {
+    if (!(theta < total())) return 0.0;
+    std::size_t c = active(theta);
+    return (P[c] - theta) / static_cast<double>(c);
+  }
+};
+
+template <class T>
+void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu) {
+  std::vector<double> lower(p.ng, kInf);
+  for (std::size_t j = 0; j < p.ng; ++j) if (p.mx[j] > 0.0) lower[j] = 0.0;
+  GroupLists lists;
+  gather_candidates(y, g, p.scale, lower.data(), nullptr, lists);
+  std::vector<SortedGroup> groups;
+  std::vector<std::size_t> ids;
+  std::vector<double> all;
+  for (std::size_t j = 0; j < p.ng; ++j) {
+    if (lists[j].empty()) continue;
+    SortedGroup sg;
+    sg.a.swap(lists[j]);
+    std::sort(sg.a.begin(), sg.a.end(), [](double u, double v) { return u > v; });
+    sg.P.resize(sg.a.size() + 1);
+    sg.P[0] = 0.0;
+    for (std::size_t t = 0; t < sg.a.size(); ++t) sg.P[t + 1] = sg.P[t] + sg.a[t];
+    for (std::size_t t = 0; t < sg.a.size(); ++t) all.push_back(sg.breakpoint(t));
+    all.push_back(sg.total());
+    groups.push_back(std::move(sg));
+    ids.push_back(j);
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  auto g_of = [&](double theta) {
+    CompensatedSum t;
+    for (const SortedGroup& sg : groups) t.add(sg.mu(theta));
+    return t.value() - p.eta;
+  };
+  // g is non-increasing, g(0) = ||y||_{1,inf} - eta > 0 and g(max) = -eta < 0.
+  std::size_t lo = 0, hi = all.size() - 1;
+  while (hi - lo > 1) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    if (g_of(all[mid]) >= 0.0) lo = mid; else hi = mid;
+  }
+  // On (all[lo], all[hi]) every group is on one linear piece: solve there.
+  const double inside = 0.5 * (all[lo] + all[hi]);
+  CompensatedSum num, den;
+  std::vector<std::size_t> c(groups.size(), 0);
+  for (std::size_t q = 0; q < groups.size(); ++q) {
+    if (!(inside < groups[q].total())) continue;
+    c[q] = groups[q].active(inside);
+    num.add(groups[q].P[c[q]] / static_cast<double>(c[q]));
+    den.add(1.0 / static_cast<double>(c[q]));
+  }
+  const double theta = (num.value() - p.eta) / den.value();
+  for (std::size_t j = 0; j < p.ng; ++j) mu[j] = 0.0;
+  for (std::size_t q = 0; q < groups.size(); ++q) {
+    if (c[q] == 0) continue;
+    mu[ids[q]] = std::max((groups[q].P[c[q]] - theta) / static_cast<double>(c[q]), 0.0);
+  }
+}
+
+// mu_j = (S_j - theta) / k_j cancels when eta is tiny next to the entries, so
+// sum mu_j can exceed eta by more than eta's own rounding. Shrink mu by the
+// (tiny) excess factor so that the clipped result is inside the ball.
+void fit_radius(double* mu, std::size_t ng, double eta) {
+  for (int round = 0; round < 16; ++round) {
+    CompensatedSum s;
+    for (std::size_t j = 0; j < ng; ++j) s.add(mu[j]);
+    double total = s.value();
+    if (!(total > eta)) return;
+    double f = eta / total * (1.0 - 4.0 * DBL_EPSILON);
+    for (std::size_t j = 0; j < ng; ++j) mu[j] *= f;
+  }
+}
+
+// Shared front: statistics, the finite check, and the trivial regimes. On
+// kClip, mu (length ng) holds the clipping thresholds in the caller's units;
+// on kIdentity the projection is y itself; on kZero it is 0.
+template <class T>
+Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
+                        std::vector<double>& mx_out, double* mu, Regime* regime) {
+  Problem p;
+  p.ng = group_count(y.rows, y.cols, g);
+  p.len = group_length(y.rows, y.cols, g);
+  p.mx.resize(p.ng);
+  p.s.resize(p.ng);
+  group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
+  const double big = max_of(p.mx.data(), p.ng);
+  if (!is_finite(big)) return Status::kNonFinite;
+  mx_out = p.mx;
+  if (eta == 0.0) {
+    *regime = Regime::kZero;
+    return Status::kOk;
+  }
+  p.scale = overflow_guard_scale(big, static_cast<double>(y.size()));
+  if (p.scale != 1.0) group_max_sum<true>(y, g, p.scale, p.mx.data(), p.s.data());
+  p.eta = eta * p.scale;
+  CompensatedSum norm;
+  for (double v : p.mx) norm.add(v);
+  if (norm.value() <= p.eta) {
+    *regime = Regime::kIdentity;
+    return Status::kOk;
+  }
+  *regime = Regime::kClip;
+  if (method == ExactMethod::kSort) {
+    sort_thresholds(y, g, p, mu);
+  } else {
+    if (!newton_thresholds(y, g, p, mu)) sort_thresholds(y, g, p, mu);
+  }
+  fit_radius(mu, p.ng, p.eta);
+  for (std::size_t j = 0; j < p.ng; ++j) mu[j] /= p.scale;
+  return Status::kOk;
+}
+
+}  // namespace
+
+template <class T>
+Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
+                           T* out, double* radii, ProjectionResult* res) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::vector<double> mx;
+  Regime regime;
+  Status st = exact_thresholds(y, g, eta, method, mx, radii, &regime);
+  if (st != Status::kOk) return st;
+  switch (regime) {
+    case Regime::kZero:
+      std::fill(radii, radii + ng, 0.0);
+      std::fill(out, out + y.size(), T(0));
+      res->zero_groups = ng;
+      break;
+    case Regime::kIdentity:
+      std::copy(mx.begin(), mx.end(), radii);
+      if (out != y.data) std::copy(y.data, y.data + y.size(), out);
+      res->zero_groups = static_cast<std::size_t>(std::count(mx.begin(), mx.end(), 0.0));
+      break;
+    case Regime::kClip:
+      res->zero_groups = apply_groups<ClipMap<T>>(y, g, radii, mx.data(), out);
+      break;
+  }
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+template <class T>
+Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
+                  double* radii, ProjectionResult* res) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::vector<double> mx;
+  Regime regime;
+  Status st = exact_thresholds(y, g, alpha, method, mx, radii, &regime);
+  if (st != Status::kOk) return st;
+  switch (regime) {
+    case Regime::kZero:  // the projection is 0, so the prox is y
+      std::fill(radii, radii + ng, 0.0);
+      if (out != y.data) std::copy(y.data, y.data + y.size(), out);
+      res->zero_groups = static_cast<std::size_t>(std::count(mx.begin(), mx.end(), 0.0));
+      break;
+    case Regime::kIdentity:  // the projection is y, so the prox is 0
+      std::copy(mx.begin(), mx.end(), radii);
+      std::fill(out, out + y.size(), T(0));
+      res->zero_groups = ng;
+      break;
+    case Regime::kClip:
+      res->zero_groups = apply_groups<ShrinkMap<T>>(y, g, radii, mx.data(), out);
+      break;
+  }
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+#define BP_INSTANTIATE(T)                                                                       \
+  template Status project_l1inf_exact<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*,  \
+                                         double*, ProjectionResult*);                           \
+  template Status prox_linf1<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*, double*,  \
+                                ProjectionResult*);
+BP_INSTANTIATE(float)
+BP_INSTANTIATE(double)
+#undef BP_INSTANTIATE
+
+}  // namespace bp

@@ -1,0 +1,34 @@
+// Euclidean projection onto the l1 ball, in expected linear time.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "status.hpp"
+
+namespace bp {
+
+// Soft threshold tau >= 0 such that sum_i max(a_i - tau, 0) == radius, for
+// non-negative finite a_i whose sum exceeds radius > 0. Returns 0 when the sum
+// does not exceed the radius (the ball already contains the vector).
+//
+// `a` is scratch: the routine reorders and overwrites it. Expected O(k) time
+// (Condat 2016's online filter followed by a clean-up), with the final tau
+// recomputed from the surviving set with a compensated sum so that the result
+// is as accurate as the data allow.
+double l1_threshold_inplace(double* a, std::size_t k, double radius);
+
+// Same, reading |v_i| * scale from a strided-free array of T without copying
+// it first: only the candidates that can still be active are buffered in
+// `scratch`. Reports a non-finite entry through `finite`.
+template <class T>
+double l1_threshold_stream(const T* v, std::size_t n, double radius, double scale,
+                           std::vector<double>& scratch);
+
+// Projection of v (length n) onto {x : ||x||_1 <= eta} into out (may alias v).
+// eta must be finite and >= 0. Every entry of v is checked before out is
+// written.
+template <class T>
+Status project_l1_ball(const T* v, std::size_t n, double eta, T* out);
+
+}  // namespace bp

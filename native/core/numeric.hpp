@@ -1,0 +1,66 @@
+// Small numeric helpers shared by the kernels.
+#pragma once
+
+#include <cfloat>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace bp {
+
+// max that lets a NaN through once it has been seen, so that one pass both
+// finds the largest |entry| and notices a NaN (an infinity wins on its own).
+inline double nan_max(double m, double a) { return (a > m || a != a) ? a : m; }
+
+inline bool is_finite(double x) { return x - x == 0.0; }
+
+// Neumaier's compensated sum: the final soft thresholds are computed from a
+// short list of survivors, where the extra accuracy is nearly free.
+struct CompensatedSum {
+  double sum = 0.0;
+  double comp = 0.0;
+  void add(double x) {
+    double t = sum + x;
+    if (std::fabs(sum) >= std::fabs(x)) {
+      comp += (sum - t) + x;
+    } else {
+      comp += (x - t) + sum;
+    }
+    sum = t;
+  }
+  double value() const { return sum + comp; }
+};
+
+// A power of two that keeps every sum of up to `count` entries of magnitude at
+// most `max_abs` finite. Projections are positively homogeneous, so the
+// kernels solve for thresholds in scaled units and scale them back exactly.
+inline double overflow_guard_scale(double max_abs, double count) {
+  if (!(max_abs > 0.0)) return 1.0;
+  // Keep max_abs * count (and a few more doublings of head-room) below 2^1020.
+  int e_max = std::ilogb(max_abs);
+  int e_cnt = std::ilogb(count < 1.0 ? 1.0 : count) + 1;
+  int excess = e_max + e_cnt + 3 - 1020;
+  return excess > 0 ? std::ldexp(1.0, -excess) : 1.0;
+}
+
+// Rounds a double result to T toward zero, so that rounding never makes |x|
+// larger than the exact value: a projection stays inside its ball in the
+// output's own precision. A no-op for double.
+template <class T>
+inline T narrow_toward_zero(double d) {
+  return static_cast<T>(d);
+}
+
+template <>
+inline float narrow_toward_zero<float>(double d) {
+  float r = static_cast<float>(d);
+  std::uint32_t bits;
+  std::memcpy(&bits, &r, sizeof bits);
+  // One step toward zero in sign-magnitude is one less in the bit pattern.
+  bits -= std::fabs(static_cast<double>(r)) > std::fabs(d) ? 1u : 0u;
+  std::memcpy(&r, &bits, sizeof bits);
+  return r;
+}
+
+}  // namespace bp

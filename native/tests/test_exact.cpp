@@ -1,0 +1,176 @@
+#include <limits>
+#include <vector>
+
+#include "brute.hpp"
+#include "harness.hpp"
+#include "run.hpp"
+
+using namespace bptest;
+
+namespace {
+
+double max_abs(const std::vector<double>& y) {
+  double s = 0;
+  for (double v : y) s = std::max(s, std::fabs(v));
+  return s;
+}
+
+double fro_dist(const std::vector<double>& a, const std::vector<double>& b) {
+  long double s = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) s += static_cast<long double>(a[k] - b[k]) * (a[k] - b[k]);
+  return static_cast<double>(std::sqrt(s));
+}
+
+// KKT of the exact projection onto the l1,inf ball of radius eta < ||y||:
+// out clips group j at mu_j; sum mu_j = eta; the l1 mass removed from every
+// group with mu_j > 0 is one common theta, and no zeroed group has more.
+void check_kkt(const std::vector<double>& y, const Result<double>& p, std::size_t n, std::size_t m, bool rows,
+               double eta) {
+  std::size_t ng = rows ? n : m;
+  double scale = max_abs(y);
+  double sum_mu = 0, theta = -1;
+  std::vector<double> removed(ng), l1(ng);
+  for (std::size_t g = 0; g < ng; ++g) {
+    std::vector<double> v = group_of(y, n, m, rows, g), x = group_of(p.out, n, m, rows, g);
+    double r = 0, s = 0;
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      CHECK_NEAR(x[k], std::min(std::max(v[k], -p.radii[g]), p.radii[g]), 1e-15 * scale);
+      r += std::fabs(v[k]) - std::fabs(x[k]);
+      s += std::fabs(v[k]);
+    }
+    removed[g] = r;
+    l1[g] = s;
+    sum_mu += p.radii[g];
+    if (p.radii[g] > 0) theta = std::max(theta, r);
+  }
+  CHECK_NEAR(sum_mu, eta, 1e-11 * std::max(eta, scale));
+  double tol = 1e-10 * scale * static_cast<double>(rows ? m : n);
+  for (std::size_t g = 0; g < ng; ++g) {
+    if (p.radii[g] > 0) CHECK_NEAR(removed[g], theta, tol);
+    else CHECK(l1[g] <= theta + tol);
+  }
+}
+
+}  // namespace
+
+TEST(newton_equals_sort_and_meets_kkt) {
+  Rng rng(21);
+  for (int trial = 0; trial < 400; ++trial) {
+    std::size_t n = 1 + rng.below(trial < 300 ? 30 : 200), m = 1 + rng.below(trial < 300 ? 30 : 200);
+    bool rows = trial % 3 == 1;
+    std::vector<double> y = random_matrix(rng, n, m, trial % 5);
+    double nrm = norm_of(y, n, m, rows, bp::NormKind::kL1Inf);
+    double eta = nrm * (trial % 7 == 0 ? 1e-4 * rng.uniform() : rng.uniform());
+    Result<double> a = run(Method::kNewton, y, n, m, rows, eta);
+    Result<double> b = run(Method::kSort, y, n, m, rows, eta);
+    CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
+    double scale = max_abs(y);
+    for (std::size_t k = 0; k < y.size(); ++k) CHECK_NEAR(a.out[k], b.out[k], 1e-12 * scale);
+    for (std::size_t g = 0; g < a.radii.size(); ++g) CHECK_NEAR(a.radii[g], b.radii[g], 1e-12 * scale);
+    if (eta > 0 && eta < nrm) {
+      check_kkt(y, a, n, m, rows, eta);
+      check_kkt(y, b, n, m, rows, eta);
+    }
+    // Feasible, and the Frobenius-closest of the four projections.
+    CHECK_MSG(norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) <= eta * (1 + 1e-12) + 1e-300, "trial " << trial << " n " << n << " m " << m << " rows " << rows << " eta " << eta << " nrm " << nrm << " got " << norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) << " sort " << norm_of(b.out, n, m, rows, bp::NormKind::kL1Inf));
+    for (Method bl : {Method::kBilevelL1Inf, Method::kBilevelL11, Method::kBilevelL12}) {
+      // The bilevel l1,1 / l1,2 balls are other sets; compare inside the l1,inf ball only
+      // when their result is in it (the bilevel l1,inf always is).
+      Result<double> c = run(bl, y, n, m, rows, eta);
+      if (norm_of(c.out, n, m, rows, bp::NormKind::kL1Inf) <= eta * (1 + 1e-12))
+        CHECK_MSG(fro_dist(y, a.out) <= fro_dist(y, c.out) + 1e-12 * max_abs(y), "trial " << trial << " n " << n << " m " << m << " eta " << eta << " nrm " << nrm << " exact " << fro_dist(y, a.out) << " other " << fro_dist(y, c.out) << " its l1inf " << norm_of(c.out, n, m, rows, bp::NormKind::kL1Inf));
+    }
+  }
+}
+
+TEST(exact_projection_identity_and_idempotence) {
+  Rng rng(22);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::size_t n = 1 + rng.below(40), m = 1 + rng.below(40);
+    std::vector<double> y = random_matrix(rng, n, m, trial % 5);
+    double nrm = norm_of(y, n, m, false, bp::NormKind::kL1Inf);
+    double eta = nrm * rng.uniform();
+    Result<double> p = run(Method::kNewton, y, n, m, false, eta);
+    std::vector<double> res(y.size());
+    for (std::size_t k = 0; k < y.size(); ++k) res[k] = y[k] - p.out[k];
+    // Identity (19).
+    double lhs = norm_of(res, n, m, false, bp::NormKind::kL1Inf) + norm_of(p.out, n, m, false, bp::NormKind::kL1Inf);
+    CHECK_NEAR(lhs, nrm, 1e-12 * nrm);
+    Result<double> q = run(Method::kNewton, p.out, n, m, false, eta);
+    for (std::size_t k = 0; k < y.size(); ++k) CHECK_NEAR(q.out[k], p.out[k], 1e-12 * max_abs(y));
+    // Moreau: prox_{alpha ||.||_inf,1}(y) = y - P(y), with the same radii.
+    Result<double> x = run(Method::kProxNewton, y, n, m, false, eta);
+    Result<double> xs = run(Method::kProxSort, y, n, m, false, eta);
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      CHECK_NEAR(x.out[k], res[k], 1e-12 * max_abs(y));
+      CHECK_NEAR(xs.out[k], res[k], 1e-12 * max_abs(y));
+    }
+    for (std::size_t g = 0; g < m; ++g) CHECK(x.radii[g] == p.radii[g]);
+  }
+}
+
+TEST(exact_trivial_cases) {
+  Rng rng(23);
+  std::vector<double> y = random_matrix(rng, 6, 5, 1);
+  for (Method method : {Method::kNewton, Method::kSort}) {
+    Result<double> z = run(method, y, 6, 5, false, 0.0);
+    CHECK(z.zero_groups == 5);
+    for (double v : z.out) CHECK(v == 0);
+    Result<double> id = run(method, y, 6, 5, false, 1e6);
+    CHECK(id.out == y);
+    std::vector<double> e;
+    Result<double> em = run(method, e, 0, 4, false, 1.0);
+    CHECK(em.status == bp::Status::kOk && em.zero_groups == 4);
+    for (double v : em.radii) CHECK(v == 0);
+    // All entries tied: mu_j = eta / m for every column.
+    std::vector<double> c(8 * 10, -1.0);
+    Result<double> ct = run(method, c, 8, 10, false, 3.0);
+    for (double r : ct.radii) CHECK_NEAR(r, 0.3, 1e-15);
+    // 1 x m: the l1-ball projection of the row.
+    std::vector<double> row = {3, -1, 2, 0.5};
+    Result<double> r1 = run(method, row, 1, 4, false, 2.0);
+    CHECK_NEAR(r1.out[0], 1.5, 1e-15);
+    CHECK_NEAR(r1.out[2], 0.5, 1e-15);
+    CHECK(r1.out[1] == 0 && r1.out[3] == 0);
+  }
+  // prox with alpha = 0 is the identity; with alpha >= the norm it is 0.
+  Result<double> p0 = run(Method::kProxNewton, y, 6, 5, false, 0.0);
+  CHECK(p0.out == y);
+  Result<double> p1 = run(Method::kProxNewton, y, 6, 5, false, 1e6);
+  CHECK(p1.zero_groups == 5);
+}
+
+TEST(exact_extreme_magnitudes_and_bad_entries) {
+  std::vector<double> y = {1.7e308, -1.2e308, 1e308, 3e-320, -1e-321, 2e-310, 1.5e308, 1e308, 0.5};
+  for (Method method : {Method::kNewton, Method::kSort}) {
+    for (bool rows : {false, true}) {
+      Result<double> r = run(method, y, 3, 3, rows, 1e308);
+      CHECK(r.status == bp::Status::kOk);
+      for (double v : r.out) CHECK(std::isfinite(v));
+      CHECK(norm_of(r.out, 3, 3, rows, bp::NormKind::kL1Inf) <= 1e308 * (1 + 1e-12));
+    }
+    std::vector<double> bad = {1, std::numeric_limits<double>::quiet_NaN(), 2, 3};
+    Result<double> b = run(method, bad, 2, 2, false, 1.0);
+    CHECK(b.status == bp::Status::kNonFinite);
+    for (double v : b.out) CHECK(v == -12345);
+  }
+}
+
+TEST(exact_float_inputs) {
+  Rng rng(24);
+  for (int trial = 0; trial < 60; ++trial) {
+    std::size_t n = 1 + rng.below(60), m = 1 + rng.below(60);
+    std::vector<double> y = random_matrix(rng, n, m, trial % 5);
+    std::vector<float> f(y.size());
+    for (std::size_t k = 0; k < y.size(); ++k) { f[k] = static_cast<float>(y[k]); y[k] = f[k]; }
+    double eta = norm_of(y, n, m, false, bp::NormKind::kL1Inf) * 0.3;
+    Result<float> a = run(Method::kNewton, f, n, m, false, eta);
+    Result<float> b = run(Method::kSort, f, n, m, false, eta);
+    Result<double> d = run(Method::kSort, y, n, m, false, eta);
+    for (std::size_t g = 0; g < m; ++g) {
+      CHECK_NEAR(a.radii[g], d.radii[g], 1e-12 * max_abs(y));
+      CHECK_NEAR(b.radii[g], d.radii[g], 1e-12 * max_abs(y));
+    }
+    for (std::size_t k = 0; k < y.size(); ++k) CHECK(a.out[k] == static_cast<float>(d.out[k]) || std::fabs(a.out[k] - d.out[k]) <= 1e-6 * max_abs(y));
+  }
+}

@@ -1,0 +1,122 @@
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "bilevel_projection.hpp"
+#include "brute.hpp"
+#include "harness.hpp"
+
+using namespace bptest;
+
+namespace {
+
+std::vector<double> sample(Rng& rng, std::size_t n, int kind) {
+  std::vector<double> v(n);
+  for (double& x : v) {
+    switch (kind) {
+      case 0: x = rng.uniform(); break;
+      case 1: x = rng.normal(); break;
+      case 2: x = static_cast<double>(static_cast<int>(rng.below(7)) - 3); break;  // ties
+      default: x = std::tan(3.0 * (rng.uniform() - 0.5)); break;                   // heavy tails
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+TEST(l1_threshold_matches_sorting) {
+  Rng rng(1);
+  for (int trial = 0; trial < 400; ++trial) {
+    std::size_t n = 1 + rng.below(trial < 200 ? 50 : 3000);
+    std::vector<double> v = sample(rng, n, trial % 4);
+    double total = 0, mx = 0;
+    for (double x : v) { total += std::fabs(x); mx = std::max(mx, std::fabs(x)); }
+    if (total == 0) continue;
+    double r = total * (0.001 + 0.998 * rng.uniform());
+    std::vector<double> a(n);
+    for (std::size_t i = 0; i < n; ++i) a[i] = std::fabs(v[i]);
+    double got = bp::l1_threshold_inplace(a.data(), n, r);
+    double want = brute_threshold(v, r);
+    CHECK_NEAR(got, want, 1e-12 * mx);
+  }
+}
+
+TEST(project_l1_ball_properties) {
+  Rng rng(2);
+  for (int trial = 0; trial < 300; ++trial) {
+    std::size_t n = 1 + rng.below(500);
+    std::vector<double> v = sample(rng, n, trial % 4);
+    double total = 0;
+    for (double x : v) total += std::fabs(x);
+    double eta = total * rng.uniform() * 1.2;
+    std::vector<double> x(n);
+    CHECK(bp::project_l1_ball(v.data(), n, eta, x.data()) == bp::Status::kOk);
+    double l1 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      l1 += std::fabs(x[i]);
+      CHECK(std::fabs(x[i]) <= std::fabs(v[i]));
+      CHECK(x[i] == 0 || (x[i] > 0) == (v[i] > 0));
+    }
+    CHECK(l1 <= eta * (1 + 1e-12) + 1e-300);
+    if (eta >= total) CHECK(x == v);
+    // Idempotent.
+    std::vector<double> x2(n);
+    bp::project_l1_ball(x.data(), n, eta, x2.data());
+    for (std::size_t i = 0; i < n; ++i) CHECK_NEAR(x2[i], x[i], 1e-12 * (1 + std::fabs(x[i])));
+    // In place gives the same bits.
+    std::vector<double> w = v;
+    bp::project_l1_ball(w.data(), n, eta, w.data());
+    CHECK(w == x);
+  }
+}
+
+TEST(project_l1_ball_edges) {
+  std::vector<double> v = {3, -1, 2};
+  std::vector<double> x(3, 7.0);
+  CHECK(bp::project_l1_ball(v.data(), 3, 0.0, x.data()) == bp::Status::kOk);
+  CHECK(x[0] == 0 && x[1] == 0 && x[2] == 0);
+  CHECK(bp::project_l1_ball(v.data(), 0, 1.0, x.data()) == bp::Status::kOk);
+  // A NaN or an infinity anywhere: refused, nothing written.
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity()}) {
+    std::vector<double> w = {1, 2, bad, 4};
+    std::vector<double> o(4, 9.0);
+    CHECK(bp::project_l1_ball(w.data(), 4, 1.0, o.data()) == bp::Status::kNonFinite);
+    CHECK(o == std::vector<double>(4, 9.0));
+  }
+  // Entries near the largest double: the sum overflows, the projection must not.
+  std::vector<double> big = {1e308, -1.5e308, 1.7e308, 1e300};
+  std::vector<double> o(4);
+  CHECK(bp::project_l1_ball(big.data(), 4, 1e308, o.data()) == bp::Status::kOk);
+  double l1 = 0;
+  for (double q : o) { CHECK(std::isfinite(q)); l1 += std::fabs(q) * 0.5; }
+  CHECK(l1 * 2 <= 1e308 * (1 + 1e-12));
+  // Subnormal entries keep their exact answer.
+  std::vector<double> tiny = {4e-320, -2e-320, 1e-320};
+  CHECK(bp::project_l1_ball(tiny.data(), 3, 3e-320, o.data()) == bp::Status::kOk);
+  // tau = (4 + 2 - 3) / 2 = 1.5 (units of 1e-320): x = (2.5, -0.5, 0).
+  CHECK_NEAR(o[0], 2.5e-320, 2e-323);
+  CHECK_NEAR(o[1], -0.5e-320, 2e-323);
+  CHECK(o[2] == 0.0);
+}
+
+TEST(project_l1_ball_float) {
+  Rng rng(3);
+  for (int trial = 0; trial < 100; ++trial) {
+    std::size_t n = 1 + rng.below(400);
+    std::vector<double> v = sample(rng, n, trial % 4);
+    std::vector<float> f(n), x(n);
+    std::vector<double> vd(n);
+    for (std::size_t i = 0; i < n; ++i) { f[i] = static_cast<float>(v[i]); vd[i] = f[i]; }
+    double total = 0;
+    for (double q : vd) total += std::fabs(q);
+    double eta = total * 0.3;
+    CHECK(bp::project_l1_ball(f.data(), n, eta, x.data()) == bp::Status::kOk);
+    double tau = brute_threshold(vd, eta);
+    for (std::size_t i = 0; i < n; ++i) {
+      double want = vd[i] > tau ? vd[i] - tau : (vd[i] < -tau ? vd[i] + tau : 0.0);
+      CHECK_NEAR(static_cast<double>(x[i]), want, 1e-6 * (1 + std::fabs(want)));
+    }
+  }
+}
