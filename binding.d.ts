@@ -1,0 +1,41 @@
+// Types of the native module built from native/binding. Private: lib/ is the
+// only public surface, and validates every argument before calling in here.
+
+export type NativeFloatArray = Float32Array | Float64Array;
+
+/** Operation numbers of `project`; keep in step with native/binding/operations.h. */
+export type NativeOp =
+  | 0 // bilevel l1,inf
+  | 1 // bilevel l1,1
+  | 2 // bilevel l1,2
+  | 3 // exact l1,inf, semismooth Newton
+  | 4 // exact l1,inf, sort
+  | 5 // prox of the l_inf,1 norm, Newton
+  | 6; // prox of the l_inf,1 norm, sort
+
+/** 0 = groups are columns, 1 = groups are rows. */
+export type NativeGroups = 0 | 1;
+
+/** Norm numbers of `norm`: l1inf, l11, l12, linf1. */
+export type NativeNorm = 0 | 1 | 2 | 3;
+
+/** Negative return values are -status: 1 non-finite entry, 2 out of memory. */
+export interface NativeBinding {
+  /** Writes out and radii; returns the number of all-zero groups, or -status. */
+  project(
+    op: NativeOp,
+    y: NativeFloatArray,
+    rows: number,
+    cols: number,
+    groups: NativeGroups,
+    eta: number,
+    out: NativeFloatArray,
+    radii: Float64Array,
+  ): number;
+  /** Writes out; returns 0 or -status. */
+  projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
+  /** Returns the norm (>= 0) or -status. */
+  norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
+  isDetached(a: ArrayBufferView): boolean;
+  readonly napiVersion: number;
+}

@@ -1,0 +1,28 @@
+/**
+ * bilevel-projection: structured sparsity for TypeScript. Projections of a
+ * row-major matrix onto mixed-norm balls (the bilevel l1,inf / l1,1 / l1,2
+ * projections of Barlaud, Perez and Marmorat, and the exact l1,inf
+ * projection), computed in place on the caller's memory by a C++17 kernel.
+ */
+export type {
+  ExactMethod,
+  ExactOptions,
+  FloatArray,
+  Groups,
+  Matrix,
+  NormKind,
+  NormOptions,
+  ProjectOptions,
+  Projection,
+} from './types';
+export {
+  DEFAULT_EXACT_METHOD,
+  EXACT_METHODS,
+  bilevelL11,
+  bilevelL12,
+  bilevelL1Inf,
+  norm,
+  projectL1Ball,
+  projectL1Inf,
+  proxLInf1,
+} from './projections';

@@ -1,0 +1,126 @@
+// The synchronous projections: validate, allocate what the caller did not
+// pass, hand pointers to the addon, and turn its status into an error.
+import { native } from './native';
+import type { NativeGroups, NativeOp } from '../binding';
+import type { ExactMethod, ExactOptions, FloatArray, Matrix, NormKind, NormOptions, ProjectOptions, Projection } from './types';
+import * as check from './validate';
+
+/** The exact l1,inf method used when `opts.method` is not given: the fastest correct one (see bench/). */
+export const DEFAULT_EXACT_METHOD: ExactMethod = 'newton';
+
+/** Every value `opts.method` accepts. */
+export const EXACT_METHODS = check.EXACT_METHODS;
+
+const STATUS_NON_FINITE = 1;
+const STATUS_OUT_OF_MEMORY = 2;
+
+export interface Prepared<T extends FloatArray> {
+  opts: Record<string, unknown>;
+  y: check.CheckedMatrix;
+  eta: number;
+  groups: NativeGroups;
+  out: T;
+  radii: Float64Array;
+}
+
+/** Validates (y, eta, opts) of any projection; allocates out and radii. */
+export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
+  const m = check.matrix(y, 'y');
+  const r = check.radius(eta, etaName);
+  const o = check.options(opts);
+  const g = check.groups(o.groups);
+  const out = check.output(o.out, m.data as T, 'opts.out', 'y.data');
+  const groupCount = g === 'columns' ? m.cols : m.rows;
+  return { opts: o, y: m, eta: r, groups: g === 'columns' ? 0 : 1, out, radii: new Float64Array(groupCount) };
+}
+
+/**
+ * Turns a negative native status into the error that explains it; `name`
+ * names the array (e.g. 'y.data' or 'v').
+ */
+export function statusError(status: number, data: FloatArray, name: string): Error {
+  if (status === -STATUS_NON_FINITE) {
+    const i = check.firstNonFinite(data);
+    return new RangeError(`Expected finite entries in ${name} but ${name}[${i}] is ${data[i]}`);
+  }
+  if (status === -STATUS_OUT_OF_MEMORY) {
+    return new RangeError(`Not enough memory for the scratch space of a projection of ${name} (${data.length} entries)`);
+  }
+  return new Error(`bilevel-projection: unexpected native status ${status}`);
+}
+
+export function runPrepared<T extends FloatArray>(op: NativeOp, p: Prepared<T>): Projection<T> {
+  const z = native.project(op, p.y.data, p.y.rows, p.y.cols, p.groups, p.eta, p.out, p.radii);
+  if (z < 0) throw statusError(z, p.y.data, 'y.data');
+  return { data: p.out, radii: p.radii, zeroGroups: z };
+}
+
+export function exactOp(method: ExactMethod, prox: boolean): NativeOp {
+  if (method === 'sort') return prox ? 6 : 4;
+  return prox ? 5 : 3;
+}
+
+/**
+ * Bilevel l1,inf projection (the paper's Algorithm 1): u = P1_eta(max |y_j| per
+ * group), then each group is clipped to [-u_j, u_j]. O(rows * cols); groups
+ * with u_j = 0 come out entirely zero.
+ */
+export function bilevelL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
+  return runPrepared(0, prepare<T>(y, eta, opts, 'eta'));
+}
+
+/** Bilevel l1,1 projection (Algorithm 2): u = P1_eta(||y_j||_1), then y_j onto the l1 ball of radius u_j. */
+export function bilevelL11<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
+  return runPrepared(1, prepare<T>(y, eta, opts, 'eta'));
+}
+
+/** Bilevel l1,2 projection (Algorithm 3): u = P1_eta(||y_j||_2), then y_j scaled to l2 norm u_j. */
+export function bilevelL12<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
+  return runPrepared(2, prepare<T>(y, eta, opts, 'eta'));
+}
+
+/**
+ * The exact Euclidean projection onto the l1,inf ball of radius eta.
+ * `opts.method`: 'newton' (semismooth Newton, Chu et al. 2020) or 'sort'
+ * (sort-based, O(nm log nm)); the default is the fastest.
+ */
+export function projectL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ExactOptions<T>): Projection<T> {
+  const p = prepare<T>(y, eta, opts, 'eta');
+  return runPrepared(exactOp(check.exactMethod(p.opts.method, DEFAULT_EXACT_METHOD), false), p);
+}
+
+/**
+ * The prox of alpha * ||.||_{inf,1} by Moreau's identity: y - projectL1Inf(y, alpha).
+ * `radii` are the thresholds of the projection it subtracts.
+ */
+export function proxLInf1<T extends FloatArray>(y: Matrix<T>, alpha: number, opts?: ExactOptions<T>): Projection<T> {
+  const p = prepare<T>(y, alpha, opts, 'alpha');
+  return runPrepared(exactOp(check.exactMethod(p.opts.method, DEFAULT_EXACT_METHOD), true), p);
+}
+
+/** Euclidean projection of a vector onto the l1 ball of radius eta, in expected linear time. */
+export function projectL1Ball<T extends FloatArray>(v: T, eta: number, opts?: { out?: T }): T {
+  const data = check.floatArray(v, 'v') as T;
+  const r = check.radius(eta, 'eta');
+  const o = check.options(opts);
+  const out = check.output(o.out, data, 'opts.out', 'v');
+  const st = native.projectL1Ball(data, r, out);
+  if (st < 0) throw statusError(st, data, 'v');
+  return out;
+}
+
+const NORM_CODE = { l1inf: 0, l11: 1, l12: 2, linf1: 3 } as const;
+
+/**
+ * A mixed norm over the groups of y: 'l1inf' (sum of group max |.|), 'l11'
+ * (sum of |.|), 'l12' (sum of group l2 norms, safe from overflow and
+ * underflow), 'linf1' (max of group l1 norms).
+ */
+export function norm(y: Matrix, kind: NormKind, opts?: NormOptions): number {
+  const m = check.matrix(y, 'y');
+  const k = check.normKind(kind);
+  const g = check.groups(check.options(opts).groups);
+  const r = native.norm(NORM_CODE[k], m.data, m.rows, m.cols, g === 'columns' ? 0 : 1);
+  if (r < 0) throw statusError(r, m.data, 'y.data');
+  return r;
+}

@@ -1,0 +1,155 @@
+// Validation of every public argument, before any native call and so before
+// any byte of `out` is written. Errors are the caller's own TypeError or
+// RangeError (never the addon's, which under jest live in another realm), and
+// each names the argument it is about and what it received.
+import { types } from 'util';
+import { native } from './native';
+import type { ExactMethod, FloatArray, Groups, NormKind } from './types';
+
+export function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'bigint') return `${v}n (a bigint)`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'object') {
+    const name = (v as object).constructor?.name;
+    if (ArrayBuffer.isView(v)) return `a ${name ?? 'typed array'} of length ${(v as unknown as { length?: number }).length ?? (v as ArrayBufferView).byteLength}`;
+    if (Array.isArray(v)) return `an Array of length ${v.length}`;
+    return name && name !== 'Object' ? `a ${name}` : 'an object';
+  }
+  return `a ${typeof v}`;
+}
+
+export function isFloatArray(v: unknown): v is FloatArray {
+  return types.isFloat64Array(v) || types.isFloat32Array(v);
+}
+
+function typeName(a: FloatArray): 'Float64Array' | 'Float32Array' {
+  return types.isFloat64Array(a) ? 'Float64Array' : 'Float32Array';
+}
+
+function checkNotDetached(a: FloatArray, name: string): void {
+  if (a.length === 0 && native.isDetached(a)) {
+    throw new TypeError(`${name} is a view of a detached ArrayBuffer (it was transferred); pass a live array`);
+  }
+}
+
+export function floatArray(v: unknown, name: string): FloatArray {
+  if (!isFloatArray(v)) {
+    throw new TypeError(`Expected a Float32Array or Float64Array for ${name} but received ${describe(v)}`);
+  }
+  checkNotDetached(v, name);
+  return v;
+}
+
+export function dimension(v: unknown, name: string): number {
+  if (typeof v !== 'number') {
+    throw new TypeError(`Expected a non-negative integer for ${name} but received ${describe(v)}`);
+  }
+  if (!Number.isSafeInteger(v) || v < 0) {
+    throw new RangeError(`Expected a non-negative integer for ${name} but received ${describe(v)}`);
+  }
+  return v;
+}
+
+export interface CheckedMatrix {
+  data: FloatArray;
+  rows: number;
+  cols: number;
+}
+
+export function matrix(v: unknown, name: string): CheckedMatrix {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw new TypeError(`Expected a matrix { data, rows, cols } for ${name} but received ${describe(v)}`);
+  }
+  const m = v as { data?: unknown; rows?: unknown; cols?: unknown };
+  const data = floatArray(m.data, `${name}.data`);
+  const rows = dimension(m.rows, `${name}.rows`);
+  const cols = dimension(m.cols, `${name}.cols`);
+  // Exact in integers: rows * cols itself may not be (beyond 2^53).
+  const fits = rows === 0 ? data.length === 0 : data.length % rows === 0 && data.length / rows === cols;
+  if (!fits) {
+    throw new RangeError(
+      `${name}.data has length ${data.length} but ${name}.rows * ${name}.cols = ${rows} * ${cols}; they must be equal`,
+    );
+  }
+  return { data, rows, cols };
+}
+
+export function radius(v: unknown, name: string): number {
+  if (typeof v !== 'number') {
+    throw new TypeError(`Expected a finite number >= 0 for ${name} but received ${describe(v)}`);
+  }
+  if (!Number.isFinite(v) || v < 0) {
+    throw new RangeError(`Expected a finite number >= 0 for ${name} but received ${describe(v)}`);
+  }
+  return v === 0 ? 0 : v; // -0 is 0
+}
+
+export function options(v: unknown, name = 'opts'): Record<string, unknown> {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
+    throw new TypeError(`Expected an options object or undefined for ${name} but received ${describe(v)}`);
+  }
+  return v as Record<string, unknown>;
+}
+
+export function groups(v: unknown, name = 'opts.groups'): Groups {
+  if (v === undefined) return 'columns';
+  if (v === 'columns' || v === 'rows') return v;
+  if (typeof v !== 'string') throw new TypeError(`Expected 'columns' or 'rows' for ${name} but received ${describe(v)}`);
+  throw new RangeError(`Expected 'columns' or 'rows' for ${name} but received ${describe(v)}`);
+}
+
+export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort'];
+
+export function exactMethod(v: unknown, fallback: ExactMethod, name = 'opts.method'): ExactMethod {
+  if (v === undefined) return fallback;
+  if ((EXACT_METHODS as readonly unknown[]).includes(v)) return v as ExactMethod;
+  const expected = EXACT_METHODS.map((m) => `'${m}'`).join(' or ');
+  if (typeof v !== 'string') throw new TypeError(`Expected ${expected} for ${name} but received ${describe(v)}`);
+  throw new RangeError(`Expected ${expected} for ${name} but received ${describe(v)}`);
+}
+
+const NORM_KINDS: readonly NormKind[] = ['l1inf', 'l11', 'l12', 'linf1'];
+
+export function normKind(v: unknown, name = 'kind'): NormKind {
+  if ((NORM_KINDS as readonly unknown[]).includes(v)) return v as NormKind;
+  const expected = NORM_KINDS.map((m) => `'${m}'`).join(', ');
+  if (typeof v !== 'string') throw new TypeError(`Expected one of ${expected} for ${name} but received ${describe(v)}`);
+  throw new RangeError(`Expected one of ${expected} for ${name} but received ${describe(v)}`);
+}
+
+/**
+ * `out` must have the input's type and length, and be either the input itself
+ * (in place) or memory disjoint from it: a partial overlap would let the write
+ * pass read entries it already overwrote.
+ */
+export function output<T extends FloatArray>(v: unknown, input: T, name: string, inputName: string): T {
+  if (v === undefined) {
+    return (types.isFloat64Array(input) ? new Float64Array(input.length) : new Float32Array(input.length)) as T;
+  }
+  if (!isFloatArray(v) || typeName(v) !== typeName(input)) {
+    throw new TypeError(`Expected a ${typeName(input)} (the type of ${inputName}) for ${name} but received ${describe(v)}`);
+  }
+  checkNotDetached(v, name);
+  if (v.length !== input.length) {
+    throw new RangeError(`Expected ${name} to have length ${input.length} (that of ${inputName}) but it has length ${v.length}`);
+  }
+  if (v.buffer === input.buffer && v.byteOffset !== input.byteOffset) {
+    const a0 = input.byteOffset, a1 = a0 + input.byteLength, b0 = v.byteOffset, b1 = b0 + v.byteLength;
+    if (a0 < b1 && b0 < a1) {
+      throw new RangeError(`${name} overlaps ${inputName} without being the same memory; pass ${inputName} itself to project in place, or a separate array`);
+    }
+  }
+  return v as T;
+}
+
+/** Index of the first NaN or infinite entry, or -1 (for error messages only). */
+export function firstNonFinite(a: FloatArray): number {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,94 @@
+// The projections the binding exposes, by number, and how to run one on
+// parsed arguments. Shared by the synchronous entry points and (later) the
+// asynchronous workers, so both run exactly the same code.
+#pragma once
+
+#include <napi.h>
+
+#include "arrays.h"
+#include "bilevel_projection.hpp"
+
+namespace bpaddon {
+
+// Keep in step with binding.d.ts.
+enum class Op : int {
+  kBilevelL1Inf = 0,
+  kBilevelL11 = 1,
+  kBilevelL12 = 2,
+  kExactNewton = 3,
+  kExactSort = 4,
+  kProxNewton = 5,
+  kProxSort = 6,
+};
+
+struct ProjectArgs {
+  Op op = Op::kBilevelL1Inf;
+  FloatView y, out;
+  std::size_t rows = 0, cols = 0;
+  bp::Groups groups = bp::Groups::kColumns;
+  double eta = 0.0;
+  double* radii = nullptr;
+};
+
+// project(op, y, rows, cols, groups, eta, out, radii): reads and checks what
+// memory safety needs (types, lengths, overlap); throws and returns false
+// otherwise.
+inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 8 || !info[0].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber()) {
+    Napi::TypeError::New(env, "project(op, y, rows, cols, groups, eta, out, radii): bad arguments")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  int op = info[0].As<Napi::Number>().Int32Value();
+  if (op < 0 || op > 6) {
+    Napi::RangeError::New(env, "project: unknown operation").ThrowAsJavaScriptException();
+    return false;
+  }
+  a->op = static_cast<Op>(op);
+  if (!ReadFloatArray(env, info[1], &a->y) || !ReadShape(env, info[2], info[3], a->y, &a->rows, &a->cols) ||
+      !ReadFloatArray(env, info[6], &a->out) || !SameShapeNoPartialOverlap(env, a->y, a->out)) {
+    return false;
+  }
+  a->groups = info[4].As<Napi::Number>().Int32Value() == 1 ? bp::Groups::kRows : bp::Groups::kColumns;
+  a->eta = info[5].As<Napi::Number>().DoubleValue();
+  if (!(a->eta >= 0.0) || a->eta - a->eta != 0.0) {
+    Napi::RangeError::New(env, "project: eta must be finite and >= 0").ThrowAsJavaScriptException();
+    return false;
+  }
+  if (!info[7].IsTypedArray() || info[7].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    Napi::TypeError::New(env, "project: radii must be a Float64Array").ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Float64Array radii = info[7].As<Napi::Float64Array>();
+  if (radii.ElementLength() != bp::group_count(a->rows, a->cols, a->groups)) {
+    Napi::RangeError::New(env, "project: radii must have one entry per group").ThrowAsJavaScriptException();
+    return false;
+  }
+  a->radii = radii.Data();
+  return true;
+}
+
+template <class T>
+bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res) {
+  const bp::MatrixRef<T> y{static_cast<const T*>(a.y.data), a.rows, a.cols};
+  T* out = static_cast<T*>(a.out.data);
+  switch (a.op) {
+    case Op::kBilevelL1Inf: return bp::bilevel_l1inf(y, a.groups, a.eta, out, a.radii, res);
+    case Op::kBilevelL11: return bp::bilevel_l11(y, a.groups, a.eta, out, a.radii, res);
+    case Op::kBilevelL12: return bp::bilevel_l12(y, a.groups, a.eta, out, a.radii, res);
+    case Op::kExactNewton:
+      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res);
+    case Op::kExactSort:
+      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res);
+    case Op::kProxNewton: return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res);
+    case Op::kProxSort: return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res);
+  }
+  return bp::Status::kOk;
+}
+
+inline bp::Status RunProjection(const ProjectArgs& a, bp::ProjectionResult* res) {
+  return a.y.is_double ? RunTyped<double>(a, res) : RunTyped<float>(a, res);
+}
+
+}  // namespace bpaddon

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Builds and runs the C++ tests of native/core without Node headers: plain
+// CMake, then ctest. `--sanitize` builds with AddressSanitizer and
+// UndefinedBehaviorSanitizer into a separate folder.
+'use strict';
+const { spawnSync } = require('child_process');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const sanitize = process.argv.includes('--sanitize');
+const dir = path.join(root, sanitize ? 'build-native-asan' : 'build-native');
+const shared = path.resolve(root, '..', 'shared');
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.error) {
+    console.error(`native-tests: cannot run ${cmd}: ${r.error.message}`);
+    process.exit(1);
+  }
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const configure = ['-S', root, '-B', dir, '-DBP_BUILD_ADDON=OFF', '-DBP_BUILD_TESTS=ON', '-DBP_WERROR=ON', `-DBP_SHARED_DIR=${shared}`];
+if (sanitize) configure.push('-DBP_SANITIZE=ON', '-DCMAKE_BUILD_TYPE=Debug');
+else configure.push('-DCMAKE_BUILD_TYPE=Release');
+run('cmake', configure);
+run('cmake', ['--build', dir]);
+run('ctest', ['--test-dir', dir, '--output-on-failure']);
