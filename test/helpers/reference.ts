@@ -4,7 +4,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared');
-export const REFERENCE_DIR = path.join(SHARED, 'reference');
+/**
+ * ../shared/reference by default; BP_REFERENCE_DIR points the same suite at
+ * another set of vectors in the same format (e.g. an independent one).
+ */
+export const REFERENCE_DIR = process.env.BP_REFERENCE_DIR ? path.resolve(process.env.BP_REFERENCE_DIR) : path.join(SHARED, 'reference');
 
 export interface RefCase {
   id: string;
