@@ -35,8 +35,10 @@ describe(`reference vectors (${REFERENCE_DIR})`, () => {
   test('the manifest lists every case, and JSON gives each radius bit for bit', () => {
     if (!process.env.BP_REFERENCE_DIR) expect(cases.length).toBeGreaterThanOrEqual(54);
     for (const c of cases) expect(hexOf(c.eta)).toBe(c.eta_hex);
-    // Both exact methods are exercised, so is every algorithm.
-    expect(new Set(cases.map((c) => c.algorithm))).toEqual(new Set(Object.keys(runners)));
+    // Every algorithm named is one we run; the shared set exercises them all.
+    const named = new Set(cases.map((c) => c.algorithm));
+    for (const a of named) expect(Object.keys(runners)).toContain(a);
+    if (!process.env.BP_REFERENCE_DIR) expect(named).toEqual(new Set(Object.keys(runners)));
   });
 
   const rows: [string, string, RefCase][] = [];
