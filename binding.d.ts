@@ -19,7 +19,7 @@ export type NativeGroups = 0 | 1;
 /** Norm numbers of `norm`: l1inf, l11, l12, linf1. */
 export type NativeNorm = 0 | 1 | 2 | 3;
 
-/** Negative return values are -status: 1 non-finite entry, 2 out of memory. */
+/** Negative return values are -status: 1 non-finite entry, 2 out of memory, 3 aborted. */
 export interface NativeBinding {
   /** Writes out and radii; returns the number of all-zero groups, or -status. */
   project(
@@ -32,6 +32,23 @@ export interface NativeBinding {
     out: NativeFloatArray,
     radii: Float64Array,
   ): number;
+  /**
+   * `project` on the libuv thread pool. Every array passed is held until the
+   * Promise settles; the caller must pass only memory nobody else can detach
+   * or shrink meanwhile. Setting flag[0] to non-zero (Atomics.store) asks the
+   * worker to stop: before it starts, or between Newton iterations (-3).
+   */
+  projectAsync(
+    op: NativeOp,
+    y: NativeFloatArray,
+    rows: number,
+    cols: number,
+    groups: NativeGroups,
+    eta: number,
+    out: NativeFloatArray,
+    radii: Float64Array,
+    flag: Int32Array,
+  ): Promise<number>;
   /** Writes out; returns 0 or -status. */
   projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
   /** Returns the norm (>= 0) or -status. */

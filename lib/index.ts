@@ -26,3 +26,11 @@ export {
   projectL1Inf,
   proxLInf1,
 } from './projections';
+export {
+  bilevelL11Async,
+  bilevelL12Async,
+  bilevelL1InfAsync,
+  projectL1InfAsync,
+  proxLInf1Async,
+  type AsyncOptions,
+} from './async';

@@ -13,25 +13,38 @@ export const EXACT_METHODS = check.EXACT_METHODS;
 
 const STATUS_NON_FINITE = 1;
 const STATUS_OUT_OF_MEMORY = 2;
+export const STATUS_ABORTED = 3;
 
-export interface Prepared<T extends FloatArray> {
+export interface Checked<T extends FloatArray> {
   opts: Record<string, unknown>;
   y: check.CheckedMatrix;
   eta: number;
   groups: NativeGroups;
+  /** The caller's opts.out, validated, or undefined. */
+  out: T | undefined;
+  groupCount: number;
+}
+
+export interface Prepared<T extends FloatArray> extends Checked<T> {
   out: T;
   radii: Float64Array;
 }
 
-/** Validates (y, eta, opts) of any projection; allocates out and radii. */
-export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
+/** Validates (y, eta, opts) of any projection (shared by sync and async calls). */
+export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Checked<T> {
   const m = check.matrix(y, 'y');
   const r = check.radius(eta, etaName);
   const o = check.options(opts);
   const g = check.groups(o.groups);
-  const out = check.output(o.out, m.data as T, 'opts.out', 'y.data');
-  const groupCount = g === 'columns' ? m.cols : m.rows;
-  return { opts: o, y: m, eta: r, groups: g === 'columns' ? 0 : 1, out, radii: new Float64Array(groupCount) };
+  const out = o.out === undefined ? undefined : check.output(o.out, m.data as T, 'opts.out', 'y.data');
+  return { opts: o, y: m, eta: r, groups: g === 'columns' ? 0 : 1, out, groupCount: g === 'columns' ? m.cols : m.rows };
+}
+
+/** Validates, then allocates what the caller did not pass. */
+export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
+  const c = checkArgs<T>(y, eta, opts, etaName);
+  const out = c.out ?? check.output<T>(undefined, c.y.data as T, 'opts.out', 'y.data');
+  return { ...c, out, radii: new Float64Array(c.groupCount) };
 }
 
 /**

@@ -8,13 +8,13 @@
 #include <cstdint>
 
 #include "arrays.h"
+#include "async_project.h"
 #include "bilevel_projection.hpp"
 #include "operations.h"
 
 namespace {
 
 using bpaddon::FloatView;
-using bpaddon::Op;
 
 // project(op, y, rows, cols, groups, eta, out, radii) -> zeroGroups (>= 0) or
 // -status (< 0). out and radii are allocated by the caller.
@@ -81,6 +81,7 @@ Napi::Value IsDetached(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("project", Napi::Function::New(env, Project, "project"));
+  exports.Set("projectAsync", Napi::Function::New(env, bpaddon::ProjectAsync, "projectAsync"));
   exports.Set("projectL1Ball", Napi::Function::New(env, ProjectL1Ball, "projectL1Ball"));
   exports.Set("norm", Napi::Function::New(env, Norm, "norm"));
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));

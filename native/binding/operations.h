@@ -70,7 +70,7 @@ inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
 }
 
 template <class T>
-bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res) {
+bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res, const bp::StopToken& stop) {
   const bp::MatrixRef<T> y{static_cast<const T*>(a.y.data), a.rows, a.cols};
   T* out = static_cast<T*>(a.out.data);
   switch (a.op) {
@@ -78,17 +78,19 @@ bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res) {
     case Op::kBilevelL11: return bp::bilevel_l11(y, a.groups, a.eta, out, a.radii, res);
     case Op::kBilevelL12: return bp::bilevel_l12(y, a.groups, a.eta, out, a.radii, res);
     case Op::kExactNewton:
-      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res);
+      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
     case Op::kExactSort:
-      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res);
-    case Op::kProxNewton: return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res);
-    case Op::kProxSort: return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res);
+      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res, stop);
+    case Op::kProxNewton:
+      return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
+    case Op::kProxSort:
+      return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res, stop);
   }
   return bp::Status::kOk;
 }
 
-inline bp::Status RunProjection(const ProjectArgs& a, bp::ProjectionResult* res) {
-  return a.y.is_double ? RunTyped<double>(a, res) : RunTyped<float>(a, res);
+inline bp::Status RunProjection(const ProjectArgs& a, bp::ProjectionResult* res, const bp::StopToken& stop = {}) {
+  return a.y.is_double ? RunTyped<double>(a, res, stop) : RunTyped<float>(a, res, stop);
 }
 
 }  // namespace bpaddon

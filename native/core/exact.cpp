@@ -75,10 +75,13 @@ double upper_mu_sum(const Problem& p, double theta) {
   return t;
 }
 
-// Returns false if the active sets did not settle within the iteration cap
-// (never observed; the caller then falls back to the sort-based method).
+enum class NewtonEnd { kConverged, kIterationCap, kStopped };
+
+// kIterationCap if the active sets did not settle within the cap (never
+// observed; the caller then falls back to the sort-based method).
 template <class T>
-bool newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu) {
+NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu,
+                            const StopToken& stop) {
   const double len = static_cast<double>(p.len);
   // Lower bound of theta: mu_j(theta) >= (s_j - theta) / len, so the root of
   // sum_j max(s_j - theta, 0) = len * eta is below the solution. It is an l1
@@ -125,6 +128,7 @@ bool newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double
   bool alive_changed = true;
   bool converged = alive.empty();
   for (int iter = 0; iter < 200 && !alive.empty(); ++iter) {
+    if (stop.requested()) return NewtonEnd::kStopped;
     bool same = !alive_changed;
     for (std::size_t j : alive) {
       st[j] = active_stats(lists[j], m[j], p.mx[j]);
@@ -168,7 +172,7 @@ bool newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double
   for (std::size_t j : alive) {
     mu[j] = std::max((st[j].sum - theta) / static_cast<double>(st[j].k), 0.0);
   }
-  return converged;
+  return converged ? NewtonEnd::kConverged : NewtonEnd::kIterationCap;
 }
 
 // ---------------------------------------------------------------------------
@@ -223,8 +227,21 @@ void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* 
     groups.push_back(std::move(sg));
     ids.push_back(j);
   }
+  // Entries are checked finite before this runs, but a SharedArrayBuffer can
+  // be rewritten by another thread meanwhile: a NaN would break std::sort's
+  // ordering contract, so it is dropped (the result is then meaningless but
+  // the process is safe).
+  all.erase(std::remove_if(all.begin(), all.end(), [](double b) { return b != b; }), all.end());
+  if (all.size() < 2) {
+    for (std::size_t j = 0; j < p.ng; ++j) mu[j] = 0.0;
+    return;
+  }
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());
+  if (all.size() < 2) {
+    for (std::size_t j = 0; j < p.ng; ++j) mu[j] = 0.0;
+    return;
+  }
   auto g_of = [&](double theta) {
     CompensatedSum t;
     for (const SortedGroup& sg : groups) t.add(sg.mu(theta));
@@ -273,7 +290,8 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
 // on kIdentity the projection is y itself; on kZero it is 0.
 template <class T>
 Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                        std::vector<double>& mx_out, double* mu, Regime* regime) {
+                        const StopToken& stop, std::vector<double>& mx_out, double* mu,
+                        Regime* regime) {
   Problem p;
   p.ng = group_count(y.rows, y.cols, g);
   p.len = group_length(y.rows, y.cols, g);
@@ -300,7 +318,11 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   if (method == ExactMethod::kSort) {
     sort_thresholds(y, g, p, mu);
   } else {
-    if (!newton_thresholds(y, g, p, mu)) sort_thresholds(y, g, p, mu);
+    switch (newton_thresholds(y, g, p, mu, stop)) {
+      case NewtonEnd::kConverged: break;
+      case NewtonEnd::kIterationCap: sort_thresholds(y, g, p, mu); break;
+      case NewtonEnd::kStopped: return Status::kAborted;
+    }
   }
   fit_radius(mu, p.ng, p.eta);
   for (std::size_t j = 0; j < p.ng; ++j) mu[j] /= p.scale;
@@ -311,11 +333,11 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
 
 template <class T>
 Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                           T* out, double* radii, ProjectionResult* res) try {
+                           T* out, double* radii, ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx;
   Regime regime;
-  Status st = exact_thresholds(y, g, eta, method, mx, radii, &regime);
+  Status st = exact_thresholds(y, g, eta, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;
   switch (regime) {
     case Regime::kZero:
@@ -339,11 +361,11 @@ Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMet
 
 template <class T>
 Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
-                  double* radii, ProjectionResult* res) try {
+                  double* radii, ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx;
   Regime regime;
-  Status st = exact_thresholds(y, g, alpha, method, mx, radii, &regime);
+  Status st = exact_thresholds(y, g, alpha, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;
   switch (regime) {
     case Regime::kZero:  // the projection is 0, so the prox is y
@@ -367,9 +389,9 @@ Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod met
 
 #define BP_INSTANTIATE(T)                                                                       \
   template Status project_l1inf_exact<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*,  \
-                                         double*, ProjectionResult*);                           \
+                                         double*, ProjectionResult*, const StopToken&);         \
   template Status prox_linf1<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*, double*,  \
-                                ProjectionResult*);
+                                ProjectionResult*, const StopToken&);
 BP_INSTANTIATE(float)
 BP_INSTANTIATE(double)
 #undef BP_INSTANTIATE

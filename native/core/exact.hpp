@@ -26,13 +26,14 @@ enum class ExactMethod : int {
   kSort = 1,
 };
 
+// `stop` is polled between Newton iterations (kAborted, out untouched).
 template <class T>
 Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                           T* out, double* radii, ProjectionResult* res);
+                           T* out, double* radii, ProjectionResult* res, const StopToken& stop = {});
 
 // out = y - P_{l1,inf, alpha}(y); radii are the mu_j of that projection.
 template <class T>
 Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
-                  double* radii, ProjectionResult* res);
+                  double* radii, ProjectionResult* res, const StopToken& stop = {});
 
 }  // namespace bp

@@ -13,6 +13,16 @@ enum class Status : int {
   kOk = 0,
   kNonFinite = 1,    // an input entry is NaN or +-Infinity
   kOutOfMemory = 2,  // scratch memory could not be allocated
+  kAborted = 3,      // the caller's StopToken asked to stop
+};
+
+// Lets a caller interrupt an iterative kernel between iterations. The core
+// only polls; how the request is stored (an atomic flag a binding shares
+// with another thread, say) is the caller's business.
+struct StopToken {
+  bool (*poll)(const void* ctx) = nullptr;
+  const void* ctx = nullptr;
+  bool requested() const { return poll != nullptr && poll(ctx); }
 };
 
 // Which slices of a row-major matrix form the groups of the mixed norm.

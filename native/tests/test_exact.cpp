@@ -174,3 +174,21 @@ TEST(exact_float_inputs) {
     for (std::size_t k = 0; k < y.size(); ++k) CHECK(a.out[k] == static_cast<float>(d.out[k]) || std::fabs(a.out[k] - d.out[k]) <= 1e-6 * max_abs(y));
   }
 }
+
+TEST(exact_newton_stops_when_asked) {
+  Rng rng(25);
+  std::vector<double> y = random_matrix(rng, 50, 40, 1);
+  std::vector<double> out(y.size(), -3.0), radii(40);
+  bp::ProjectionResult pr;
+  int polls = 0;
+  bp::StopToken stop{[](const void* ctx) { return ++*static_cast<int*>(const_cast<void*>(ctx)) > 1; }, &polls};
+  bp::Status st = bp::project_l1inf_exact(bp::MatrixRef<double>{y.data(), 50, 40}, bp::Groups::kColumns, 1.0,
+                                          bp::ExactMethod::kNewton, out.data(), radii.data(), &pr, stop);
+  CHECK(st == bp::Status::kAborted);
+  CHECK(polls >= 2);
+  for (double v : out) CHECK(v == -3.0);
+  // A token that never fires changes nothing.
+  bp::StopToken never{[](const void*) { return false; }, nullptr};
+  CHECK(bp::project_l1inf_exact(bp::MatrixRef<double>{y.data(), 50, 40}, bp::Groups::kColumns, 1.0,
+                                bp::ExactMethod::kNewton, out.data(), radii.data(), &pr, never) == bp::Status::kOk);
+}
