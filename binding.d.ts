@@ -54,5 +54,22 @@ export interface NativeBinding {
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
   isDetached(a: ArrayBufferView): boolean;
+  /** Benchmark hooks for bench/ (not public API). */
+  readonly bench: {
+    /** Sum of a: a vectorised read-only pass, the floor of any kernel that reads a. */
+    readPass(a: NativeFloatArray): number;
+    /** Mean nanoseconds per call of the kernel alone, timed inside C++ over reps calls. */
+    timeKernel(
+      op: NativeOp,
+      y: NativeFloatArray,
+      rows: number,
+      cols: number,
+      groups: NativeGroups,
+      eta: number,
+      out: NativeFloatArray,
+      radii: Float64Array,
+      reps: number,
+    ): number;
+  };
   readonly napiVersion: number;
 }

@@ -12,6 +12,10 @@
 #include "bilevel_projection.hpp"
 #include "operations.h"
 
+namespace bpaddon {
+void RegisterBench(Napi::Env env, Napi::Object exports);  // bench_binding.cc
+}  // namespace bpaddon
+
 namespace {
 
 using bpaddon::FloatView;
@@ -86,6 +90,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("norm", Napi::Function::New(env, Norm, "norm"));
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  bpaddon::RegisterBench(env, exports);
   return exports;
 }
 
