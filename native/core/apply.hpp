@@ -15,13 +15,17 @@
 
 #include "numeric.hpp"
 #include "status.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
 template <class T>
 struct ClipMap {
+  static constexpr bool kStreams = true;  // has a hand-vectorised streaming row
   static T apply(T y, T c) { return std::min(std::max(y, -c), c); }
+  static void stream_each(const T* src, const T* c, T* dst, std::size_t n) { stream_clamp<true>(src, c, T(0), dst, n); }
+  static void stream_one(const T* src, T c, T* dst, std::size_t n) { stream_clamp<false>(src, nullptr, c, dst, n); }
   static T param(double c) { return narrow_toward_zero<T>(c); }
   static bool is_zero(double mx, double c) { return std::min(static_cast<T>(mx), param(c)) == T(0); }
 };
@@ -30,10 +34,16 @@ struct ClipMap {
 // rounded once, toward zero.
 template <class T>
 struct ShrinkMap {
+  static constexpr bool kStreams = true;
   static T apply(T y, double t) {
     double a = static_cast<double>(y);
     return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
   }
+  static void stream_each(const T* src, const double* t, T* dst, std::size_t n) { shrink_row<true, true>(src, t, 0.0, dst, n); }
+  static void stream_one(const T* src, double t, T* dst, std::size_t n) { shrink_row<false, true>(src, nullptr, t, dst, n); }
+  // Hand-vectorised for direct writes too: the float rounding does not vectorise by itself.
+  static void row_each(const T* src, const double* t, T* dst, std::size_t n) { shrink_row<true, false>(src, t, 0.0, dst, n); }
+  static void row_one(const T* src, double t, T* dst, std::size_t n) { shrink_row<false, false>(src, nullptr, t, dst, n); }
   static double param(double t) { return t; }
   static bool is_zero(double mx, double t) { return apply(static_cast<T>(mx), t) == T(0); }
 };
@@ -41,10 +51,51 @@ struct ShrinkMap {
 // x = s * y: the scaling of the bilevel l1,2 projection.
 template <class T>
 struct ScaleMap {
+  static constexpr bool kStreams = false;
   static T apply(T y, double s) { return narrow_toward_zero<T>(static_cast<double>(y) * s); }
   static double param(double s) { return s; }
   static bool is_zero(double mx, double s) { return apply(static_cast<T>(mx), s) == T(0); }
 };
+
+// One chunk of a row: dst[j] = Map(src[j], q[j]) (columns: a parameter per
+// entry) or Map(src[j], q) (rows: one per row). Kept as separate small
+// loops so that the compiler vectorises each.
+template <class Map, class T, class P>
+void map_each(const T* src, const P* q, T* dst, std::size_t len) {
+  for (std::size_t j = 0; j < len; ++j) dst[j] = Map::apply(src[j], q[j]);
+}
+
+template <class Map, class T, class P>
+void map_one(const T* src, P q, T* dst, std::size_t len) {
+  for (std::size_t j = 0; j < len; ++j) dst[j] = Map::apply(src[j], q);
+}
+
+// A map's own vectorised row when it has one (detected by overload), else
+// the generic loop.
+template <class Map, class T, class P>
+auto row_each_impl(const T* src, const P* q, T* dst, std::size_t n, int) -> decltype(Map::row_each(src, q, dst, n)) {
+  return Map::row_each(src, q, dst, n);
+}
+template <class Map, class T, class P>
+void row_each_impl(const T* src, const P* q, T* dst, std::size_t n, long) {
+  map_each<Map>(src, q, dst, n);
+}
+template <class Map, class T, class P>
+auto row_one_impl(const T* src, P q, T* dst, std::size_t n, int) -> decltype(Map::row_one(src, q, dst, n)) {
+  return Map::row_one(src, q, dst, n);
+}
+template <class Map, class T, class P>
+void row_one_impl(const T* src, P q, T* dst, std::size_t n, long) {
+  map_one<Map>(src, q, dst, n);
+}
+template <class Map, class T, class P>
+void row_each(const T* src, const P* q, T* dst, std::size_t n) {
+  row_each_impl<Map>(src, q, dst, n, 0);
+}
+template <class Map, class T, class P>
+void row_one(const T* src, P q, T* dst, std::size_t n) {
+  row_one_impl<Map>(src, q, dst, n, 0);
+}
 
 // out = Map(y) with parameter p[j] for group j; returns how many groups of out
 // are entirely zero (mx holds the group maxima of |y|).
@@ -55,22 +106,26 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   const std::size_t ng = group_count(n, m, g);
   std::size_t zero = 0;
   for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
-  if (g == Groups::kColumns) {
-    std::vector<P> q(m);
-    for (std::size_t j = 0; j < m; ++j) q[j] = Map::param(p[j]);
-    for (std::size_t i = 0; i < n; ++i) {
-      const T* r = y.data + i * m;
-      T* o = out + i * m;
-      for (std::size_t j = 0; j < m; ++j) o[j] = Map::apply(r[j], q[j]);
-    }
-  } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      const T* r = y.data + i * m;
-      T* o = out + i * m;
-      const P q = Map::param(p[i]);
-      for (std::size_t j = 0; j < m; ++j) o[j] = Map::apply(r[j], q);
+  std::vector<P> q(g == Groups::kColumns ? m : 0);
+  for (std::size_t j = 0; j < q.size(); ++j) q[j] = Map::param(p[j]);
+  // A large separate output bypasses the cache (see stream_store.hpp) where
+  // the map has a streaming row; otherwise rows are written directly.
+  const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* r = y.data + i * m;
+    T* o = out + i * m;
+    if (stream) {
+      if constexpr (Map::kStreams) {
+        if (g == Groups::kColumns) Map::stream_each(r, q.data(), o, m);
+        else Map::stream_one(r, Map::param(p[i]), o, m);
+      }
+    } else if (g == Groups::kColumns) {
+      row_each<Map>(r, q.data(), o, m);
+    } else {
+      row_one<Map>(r, Map::param(p[i]), o, m);
     }
   }
+  if (stream) stream_fence();
   return zero;
 }
 

@@ -56,9 +56,9 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
                      ProjectionResult* res) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx(ng);
-  group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
+  const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
-  if (!is_finite(big)) return Status::kNonFinite;
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);
@@ -89,9 +89,9 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   const std::size_t ng = group_count(y.rows, y.cols, g);
   const std::size_t len = group_length(y.rows, y.cols, g);
   std::vector<double> mx(ng), s(ng);
-  group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
+  const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   const double big = max_of(mx.data(), ng);
-  if (!is_finite(big)) return Status::kNonFinite;
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);
@@ -136,9 +136,9 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
                    ProjectionResult* res) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx(ng);
-  group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
+  const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
-  if (!is_finite(big)) return Status::kNonFinite;
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);

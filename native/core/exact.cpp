@@ -297,9 +297,9 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   p.len = group_length(y.rows, y.cols, g);
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
-  group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
+  const bool no_nan = group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
   const double big = max_of(p.mx.data(), p.ng);
-  if (!is_finite(big)) return Status::kNonFinite;
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   mx_out = p.mx;
   if (eta == 0.0) {
     *regime = Regime::kZero;

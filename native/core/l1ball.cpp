@@ -4,17 +4,26 @@
 #include <cmath>
 #include <new>
 
+#include "apply.hpp"
 #include "numeric.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 namespace {
 
+// A threshold and the entries that can still be active: a[0, survivors)
+// holds every entry above tau (and possibly a few at or just below it).
+struct Threshold {
+  double tau;
+  std::size_t survivors;
+};
+
 // Condat's online filter leaves the candidates in a[0, v_end): the ones it
 // set aside ("v tilde") in [0, vt_end) and the current list v in
 // [vt_end, v_end), with rho the running lower bound of the threshold. This
-// finishes the algorithm in place and returns the exact threshold.
-double condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double rho,
-                     double radius) {
+// finishes the algorithm in place.
+Threshold condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double rho,
+                        double radius) {
   // Set-aside elements that still exceed rho rejoin v: compact them to the
   // front, then slide v down behind them (both moves go leftwards, so the
   // buffer never grows).
@@ -77,13 +86,13 @@ double condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double rh
     double next = tau + step;
     tau = next > tau ? next : std::nextafter(tau, INFINITY);
   }
-  return tau > 0.0 ? tau : 0.0;
+  return {tau > 0.0 ? tau : 0.0, nv};
 }
 
 // The first (online) pass of Condat's algorithm over values produced by `get`.
 // Output layout as documented on condat_finish.
 template <class Get>
-double condat_filter(std::size_t n, double radius, double* buf, Get get) {
+Threshold condat_filter(std::size_t n, double radius, double* buf, Get get) {
   std::size_t vt_end = 0, v_end = 1;
   double y0 = get(0);
   buf[0] = y0;
@@ -106,67 +115,216 @@ double condat_filter(std::size_t n, double radius, double* buf, Get get) {
   return condat_finish(buf, vt_end, v_end, rho, radius);
 }
 
-}  // namespace
-
-double l1_threshold_inplace(double* a, std::size_t k, double radius) {
-  if (k == 0) return 0.0;
+Threshold condat_inplace(double* a, std::size_t k, double radius) {
+  if (k == 0) return {0.0, 0};
   // Reading a[i] and writing buf[j] with j <= i is safe in place.
   return condat_filter(k, radius, a, [a](std::size_t i) { return a[i]; });
 }
 
+inline unsigned nan_bit(double x) { return x != x ? 1u : 0u; }
+
+// The per-block test of the scan: is any |v[k]| of the block above t (so the
+// block may hold an active entry)? It also keeps, across blocks, the largest
+// |v| and a NaN probe (a running sum of |v|: NaN exactly when an entry is,
+// since entries are >= 0 and no inf - inf can occur). This runs over every
+// entry of the vector, so it is vectorised by hand and keeps its running
+// values in registers instead of reducing each block.
 template <class T>
-double l1_threshold_stream(const T* v, std::size_t n, double radius, double scale,
-                           std::vector<double>& scratch) {
-  if (n == 0) return 0.0;
-  scratch.resize(n);
-  return condat_filter(n, radius, scratch.data(), [v, scale](std::size_t i) {
-    return std::fabs(static_cast<double>(v[i])) * scale;
-  });
+struct BlockScan {
+  double best = 0, probe = 0;
+  bool any_above(const T* v, std::size_t len, double t) {
+    double bm = 0;
+    for (std::size_t k = 0; k < len; ++k) {
+      double a = std::fabs(static_cast<double>(v[k]));
+      bm = bm > a ? bm : a;
+      probe += a;
+    }
+    best = best > bm ? best : bm;
+    return bm > t;
+  }
+  double max_abs() const { return best; }
+  bool nan() const { return probe != probe; }
+};
+
+#ifdef BP_HAVE_STREAM_STORES
+template <>
+struct BlockScan<double> {
+  __m128d best = _mm_setzero_pd(), probe = _mm_setzero_pd();
+  double tail_best = 0, tail_probe = 0;
+  bool any_above(const double* v, std::size_t len, double t) {
+    if (len % 4 != 0) return tail(v, len, t);
+    const __m128d sign = _mm_set1_pd(-0.0);
+    __m128d m0 = _mm_setzero_pd(), m1 = m0;
+    for (std::size_t k = 0; k < len; k += 4) {
+      __m128d a0 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k)), a1 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k + 2));
+      m0 = _mm_max_pd(m0, a0);
+      m1 = _mm_max_pd(m1, a1);
+      probe = _mm_add_pd(probe, _mm_add_pd(a0, a1));
+    }
+    __m128d m = _mm_max_pd(m0, m1);
+    best = _mm_max_pd(best, m);
+    return _mm_movemask_pd(_mm_cmpgt_pd(m, _mm_set1_pd(t))) != 0;
+  }
+  bool tail(const double* v, std::size_t len, double t) {
+    double bm = 0;
+    for (std::size_t k = 0; k < len; ++k) {
+      double a = std::fabs(v[k]);
+      bm = bm > a ? bm : a;
+      tail_probe += a;
+    }
+    tail_best = tail_best > bm ? tail_best : bm;
+    return bm > t;
+  }
+  double max_abs() const {
+    alignas(16) double b[2];
+    _mm_store_pd(b, best);
+    double r = b[0] > b[1] ? b[0] : b[1];
+    return r > tail_best ? r : tail_best;
+  }
+  bool nan() const {
+    alignas(16) double p[2];
+    _mm_store_pd(p, probe);
+    double s = p[0] + p[1] + tail_probe;
+    return s != s;
+  }
+};
+
+template <>
+struct BlockScan<float> {
+  __m128 best = _mm_setzero_ps(), probe = _mm_setzero_ps();
+  float tail_best = 0, tail_probe = 0;
+  bool any_above(const float* v, std::size_t len, double t) {
+    if (len % 8 != 0) return tail(v, len, t);
+    const __m128 sign = _mm_set1_ps(-0.0f);
+    __m128 m0 = _mm_setzero_ps(), m1 = m0;
+    for (std::size_t k = 0; k < len; k += 8) {
+      __m128 a0 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k)), a1 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k + 4));
+      m0 = _mm_max_ps(m0, a0);
+      m1 = _mm_max_ps(m1, a1);
+      probe = _mm_add_ps(probe, _mm_add_ps(a0, a1));
+    }
+    __m128 m = _mm_max_ps(m0, m1);
+    best = _mm_max_ps(best, m);
+    // Compare in double: t need not be a float.
+    __m128d lo = _mm_cvtps_pd(m), hi = _mm_cvtps_pd(_mm_movehl_ps(m, m)), tt = _mm_set1_pd(t);
+    return (_mm_movemask_pd(_mm_cmpgt_pd(lo, tt)) | _mm_movemask_pd(_mm_cmpgt_pd(hi, tt))) != 0;
+  }
+  bool tail(const float* v, std::size_t len, double t) {
+    float bm = 0;
+    for (std::size_t k = 0; k < len; ++k) {
+      float a = std::fabs(v[k]);
+      bm = bm > a ? bm : a;
+      tail_probe += a;
+    }
+    tail_best = tail_best > bm ? tail_best : bm;
+    return static_cast<double>(bm) > t;
+  }
+  double max_abs() const {
+    alignas(16) float b[4];
+    _mm_store_ps(b, best);
+    float r = tail_best;
+    for (float x : b) r = r > x ? r : x;
+    return static_cast<double>(r);
+  }
+  bool nan() const {
+    alignas(16) float p[4];
+    _mm_store_ps(p, probe);
+    float s = ((p[0] + p[1]) + (p[2] + p[3])) + tail_probe;
+    return s != s;
+  }
+};
+#endif
+
+}  // namespace
+
+double l1_threshold_inplace(double* a, std::size_t k, double radius) {
+  return condat_inplace(a, k, radius).tau;
 }
 
 template <class T>
-Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) {
-  if (n == 0) return Status::kOk;
-  double max_abs = 0.0, sum = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double a = std::fabs(static_cast<double>(v[i]));
-    max_abs = nan_max(max_abs, a);
-    sum += a;
+L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
+                         std::vector<double>& buf) {
+  constexpr std::size_t kSample = 4096, kBlock = 64;
+  L1Scan r{0.0, 0.0, false};
+  unsigned nan = 0;
+  // An exact threshold of a subset is a lower bound of the whole vector's:
+  // start from the first kSample entries' threshold.
+  const std::size_t first = std::min(n, kSample);
+  buf.resize(std::max<std::size_t>(2 * kSample, first + kBlock));
+  std::size_t size = 0;
+  double t = 0.0;
+  for (std::size_t i = 0; i < first; ++i) {
+    double a = std::fabs(static_cast<double>(v[i])) * scale;
+    r.max_abs = r.max_abs > a ? r.max_abs : a;
+    nan |= nan_bit(a);
+    buf[size++] = a;
   }
-  if (!is_finite(max_abs)) return Status::kNonFinite;
+  {
+    Threshold th = condat_inplace(buf.data(), size, radius);
+    size = th.survivors;
+    t = th.tau;
+  }
+  std::size_t cap = std::max(2 * size, kSample);
+  BlockScan<T> scan;
+  for (std::size_t i = first; i < n; i += kBlock) {
+    const std::size_t len = std::min(kBlock, n - i);
+    // scale is a power of two: comparing |v| with t / scale is exact.
+    if (!scan.any_above(v + i, len, t / scale)) continue;  // nothing here can be active
+    if (buf.size() < size + len) buf.resize(2 * (size + len));
+    double* d = buf.data() + size;
+    std::size_t c = 0;
+    for (std::size_t k = 0; k < len; ++k) {  // branch-free compaction
+      double a = std::fabs(static_cast<double>(v[i + k])) * scale;
+      d[c] = a;
+      c += a > t ? 1 : 0;
+    }
+    size += c;
+    if (size > cap) {
+      // The candidates' threshold is a better lower bound: raise t, keep
+      // only the entries above it.
+      Threshold th = condat_inplace(buf.data(), size, radius);
+      size = th.survivors;
+      t = t > th.tau ? t : th.tau;
+      cap = std::max(2 * size, kSample);
+    }
+  }
+  r.nan = nan != 0 || scan.nan();
+  const double rest = scan.max_abs() * scale;
+  r.max_abs = r.max_abs > rest ? r.max_abs : rest;
+  // t stays a valid lower bound even when rounding left no candidate above
+  // it (a radius far below the entries' resolution).
+  const double last = condat_inplace(buf.data(), size, radius).tau;
+  r.tau = last > t ? last : t;
+  return r;
+}
+
+template <class T>
+Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
+  if (n == 0) return Status::kOk;
+  std::vector<double> buf;
+  L1Scan scan = l1_threshold_scan(v, n, eta, 1.0, buf);
+  if (scan.nan || !is_finite(scan.max_abs)) return Status::kNonFinite;
   if (eta == 0.0) {
     std::fill(out, out + n, T(0));
     return Status::kOk;
   }
-  double scale = overflow_guard_scale(max_abs, static_cast<double>(n));
-  if (scale != 1.0) {
-    sum = 0.0;
-    for (std::size_t i = 0; i < n; ++i) sum += std::fabs(static_cast<double>(v[i])) * scale;
-  }
-  double radius = eta * scale;
-  if (sum <= radius) {
+  // Near 1e308 the sums inside could overflow: solve in scaled units.
+  const double scale = overflow_guard_scale(scan.max_abs, static_cast<double>(n));
+  if (scale != 1.0) scan = l1_threshold_scan(v, n, eta * scale, scale, buf);
+  const double tau = scan.tau / scale;
+  if (tau == 0.0) {  // inside the ball
     if (out != v) std::copy(v, v + n, out);
     return Status::kOk;
   }
-  double tau;
-  try {
-    std::vector<double> scratch;
-    tau = l1_threshold_stream(v, n, radius, scale, scratch) / scale;
-  } catch (const std::bad_alloc&) {
-    return Status::kOutOfMemory;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    double y = static_cast<double>(v[i]);
-    double x = y > tau ? y - tau : (y < -tau ? y + tau : 0.0);
-    out[i] = narrow_toward_zero<T>(x);
-  }
+  MatrixRef<T> row{v, 1, n};
+  apply_groups<ShrinkMap<T>>(row, Groups::kRows, &tau, &scan.max_abs, out);
   return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
 }
 
-template double l1_threshold_stream<float>(const float*, std::size_t, double, double,
-                                           std::vector<double>&);
-template double l1_threshold_stream<double>(const double*, std::size_t, double, double,
-                                            std::vector<double>&);
+template L1Scan l1_threshold_scan<float>(const float*, std::size_t, double, double, std::vector<double>&);
+template L1Scan l1_threshold_scan<double>(const double*, std::size_t, double, double, std::vector<double>&);
 template Status project_l1_ball<float>(const float*, std::size_t, double, float*);
 template Status project_l1_ball<double>(const double*, std::size_t, double, double*);
 

@@ -18,12 +18,21 @@ namespace bp {
 // is as accurate as the data allow.
 double l1_threshold_inplace(double* a, std::size_t k, double radius);
 
-// Same, reading |v_i| * scale from a strided-free array of T without copying
-// it first: only the candidates that can still be active are buffered in
-// `scratch`. Reports a non-finite entry through `finite`.
+struct L1Scan {
+  double tau;      // threshold of |v| * scale for the radius
+  double max_abs;  // largest |v| * scale (infinite if an entry is)
+  bool nan;        // an entry is NaN
+};
+
+// The threshold of |v_i| * scale, read in one pass without copying v: a
+// lower bound of tau (the exact threshold of a first sample) lets whole
+// blocks whose maximum is below it be skipped, and only entries above it are
+// buffered in `buf`; the bound rises as candidates accumulate. Also reports
+// the largest entry and whether any is NaN, so that it doubles as the
+// input check.
 template <class T>
-double l1_threshold_stream(const T* v, std::size_t n, double radius, double scale,
-                           std::vector<double>& scratch);
+L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
+                         std::vector<double>& buf);
 
 // Projection of v (length n) onto {x : ||x||_1 <= eta} into out (may alias v).
 // eta must be finite and >= 0. Every entry of v is checked before out is

@@ -14,14 +14,15 @@ template <class T>
 Status mixed_norm(const MatrixRef<T>& y, Groups g, NormKind kind, double* result) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx(ng), s;
+  bool no_nan;
   if (kind == NormKind::kL11 || kind == NormKind::kLInf1) {
     s.resize(ng);
-    group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
+    no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   } else {
-    group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
+    no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   }
   const double big = max_of(mx.data(), ng);
-  if (!is_finite(big)) return Status::kNonFinite;
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   // Work in scaled units so that no partial sum overflows unless the norm
   // itself does.
   const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));

@@ -120,3 +120,46 @@ TEST(project_l1_ball_float) {
     }
   }
 }
+
+TEST(project_l1_ball_radius_below_resolution) {
+  // eta is far below the entry's ulp: a - eta rounds back to a. The result
+  // must still be inside the ball (here: 0), not the input.
+  std::vector<double> v = {2.8374237576570533e-180};
+  std::vector<double> x(1, 7.0);
+  CHECK(bp::project_l1_ball(v.data(), 1, 5e-324, x.data()) == bp::Status::kOk);
+  CHECK(std::fabs(x[0]) <= 5e-324);
+  // Same through the sampled scan of a long vector.
+  std::vector<double> w(100000, 1.0), y(100000);
+  w[500] = 3.0;
+  CHECK(bp::project_l1_ball(w.data(), w.size(), 1e-300, y.data()) == bp::Status::kOk);
+  double l1 = 0;
+  for (double q : y) l1 += std::fabs(q);
+  CHECK(l1 <= 1e-300);
+}
+
+TEST(project_l1_ball_long_vectors_match_sorting) {
+  // Long enough to exercise the sampled lower bound, block skipping and the
+  // periodic re-tightening of the scan.
+  Rng rng(4);
+  for (int trial = 0; trial < 12; ++trial) {
+    std::size_t n = 5000 + rng.below(200000);
+    std::vector<double> v(n);
+    for (double& x : v) x = trial % 3 == 0 ? rng.uniform() : trial % 3 == 1 ? rng.normal() : std::tan(3.0 * (rng.uniform() - 0.5));
+    double total = 0, mx = 0;
+    for (double x : v) { total += std::fabs(x); mx = std::max(mx, std::fabs(x)); }
+    double eta = trial % 2 ? 1.0 : total * 0.3;
+    std::vector<double> x(n);
+    CHECK(bp::project_l1_ball(v.data(), n, eta, x.data()) == bp::Status::kOk);
+    double tau = brute_threshold(v, eta);
+    for (std::size_t i = 0; i < n; i += 37) {
+      double want = v[i] > tau ? v[i] - tau : (v[i] < -tau ? v[i] + tau : 0.0);
+      CHECK_NEAR(x[i], want, 1e-12 * mx);
+    }
+    std::vector<float> f(n), xf(n);
+    for (std::size_t i = 0; i < n; ++i) f[i] = static_cast<float>(v[i]);
+    CHECK(bp::project_l1_ball(f.data(), n, eta, xf.data()) == bp::Status::kOk);
+    double l1 = 0;
+    for (float q : xf) l1 += std::fabs(static_cast<double>(q));
+    CHECK(l1 <= eta * (1 + 1e-12));
+  }
+}
