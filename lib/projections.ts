@@ -42,9 +42,11 @@ export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: 
 
 /** Validates, then allocates what the caller did not pass. */
 export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
-  const c = checkArgs<T>(y, eta, opts, etaName);
-  const out = c.out ?? check.output<T>(undefined, c.y.data as T, 'opts.out', 'y.data');
-  return { ...c, out, radii: new Float64Array(c.groupCount) };
+  const c = checkArgs<T>(y, eta, opts, etaName) as Checked<T> & { radii: Float64Array };
+  // Completed in place (no spread): this runs on every call.
+  if (c.out === undefined) c.out = check.output<T>(undefined, c.y.data as T, 'opts.out', 'y.data');
+  c.radii = new Float64Array(c.groupCount);
+  return c as Prepared<T>;
 }
 
 /**

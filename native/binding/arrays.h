@@ -15,39 +15,43 @@ struct FloatView {
   bool is_double = false;
 };
 
+// Type, length and data pointer of a typed array in one Node-API call (the
+// per-call cost of the binding is mostly such calls). False, with no
+// exception pending, if v is not a typed array.
+inline bool TypedArrayInfo(Napi::Env env, Napi::Value v, napi_typedarray_type* type, std::size_t* length,
+                           void** data) {
+  napi_value buffer;
+  std::size_t offset;
+  return napi_get_typedarray_info(env, v, type, length, data, &buffer, &offset) == napi_ok;
+}
+
 // A Float32Array or Float64Array (any view, any backing store). Throws a
 // TypeError and returns false for anything else.
 inline bool ReadFloatArray(Napi::Env env, Napi::Value v, FloatView* out) {
-  if (!v.IsTypedArray()) {
-    Napi::TypeError::New(env, "expected a Float32Array or Float64Array").ThrowAsJavaScriptException();
-    return false;
+  napi_typedarray_type type;
+  if (TypedArrayInfo(env, v, &type, &out->length, &out->data) &&
+      (type == napi_float64_array || type == napi_float32_array)) {
+    out->is_double = type == napi_float64_array;
+    if (out->length == 0) out->data = nullptr;  // a detached or empty view: never read
+    return true;
   }
-  Napi::TypedArray ta = v.As<Napi::TypedArray>();
-  switch (ta.TypedArrayType()) {
-    case napi_float64_array: {
-      Napi::Float64Array f = ta.As<Napi::Float64Array>();
-      *out = {f.Data(), f.ElementLength(), true};
-      return true;
-    }
-    case napi_float32_array: {
-      Napi::Float32Array f = ta.As<Napi::Float32Array>();
-      *out = {f.Data(), f.ElementLength(), false};
-      return true;
-    }
-    default:
-      Napi::TypeError::New(env, "expected a Float32Array or Float64Array").ThrowAsJavaScriptException();
-      return false;
-  }
+  Napi::TypeError::New(env, "expected a Float32Array or Float64Array").ThrowAsJavaScriptException();
+  return false;
+}
+
+// A JavaScript number as a double, in one Node-API call.
+inline bool ReadDouble(Napi::Env env, Napi::Value v, double* out) {
+  return napi_get_value_double(env, v, out) == napi_ok;
 }
 
 // rows and cols as non-negative integers whose product is the array length.
 inline bool ReadShape(Napi::Env env, Napi::Value r, Napi::Value c, const FloatView& y, std::size_t* rows,
                       std::size_t* cols) {
-  if (!r.IsNumber() || !c.IsNumber()) {
+  double dr = 0, dc = 0;
+  if (!ReadDouble(env, r, &dr) || !ReadDouble(env, c, &dc)) {
     Napi::TypeError::New(env, "rows and cols must be numbers").ThrowAsJavaScriptException();
     return false;
   }
-  double dr = r.As<Napi::Number>().DoubleValue(), dc = c.As<Napi::Number>().DoubleValue();
   const double limit = 9007199254740991.0;  // 2^53 - 1
   if (!(dr >= 0 && dr <= limit && dr == static_cast<double>(static_cast<std::uint64_t>(dr))) ||
       !(dc >= 0 && dc <= limit && dc == static_cast<double>(static_cast<std::uint64_t>(dc)))) {

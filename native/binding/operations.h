@@ -35,37 +35,39 @@ struct ProjectArgs {
 // otherwise.
 inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
   Napi::Env env = info.Env();
-  if (info.Length() < 8 || !info[0].IsNumber() || !info[4].IsNumber() || !info[5].IsNumber()) {
+  double op = 0, groups = 0;
+  if (info.Length() < 8 || !ReadDouble(env, info[0], &op) || !ReadDouble(env, info[4], &groups) ||
+      !ReadDouble(env, info[5], &a->eta)) {
     Napi::TypeError::New(env, "project(op, y, rows, cols, groups, eta, out, radii): bad arguments")
         .ThrowAsJavaScriptException();
     return false;
   }
-  int op = info[0].As<Napi::Number>().Int32Value();
-  if (op < 0 || op > 6) {
+  if (!(op >= 0 && op <= 6) || op != static_cast<double>(static_cast<int>(op))) {
     Napi::RangeError::New(env, "project: unknown operation").ThrowAsJavaScriptException();
     return false;
   }
-  a->op = static_cast<Op>(op);
+  a->op = static_cast<Op>(static_cast<int>(op));
   if (!ReadFloatArray(env, info[1], &a->y) || !ReadShape(env, info[2], info[3], a->y, &a->rows, &a->cols) ||
       !ReadFloatArray(env, info[6], &a->out) || !SameShapeNoPartialOverlap(env, a->y, a->out)) {
     return false;
   }
-  a->groups = info[4].As<Napi::Number>().Int32Value() == 1 ? bp::Groups::kRows : bp::Groups::kColumns;
-  a->eta = info[5].As<Napi::Number>().DoubleValue();
+  a->groups = groups == 1 ? bp::Groups::kRows : bp::Groups::kColumns;
   if (!(a->eta >= 0.0) || a->eta - a->eta != 0.0) {
     Napi::RangeError::New(env, "project: eta must be finite and >= 0").ThrowAsJavaScriptException();
     return false;
   }
-  if (!info[7].IsTypedArray() || info[7].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+  napi_typedarray_type type;
+  std::size_t length = 0;
+  void* data = nullptr;
+  if (!TypedArrayInfo(env, info[7], &type, &length, &data) || type != napi_float64_array) {
     Napi::TypeError::New(env, "project: radii must be a Float64Array").ThrowAsJavaScriptException();
     return false;
   }
-  Napi::Float64Array radii = info[7].As<Napi::Float64Array>();
-  if (radii.ElementLength() != bp::group_count(a->rows, a->cols, a->groups)) {
+  if (length != bp::group_count(a->rows, a->cols, a->groups)) {
     Napi::RangeError::New(env, "project: radii must have one entry per group").ThrowAsJavaScriptException();
     return false;
   }
-  a->radii = radii.Data();
+  a->radii = static_cast<double*>(data);
   return true;
 }
 
