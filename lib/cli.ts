@@ -2,12 +2,14 @@
 // The `bilevel-projection` command: the demo now, the paper's experiments as
 // they land. Results go to stdout, progress and errors to stderr.
 import { runDemo } from './demo';
+import { runTable1Command } from './paper/table1';
 
 const USAGE = `Usage: bilevel-projection <command>
 
 Commands:
-  demo    project a small matrix and show which columns survive (default)
-  help    this text
+  demo                                        project a small matrix and show which columns survive (default)
+  paper table1 [--random-state N] [--out DIR] the paper's Table I and Figures 3-6 (about 2 s)
+  help                                        this text
 `;
 
 function main(argv: string[]): number {
@@ -16,6 +18,12 @@ function main(argv: string[]): number {
     case 'demo':
       runDemo();
       return 0;
+    case 'paper': {
+      const [sub, ...rest] = argv.slice(1);
+      if (sub === 'table1') return runTable1Command(rest);
+      process.stderr.write(`bilevel-projection: unknown paper experiment '${sub ?? ''}' (try: paper table1)\n\n${USAGE}`);
+      return 2;
+    }
     case 'help':
     case '--help':
     case '-h':

@@ -34,3 +34,9 @@ export {
   proxLInf1Async,
   type AsyncOptions,
 } from './async';
+
+// The paper's experiments.
+export { makeClassification } from './datasets/make-classification';
+export type { ClassificationData, MakeClassificationOptions } from './datasets/make-classification';
+export { PAPER_TABLE1, TABLE1_DATASETS, TABLE1_RATIOS, formatTable1, runTable1 } from './paper/table1';
+export type { Table1Dataset, Table1Method, Table1Options, Table1Result, Table1Sweep } from './paper/table1';
