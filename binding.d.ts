@@ -54,6 +54,8 @@ export interface NativeBinding {
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
   isDetached(a: ArrayBufferView): boolean;
+  /** The kernels' thread limit before the call; sets it when n is given (0: the default). */
+  threads(n?: number): number;
   /** Benchmark hooks for bench/ (not public API). */
   readonly bench: {
     /** Sum of a: a vectorised read-only pass, the floor of any kernel that reads a. */

@@ -18,6 +18,8 @@ export type {
 export {
   DEFAULT_EXACT_METHOD,
   EXACT_METHODS,
+  getThreadCount,
+  setThreadCount,
   bilevelL11,
   bilevelL12,
   bilevelL1Inf,

@@ -22,3 +22,12 @@ function load(): NativeBinding {
 }
 
 export const native: NativeBinding = load();
+
+// BILEVEL_PROJECTION_THREADS=1 turns the kernels' helper threads off for the
+// whole process (any positive integer sets the limit).
+const fromEnv = process.env.BILEVEL_PROJECTION_THREADS;
+if (fromEnv !== undefined && fromEnv !== '') {
+  const n = Number(fromEnv);
+  if (Number.isInteger(n) && n >= 1 && n <= 1024) native.threads(n);
+  else process.emitWarning(`BILEVEL_PROJECTION_THREADS=${JSON.stringify(fromEnv)} ignored: expected an integer from 1 to 1024`);
+}

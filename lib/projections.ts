@@ -139,3 +139,24 @@ export function norm(y: Matrix, kind: NormKind, opts?: NormOptions): number {
   if (r < 0) throw statusError(r, m.data, 'y.data');
   return r;
 }
+
+/**
+ * How many threads a large projection may use (the calling thread included):
+ * by default the machine's core count, at most 8. Passes over at least 2^18
+ * entries are split across threads; results never depend on the count.
+ * Process-wide. The environment variable BILEVEL_PROJECTION_THREADS sets it
+ * at load time.
+ */
+export function getThreadCount(): number {
+  return native.threads();
+}
+
+/**
+ * Sets the thread limit (1 turns helper threads off; 0 restores the default)
+ * and returns the previous one.
+ */
+export function setThreadCount(n: number): number {
+  if (typeof n !== 'number') throw new TypeError(`Expected an integer from 0 to 1024 for n but received ${check.describe(n)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 1024) throw new RangeError(`Expected an integer from 0 to 1024 for n but received ${check.describe(n)}`);
+  return native.threads(n);
+}

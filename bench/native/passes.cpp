@@ -1,7 +1,7 @@
 // Times the passes of the bilevel l1,inf kernel separately, inside C++, next
 // to memcpy and a read-only sum over the same matrix: where the time goes.
 // Build: cmake -S . -B build-bench -DBP_BUILD_ADDON=OFF -DBP_BUILD_BENCH=ON && cmake --build build-bench
-// Run:   build-bench/bp_bench_passes [rows] [cols]
+// Run:   build-bench/bp_bench_passes [rows] [cols] [threads]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "apply.hpp"
 #include "bilevel_projection.hpp"
 #include "memory_floor.hpp"
+#include "parallel.hpp"
 #include "reduce.hpp"
 
 namespace {
@@ -60,6 +61,8 @@ void run(std::size_t n, std::size_t m) {
 int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000;
   std::size_t m = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 8000;
+  if (argc > 3) bp::set_thread_limit(static_cast<unsigned>(std::strtoul(argv[3], nullptr, 10)));
+  std::printf("threads: %u\n", bp::thread_limit());
   run<double>(n, m);
   run<float>(n, m);
 }

@@ -10,6 +10,7 @@
 #include "arrays.h"
 #include "async_project.h"
 #include "bilevel_projection.hpp"
+#include "parallel.hpp"
 #include "operations.h"
 
 namespace bpaddon {
@@ -74,6 +75,21 @@ Napi::Value Norm(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, r);
 }
 
+// threads(n?) -> the thread limit before the call; sets it when n is given
+// (0 restores the default).
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  double n = -1;
+  if (info.Length() > 0 && !info[0].IsUndefined()) {
+    if (!bpaddon::ReadDouble(env, info[0], &n) || !(n >= 0 && n <= 1024)) {
+      Napi::RangeError::New(env, "threads: expected an integer in [0, 1024]").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    return Napi::Number::New(env, bp::set_thread_limit(static_cast<unsigned>(n)));
+  }
+  return Napi::Number::New(env, bp::thread_limit());
+}
+
 // isDetached(typedArray) -> boolean: Node 20 has no ArrayBuffer#detached.
 Napi::Value IsDetached(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -89,6 +105,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("projectL1Ball", Napi::Function::New(env, ProjectL1Ball, "projectL1Ball"));
   exports.Set("norm", Napi::Function::New(env, Norm, "norm"));
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
+  exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::RegisterBench(env, exports);
   return exports;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "numeric.hpp"
+#include "parallel.hpp"
 #include "status.hpp"
 #include "stream_store.hpp"
 
@@ -111,21 +112,24 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   // A large separate output bypasses the cache (see stream_store.hpp) where
   // the map has a streaming row; otherwise rows are written directly.
   const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
-  for (std::size_t i = 0; i < n; ++i) {
-    const T* r = y.data + i * m;
-    T* o = out + i * m;
-    if (stream) {
-      if constexpr (Map::kStreams) {
-        if (g == Groups::kColumns) Map::stream_each(r, q.data(), o, m);
-        else Map::stream_one(r, Map::param(p[i]), o, m);
+  // Elementwise, so any split of the rows gives the same bytes.
+  parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(), [&](std::size_t r0, std::size_t r1) {
+    for (std::size_t i = r0; i < r1; ++i) {
+      const T* r = y.data + i * m;
+      T* o = out + i * m;
+      if (stream) {
+        if constexpr (Map::kStreams) {
+          if (g == Groups::kColumns) Map::stream_each(r, q.data(), o, m);
+          else Map::stream_one(r, Map::param(p[i]), o, m);
+        }
+      } else if (g == Groups::kColumns) {
+        row_each<Map>(r, q.data(), o, m);
+      } else {
+        row_one<Map>(r, Map::param(p[i]), o, m);
       }
-    } else if (g == Groups::kColumns) {
-      row_each<Map>(r, q.data(), o, m);
-    } else {
-      row_one<Map>(r, Map::param(p[i]), o, m);
     }
-  }
-  if (stream) stream_fence();
+    if (stream) stream_fence();
+  });
   return zero;
 }
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "parallel.hpp"
 #include "status.hpp"
 
 namespace bp {
@@ -45,17 +46,22 @@ void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const doub
       }
     }
   };
+  // Split by groups: each group's list is built by one thread, in row order.
   if (g == Groups::kColumns) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const T* r = y.data + i * m;
-      for (std::size_t j = 0; j < m; ++j) offer(j, std::fabs(static_cast<double>(r[j])) * scale);
-    }
+    parallel_ranges(m, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* r = y.data + i * m;
+        for (std::size_t j = c0; j < c1; ++j) offer(j, std::fabs(static_cast<double>(r[j])) * scale);
+      }
+    });
   } else {
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!(lower[i] < inf)) continue;
-      const T* r = y.data + i * m;
-      for (std::size_t j = 0; j < m; ++j) offer(i, std::fabs(static_cast<double>(r[j])) * scale);
-    }
+    parallel_ranges(n, 1, y.size(), [&](std::size_t r0, std::size_t r1) {
+      for (std::size_t i = r0; i < r1; ++i) {
+        if (!(lower[i] < inf)) continue;
+        const T* r = y.data + i * m;
+        for (std::size_t j = 0; j < m; ++j) offer(i, std::fabs(static_cast<double>(r[j])) * scale);
+      }
+    });
   }
 }
 

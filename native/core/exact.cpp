@@ -11,6 +11,7 @@
 #include "candidates.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
+#include "parallel.hpp"
 #include "reduce.hpp"
 
 namespace bp {
@@ -115,10 +116,12 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   // The candidates define a truncated problem that agrees with the full one
   // wherever mu_j >= lower_j, hence has the same (unique) solution.
   std::vector<double> total(p.ng, 0.0);
+  std::size_t candidates = 0;
   for (std::size_t j : alive) {
     CompensatedSum c;
     for (double v : lists[j]) c.add(v);
     total[j] = c.value();
+    candidates += lists[j].size();
   }
 
   double theta = theta_lo;
@@ -130,8 +133,11 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   for (int iter = 0; iter < 200 && !alive.empty(); ++iter) {
     if (stop.requested()) return NewtonEnd::kStopped;
     bool same = !alive_changed;
+    // Each group's statistics are independent: split the groups.
+    parallel_ranges(alive.size(), 16, candidates, [&](std::size_t b, std::size_t e) {
+      for (std::size_t q = b; q < e; ++q) st[alive[q]] = active_stats(lists[alive[q]], m[alive[q]], p.mx[alive[q]]);
+    });
     for (std::size_t j : alive) {
-      st[j] = active_stats(lists[j], m[j], p.mx[j]);
       if (!(st[j] == prev[j])) same = false;
     }
     if (same) {

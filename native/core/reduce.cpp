@@ -1,6 +1,9 @@
 #include "reduce.hpp"
 
+#include "parallel.hpp"
+
 #include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace bp {
@@ -28,18 +31,25 @@ inline unsigned nan_bit(T x) {
   return x != x ? 1u : 0u;
 }
 
+// Columns [c0, c1) of an n x stride row-major matrix, results written to
+// mx[c0..c1) and sum[c0..c1).
 template <bool WithSum, class T>
-bool column_max_sum(const T* y, std::size_t n, std::size_t m, double scale, double* mx, double* sum) {
+bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                    double scale, double* mx, double* sum) {
+  const std::size_t m = c1 - c0;
+  y += c0;
+  mx += c0;
+  if (WithSum) sum += c0;
   std::vector<T> best(m, T(0));
   if (WithSum) std::fill(sum, sum + m, 0.0);
   unsigned nan = 0;
   T* b = best.data();
   std::size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const T* r0 = y + i * m;
-    const T* r1 = r0 + m;
-    const T* r2 = r1 + m;
-    const T* r3 = r2 + m;
+    const T* r0 = y + i * stride;
+    const T* r1 = r0 + stride;
+    const T* r2 = r1 + stride;
+    const T* r3 = r2 + stride;
     for (std::size_t j = 0; j < m; ++j) {
       T a0 = std::fabs(r0[j]), a1 = std::fabs(r1[j]), a2 = std::fabs(r2[j]), a3 = std::fabs(r3[j]);
       T hi = std::max(std::max(a0, a1), std::max(a2, a3));
@@ -55,7 +65,7 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t m, double scale, doub
     }
   }
   for (; i < n; ++i) {
-    const T* r = y + i * m;
+    const T* r = y + i * stride;
     for (std::size_t j = 0; j < m; ++j) {
       T a = std::fabs(r[j]);
       b[j] = std::max(b[j], a);
@@ -67,10 +77,11 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t m, double scale, doub
   return nan == 0;
 }
 
+// Rows [r0, r1) of an n x m row-major matrix.
 template <bool WithSum, class T>
-bool row_max_sum(const T* y, std::size_t n, std::size_t m, double scale, double* mx, double* sum) {
+bool row_max_sum(const T* y, std::size_t r0, std::size_t r1, std::size_t m, double scale, double* mx, double* sum) {
   unsigned nan = 0;
-  for (std::size_t i = 0; i < n; ++i) {
+  for (std::size_t i = r0; i < r1; ++i) {
     const T* r = y + i * m;
     // Independent accumulators: vectorised without reassociating one chain.
     T m0 = 0, m1 = 0, m2 = 0, m3 = 0;
@@ -101,8 +112,18 @@ bool row_max_sum(const T* y, std::size_t n, std::size_t m, double scale, double*
 
 template <bool WithSum, class T>
 bool group_max_sum(const MatrixRef<T>& y, Groups g, double scale, double* mx, double* sum) {
-  return g == Groups::kColumns ? column_max_sum<WithSum>(y.data, y.rows, y.cols, scale, mx, sum)
-                               : row_max_sum<WithSum>(y.data, y.rows, y.cols, scale, mx, sum);
+  // Split by groups: each group is still reduced by one thread in one order.
+  std::atomic<bool> ok{true};
+  if (g == Groups::kColumns) {
+    parallel_ranges(y.cols, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+      if (!column_max_sum<WithSum>(y.data, y.rows, y.cols, c0, c1, scale, mx, sum)) ok = false;
+    });
+  } else {
+    parallel_ranges(y.rows, 1, y.size(), [&](std::size_t r0, std::size_t r1) {
+      if (!row_max_sum<WithSum>(y.data, r0, r1, y.cols, scale, mx, sum)) ok = false;
+    });
+  }
+  return ok;
 }
 
 template bool group_max_sum<false, float>(const MatrixRef<float>&, Groups, double, double*, double*);
@@ -121,15 +142,17 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
     if (needs_rescue(mx[j])) rescue.push_back(j);
   }
   if (g == Groups::kColumns) {
-    for (std::size_t j = 0; j < m; ++j) norm[j] = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const T* r = y.data + i * m;
-      for (std::size_t j = 0; j < m; ++j) {
-        double a = static_cast<double>(r[j]);
-        norm[j] += a * a;
+    parallel_ranges(m, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+      for (std::size_t j = c0; j < c1; ++j) norm[j] = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* r = y.data + i * m;
+        for (std::size_t j = c0; j < c1; ++j) {
+          double a = static_cast<double>(r[j]);
+          norm[j] += a * a;
+        }
       }
-    }
-    for (std::size_t j = 0; j < m; ++j) norm[j] = std::sqrt(norm[j]) * scale;
+      for (std::size_t j = c0; j < c1; ++j) norm[j] = std::sqrt(norm[j]) * scale;
+    });
     if (!rescue.empty()) {
       // Entries of a rescued group are multiplied by 2^-e (e = exponent of
       // its largest entry) before squaring.
