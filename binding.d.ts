@@ -73,5 +73,63 @@ export interface NativeBinding {
       reps: number,
     ): number;
   };
+  /**
+   * One fold of the supervised autoencoder (native/core/sae) on the libuv
+   * thread pool. Every array is held until the Promise settles; the caller
+   * must pass only private memory nobody can detach or shrink meanwhile.
+   * flag[0] != 0 (Atomics.store) stops it between batches (status -3).
+   * onEpoch runs on the main thread after each epoch. On status 0, outW1
+   * (x's type, hidden * features, row-major hidden x features) holds the
+   * best epoch's first-layer weights.
+   */
+  saeTrainFold(
+    config: NativeSaeConfig,
+    x: NativeFloatArray,
+    samples: number,
+    features: number,
+    y: Int32Array,
+    train: Int32Array,
+    test: Int32Array,
+    outW1: NativeFloatArray,
+    flag: Int32Array,
+    onEpoch: ((phase: number, epoch: number, trainLoss: number, trainAccuracy: number, testAccuracy: number) => void) | undefined,
+  ): Promise<NativeSaeFoldResult>;
   readonly napiVersion: number;
+}
+
+/** Configuration of saeTrainFold; keep in step with native/binding/sae_binding.cc. */
+export interface NativeSaeConfig {
+  hidden: number;
+  classes: number;
+  epochs1: number;
+  epochs2: number;
+  batch: number;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  lambda: number;
+  smoothBeta: number;
+  /** 0 none, 1 bilevel l1,inf, 2 bilevel l1,1, 3 bilevel l1,2, 4 exact l1,inf. */
+  projection: 0 | 1 | 2 | 3 | 4;
+  eta: number;
+  projectBias: boolean;
+  projectW2: boolean;
+  pruneBelow: number;
+  maskBelow: number;
+  zeroBelow: number;
+  seed: number;
+}
+
+/** status 0 or -code (1 non-finite, 2 out of memory, 3 aborted); the rest only when status is 0. */
+export interface NativeSaeFoldResult {
+  status: number;
+  reportedPhase?: number;
+  bestEpoch?: number;
+  bestAccuracy?: number;
+  lastAccuracy?: number;
+  zeroColumnsAfterProjection?: number;
+  zeroColumns?: number;
+  /** 5 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy. */
+  epochs?: Float64Array;
 }

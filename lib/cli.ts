@@ -3,25 +3,31 @@
 // they land. Results go to stdout, progress and errors to stderr.
 import { runDemo } from './demo';
 import { runTable1Command } from './paper/table1';
+import { runPaperSaeCommand, runSaeCommand } from './sae/cli';
 
 const USAGE = `Usage: bilevel-projection <command>
 
 Commands:
   demo                                        project a small matrix and show which columns survive (default)
+  sae [--data FILE] [--projection P] [--eta E] feature selection with the sparse supervised autoencoder (sae --help)
   paper table1 [--random-state N] [--out DIR] the paper's Table I and Figures 3-6 (about 2 s)
+  paper sae [--out DIR]                       the paper's Tables II/III and Figures 7/9 (paper sae --help; minutes)
   help                                        this text
 `;
 
-function main(argv: string[]): number {
-  const [cmd = 'demo'] = argv;
+async function main(argv: string[]): Promise<number> {
+  const [cmd = 'demo', ...rest] = argv;
   switch (cmd) {
     case 'demo':
       runDemo();
       return 0;
+    case 'sae':
+      return runSaeCommand(rest);
     case 'paper': {
-      const [sub, ...rest] = argv.slice(1);
-      if (sub === 'table1') return runTable1Command(rest);
-      process.stderr.write(`bilevel-projection: unknown paper experiment '${sub ?? ''}' (try: paper table1)\n\n${USAGE}`);
+      const [sub, ...more] = rest;
+      if (sub === 'table1') return runTable1Command(more);
+      if (sub === 'sae') return runPaperSaeCommand(more);
+      process.stderr.write(`bilevel-projection: unknown paper experiment '${sub ?? ''}' (try: paper table1, paper sae)\n\n${USAGE}`);
       return 2;
     }
     case 'help':
@@ -35,4 +41,12 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bilevel-projection: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -42,3 +42,33 @@ export { makeClassification } from './datasets/make-classification';
 export type { ClassificationData, MakeClassificationOptions } from './datasets/make-classification';
 export { PAPER_TABLE1, TABLE1_DATASETS, TABLE1_RATIOS, formatTable1, runTable1 } from './paper/table1';
 export type { Table1Dataset, Table1Method, Table1Options, Table1Result, Table1Sweep } from './paper/table1';
+
+// Feature selection with a sparse supervised autoencoder (the paper's application).
+export {
+  CsvError,
+  SAE_DEFAULTS,
+  SAE_PROJECTIONS,
+  featuresCsv,
+  foldsCsv,
+  formatReport,
+  kFold,
+  loadLabelledCsv,
+  parseLabelledCsv,
+  preprocess,
+  resultToJson,
+  selectFeatures,
+} from './sae';
+export type {
+  AccuracySummary,
+  CsvLayout,
+  CsvOptions,
+  Fold,
+  FoldSummary,
+  LabelledData,
+  Recall,
+  SaeOptions,
+  SaeProgress,
+  SaeProjection,
+  SelectFeaturesOptions,
+  SelectFeaturesResult,
+} from './sae';

@@ -12,6 +12,7 @@
 #include "bilevel_projection.hpp"
 #include "parallel.hpp"
 #include "operations.h"
+#include "sae_binding.h"
 
 namespace bpaddon {
 void RegisterBench(Napi::Env env, Napi::Object exports);  // bench_binding.cc
@@ -107,6 +108,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterBench(env, exports);
   return exports;
 }

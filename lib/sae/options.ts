@@ -1,0 +1,227 @@
+// The options of selectFeatures and of the SAE trainer: defaults (the paper's
+// recipe, EXPERIMENTS.md section 1) and validation with errors that name the
+// option and what it received, before any work starts.
+import { describe } from '../validate';
+
+export type SaeProjection = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf' | 'none';
+
+export const SAE_PROJECTIONS: readonly SaeProjection[] = ['bilevel-l1inf', 'bilevel-l11', 'bilevel-l12', 'l1inf', 'none'];
+
+/** The native code of each projection (native/core/sae/projection_step.hpp). */
+export const PROJECTION_CODE: Record<SaeProjection, 0 | 1 | 2 | 3 | 4> = {
+  none: 0,
+  'bilevel-l1inf': 1,
+  'bilevel-l11': 2,
+  'bilevel-l12': 3,
+  l1inf: 4,
+};
+
+/** Reported after every epoch of every fold. */
+export interface SaeProgress {
+  /** 0-based fold index. */
+  fold: number;
+  folds: number;
+  /** 1: unconstrained training; 2: after the projection (masked). */
+  phase: 1 | 2;
+  /** 1-based within the phase. */
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  /** Epochs finished over all folds, and the total to run. */
+  completed: number;
+  total: number;
+}
+
+export interface SaeOptions {
+  /** The constraint on W1, applied once at the end of phase 1. Default 'bilevel-l1inf'. */
+  projection?: SaeProjection;
+  /** Radius of the projection. Default 1. */
+  eta?: number;
+  /** Cross-validation folds (KFold with numpy-compatible shuffling). Default 4. */
+  folds?: number;
+  /**
+   * Train only the first foldsToRun folds of the KFold(folds) split (same
+   * train/test sizes as the full run, fewer runs: for quick sweeps). Default: all.
+   */
+  foldsToRun?: number;
+  /** KFold's random_state and the seed of weight init and batch shuffling. Default 5 (the authors'). */
+  seed?: number;
+  /** Hidden units of the encoder and decoder. Default 100. */
+  hidden?: number;
+  /** Epochs of phase 1 (unconstrained). Default 30. */
+  phase1Epochs?: number;
+  /** Epochs of phase 2 (after the projection; not run with projection 'none'). Default 30. */
+  phase2Epochs?: number;
+  /** Default 4. */
+  batchSize?: number;
+  /** Adam's learning rate. Default 5e-4. */
+  learningRate?: number;
+  /** Adam's betas and epsilon. Defaults 0.9, 0.999, 1e-8. */
+  beta1?: number;
+  beta2?: number;
+  adamEps?: number;
+  /** Weight of the reconstruction loss (SmoothL1, summed). Default 5e-5. */
+  lossLambda?: number;
+  /** SmoothL1's beta. Default 1. */
+  smoothL1Beta?: number;
+  /** Also project the first-layer bias and W2, as the authors do. Defaults true. */
+  projectBias?: boolean;
+  projectW2?: boolean;
+  /** Phase 2 starts by zeroing |w| below this in W1 and W2. Default 1e-3. */
+  pruneBelow?: number;
+  /** Phase 2 gives no gradient to |w| below this in W1 and W2. Default 1e-4. */
+  maskBelow?: number;
+  /** A W1 column whose entries are all below this in magnitude counts as removed. Default 1e-3. */
+  zeroBelow?: number;
+  /** Arithmetic of the trainer. Default 'float32' (PyTorch's). */
+  dtype?: 'float32' | 'float64';
+  /** Preprocessing, on the whole dataset before splitting (as the authors): x <- log(|x + 1|) first (for counts). Default false. */
+  log?: boolean;
+  /** Centre each feature. Default true. */
+  center?: boolean;
+  /** Scale each feature to unit (population) variance. Default true. */
+  scale?: boolean;
+  /** Folds trained at once, each on its own thread-pool thread. Default min(folds, CPU count). */
+  concurrency?: number;
+  /** Ground truth, when known: informative[j] truthy where feature j is informative. Adds recall to the result. */
+  informative?: ArrayLike<number | boolean>;
+  onProgress?: (p: SaeProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface ResolvedSaeOptions {
+  projection: SaeProjection;
+  eta: number;
+  folds: number;
+  foldsToRun: number;
+  seed: number;
+  hidden: number;
+  phase1Epochs: number;
+  phase2Epochs: number;
+  batchSize: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  adamEps: number;
+  lossLambda: number;
+  smoothL1Beta: number;
+  projectBias: boolean;
+  projectW2: boolean;
+  pruneBelow: number;
+  maskBelow: number;
+  zeroBelow: number;
+  dtype: 'float32' | 'float64';
+  log: boolean;
+  center: boolean;
+  scale: boolean;
+  concurrency: number;
+}
+
+/** The paper's recipe (EXPERIMENTS.md section 1). */
+export const SAE_DEFAULTS: Omit<ResolvedSaeOptions, 'concurrency' | 'foldsToRun'> = {
+  projection: 'bilevel-l1inf',
+  eta: 1,
+  folds: 4,
+  seed: 5,
+  hidden: 100,
+  phase1Epochs: 30,
+  phase2Epochs: 30,
+  batchSize: 4,
+  learningRate: 5e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  adamEps: 1e-8,
+  lossLambda: 5e-5,
+  smoothL1Beta: 1,
+  projectBias: true,
+  projectW2: true,
+  pruneBelow: 1e-3,
+  maskBelow: 1e-4,
+  zeroBelow: 1e-3,
+  dtype: 'float32',
+  log: false,
+  center: true,
+  scale: true,
+};
+
+const KNOWN = new Set<string>([...Object.keys(SAE_DEFAULTS), 'concurrency', 'foldsToRun', 'informative', 'onProgress', 'signal']);
+
+function integer(v: unknown, name: string, min: number, max = 2 ** 31 - 1): number {
+  if (typeof v !== 'number') throw new TypeError(`Expected an integer >= ${min} for ${name} but received ${describe(v)}`);
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`Expected an integer in [${min}, ${max}] for ${name} but received ${describe(v)}`);
+  }
+  return v;
+}
+
+function real(v: unknown, name: string, test: (x: number) => boolean, what: string): number {
+  if (typeof v !== 'number') throw new TypeError(`Expected ${what} for ${name} but received ${describe(v)}`);
+  if (!Number.isFinite(v) || !test(v)) throw new RangeError(`Expected ${what} for ${name} but received ${describe(v)}`);
+  return v;
+}
+
+function bool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`Expected a boolean for ${name} but received ${describe(v)}`);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
+  if ((allowed as readonly unknown[]).includes(v)) return v as T;
+  const list = allowed.map((a) => `'${a}'`).join(', ');
+  if (typeof v !== 'string') throw new TypeError(`Expected one of ${list} for ${name} but received ${describe(v)}`);
+  throw new RangeError(`Expected one of ${list} for ${name} but received ${describe(v)}`);
+}
+
+/**
+ * Checks every option (unknown names included: a typo must not silently fall
+ * back to a default) and fills in the defaults. `cpus` bounds the default
+ * concurrency.
+ */
+export function resolveSaeOptions(opts: unknown, cpus: number, name = 'opts'): ResolvedSaeOptions {
+  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
+    throw new TypeError(`Expected an options object or undefined for ${name} but received ${describe(opts)}`);
+  }
+  const o = (opts ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!KNOWN.has(k)) throw new RangeError(`Unknown option ${name}.${k}; known options: ${[...KNOWN].join(', ')}`);
+  }
+  const d = SAE_DEFAULTS;
+  const pick = <T>(k: string, f: (v: unknown, n: string) => T, dflt: T): T => (o[k] === undefined ? dflt : f(o[k], `${name}.${k}`));
+  const positive = (v: unknown, n: string) => real(v, n, (x) => x > 0, 'a finite number > 0');
+  const nonNegative = (v: unknown, n: string) => real(v, n, (x) => x >= 0, 'a finite number >= 0');
+  const unit = (v: unknown, n: string) => real(v, n, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const folds = pick('folds', (v, n) => integer(v, n, 2), d.folds);
+  const r: ResolvedSaeOptions = {
+    projection: pick('projection', (v, n) => oneOf(v, n, SAE_PROJECTIONS), d.projection),
+    eta: pick('eta', nonNegative, d.eta),
+    folds,
+    foldsToRun: pick('foldsToRun', (v, n) => integer(v, n, 1, folds), folds),
+    seed: pick('seed', (v, n) => integer(v, n, 0, 0xffffffff), d.seed),
+    hidden: pick('hidden', (v, n) => integer(v, n, 1, 1 << 20), d.hidden),
+    phase1Epochs: pick('phase1Epochs', (v, n) => integer(v, n, 0, 1e6), d.phase1Epochs),
+    phase2Epochs: pick('phase2Epochs', (v, n) => integer(v, n, 0, 1e6), d.phase2Epochs),
+    batchSize: pick('batchSize', (v, n) => integer(v, n, 1, 1 << 20), d.batchSize),
+    learningRate: pick('learningRate', positive, d.learningRate),
+    beta1: pick('beta1', unit, d.beta1),
+    beta2: pick('beta2', unit, d.beta2),
+    adamEps: pick('adamEps', positive, d.adamEps),
+    lossLambda: pick('lossLambda', nonNegative, d.lossLambda),
+    smoothL1Beta: pick('smoothL1Beta', positive, d.smoothL1Beta),
+    projectBias: pick('projectBias', bool, d.projectBias),
+    projectW2: pick('projectW2', bool, d.projectW2),
+    pruneBelow: pick('pruneBelow', nonNegative, d.pruneBelow),
+    maskBelow: pick('maskBelow', nonNegative, d.maskBelow),
+    zeroBelow: pick('zeroBelow', nonNegative, d.zeroBelow),
+    dtype: pick('dtype', (v, n) => oneOf(v, n, ['float32', 'float64'] as const), d.dtype),
+    log: pick('log', bool, d.log),
+    center: pick('center', bool, d.center),
+    scale: pick('scale', bool, d.scale),
+    concurrency: 1,
+  };
+  r.concurrency = pick('concurrency', (v, n) => integer(v, n, 1, 64), Math.max(1, Math.min(r.foldsToRun, cpus)));
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new TypeError(`Expected a function for ${name}.onProgress but received ${describe(o.onProgress)}`);
+  }
+  return r;
+}

@@ -1,0 +1,99 @@
+// Writing a selectFeatures result for people and programs: a text summary
+// (which always says that the best epoch is chosen on the test fold), JSON,
+// and two CSV tables (per fold; per feature).
+import type { SelectFeaturesResult } from './summary';
+
+const pct = (x: number, d = 1) => (Number.isFinite(x) ? (100 * x).toFixed(d) : 'n/a');
+
+export interface ReportContext {
+  /** e.g. 'make_classification data-64 (random_state 0)' or a file name. */
+  dataset: string;
+  projection: string;
+  eta: number;
+  featureNames?: string[];
+  /** How many ranked features to print. Default 20. */
+  top?: number;
+}
+
+export function formatReport(r: SelectFeaturesResult, c: ReportContext): string {
+  const a = r.accuracy;
+  const lines: string[] = [];
+  const proj = c.projection === 'none' ? 'no projection (baseline)' : `${c.projection}, eta = ${c.eta}`;
+  lines.push(`SAE feature selection: ${c.dataset}; ${proj}; ${r.folds.length} folds; ${r.elapsedSeconds.toFixed(1)} s`);
+  lines.push(`  accuracy, best epoch*   ${pct(a.mean)} % ± ${pct(a.std)}   (folds: ${a.perFold.map((x) => pct(x)).join(', ')})`);
+  lines.push(`  accuracy, last epoch    ${pct(a.lastEpochMean)} % ± ${pct(a.lastEpochStd)}   (folds: ${a.lastEpochPerFold.map((x) => pct(x)).join(', ')})`);
+  lines.push(`  W1 column sparsity      ${pct(r.sparsity)} %   (folds: ${r.folds.map((f) => pct(f.sparsity)).join(', ')})`);
+  lines.push(`  selected features       ${r.selected.length} of ${r.scores.length} (kept by at least one fold)`);
+  if (r.recall) {
+    lines.push(
+      `  informative features    ${r.recall.informative}: recall ${pct(r.recall.recall)} %, precision ${pct(r.recall.precision)} %, ` +
+        `recall in the top ${r.recall.informative} ${pct(r.recall.recallAtK)} %`,
+    );
+  }
+  lines.push('  * the best epoch is chosen on the test fold itself, as in the authors\' code: an optimistic figure;');
+  lines.push('    the last-epoch accuracy involves no such choice. ± is the population std over folds.');
+  const top = Math.min(c.top ?? 20, r.selected.length);
+  if (top > 0) {
+    lines.push('');
+    lines.push(`  rank  feature${' '.repeat(18)}score (mean ||W1[:,j]||)  folds kept`);
+    for (let i = 0; i < top; i++) {
+      const j = r.selected[i];
+      const name = c.featureNames?.[j] ?? `feature ${j}`;
+      lines.push(`  ${String(i + 1).padStart(4)}  ${name.padEnd(25).slice(0, 25)}${r.scores[j].toFixed(4).padStart(12)}${' '.repeat(14)}${r.keptInFolds[j]}/${r.folds.length}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Everything but the weight matrices (which go to SVG, not JSON), with typed arrays as plain arrays. */
+export function resultToJson(r: SelectFeaturesResult, c: ReportContext): string {
+  const out = {
+    dataset: c.dataset,
+    projection: c.projection,
+    eta: c.eta,
+    note: r.note,
+    accuracy: r.accuracy,
+    sparsity: r.sparsity,
+    recall: r.recall ?? null,
+    classes: r.classes,
+    elapsedSeconds: r.elapsedSeconds,
+    folds: r.folds,
+    selected: Array.from(r.selected, (j) => ({
+      index: j,
+      name: c.featureNames?.[j] ?? null,
+      score: r.scores[j],
+      keptInFolds: r.keptInFolds[j],
+    })),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+function csvField(s: string): string {
+  return /[",;\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per fold: best epoch (chosen on the test fold), accuracies, sparsity. */
+export function foldsCsv(r: SelectFeaturesResult): string {
+  const rows = ['fold,reported_phase,best_epoch,best_epoch_accuracy,last_epoch_accuracy,w1_sparsity,zero_columns_after_projection,train_size,test_size'];
+  r.folds.forEach((f, i) => {
+    rows.push([i, f.reportedPhase, f.bestEpoch, f.bestAccuracy, f.lastAccuracy, f.sparsity, f.zeroColumnsAfterProjection, f.trainSize, f.testSize].join(','));
+  });
+  return rows.join('\n') + '\n';
+}
+
+/** One row per selected feature, best first: mean and per-fold column norms, folds kept (topFeatures_NormL2 of the authors). */
+export function featuresCsv(r: SelectFeaturesResult, featureNames?: string[], informative?: ArrayLike<number>): string {
+  const folds = r.foldScores.length;
+  const head = ['rank', 'index', 'name', 'mean_norm', 'std_norm', ...Array.from({ length: folds }, (_, f) => `fold${f}_norm`), 'kept_in_folds'];
+  if (informative) head.push('informative');
+  const rows = [head.join(',')];
+  r.selected.forEach((j, rank) => {
+    const v = r.foldScores.map((s) => s[j]);
+    const mean = v.reduce((a, b) => a + b, 0) / folds;
+    const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) * (b - mean), 0) / folds);
+    const cells = [String(rank + 1), String(j), csvField(featureNames?.[j] ?? ''), String(mean), String(std), ...v.map(String), String(r.keptInFolds[j])];
+    if (informative) cells.push(informative[j] ? '1' : '0');
+    rows.push(cells.join(','));
+  });
+  return rows.join('\n') + '\n';
+}

@@ -1,0 +1,44 @@
+// The one projection of the SAE recipe, applied at the end of the first
+// training phase (EXPERIMENTS.md section 1, step 5): W1 by feature columns,
+// and, as the authors did, the first-layer bias and W2 by hidden units.
+#pragma once
+
+#include <cstddef>
+
+#include "network.hpp"
+#include "status.hpp"
+
+namespace bp {
+namespace sae {
+
+// Keep in step with the binding and lib/sae.
+enum class ProjectionKind : int {
+  kNone = 0,
+  kBilevelL1Inf = 1,
+  kBilevelL11 = 2,
+  kBilevelL12 = 3,
+  kExactL1Inf = 4,  // the exact projection (semismooth Newton)
+};
+
+struct ProjectionTargets {
+  bool bias = true;  // b1: l1 ball of radius eta (clipped to [-eta, eta] for the exact l1,inf)
+  bool w2 = true;    // W2 (k x hidden): groups are its columns, the hidden units
+};
+
+// Projects the network's parameters in place with radius eta. zero_columns
+// receives the number of W1 columns (features) that came out entirely zero.
+template <class T>
+Status project_network(Network<T>& net, ProjectionKind kind, double eta, const ProjectionTargets& targets,
+                       std::size_t* zero_columns, const StopToken& stop = {});
+
+// Entries of W1 and W2 with |w| < threshold set to exactly 0 (the start of
+// the second phase).
+template <class T>
+void prune_small(Network<T>& net, double threshold);
+
+// W1 columns whose entries all have |w| < threshold.
+template <class T>
+std::size_t count_zero_columns(const T* w1, std::size_t rows, std::size_t cols, double threshold);
+
+}  // namespace sae
+}  // namespace bp

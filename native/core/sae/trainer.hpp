@@ -1,0 +1,98 @@
+// One fold of the SAE recipe of EXPERIMENTS.md section 1, end to end:
+// phase 1 (unconstrained Adam), the projection once after the last training
+// pass of phase 1, phase 2 from the projected weights (small weights pruned,
+// fresh Adam, gradients of W1 and W2 masked where |w| is tiny), and the
+// best-epoch choice on the test fold within the reported phase.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "adam.hpp"
+#include "network.hpp"
+#include "projection_step.hpp"
+#include "status.hpp"
+
+namespace bp {
+namespace sae {
+
+struct TrainConfig {
+  std::size_t hidden = 100;
+  std::size_t classes = 2;
+  std::size_t epochs1 = 30;  // phase 1
+  std::size_t epochs2 = 30;  // phase 2 (only when projecting)
+  std::size_t batch = 4;
+  AdamSettings adam;
+  double lambda = 5e-5;       // weight of the reconstruction loss
+  double smooth_beta = 1.0;   // SmoothL1's beta
+  ProjectionKind projection = ProjectionKind::kNone;
+  double eta = 1.0;
+  ProjectionTargets targets;
+  double prune_below = 1e-3;  // phase 2 starts by zeroing |w| below this in W1 and W2
+  double mask_below = 1e-4;   // and then freezes (zero gradient) |w| below this
+  double zero_below = 1e-3;   // a W1 column with every |w| below this counts as removed
+  std::uint32_t seed = 5;     // init and shuffles; reseeded at the start of each phase
+};
+
+// Row-major samples x features, and the labels, shared read-only by folds.
+template <class T>
+struct Dataset {
+  const T* x = nullptr;
+  std::size_t samples = 0;
+  std::size_t features = 0;
+  const std::int32_t* y = nullptr;
+};
+
+struct FoldIndices {
+  const std::int32_t* train = nullptr;
+  std::size_t train_count = 0;
+  const std::int32_t* test = nullptr;
+  std::size_t test_count = 0;
+};
+
+struct EpochRecord {
+  int phase = 1;              // 1 or 2
+  std::size_t epoch = 0;      // 1-based within the phase
+  double train_loss = 0.0;    // mean total loss per training sample
+  double train_accuracy = 0.0;
+  double test_accuracy = 0.0;
+};
+
+// Called on the training thread after every epoch (progress reports).
+struct EpochObserver {
+  void (*fn)(void* ctx, const EpochRecord& r) = nullptr;
+  void* ctx = nullptr;
+  void operator()(const EpochRecord& r) const {
+    if (fn != nullptr) fn(ctx, r);
+  }
+};
+
+template <class T>
+struct FoldResult {
+  std::vector<EpochRecord> epochs;  // phase 1 then phase 2
+  int reported_phase = 1;           // the phase the accuracies below come from
+  std::size_t best_epoch = 0;       // 1-based within the reported phase (best test accuracy, first of ties)
+  double best_accuracy = 0.0;
+  double last_accuracy = 0.0;       // the reported phase's last epoch
+  std::size_t zero_columns_after_projection = 0;
+  std::size_t zero_columns = 0;     // of best_w1, by zero_below
+  std::vector<T> best_w1;           // hidden x features, at the best epoch
+};
+
+// Trains one fold. The caller has checked the arguments (shapes, labels in
+// [0, classes), indices in range, batch >= 1): lib/sae validates every
+// user-facing value and the binding checks what memory safety needs.
+// Returns kAborted when `stop` fires (polled between batches), kNonFinite if
+// the projection meets a non-finite weight, kOutOfMemory on allocation failure.
+template <class T>
+Status train_fold(const Dataset<T>& data, const FoldIndices& fold, const TrainConfig& cfg, FoldResult<T>* out,
+                  const StopToken& stop = {}, const EpochObserver& observer = {});
+
+extern template Status train_fold<float>(const Dataset<float>&, const FoldIndices&, const TrainConfig&,
+                                         FoldResult<float>*, const StopToken&, const EpochObserver&);
+extern template Status train_fold<double>(const Dataset<double>&, const FoldIndices&, const TrainConfig&,
+                                          FoldResult<double>*, const StopToken&, const EpochObserver&);
+
+}  // namespace sae
+}  // namespace bp
