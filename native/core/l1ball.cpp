@@ -117,6 +117,12 @@ Threshold condat_filter(std::size_t n, double radius, double* buf, Get get) {
 
 Threshold condat_inplace(double* a, std::size_t k, double radius) {
   if (k == 0) return {0.0, 0};
+  // Inside the ball: tau = 0. Deciding it up front also keeps the running
+  // bounds below away from -radius: with a radius near DBL_MAX they would
+  // overflow (the lower bound rho starts at a_0 - radius).
+  CompensatedSum total;
+  for (std::size_t i = 0; i < k; ++i) total.add(a[i]);
+  if (total.value() <= radius) return {0.0, k};
   // Reading a[i] and writing buf[j] with j <= i is safe in place.
   return condat_filter(k, radius, a, [a](std::size_t i) { return a[i]; });
 }
