@@ -19,36 +19,29 @@ export type NativeGroups = 0 | 1;
 /** Norm numbers of `norm`: l1inf, l11, l12, linf1. */
 export type NativeNorm = 0 | 1 | 2 | 3;
 
+/** The arguments of every projection entry point, in the binding's order. */
+export type NativeProjectArgs = [
+  op: NativeOp,
+  y: NativeFloatArray,
+  rows: number,
+  cols: number,
+  groups: NativeGroups,
+  eta: number,
+  out: NativeFloatArray,
+  radii: Float64Array,
+];
+
 /** Negative return values are -status: 1 non-finite entry, 2 out of memory, 3 aborted. */
 export interface NativeBinding {
   /** Writes out and radii; returns the number of all-zero groups, or -status. */
-  project(
-    op: NativeOp,
-    y: NativeFloatArray,
-    rows: number,
-    cols: number,
-    groups: NativeGroups,
-    eta: number,
-    out: NativeFloatArray,
-    radii: Float64Array,
-  ): number;
+  project(...args: NativeProjectArgs): number;
   /**
    * `project` on the libuv thread pool. Every array passed is held until the
    * Promise settles; the caller must pass only memory nobody else can detach
    * or shrink meanwhile. Setting flag[0] to non-zero (Atomics.store) asks the
    * worker to stop: before it starts, or between Newton iterations (-3).
    */
-  projectAsync(
-    op: NativeOp,
-    y: NativeFloatArray,
-    rows: number,
-    cols: number,
-    groups: NativeGroups,
-    eta: number,
-    out: NativeFloatArray,
-    radii: Float64Array,
-    flag: Int32Array,
-  ): Promise<number>;
+  projectAsync(...args: [...NativeProjectArgs, flag: Int32Array]): Promise<number>;
   /** Writes out; returns 0 or -status. */
   projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
   /** Returns the norm (>= 0) or -status. */
@@ -61,17 +54,7 @@ export interface NativeBinding {
     /** Sum of a: a vectorised read-only pass, the floor of any kernel that reads a. */
     readPass(a: NativeFloatArray): number;
     /** Mean nanoseconds per call of the kernel alone, timed inside C++ over reps calls. */
-    timeKernel(
-      op: NativeOp,
-      y: NativeFloatArray,
-      rows: number,
-      cols: number,
-      groups: NativeGroups,
-      eta: number,
-      out: NativeFloatArray,
-      radii: Float64Array,
-      reps: number,
-    ): number;
+    timeKernel(...args: [...NativeProjectArgs, reps: number]): number;
   };
   /**
    * One fold of the supervised autoencoder (native/core/sae) on the libuv
