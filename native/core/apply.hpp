@@ -133,4 +133,23 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   return zero;
 }
 
+// out = Map(v) with one parameter for the whole vector, split into chunks
+// across threads (elementwise: the bytes do not depend on the split).
+template <class Map, class T>
+void apply_vector(const T* v, std::size_t n, double p, T* out) {
+  using P = decltype(Map::param(0.0));
+  const P q = Map::param(p);
+  const bool stream = Map::kStreams && out != v && n * sizeof(T) >= kStreamBytes;
+  constexpr std::size_t kChunk = std::size_t(1) << 14;
+  parallel_ranges((n + kChunk - 1) / kChunk, 1, n, [&](std::size_t c0, std::size_t c1) {
+    const std::size_t b = c0 * kChunk, e = std::min(n, c1 * kChunk);
+    if (stream) {
+      if constexpr (Map::kStreams) Map::stream_one(v + b, q, out + b, e - b);
+      stream_fence();
+    } else {
+      row_one<Map>(v + b, q, out + b, e - b);
+    }
+  });
+}
+
 }  // namespace bp

@@ -312,7 +312,11 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
     return Status::kOk;
   }
   p.scale = overflow_guard_scale(big, static_cast<double>(y.size()));
-  if (p.scale != 1.0) group_max_sum<true>(y, g, p.scale, p.mx.data(), p.s.data());
+  if (p.scale != 1.0) {
+    // Sums come back scaled, maxima do not: bring both to the same units.
+    group_max_sum<true>(y, g, p.scale, p.mx.data(), p.s.data());
+    for (double& v : p.mx) v *= p.scale;
+  }
   p.eta = eta * p.scale;
   CompensatedSum norm;
   for (double v : p.mx) norm.add(v);

@@ -322,8 +322,7 @@ Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
     if (out != v) std::copy(v, v + n, out);
     return Status::kOk;
   }
-  MatrixRef<T> row{v, 1, n};
-  apply_groups<ShrinkMap<T>>(row, Groups::kRows, &tau, &scan.max_abs, out);
+  apply_vector<ShrinkMap<T>>(v, n, tau, out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;
