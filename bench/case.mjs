@@ -45,6 +45,30 @@ function time(fn, r = reps) {
   return { median: ms[ms.length >> 1], min: ms[0], max: ms[ms.length - 1], runs: r };
 }
 
+// Cold caches: touching a buffer twice the size of this machine's last-level
+// cache evicts the matrix, as when it arrives from elsewhere. Used for the
+// linear-scaling check, where a small matrix that stays cached between
+// repetitions would otherwise look faster per entry than a large one.
+const evictor = new Float64Array(8 << 20).fill(1); // 64 MB
+let evictSink = 0;
+function evict() {
+  let t = 0;
+  for (let i = 0; i < evictor.length; i += 8) t += evictor[i]; // one read per cache line, no writes
+  evictSink += t;
+}
+function timeCold(fn, r = reps) {
+  fn();
+  const ms = [];
+  for (let k = 0; k < r; k++) {
+    evict();
+    const t0 = process.hrtime.bigint();
+    fn();
+    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: ms[ms.length >> 1], min: ms[0], max: ms[ms.length - 1], runs: r, cold: true };
+}
+
 const methods = {
   memcpy: () => out.set(data),
   readPassNative: () => native.bench.readPass(data),
@@ -60,10 +84,23 @@ const methods = {
   plainTsBilevelL1Inf: () => plainBilevelL1Inf(data, rows, cols, 1, out),
 };
 
-const result = { rows, cols, dtype, entries: n, bytes: n * Ctor.BYTES_PER_ELEMENT, times: {} };
+// Every method on one thread (the targets are single-thread ratios,
+// as the published codes are), then the kernels that split their passes
+// again with the default thread count.
+const result = { rows, cols, dtype, entries: n, bytes: n * Ctor.BYTES_PER_ELEMENT, threads: bp.getThreadCount(), times: {}, threaded: {} };
+const defaultThreads = bp.setThreadCount(1);
 for (const [name, fn] of Object.entries(methods)) {
   if (skip.includes(name)) continue;
   // The O(nm log nm) reference method is slow: fewer (but still >= 7) runs.
   result.times[name] = time(fn, name === 'exactSort' ? Math.max(7, Math.min(reps, 7)) : reps);
+}
+result.cold = {
+  memcpy: timeCold(() => out.set(data)),
+  bilevelL1Inf: timeCold(() => bp.bilevelL1Inf(y, 1, { out })),
+};
+bp.setThreadCount(defaultThreads);
+result.threads = bp.getThreadCount();
+for (const name of ['bilevelL1Inf', 'bilevelL11', 'bilevelL12', 'exactNewton', 'prox', 'l1Ball']) {
+  if (!skip.includes(name)) result.threaded[name] = time(methods[name]);
 }
 process.stdout.write(JSON.stringify(result));
