@@ -47,6 +47,8 @@ export interface NativeBinding {
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
   isDetached(a: ArrayBufferView): boolean;
+  /** 0: disjoint memory, 1: the same bytes, 2: partly shared (compares addresses). */
+  memoryOverlap(a: NativeFloatArray, b: NativeFloatArray): 0 | 1 | 2;
   /** The kernels' thread limit before the call; sets it when n is given (0: the default). */
   threads(n?: number): number;
   /** Benchmark hooks for bench/ (not public API). */

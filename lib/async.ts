@@ -14,8 +14,9 @@
 import { types } from 'util';
 import { native } from './native';
 import type { NativeOp } from '../binding';
-import { DEFAULT_EXACT_METHOD, STATUS_ABORTED, checkArgs, exactOp, statusError } from './projections';
+import { DEFAULT_EXACT_METHOD, STATUS_ABORTED, checkArgs, emptyProjection, exactOp, radiiFor, statusError } from './projections';
 import type { ExactOptions, FloatArray, Matrix, ProjectOptions, Projection } from './types';
+import { abortReason, signalOf } from './signal';
 import * as check from './validate';
 
 export interface AsyncOptions {
@@ -27,11 +28,7 @@ export interface AsyncOptions {
 const CHUNK = 1 << 20;
 
 function isShared(a: FloatArray): boolean {
-  return types.isSharedArrayBuffer(a.buffer);
-}
-
-function like<T extends FloatArray>(a: T, length: number): T {
-  return (types.isFloat64Array(a) ? new Float64Array(length) : new Float32Array(length)) as T;
+  return types.isSharedArrayBuffer(check.bufferOf(a));
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -44,31 +41,16 @@ async function copyInTurns(src: FloatArray, dst: FloatArray, n: number, names: [
   for (let i = 0; i < n; i += CHUNK) {
     if (stopped()) return;
     for (const [a, name] of [[src, names[0]], [dst, names[1]]] as const) {
-      if (a.length !== n) {
+      const length = check.lengthOf(a);
+      if (length !== n) {
         if (native.isDetached(a)) throw new TypeError(`${name} was detached (transferred) while the call was running`);
-        throw new RangeError(`${name} was resized while the call was running (length ${a.length}, expected ${n})`);
+        throw new RangeError(`${name} was resized while the call was running (length ${length}, expected ${n})`);
       }
     }
     const end = Math.min(n, i + CHUNK);
     dst.set(src.subarray(i, end), i);
     if (end < n) await nextTurn();
   }
-}
-
-function signalOf(v: unknown): AbortSignal | undefined {
-  if (v === undefined) return undefined;
-  const s = v as AbortSignal;
-  if (typeof v !== 'object' || v === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
-    throw new TypeError(`Expected an AbortSignal for opts.signal but received ${check.describe(v)}`);
-  }
-  return s;
-}
-
-function abortReason(signal: AbortSignal | undefined): unknown {
-  if (signal?.reason !== undefined) return signal.reason;
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }
 
 async function runAsync<T extends FloatArray>(
@@ -81,15 +63,24 @@ async function runAsync<T extends FloatArray>(
   const c = checkArgs<T>(y, eta, opts, etaName);
   const nativeOp = op(c.opts);
   const signal = signalOf(c.opts.signal);
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw abortReason(signal);
 
   const input = c.y.data as T;
-  const n = input.length;
+  const n = check.lengthOf(input);
   const userOut = c.out;
-  const inPlace = userOut !== undefined && userOut.buffer === input.buffer && userOut.byteOffset === input.byteOffset;
+  if (c.y.rows === 0 || c.y.cols === 0) {
+    return emptyProjection(c, userOut ?? check.allocate<T>(input, 0, 'the result'));
+  }
+  const inPlace = userOut !== undefined && check.overlap(userOut, input) === 'same';
 
   const flag = new Int32Array(new SharedArrayBuffer(4));
   let aborted = false;
+  // Once a worker writes straight into the caller's shared memory, an abort
+  // can no longer mean "nothing written": the worker's own outcome decides.
+  // It polls the flag just before its write pass: stopped there, the call
+  // rejects and out is untouched; past it, out is written in full and the
+  // call resolves. Either way a rejection means out was not written.
+  let writesCallerMemory = false;
   let rejectOnAbort: (reason: unknown) => void = () => {};
   const abortedPromise = new Promise<never>((_, reject) => {
     rejectOnAbort = reject;
@@ -98,7 +89,7 @@ async function runAsync<T extends FloatArray>(
   const onAbort = () => {
     aborted = true;
     Atomics.store(flag, 0, 1);
-    rejectOnAbort(abortReason(signal));
+    if (!writesCallerMemory) rejectOnAbort(abortReason(signal));
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -106,7 +97,7 @@ async function runAsync<T extends FloatArray>(
     // The memory the worker reads: the caller's if shared, else a snapshot.
     let src: T = input;
     if (!isShared(input)) {
-      src = like(input, n);
+      src = check.allocate<T>(input, n, 'a private snapshot of y.data');
       await copyInTurns(input, src, n, ['y.data', 'y.data'], () => aborted);
     }
     // The memory the worker writes.
@@ -114,11 +105,12 @@ async function runAsync<T extends FloatArray>(
     if (inPlace) dst = src;
     else if (userOut !== undefined && isShared(userOut)) dst = userOut;
     else if (userOut === undefined && src !== input) dst = src; // project the snapshot in place
-    else dst = like(input, n);
-    const radii = new Float64Array(c.groupCount);
+    else dst = check.allocate<T>(input, n, 'a private copy of the result, as long as y.data');
+    const radii = radiiFor(c);
     if (aborted) throw abortReason(signal);
+    writesCallerMemory = isShared(dst);
     const z = await native.projectAsync(nativeOp, src, c.y.rows, c.y.cols, c.groups, c.eta, dst, radii, flag);
-    if (aborted || z === -STATUS_ABORTED) throw abortReason(signal);
+    if (z === -STATUS_ABORTED || (aborted && !writesCallerMemory)) throw abortReason(signal);
     if (z < 0) throw statusError(z, src, 'y.data');
     let data = dst;
     if (userOut !== undefined && dst !== userOut) {

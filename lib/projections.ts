@@ -40,12 +40,26 @@ export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: 
   return { opts: o, y: m, eta: r, groups: g === 'columns' ? 0 : 1, out, groupCount: g === 'columns' ? m.cols : m.rows };
 }
 
+/** One radius per group: the array every projection returns. */
+export function radiiFor(c: Checked<FloatArray>): Float64Array {
+  return check.allocate<Float64Array>('float64', c.groupCount, `the radii (one per group: ${c.groups === 0 ? 'y.cols' : 'y.rows'} = ${c.groupCount})`);
+}
+
+/**
+ * The projection of an empty matrix (0 rows or 0 columns), answered without
+ * the addon: nothing to write, every (empty) group is zero. Handled here so
+ * that a shape like 0 x 2^40 cannot send a kernel through 2^40 empty rows.
+ */
+export function emptyProjection<T extends FloatArray>(c: Checked<T>, out: T): Projection<T> {
+  return { data: out, radii: radiiFor(c), zeroGroups: c.groupCount };
+}
+
 /** Validates, then allocates what the caller did not pass. */
 export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
   const c = checkArgs<T>(y, eta, opts, etaName) as Checked<T> & { radii: Float64Array };
   // Completed in place (no spread): this runs on every call.
   if (c.out === undefined) c.out = check.output<T>(undefined, c.y.data as T, 'opts.out', 'y.data');
-  c.radii = new Float64Array(c.groupCount);
+  c.radii = radiiFor(c);
   return c as Prepared<T>;
 }
 
@@ -59,12 +73,13 @@ export function statusError(status: number, data: FloatArray, name: string): Err
     return new RangeError(`Expected finite entries in ${name} but ${name}[${i}] is ${data[i]}`);
   }
   if (status === -STATUS_OUT_OF_MEMORY) {
-    return new RangeError(`Not enough memory for the scratch space of a projection of ${name} (${data.length} entries)`);
+    return new RangeError(`Not enough memory for the scratch space of a projection of ${name} (${check.lengthOf(data)} entries)`);
   }
   return new Error(`bilevel-projection: unexpected native status ${status}`);
 }
 
 export function runPrepared<T extends FloatArray>(op: NativeOp, p: Prepared<T>): Projection<T> {
+  if (p.y.rows === 0 || p.y.cols === 0) return { data: p.out, radii: p.radii, zeroGroups: p.groupCount };
   const z = native.project(op, p.y.data, p.y.rows, p.y.cols, p.groups, p.eta, p.out, p.radii);
   if (z < 0) throw statusError(z, p.y.data, 'y.data');
   return { data: p.out, radii: p.radii, zeroGroups: z };
@@ -135,6 +150,7 @@ export function norm(y: Matrix, kind: NormKind, opts?: NormOptions): number {
   const m = check.matrix(y, 'y');
   const k = check.normKind(kind);
   const g = check.groups(check.options(opts).groups);
+  if (m.rows === 0 || m.cols === 0) return 0;
   const r = native.norm(NORM_CODE[k], m.data, m.rows, m.cols, g === 'columns' ? 0 : 1);
   if (r < 0) throw statusError(r, m.data, 'y.data');
   return r;

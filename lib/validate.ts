@@ -25,12 +25,49 @@ export function isFloatArray(v: unknown): v is FloatArray {
   return types.isFloat64Array(v) || types.isFloat32Array(v);
 }
 
+// The typed arrays' own accessors, taken from %TypedArray%.prototype: a
+// subclass (or an object with a patched prototype) cannot make them lie, so
+// what is validated here is what the addon will see.
+const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const intrinsic = (key: string) => Object.getOwnPropertyDescriptor(typedArrayProto, key)!.get! as (this: unknown) => unknown;
+const lengthGetter = intrinsic('length');
+const bufferGetter = intrinsic('buffer');
+const byteOffsetGetter = intrinsic('byteOffset');
+const byteLengthGetter = intrinsic('byteLength');
+
+/** The true element count of a typed array (not a subclass's override). */
+export function lengthOf(a: ArrayBufferView): number {
+  return lengthGetter.call(a) as number;
+}
+
+/** The true backing buffer of a typed array. */
+export function bufferOf(a: ArrayBufferView): ArrayBufferLike {
+  return bufferGetter.call(a) as ArrayBufferLike;
+}
+
+function byteRange(a: ArrayBufferView): [number, number] {
+  const start = byteOffsetGetter.call(a) as number;
+  return [start, start + (byteLengthGetter.call(a) as number)];
+}
+
+/**
+ * new Float64Array(n) / new Float32Array(n), with a RangeError that says what
+ * the memory was for when it cannot be had (V8's says nothing of it).
+ */
+export function allocate<T extends FloatArray>(like: FloatArray | 'float64', n: number, what: string): T {
+  try {
+    return (like === 'float64' || types.isFloat64Array(like) ? new Float64Array(n) : new Float32Array(n)) as T;
+  } catch {
+    throw new RangeError(`Not enough memory for ${what} (${n} entries)`);
+  }
+}
+
 function typeName(a: FloatArray): 'Float64Array' | 'Float32Array' {
   return types.isFloat64Array(a) ? 'Float64Array' : 'Float32Array';
 }
 
-function checkNotDetached(a: FloatArray, name: string): void {
-  if (a.length === 0 && native.isDetached(a)) {
+export function checkNotDetached(a: FloatArray, name: string): void {
+  if (lengthOf(a) === 0 && native.isDetached(a)) {
     throw new TypeError(`${name} is a view of a detached ArrayBuffer (it was transferred); pass a live array`);
   }
 }
@@ -68,10 +105,11 @@ export function matrix(v: unknown, name: string): CheckedMatrix {
   const rows = dimension(m.rows, `${name}.rows`);
   const cols = dimension(m.cols, `${name}.cols`);
   // Exact in integers: rows * cols itself may not be (beyond 2^53).
-  const fits = rows === 0 ? data.length === 0 : data.length % rows === 0 && data.length / rows === cols;
+  const length = lengthOf(data);
+  const fits = rows === 0 || cols === 0 ? length === 0 : length % rows === 0 && length / rows === cols;
   if (!fits) {
     throw new RangeError(
-      `${name}.data has length ${data.length} but ${name}.rows * ${name}.cols = ${rows} * ${cols}; they must be equal`,
+      `${name}.data has length ${length} but ${name}.rows * ${name}.cols = ${rows} * ${cols}; they must be equal`,
     );
   }
   return { data, rows, cols };
@@ -127,28 +165,40 @@ export function normKind(v: unknown, name = 'kind'): NormKind {
  * pass read entries it already overwrote.
  */
 export function output<T extends FloatArray>(v: unknown, input: T, name: string, inputName: string): T {
-  if (v === undefined) {
-    return (types.isFloat64Array(input) ? new Float64Array(input.length) : new Float32Array(input.length)) as T;
-  }
+  if (v === undefined) return allocate<T>(input, lengthOf(input), `the result, an array as long as ${inputName} (${name} was not given)`);
   if (!isFloatArray(v) || typeName(v) !== typeName(input)) {
     throw new TypeError(`Expected a ${typeName(input)} (the type of ${inputName}) for ${name} but received ${describe(v)}`);
   }
   checkNotDetached(v, name);
-  if (v.length !== input.length) {
-    throw new RangeError(`Expected ${name} to have length ${input.length} (that of ${inputName}) but it has length ${v.length}`);
+  if (lengthOf(v) !== lengthOf(input)) {
+    throw new RangeError(`Expected ${name} to have length ${lengthOf(input)} (that of ${inputName}) but it has length ${lengthOf(v)}`);
   }
-  if (v.buffer === input.buffer && v.byteOffset !== input.byteOffset) {
-    const a0 = input.byteOffset, a1 = a0 + input.byteLength, b0 = v.byteOffset, b1 = b0 + v.byteLength;
-    if (a0 < b1 && b0 < a1) {
-      throw new RangeError(`${name} overlaps ${inputName} without being the same memory; pass ${inputName} itself to project in place, or a separate array`);
-    }
+  if (overlap(v, input) === 'partial') {
+    throw new RangeError(`${name} overlaps ${inputName} without being the same memory; pass ${inputName} itself to project in place, or a separate array`);
   }
   return v as T;
 }
 
+/**
+ * How two views share memory: 'same' (the same bytes: in place), 'partial',
+ * or 'none'. Two SharedArrayBuffer objects can map the same memory
+ * (postMessage, structuredClone), so shared views are compared by address.
+ */
+export function overlap(a: FloatArray, b: FloatArray): 'same' | 'partial' | 'none' {
+  const ba = bufferOf(a), bb = bufferOf(b);
+  if (ba !== bb) {
+    if (!types.isSharedArrayBuffer(ba) || !types.isSharedArrayBuffer(bb)) return 'none';
+    return (['none', 'same', 'partial'] as const)[native.memoryOverlap(a, b)];
+  }
+  const [a0, a1] = byteRange(a), [b0, b1] = byteRange(b);
+  if (a0 === b0 && a1 === b1) return 'same';
+  return a0 < b1 && b0 < a1 ? 'partial' : 'none';
+}
+
 /** Index of the first NaN or infinite entry, or -1 (for error messages only). */
 export function firstNonFinite(a: FloatArray): number {
-  for (let i = 0; i < a.length; i++) {
+  const n = lengthOf(a);
+  for (let i = 0; i < n; i++) {
     if (!Number.isFinite(a[i])) return i;
   }
   return -1;

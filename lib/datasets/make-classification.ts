@@ -6,7 +6,7 @@
 // log as numpy's C library, and otherwise differs in about 1 entry in 2000
 // by a few ulps (see lib/random/mt19937.ts and the tests).
 import type { Matrix } from '../types';
-import { describe, isFloatArray } from '../validate';
+import { checkNotDetached, describe, isFloatArray } from '../validate';
 import { MAX_SEED, RandomState } from '../random/mt19937';
 
 export interface MakeClassificationOptions {
@@ -68,7 +68,13 @@ const OPTION_NAMES = [
 
 // X is allocated whole; beyond this many entries (16 GiB) refuse up front
 // rather than fail inside the allocator.
-const MAX_ENTRIES = 2 ** 31;
+// Limits that keep every allocation of a call reasonable (X and its shuffled
+// copy, the centroid table, the per-cluster nInformative^2 maps), so that an
+// oversized request is a RangeError naming the option, never an out-of-memory
+// abort of the process.
+const MAX_ENTRIES = 2 ** 28; // 2 GiB of float64 per copy of X
+const MAX_CLUSTER_ENTRIES = 2 ** 26; // nClasses * nClustersPerClass * nInformative
+const MAX_INFORMATIVE = 8192; // nInformative^2 entries per cluster map
 
 /**
  * A random n-class classification problem, as scikit-learn's
@@ -374,6 +380,10 @@ function resolveWeights(v: unknown, nClasses: number): number[] {
   const name = 'opts.weights';
   if (v === undefined || v === null) return new Array<number>(nClasses).fill(1.0 / nClasses);
   if (!Array.isArray(v) && !isFloatArray(v)) throw new TypeError(`Expected an Array, Float64Array or Float32Array of numbers, or null, for ${name} but received ${describe(v)}`);
+  if (isFloatArray(v)) checkNotDetached(v, name);
+  if (v.length !== nClasses && v.length !== nClasses - 1) {
+    throw new RangeError(`Expected ${name} to have nClasses (${nClasses}) or nClasses - 1 (${nClasses - 1}) entries but it has ${v.length}`);
+  }
   const w = Array.from(v as ArrayLike<unknown>);
   if (w.length !== nClasses && w.length !== nClasses - 1) {
     throw new RangeError(`Expected ${name} to have nClasses (${nClasses}) or nClasses - 1 (${nClasses - 1}) entries but it has ${w.length}`);
@@ -411,7 +421,6 @@ function resolve(opts: unknown, takesSeed: boolean): Resolved {
   const nRepeated = integer(o.nRepeated, 'opts.nRepeated', 0, 0);
   const nClasses = integer(o.nClasses, 'opts.nClasses', 2, 1);
   const nClustersPerClass = integer(o.nClustersPerClass, 'opts.nClustersPerClass', 2, 1);
-  const weights = resolveWeights(o.weights, nClasses);
   const flipY = real(o.flipY, 'opts.flipY', 0.01, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
   const classSep = real(o.classSep, 'opts.classSep', 1.0, (x) => x > 0, 'a finite number > 0');
   const hypercube = boolean(o.hypercube, 'opts.hypercube', true);
@@ -435,6 +444,15 @@ function resolve(opts: unknown, takesSeed: boolean): Resolved {
   if (nSamples * nFeatures > MAX_ENTRIES) {
     throw new RangeError(`opts.nSamples * opts.nFeatures (${nSamples} * ${nFeatures}) exceeds ${MAX_ENTRIES} entries`);
   }
+  if (nInformative > MAX_INFORMATIVE) {
+    throw new RangeError(`opts.nInformative (${nInformative}) exceeds ${MAX_INFORMATIVE}: each cluster draws an nInformative x nInformative map`);
+  }
+  if (nClusters * nInformative > MAX_CLUSTER_ENTRIES) {
+    throw new RangeError(
+      `opts.nClasses * opts.nClustersPerClass * opts.nInformative (${nClasses} * ${nClustersPerClass} * ${nInformative}) exceeds ${MAX_CLUSTER_ENTRIES} centroid entries`);
+  }
+  // Checked only now: it allocates nClasses entries.
+  const weights = resolveWeights(o.weights, nClasses);
   const total = weights.reduce((s, w) => s + nClustersPerClass * Math.trunc((nSamples * w) / nClustersPerClass), 0);
   if (total > nSamples) {
     throw new RangeError(`opts.weights sum to more than 1 (${weights.join(', ')}): the classes would need more than opts.nSamples samples`);

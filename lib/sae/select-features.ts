@@ -4,12 +4,13 @@
 // features by the W1 columns that survive the projection.
 import * as os from 'os';
 import type { Matrix } from '../types';
+import { abortReason, signalOf } from '../signal';
 import * as check from '../validate';
 import { kFold } from './kfold';
 import { resolveSaeOptions, type ResolvedSaeOptions, type SaeOptions, type SaeProgress } from './options';
 import { preprocess } from './preprocess';
 import { summarize, type SelectFeaturesResult } from './summary';
-import { trainFold, abortReason, type FoldOutcome, type TrainingData } from './train-fold';
+import { trainFold, type FoldOutcome, type TrainingData } from './train-fold';
 
 function cpuCount(): number {
   const f = (os as { availableParallelism?: () => number }).availableParallelism;
@@ -99,10 +100,7 @@ export async function selectFeatures(X: Matrix, y: Int32Array | number[], opts?:
   const m = check.matrix(X, 'X');
   const o: ResolvedSaeOptions = resolveSaeOptions(opts, cpuCount());
   const raw = (opts ?? {}) as SaeOptions;
-  const signal = raw.signal;
-  if (signal !== undefined && (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function')) {
-    throw new TypeError(`Expected an AbortSignal for opts.signal but received ${check.describe(signal)}`);
-  }
+  const signal = signalOf(raw.signal);
   const bad = check.firstNonFinite(m.data);
   if (bad >= 0) {
     const r = Math.floor(bad / m.cols), c = bad % m.cols;
@@ -112,7 +110,7 @@ export async function selectFeatures(X: Matrix, y: Int32Array | number[], opts?:
   if (m.cols < 1) throw new RangeError('Expected at least one column (feature) in X');
   const { codes, classes } = encodeLabels(y, m.rows);
   const informative = informativeMask(raw.informative, m.cols);
-  signal?.throwIfAborted();
+  if (signal?.aborted) throw abortReason(signal);
 
   const prep = preprocess({ data: m.data, rows: m.rows, cols: m.cols }, { log: o.log, center: o.center, scale: o.scale, dtype: o.dtype });
   if (o.log && check.firstNonFinite(prep.data) >= 0) {

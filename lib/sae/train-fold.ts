@@ -4,6 +4,7 @@
 // AbortSignal fires.
 import { types } from 'util';
 import { native } from '../native';
+import { abortReason } from '../signal';
 import type { FloatArray } from '../types';
 import { PROJECTION_CODE, type ResolvedSaeOptions } from './options';
 
@@ -42,13 +43,6 @@ export interface FoldOutcome {
   /** hidden x features, row-major (PyTorch's layout), at the best epoch. */
   w1: FloatArray;
   epochs: EpochLog[];
-}
-
-export function abortReason(signal: AbortSignal | undefined): unknown {
-  if (signal?.reason !== undefined) return signal.reason;
-  const e = new Error('The operation was aborted');
-  e.name = 'AbortError';
-  return e;
 }
 
 export async function trainFold(

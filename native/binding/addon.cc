@@ -91,6 +91,23 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, bp::thread_limit());
 }
 
+// memoryOverlap(a, b) -> 0 disjoint, 1 the same bytes, 2 partly shared: two
+// SharedArrayBuffer objects can map the same memory, which only addresses
+// reveal.
+Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  FloatView a, b;
+  if (info.Length() < 2 || !bpaddon::ReadFloatArray(env, info[0], &a) || !bpaddon::ReadFloatArray(env, info[1], &b)) {
+    return env.Undefined();
+  }
+  const auto a0 = reinterpret_cast<std::uintptr_t>(a.data), b0 = reinterpret_cast<std::uintptr_t>(b.data);
+  const std::uintptr_t a1 = a0 + a.length * (a.is_double ? 8 : 4), b1 = b0 + b.length * (b.is_double ? 8 : 4);
+  int r = 0;
+  if (a0 == b0 && a1 == b1 && a.length > 0) r = 1;
+  else if (a0 < b1 && b0 < a1) r = 2;
+  return Napi::Number::New(env, r);
+}
+
 // isDetached(typedArray) -> boolean: Node 20 has no ArrayBuffer#detached.
 Napi::Value IsDetached(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -107,6 +124,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("norm", Napi::Function::New(env, Norm, "norm"));
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
+  exports.Set("memoryOverlap", Napi::Function::New(env, MemoryOverlap, "memoryOverlap"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterBench(env, exports);

@@ -76,9 +76,9 @@ bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res, const bp::S
   const bp::MatrixRef<T> y{static_cast<const T*>(a.y.data), a.rows, a.cols};
   T* out = static_cast<T*>(a.out.data);
   switch (a.op) {
-    case Op::kBilevelL1Inf: return bp::bilevel_l1inf(y, a.groups, a.eta, out, a.radii, res);
-    case Op::kBilevelL11: return bp::bilevel_l11(y, a.groups, a.eta, out, a.radii, res);
-    case Op::kBilevelL12: return bp::bilevel_l12(y, a.groups, a.eta, out, a.radii, res);
+    case Op::kBilevelL1Inf: return bp::bilevel_l1inf(y, a.groups, a.eta, out, a.radii, res, stop);
+    case Op::kBilevelL11: return bp::bilevel_l11(y, a.groups, a.eta, out, a.radii, res, stop);
+    case Op::kBilevelL12: return bp::bilevel_l12(y, a.groups, a.eta, out, a.radii, res, stop);
     case Op::kExactNewton:
       return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
     case Op::kExactSort:

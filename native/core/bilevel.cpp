@@ -35,6 +35,15 @@ double compensated_total(const std::vector<double>& v) {
   return s.value();
 }
 
+// An empty matrix (0 rows or 0 columns): nothing to read or write, every
+// (empty) group is zero. Answered before any pass, so that a shape such as
+// 2^40 x 0 cannot send the reductions through 2^40 empty rows.
+Status empty_projection(std::size_t ng, double* radii, ProjectionResult* res) {
+  std::fill(radii, radii + ng, 0.0);
+  res->zero_groups = ng;
+  return Status::kOk;
+}
+
 // The outer level shared by the three algorithms: u = P1_r(norms), with
 // norms, u and the soft threshold tau in scaled units.
 struct OuterLevel {
@@ -53,13 +62,15 @@ OuterLevel outer_l1_projection(const std::vector<double>& norms, double r) {
 
 template <class T>
 Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                     ProjectionResult* res) try {
+                     ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
+  if (y.size() == 0) return empty_projection(ng, radii, res);
   std::vector<double> mx(ng);
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
+    if (stop.requested()) return Status::kAborted;
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);
     res->zero_groups = ng;
@@ -70,6 +81,7 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
   for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
   const double r = eta * scale;
   if (compensated_total(v) <= r) {
+    if (stop.requested()) return Status::kAborted;
     std::copy(mx.begin(), mx.end(), radii);
     copy_input(y, out);
     res->zero_groups = count_zero(mx);
@@ -77,6 +89,7 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
   }
   const std::vector<double> u = outer_l1_projection(v, r).u;
   for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  if (stop.requested()) return Status::kAborted;
   res->zero_groups = apply_groups<ClipMap<T>>(y, g, radii, mx.data(), out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
@@ -85,14 +98,16 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
 
 template <class T>
 Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res) try {
+                   ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
+  if (y.size() == 0) return empty_projection(ng, radii, res);
   const std::size_t len = group_length(y.rows, y.cols, g);
   std::vector<double> mx(ng), s(ng);
   const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
+    if (stop.requested()) return Status::kAborted;
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);
     res->zero_groups = ng;
@@ -102,6 +117,7 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   if (scale != 1.0) group_max_sum<true>(y, g, scale, mx.data(), s.data());
   const double r = eta * scale;
   if (compensated_total(s) <= r) {
+    if (stop.requested()) return Status::kAborted;
     for (std::size_t j = 0; j < ng; ++j) radii[j] = s[j] / scale;
     copy_input(y, out);
     res->zero_groups = count_zero(mx);
@@ -125,6 +141,7 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   }
   lists.clear();
   for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  if (stop.requested()) return Status::kAborted;
   res->zero_groups = apply_groups<ShrinkMap<T>>(y, g, lambda.data(), mx.data(), out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
@@ -133,13 +150,15 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
 
 template <class T>
 Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res) try {
+                   ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
+  if (y.size() == 0) return empty_projection(ng, radii, res);
   std::vector<double> mx(ng);
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {
+    if (stop.requested()) return Status::kAborted;
     std::fill(radii, radii + ng, 0.0);
     fill_zero(y, out);
     res->zero_groups = ng;
@@ -150,6 +169,7 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   group_l2(y, g, mx.data(), scale, nrm.data());
   const double r = eta * scale;
   if (compensated_total(nrm) <= r) {
+    if (stop.requested()) return Status::kAborted;
     for (std::size_t j = 0; j < ng; ++j) radii[j] = nrm[j] / scale;
     copy_input(y, out);
     res->zero_groups = count_zero(mx);
@@ -161,6 +181,7 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
     factor[j] = nrm[j] > 0.0 ? u[j] / nrm[j] : 0.0;
     radii[j] = u[j] / scale;
   }
+  if (stop.requested()) return Status::kAborted;
   res->zero_groups = apply_groups<ScaleMap<T>>(y, g, factor.data(), mx.data(), out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
@@ -169,11 +190,11 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
 
 #define BP_INSTANTIATE(T)                                                                     \
   template Status bilevel_l1inf<T>(const MatrixRef<T>&, Groups, double, T*, double*,          \
-                                   ProjectionResult*);                                        \
+                                   ProjectionResult*, const StopToken&);                      \
   template Status bilevel_l11<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
-                                 ProjectionResult*);                                          \
+                                 ProjectionResult*, const StopToken&);                        \
   template Status bilevel_l12<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
-                                 ProjectionResult*);
+                                 ProjectionResult*, const StopToken&);
 BP_INSTANTIATE(float)
 BP_INSTANTIATE(double)
 #undef BP_INSTANTIATE

@@ -301,6 +301,11 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   Problem p;
   p.ng = group_count(y.rows, y.cols, g);
   p.len = group_length(y.rows, y.cols, g);
+  if (y.size() == 0) {  // every (empty) group is zero: the identity
+    mx_out.assign(p.ng, 0.0);
+    *regime = eta == 0.0 ? Regime::kZero : Regime::kIdentity;
+    return Status::kOk;
+  }
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
   const bool no_nan = group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
@@ -349,6 +354,7 @@ Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMet
   Regime regime;
   Status st = exact_thresholds(y, g, eta, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;
+  if (stop.requested()) return Status::kAborted;  // last chance before out is written
   switch (regime) {
     case Regime::kZero:
       std::fill(radii, radii + ng, 0.0);
@@ -377,6 +383,7 @@ Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod met
   Regime regime;
   Status st = exact_thresholds(y, g, alpha, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;
+  if (stop.requested()) return Status::kAborted;  // last chance before out is written
   switch (regime) {
     case Regime::kZero:  // the projection is 0, so the prox is y
       std::fill(radii, radii + ng, 0.0);

@@ -12,6 +12,10 @@ namespace bp {
 
 template <class T>
 Status mixed_norm(const MatrixRef<T>& y, Groups g, NormKind kind, double* result) try {
+  if (y.size() == 0) {  // before any pass: a 2^40 x 0 matrix has 2^40 empty rows
+    *result = 0.0;
+    return Status::kOk;
+  }
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::vector<double> mx(ng), s;
   bool no_nan;

@@ -5,10 +5,15 @@
 namespace bp {
 namespace {
 
+// hardware_concurrency() reads /sys on every call (tens of microseconds):
+// ask once.
 unsigned default_limit() {
-  unsigned hw = std::thread::hardware_concurrency();
-  if (hw == 0) hw = 1;
-  return hw > 8 ? 8 : hw;
+  static const unsigned limit = [] {
+    unsigned hw = std::thread::hardware_concurrency();
+    if (hw == 0) hw = 1;
+    return hw > 8 ? 8u : hw;
+  }();
+  return limit;
 }
 
 std::atomic<unsigned> g_limit{0};  // 0: not set, use the default

@@ -29,8 +29,7 @@ constexpr std::size_t kParallelMinEntries = std::size_t(1) << 18;
 // tie the prebuilt addon to GCC 11's C++ runtime.)
 template <class F>
 void parallel_ranges(std::size_t n, std::size_t grain, std::size_t work_entries, F&& f) {
-  std::size_t k = thread_limit();
-  if (work_entries < kParallelMinEntries || grain == 0) k = 1;
+  std::size_t k = work_entries < kParallelMinEntries || grain == 0 ? 1 : thread_limit();
   if (grain > 0 && n / grain < k) k = n / grain;
   if (k <= 1) {
     f(std::size_t(0), n);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs the C++ test harness of native/ (native/tests) under valgrind memcheck:
+# any invalid read or write, use of uninitialised memory, mismatched free, or
+# leak (definite, indirect or possible) makes it exit non-zero. Built without
+# sanitizers (valgrind and ASan do not mix), optimised, with debug info, into
+# build-native-valgrind/.
+#
+#   scripts/valgrind-native.sh                  the whole harness
+#   scripts/valgrind-native.sh hardening        only the tests whose name contains "hardening"
+#   scripts/valgrind-native.sh --fuzz-corpus    also replay the committed fuzz corpus
+#                                               (native/fuzz/corpus) through every harness
+#                                               (built with the C++ compiler, no libFuzzer)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-native-valgrind"
+shared="$(cd "$root/.." && pwd)/shared"
+
+corpus=0
+filter=""
+for a in "$@"; do
+  case "$a" in
+    --fuzz-corpus) corpus=1 ;;
+    *) filter="$a" ;;
+  esac
+done
+
+if ! command -v valgrind >/dev/null 2>&1; then
+  echo "valgrind-native: valgrind is not installed (Debian/Ubuntu: apt-get install -y valgrind)" >&2
+  exit 2
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+cmake -S "$root" -B "$build" -DBP_BUILD_ADDON=OFF -DBP_BUILD_TESTS=ON -DBP_WERROR=ON \
+  -DBP_SHARED_DIR="$shared" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" --parallel "$jobs" >/dev/null
+
+memcheck=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
+  --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
+  --track-origins=yes --num-callers=40 --quiet)
+
+start=$(date +%s)
+echo "valgrind-native: memcheck on the native test harness${filter:+ (tests matching '$filter')}"
+"${memcheck[@]}" "$build/bp_native_tests" "$shared/reference" ${filter:+"$filter"}
+
+if [ "$corpus" = 1 ]; then
+  cxx="${CXX:-c++}"
+  for src in "$root"/native/fuzz/fuzz_*.cpp; do
+    name="$(basename "$src" .cpp)"
+    dir="$root/native/fuzz/corpus/$name"
+    [ -d "$dir" ] || continue
+    bin="$build/replay_$name"
+    "$cxx" -std=c++17 -O1 -g -I"$root/native/core" -I"$root/native/fuzz" "$src" "$root/native/fuzz/replay_main.cpp" \
+      "$root"/native/core/*.cpp -o "$bin" -pthread
+    echo "valgrind-native: memcheck on $name over $(ls "$dir" | wc -l) corpus inputs"
+    "${memcheck[@]}" "$bin" "$dir"
+  done
+fi
+echo "valgrind-native: clean (no memory error, no leak) in $(( $(date +%s) - start )) s"
