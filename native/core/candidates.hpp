@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "numeric.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
 
@@ -32,7 +33,8 @@ void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const doub
   const std::size_t ng = group_count(n, m, g);
   const double inf = std::numeric_limits<double>::infinity();
   lists.assign(ng, {});
-  std::vector<double> rho(lower, lower + ng), sum(ng, 0.0);
+  std::vector<double> rho(ng), sum(ng, 0.0);
+  for (std::size_t j = 0; j < ng; ++j) rho[j] = below(lower[j]);
   auto offer = [&](std::size_t j, double a) {
     if (a > rho[j]) {
       std::vector<double>& l = lists[j];
@@ -41,7 +43,7 @@ void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const doub
         sum[j] += a;
         double mean_bound = (sum[j] - radius[j]) / static_cast<double>(l.size());
         double single_bound = a - radius[j];
-        double b = mean_bound > single_bound ? mean_bound : single_bound;
+        double b = below(mean_bound > single_bound ? mean_bound : single_bound);
         if (b > rho[j]) rho[j] = b;
       }
     }

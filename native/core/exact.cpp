@@ -100,13 +100,17 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
       if (upper_mu_sum(p, mid) <= p.eta) theta_hi = mid; else lo = mid;
     }
   }
+  // The bisection's sums carry rounding: widen the upper bound so that the
+  // filters derived from it stay on the safe side.
+  theta_hi = theta_hi * (1.0 + 1e-10) + DBL_TRUE_MIN;
   // Groups with s_j <= theta_lo are zero in the solution. In the others only
   // entries above mu_j(theta_hi) >= (s_j - theta_hi) / len can be active.
   std::vector<double> lower(p.ng, kInf);
   std::vector<std::size_t> alive;
+  const double keep_above = below(theta_lo);  // rounding must not drop a live group
   for (std::size_t j = 0; j < p.ng; ++j) {
-    if (p.s[j] > theta_lo) {
-      lower[j] = std::max((p.s[j] - theta_hi) / len, 0.0);
+    if (p.s[j] > keep_above) {
+      lower[j] = std::max((p.s[j] - theta_hi) / len, 0.0);  // gather_candidates lowers it a hair
       alive.push_back(j);
     }
   }
@@ -124,9 +128,9 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
     candidates += lists[j].size();
   }
 
-  double theta = theta_lo;
+  double theta = below(theta_lo);
   std::vector<double> m(p.ng, 0.0);
-  for (std::size_t j : alive) m[j] = (p.s[j] - theta) / len;
+  for (std::size_t j : alive) m[j] = below((p.s[j] - theta) / len);  // start on the left of the root
   std::vector<ActiveStats> st(p.ng, ActiveStats{0, 0.0}), prev(p.ng, ActiveStats{0, 0.0});
   bool alive_changed = true;
   bool converged = alive.empty();

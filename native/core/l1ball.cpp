@@ -258,18 +258,29 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
   const std::size_t first = std::min(n, kSample);
   buf.resize(std::max<std::size_t>(2 * kSample, first + kBlock));
   std::size_t size = 0;
-  double t = 0.0;
   for (std::size_t i = 0; i < first; ++i) {
     double a = std::fabs(static_cast<double>(v[i])) * scale;
     r.max_abs = r.max_abs > a ? r.max_abs : a;
     nan |= nan_bit(a);
     buf[size++] = a;
   }
-  {
-    Threshold th = condat_inplace(buf.data(), size, radius);
-    size = th.survivors;
-    t = th.tau;
-  }
+  // tau_lb: the best exact threshold of a subset so far (a lower bound of
+  // tau). The filter t sits a hair below it (see below()), and so does what
+  // the buffer keeps, so that no entry active by a rounding error is lost.
+  double tau_lb = 0.0, t = 0.0;
+  std::vector<double> work;
+  auto tighten = [&] {
+    work.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(size));
+    const double tau = condat_inplace(work.data(), size, radius).tau;
+    if (tau > tau_lb) tau_lb = tau;
+    t = below(tau_lb);
+    std::size_t kept = 0;
+    for (std::size_t k = 0; k < size; ++k) {
+      if (buf[k] > t) buf[kept++] = buf[k];
+    }
+    size = kept;
+  };
+  tighten();
   std::size_t cap = std::max(2 * size, kSample);
   BlockScan<T> scan;
   for (std::size_t i = first; i < n; i += kBlock) {
@@ -286,21 +297,17 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
     }
     size += c;
     if (size > cap) {
-      // The candidates' threshold is a better lower bound: raise t, keep
-      // only the entries above it.
-      Threshold th = condat_inplace(buf.data(), size, radius);
-      size = th.survivors;
-      t = t > th.tau ? t : th.tau;
+      tighten();  // the candidates' threshold is a better lower bound
       cap = std::max(2 * size, kSample);
     }
   }
   r.nan = nan != 0 || scan.nan();
   const double rest = scan.max_abs() * scale;
   r.max_abs = r.max_abs > rest ? r.max_abs : rest;
-  // t stays a valid lower bound even when rounding left no candidate above
-  // it (a radius far below the entries' resolution).
+  // tau_lb stays a valid lower bound even when rounding leaves the final
+  // threshold below it (a radius far below the entries' resolution).
   const double last = condat_inplace(buf.data(), size, radius).tau;
-  r.tau = last > t ? last : t;
+  r.tau = last > tau_lb ? last : tau_lb;
   return r;
 }
 

@@ -44,6 +44,17 @@ inline double overflow_guard_scale(double max_abs, double count) {
   return excess > 0 ? std::ldexp(1.0, -excess) : 1.0;
 }
 
+// A computed lower bound used as a filter (entries at or below it are
+// dropped as inactive) must not round above the true bound, or entries that
+// are active by a hair are lost; at subnormal scale that can be every entry.
+// Step a positive bound down by a few ulps and one subnormal; 0 (an exact
+// bound) stays 0.
+inline double below(double x) {
+  if (!(x > 0.0)) return x;
+  const double lowered = x - (x * 8.0 * DBL_EPSILON + DBL_TRUE_MIN);
+  return lowered > 0.0 ? lowered : 0.0;
+}
+
 // Rounds a double result to T toward zero, so that rounding never makes |x|
 // larger than the exact value: a projection stays inside its ball in the
 // output's own precision. A no-op for double.

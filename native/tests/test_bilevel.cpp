@@ -208,3 +208,19 @@ TEST(bilevel_float_matches_double) {
     }
   }
 }
+
+TEST(bilevel_l11_subnormal_column_with_the_smallest_radius) {
+  // Found by fuzz_bilevel: the inner lower bound tau / len rounded up to the
+  // entries themselves, every entry was filtered out, and the projection
+  // returned y. The result must be inside the ball of radius 5e-324.
+  const double a = 0x0.3070707000104p-1022;
+  std::vector<double> y = {a, a};
+  Result<double> r = run(Method::kBilevelL11, y, 2, 1, false, 0x0.0000000000001p-1022);
+  CHECK(r.status == bp::Status::kOk);
+  CHECK(std::fabs(r.out[0]) + std::fabs(r.out[1]) <= 0x0.0000000000001p-1022);
+  for (Method m : {Method::kBilevelL1Inf, Method::kBilevelL12, Method::kNewton, Method::kSort}) {
+    Result<double> q = run(m, y, 2, 1, false, 0x0.0000000000001p-1022);
+    CHECK(q.status == bp::Status::kOk);
+    CHECK(std::max(std::fabs(q.out[0]), std::fabs(q.out[1])) <= 0x0.0000000000001p-1022);
+  }
+}
