@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 
 namespace bp {
 
@@ -48,9 +49,9 @@ inline double overflow_guard_scale(double max_abs, double count) {
 // dropped as inactive) must not round above the true bound, or entries that
 // are active by a hair are lost; at subnormal scale that can be every entry.
 // Step a positive bound down by a few ulps and one subnormal; 0 (an exact
-// bound) stays 0.
+// bound) stays 0, and +inf (no bound: the group is dead) stays +inf.
 inline double below(double x) {
-  if (!(x > 0.0)) return x;
+  if (!(x > 0.0) || x == std::numeric_limits<double>::infinity()) return x;
   const double lowered = x - (x * 8.0 * DBL_EPSILON + DBL_TRUE_MIN);
   return lowered > 0.0 ? lowered : 0.0;
 }

@@ -1,3 +1,4 @@
+#include <cfloat>
 #include <limits>
 #include <vector>
 
@@ -191,4 +192,30 @@ TEST(exact_newton_stops_when_asked) {
   bp::StopToken never{[](const void*) { return false; }, nullptr};
   CHECK(bp::project_l1inf_exact(bp::MatrixRef<double>{y.data(), 50, 40}, bp::Groups::kColumns, 1.0,
                                 bp::ExactMethod::kNewton, out.data(), radii.data(), &pr, never) == bp::Status::kOk);
+}
+
+#include "candidates.hpp"
+
+// below() keeps +inf ("no bound, the group is dead") as +inf: once it turned
+// it into 0, every dead column's entries were gathered and the exact
+// projection of a 1000 x 8000 matrix ran 4x slower, with the same result.
+TEST(candidate_gathering_skips_dead_groups_and_keeps_bounds_below) {
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(bp::below(inf) == inf);
+  CHECK(bp::below(0.0) == 0.0);
+  CHECK(bp::below(1.0) < 1.0 && bp::below(1.0) > 1.0 - 1e-14);
+  CHECK(bp::below(DBL_TRUE_MIN) == 0.0);
+  const std::vector<double> y = {0.5, -3.0, 0.25, 2.0, 1.0, -0.75};  // 2 x 3, row-major
+  const bp::MatrixRef<double> ref{y.data(), 2, 3};
+  bp::GroupLists lists;
+  const double by_column[] = {0.5, inf, 0.0};  // column 1 is dead
+  bp::gather_candidates(ref, bp::Groups::kColumns, 1.0, by_column, nullptr, lists);
+  CHECK(lists.size() == 3);
+  CHECK((lists[0] == std::vector<double>{0.5, 2.0}));  // 0.5 is kept: the bound stepped below it
+  CHECK(lists[1].empty());
+  CHECK((lists[2] == std::vector<double>{0.25, 0.75}));
+  const double by_row[] = {inf, 0.9};
+  bp::gather_candidates(ref, bp::Groups::kRows, 1.0, by_row, nullptr, lists);
+  CHECK(lists[0].empty());
+  CHECK((lists[1] == std::vector<double>{2.0, 1.0}));
 }
