@@ -42,16 +42,11 @@ bp::Status run(Method m, const std::vector<T>& y, const Shape& s, double eta, T*
 
 template <class T>
 void fuzz(Bytes& in, Method m) {
-  const Shape s = decode_shape(in, 64, 4096);
-  std::string how;
-  std::vector<T> y = decode_values<T>(in, s.size(), &how);
-  const bool poisoned = maybe_poison(in, y);
-  const bool finite = all_finite(y);
-
-  const GroupNorms<T> gn(y, s);
+  MatrixCase<T> c(in);
+  auto& [s, how, y, poisoned, finite, gn] = c;
   const std::vector<LD>& nj = m == kL1Inf ? gn.mx : m == kL11 ? gn.l1 : gn.l2;
   const LD total = finite ? sum_of(nj) : 0;
-  const double norm_d = total > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(total);
+  const double norm_d = saturate_to_double(total);
   const double eta = decode_radius(in, norm_d);
   context() = fmt("%s<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) norm=%.17Lg", kNames[m], type_name<T>(), s.rows,
                   s.cols, s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(), poisoned ? " +non-finite" : "", eta, eta, total);

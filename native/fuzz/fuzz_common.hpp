@@ -446,4 +446,26 @@ std::vector<T> group_of(const std::vector<T>& x, const Shape& s, std::size_t g) 
   return v;
 }
 
+// The matrix every kernel harness starts from, decoded from the input in one
+// fixed order (shape, values, poisoning) so that corpus files stay readable
+// by every harness.
+template <class T>
+struct MatrixCase {
+  Shape s;
+  std::string how;
+  std::vector<T> y;
+  bool poisoned;
+  bool finite;
+  GroupNorms<T> gn;
+  explicit MatrixCase(Bytes& in)
+      : s(decode_shape(in, 64, 4096)),
+        y(decode_values<T>(in, s.size(), &how)),
+        poisoned(maybe_poison(in, y)),
+        finite(all_finite(y)),
+        gn(y, s) {}
+};
+
+// A long-double norm as the double a caller would pass, saturated at DBL_MAX.
+inline double saturate_to_double(LD v) { return v > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(v); }
+
 }  // namespace bpfuzz

@@ -61,14 +61,10 @@ const char* name_of(bool prox, bp::ExactMethod m) {
 
 template <class T>
 void fuzz(Bytes& in) {
-  const Shape s = decode_shape(in, 64, 4096);
-  std::string how;
-  std::vector<T> y = decode_values<T>(in, s.size(), &how);
-  const bool poisoned = maybe_poison(in, y);
-  const bool finite = all_finite(y);
-  const GroupNorms<T> gn(y, s);
+  MatrixCase<T> c(in);
+  auto& [s, how, y, poisoned, finite, gn] = c;
   const LD total = finite ? sum_of(gn.mx) : 0;
-  const double norm_d = total > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(total);
+  const double norm_d = saturate_to_double(total);
   const double eta = decode_radius(in, norm_d);
   const std::uint8_t stop_after = in.u8();
   context() = fmt("exact<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) ||y||_1,inf=%.17Lg", type_name<T>(), s.rows, s.cols,

@@ -38,7 +38,7 @@ void fuzz_ball(Bytes& in) {
   const bool finite = all_finite(v);
   LD l1 = 0;
   for (T x : v) l1 += std::fabs(static_cast<LD>(x));
-  const double norm_d = !finite ? 1.0 : l1 > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(l1);
+  const double norm_d = !finite ? 1.0 : saturate_to_double(l1);
   const double eta = decode_radius(in, norm_d);
   context() = fmt("project_l1_ball<%s> n=%zu values=%s%s eta=%.17g (%a) ||v||_1=%.17Lg", type_name<T>(), n, (how + " " + values_str(v)).c_str(),
                   poisoned ? " +non-finite" : "", eta, eta, l1);

@@ -17,12 +17,8 @@ namespace {
 
 template <class T>
 void fuzz(Bytes& in) {
-  const Shape s = decode_shape(in, 64, 4096);
-  std::string how;
-  std::vector<T> y = decode_values<T>(in, s.size(), &how);
-  const bool poisoned = maybe_poison(in, y);
-  const bool finite = all_finite(y);
-  const GroupNorms<T> gn(y, s);
+  MatrixCase<T> c(in);
+  auto& [s, how, y, poisoned, finite, gn] = c;
   const char* const names[] = {"l1inf", "l11", "l12", "linf1"};
   for (int kind = 0; kind < 4; ++kind) {
     context() = fmt("mixed_norm<%s> %s %zu x %zu groups=%s values=%s%s", type_name<T>(), names[kind], s.rows, s.cols,
