@@ -44,6 +44,28 @@ Status empty_projection(std::size_t ng, double* radii, ProjectionResult* res) {
   return Status::kOk;
 }
 
+// eta = 0: every group is zero.
+template <class T>
+Status zero_projection(const MatrixRef<T>& y, std::size_t ng, T* out, double* radii, ProjectionResult* res,
+                       const StopToken& stop) {
+  if (stop.requested()) return Status::kAborted;
+  std::fill(radii, radii + ng, 0.0);
+  fill_zero(y, out);
+  res->zero_groups = ng;
+  return Status::kOk;
+}
+
+// eta >= the mixed norm: y is its own projection (the caller has set radii
+// to the group norms; mx holds the group maxima, zero for a zero group).
+template <class T>
+Status identity_projection(const MatrixRef<T>& y, const std::vector<double>& mx, T* out, ProjectionResult* res,
+                           const StopToken& stop) {
+  if (stop.requested()) return Status::kAborted;
+  copy_input(y, out);
+  res->zero_groups = count_zero(mx);
+  return Status::kOk;
+}
+
 // The outer level shared by the three algorithms: u = P1_r(norms), with
 // norms, u and the soft threshold tau in scaled units.
 struct OuterLevel {
@@ -69,23 +91,14 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
-  if (eta == 0.0) {
-    if (stop.requested()) return Status::kAborted;
-    std::fill(radii, radii + ng, 0.0);
-    fill_zero(y, out);
-    res->zero_groups = ng;
-    return Status::kOk;
-  }
+  if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
   const double scale = overflow_guard_scale(big, static_cast<double>(ng));
   std::vector<double> v(ng);
   for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
   const double r = eta * scale;
   if (compensated_total(v) <= r) {
-    if (stop.requested()) return Status::kAborted;
     std::copy(mx.begin(), mx.end(), radii);
-    copy_input(y, out);
-    res->zero_groups = count_zero(mx);
-    return Status::kOk;
+    return identity_projection(y, mx, out, res, stop);
   }
   const std::vector<double> u = outer_l1_projection(v, r).u;
   for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
@@ -106,22 +119,13 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
-  if (eta == 0.0) {
-    if (stop.requested()) return Status::kAborted;
-    std::fill(radii, radii + ng, 0.0);
-    fill_zero(y, out);
-    res->zero_groups = ng;
-    return Status::kOk;
-  }
+  if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
   const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
   if (scale != 1.0) group_max_sum<true>(y, g, scale, mx.data(), s.data());
   const double r = eta * scale;
   if (compensated_total(s) <= r) {
-    if (stop.requested()) return Status::kAborted;
     for (std::size_t j = 0; j < ng; ++j) radii[j] = s[j] / scale;
-    copy_input(y, out);
-    res->zero_groups = count_zero(mx);
-    return Status::kOk;
+    return identity_projection(y, mx, out, res, stop);
   }
   const OuterLevel outer = outer_l1_projection(s, r);
   const std::vector<double>& u = outer.u;
@@ -157,23 +161,14 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
-  if (eta == 0.0) {
-    if (stop.requested()) return Status::kAborted;
-    std::fill(radii, radii + ng, 0.0);
-    fill_zero(y, out);
-    res->zero_groups = ng;
-    return Status::kOk;
-  }
+  if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
   const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
   std::vector<double> nrm(ng);
   group_l2(y, g, mx.data(), scale, nrm.data());
   const double r = eta * scale;
   if (compensated_total(nrm) <= r) {
-    if (stop.requested()) return Status::kAborted;
     for (std::size_t j = 0; j < ng; ++j) radii[j] = nrm[j] / scale;
-    copy_input(y, out);
-    res->zero_groups = count_zero(mx);
-    return Status::kOk;
+    return identity_projection(y, mx, out, res, stop);
   }
   const std::vector<double> u = outer_l1_projection(nrm, r).u;
   std::vector<double> factor(ng);
