@@ -94,7 +94,11 @@ function parseNumber(field: string, sep: string, line: number, col: number, wher
     const shown = field.length > 30 ? `${field.slice(0, 30)}...` : field;
     throw new CsvError(`${where}:${line}: column ${col}${name}: expected a number but found "${shown}"`, line, col);
   }
-  return Number(t);
+  const v = Number(t);
+  if (!Number.isFinite(v)) {
+    throw new CsvError(`${where}:${line}: column ${col}${name}: "${field}" is beyond the range of a double`, line, col);
+  }
+  return v;
 }
 
 /** Class indices for label texts: numeric labels sorted as numbers, others as text. */
@@ -164,7 +168,7 @@ function samplesInRows(lines: Line[], sep: string, where: string, o: CsvOptions)
   const labelCol = names.findIndex((h) => h.toLowerCase() === want);
   if (labelCol < 0) {
     const shown = names.slice(0, 8).map((h) => `"${h}"`).join(', ') + (names.length > 8 ? ', ...' : '');
-    throw new CsvError(`${where}:${head.no}: no column named "${o.labelColumn ?? 'label'}" in the header (${shown}); pass labelColumn`, head.no, 1);
+    throw new CsvError(`${where}:${head.no}: no column named "${o.labelColumn ?? 'label'}" in the header (${shown}); name the label column with labelColumn (--label-column on the command line)`, head.no, 1);
   }
   let idCol = -1;
   if (o.idColumn !== undefined) {
@@ -204,7 +208,11 @@ export function parseLabelledCsv(text: string, opts: CsvOptions = {}): LabelledD
   let layout = opts.layout ?? 'auto';
   if (layout === 'auto') {
     const a = lines[0]?.fields[0] ?? '', b = lines[1]?.fields[0] ?? '';
-    layout = /^name$/i.test(a) && /^labels?$/i.test(b) ? 'features-in-rows' : 'samples-in-rows';
+    // A 'Name' first cell with no label column in that row is the authors'
+    // layout missing its Label row: say so, rather than ask for a label column.
+    const want = (opts.labelColumn ?? 'label').toLowerCase();
+    const hasLabelColumn = (lines[0]?.fields ?? []).some((h) => h.toLowerCase() === want);
+    layout = /^name$/i.test(a) && (/^labels?$/i.test(b) || !hasLabelColumn) ? 'features-in-rows' : 'samples-in-rows';
   }
   return layout === 'features-in-rows' ? featuresInRows(lines, sep, where) : samplesInRows(lines, sep, where, opts);
 }
