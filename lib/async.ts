@@ -54,7 +54,7 @@ async function copyInTurns(src: FloatArray, dst: FloatArray, n: number, names: [
 }
 
 async function runAsync<T extends FloatArray>(
-  op: (opts: Record<string, unknown>) => NativeOp,
+  op: (opts: check.OptionValues) => NativeOp,
   y: unknown,
   eta: unknown,
   opts: unknown,
@@ -129,7 +129,7 @@ async function runAsync<T extends FloatArray>(
 }
 
 const fixed = (op: NativeOp) => () => op;
-const exact = (prox: boolean) => (o: Record<string, unknown>) => exactOp(check.exactMethod(o.method, DEFAULT_EXACT_METHOD), prox);
+const exact = (prox: boolean) => (o: check.OptionValues) => exactOp(check.exactMethod(o.method, DEFAULT_EXACT_METHOD), prox);
 
 /** bilevelL1Inf on the thread pool. */
 export function bilevelL1InfAsync<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T> & AsyncOptions): Promise<Projection<T>> {

@@ -16,7 +16,7 @@ const STATUS_OUT_OF_MEMORY = 2;
 export const STATUS_ABORTED = 3;
 
 export interface Checked<T extends FloatArray> {
-  opts: Record<string, unknown>;
+  opts: check.OptionValues;
   y: check.CheckedMatrix;
   eta: number;
   groups: NativeGroups;
@@ -32,9 +32,9 @@ export interface Prepared<T extends FloatArray> extends Checked<T> {
 
 /** Validates (y, eta, opts) of any projection (shared by sync and async calls). */
 export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Checked<T> {
+  const o = check.options(opts);
   const m = check.matrix(y, 'y');
   const r = check.radius(eta, etaName);
-  const o = check.options(opts);
   const g = check.groups(o.groups);
   const out = o.out === undefined ? undefined : check.output(o.out, m.data as T, 'opts.out', 'y.data');
   return { opts: o, y: m, eta: r, groups: g === 'columns' ? 0 : 1, out, groupCount: g === 'columns' ? m.cols : m.rows };
@@ -130,9 +130,9 @@ export function proxLInf1<T extends FloatArray>(y: Matrix<T>, alpha: number, opt
 
 /** Euclidean projection of a vector onto the l1 ball of radius eta, in expected linear time. */
 export function projectL1Ball<T extends FloatArray>(v: T, eta: number, opts?: { out?: T }): T {
+  const o = check.options(opts);
   const data = check.floatArray(v, 'v') as T;
   const r = check.radius(eta, 'eta');
-  const o = check.options(opts);
   const out = check.output(o.out, data, 'opts.out', 'v');
   const st = native.projectL1Ball(data, r, out);
   if (st < 0) throw statusError(st, data, 'v');
@@ -147,9 +147,10 @@ const NORM_CODE = { l1inf: 0, l11: 1, l12: 2, linf1: 3 } as const;
  * underflow), 'linf1' (max of group l1 norms).
  */
 export function norm(y: Matrix, kind: NormKind, opts?: NormOptions): number {
+  const o = check.options(opts);
   const m = check.matrix(y, 'y');
   const k = check.normKind(kind);
-  const g = check.groups(check.options(opts).groups);
+  const g = check.groups(o.groups);
   if (m.rows === 0 || m.cols === 0) return 0;
   const r = native.norm(NORM_CODE[k], m.data, m.rows, m.cols, g === 'columns' ? 0 : 1);
   if (r < 0) throw statusError(r, m.data, 'y.data');

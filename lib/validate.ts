@@ -55,12 +55,20 @@ function byteRange(a: ArrayBufferView): [number, number] {
  * the memory was for when it cannot be had (V8's says nothing of it).
  */
 export function allocate<T extends FloatArray>(like: FloatArray | 'float64', n: number, what: string): T {
+  let a: T;
   try {
-    return (like === 'float64' || types.isFloat64Array(like) ? new Float64Array(n) : new Float32Array(n)) as T;
+    a = (like === 'float64' || types.isFloat64Array(like) ? new Float64Array(n) : new Float32Array(n)) as T;
   } catch {
     throw new RangeError(`Not enough memory for ${what} (${n} entries)`);
   }
+  // Untouched so far: large ones are backed by huge pages when first written,
+  // which makes their page faults 500x fewer (see native/core/memory_advice.hpp).
+  if (n >= HUGE_HINT_ENTRIES) native.adviseFreshArray(a);
+  return a;
 }
+
+// 4 MB of float32 (the native side ignores arrays below 4 MB of either type).
+const HUGE_HINT_ENTRIES = 1 << 20;
 
 function typeName(a: FloatArray): 'Float64Array' | 'Float32Array' {
   return types.isFloat64Array(a) ? 'Float64Array' : 'Float32Array';
@@ -100,10 +108,12 @@ export function matrix(v: unknown, name: string): CheckedMatrix {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
     throw new TypeError(`Expected a matrix { data, rows, cols } for ${name} but received ${describe(v)}`);
   }
-  const m = v as { data?: unknown; rows?: unknown; cols?: unknown };
-  const data = floatArray(m.data, `${name}.data`);
-  const rows = dimension(m.rows, `${name}.rows`);
-  const cols = dimension(m.cols, `${name}.cols`);
+  // Every field is read (getters run) before any is checked, so that no
+  // caller code runs between the checks and the native call.
+  const { data: d, rows: r, cols: c } = v as { data?: unknown; rows?: unknown; cols?: unknown };
+  const data = floatArray(d, `${name}.data`);
+  const rows = dimension(r, `${name}.rows`);
+  const cols = dimension(c, `${name}.cols`);
   // Exact in integers: rows * cols itself may not be (beyond 2^53).
   const length = lengthOf(data);
   const fits = rows === 0 || cols === 0 ? length === 0 : length % rows === 0 && length / rows === cols;
@@ -125,12 +135,27 @@ export function radius(v: unknown, name: string): number {
   return v === 0 ? 0 : v; // -0 is 0
 }
 
-export function options(v: unknown, name = 'opts'): Record<string, unknown> {
+/** The options a projection reads, each read exactly once. */
+export interface OptionValues {
+  groups?: unknown;
+  out?: unknown;
+  method?: unknown;
+  signal?: unknown;
+}
+
+/**
+ * A snapshot of the options: each is read once, here, before the matrix is
+ * checked, so that a getter cannot detach or resize an array after it has
+ * been validated (the binding would still refuse it, but with an error that
+ * names no argument).
+ */
+export function options(v: unknown, name = 'opts'): OptionValues {
   if (v === undefined) return {};
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
     throw new TypeError(`Expected an options object or undefined for ${name} but received ${describe(v)}`);
   }
-  return v as Record<string, unknown>;
+  const { groups, out, method, signal } = v as OptionValues;
+  return { groups, out, method, signal };
 }
 
 export function groups(v: unknown, name = 'opts.groups'): Groups {
