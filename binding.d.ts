@@ -49,6 +49,8 @@ export interface NativeBinding {
   isDetached(a: ArrayBufferView): boolean;
   /** 0: disjoint memory, 1: the same bytes, 2: partly shared (compares addresses). */
   memoryOverlap(a: NativeFloatArray, b: NativeFloatArray): 0 | 1 | 2;
+  /** Hints that a just-allocated, untouched array be backed by huge pages (Linux; large arrays only). */
+  adviseFreshArray(a: NativeFloatArray): void;
   /** The kernels' thread limit before the call; sets it when n is given (0: the default). */
   threads(n?: number): number;
   /** Benchmark hooks for bench/ (not public API). */

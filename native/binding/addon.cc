@@ -10,6 +10,7 @@
 #include "arrays.h"
 #include "async_project.h"
 #include "bilevel_projection.hpp"
+#include "memory_advice.hpp"
 #include "parallel.hpp"
 #include "operations.h"
 #include "sae_binding.h"
@@ -117,6 +118,16 @@ Napi::Value IsDetached(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, buf.As<Napi::ArrayBuffer>().IsDetached());
 }
 
+// adviseFreshArray(typedArray): the huge-page hint for a result array the
+// facade has just allocated (see memory_advice.hpp).
+Napi::Value AdviseFreshArray(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  FloatView a;
+  if (info.Length() < 1 || !bpaddon::ReadFloatArray(env, info[0], &a)) return env.Undefined();
+  bp::advise_huge_pages(a.data, a.length * (a.is_double ? 8 : 4));
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("project", Napi::Function::New(env, Project, "project"));
   exports.Set("projectAsync", Napi::Function::New(env, bpaddon::ProjectAsync, "projectAsync"));
@@ -125,6 +136,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("isDetached", Napi::Function::New(env, IsDetached, "isDetached"));
   exports.Set("threads", Napi::Function::New(env, Threads, "threads"));
   exports.Set("memoryOverlap", Napi::Function::New(env, MemoryOverlap, "memoryOverlap"));
+  exports.Set("adviseFreshArray", Napi::Function::New(env, AdviseFreshArray, "adviseFreshArray"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterBench(env, exports);
