@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "numeric.hpp"
@@ -133,22 +134,41 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   return zero;
 }
 
-// out = Map(v) with one parameter for the whole vector, split into chunks
-// across threads (elementwise: the bytes do not depend on the split).
+// out = Map(v) with one parameter p for the whole vector, for a map that
+// sends |v| <= p to zero (ShrinkMap). live holds a bit per block of `block`
+// entries, clear only for blocks whose every |v| is at or below p: those are
+// written as zeros without reading v. Split across threads in chunks of
+// whole blocks; elementwise, so the bytes do not depend on the split.
 template <class Map, class T>
-void apply_vector(const T* v, std::size_t n, double p, T* out) {
+void apply_vector_blocks(const T* v, std::size_t n, double p, const std::uint64_t* live, std::size_t block, T* out) {
   using P = decltype(Map::param(0.0));
   const P q = Map::param(p);
   const bool stream = Map::kStreams && out != v && n * sizeof(T) >= kStreamBytes;
-  constexpr std::size_t kChunk = std::size_t(1) << 14;
-  parallel_ranges((n + kChunk - 1) / kChunk, 1, n, [&](std::size_t c0, std::size_t c1) {
-    const std::size_t b = c0 * kChunk, e = std::min(n, c1 * kChunk);
-    if (stream) {
-      if constexpr (Map::kStreams) Map::stream_one(v + b, q, out + b, e - b);
-      stream_fence();
-    } else {
-      row_one<Map>(v + b, q, out + b, e - b);
+  const std::size_t blocks = (n + block - 1) / block;
+  const std::size_t per_chunk = std::max<std::size_t>(1, (std::size_t(1) << 14) / block);
+  auto is_live = [live](std::size_t b) { return ((live[b / 64] >> (b % 64)) & 1u) != 0; };
+  // Live blocks are scattered, so the hardware prefetcher does not see them
+  // coming: each would stall on a miss. They are prefetched a few blocks ahead.
+  constexpr std::size_t kAhead = 8;
+  parallel_ranges((blocks + per_chunk - 1) / per_chunk, 1, n, [&](std::size_t c0, std::size_t c1) {
+    const std::size_t b_end = std::min(blocks, c1 * per_chunk);
+    for (std::size_t b = c0 * per_chunk; b < b_end; ++b) {
+      const std::size_t ahead = b + kAhead;
+      if (ahead < blocks && is_live(ahead)) prefetch_range(v + ahead * block, std::min(block, n - ahead * block) * sizeof(T));
+      const std::size_t lo = b * block, len = std::min(block, n - lo);
+      if (is_live(b)) {
+        if (stream) {
+          if constexpr (Map::kStreams) Map::stream_one(v + lo, q, out + lo, len);
+        } else {
+          row_one<Map>(v + lo, q, out + lo, len);
+        }
+      } else if (stream) {
+        stream_zero(out + lo, len);
+      } else {
+        std::fill(out + lo, out + lo + len, T(0));
+      }
     }
+    if (stream) stream_fence();
   });
 }
 

@@ -242,9 +242,19 @@ double l1_threshold_inplace(double* a, std::size_t k, double radius) {
 
 template <class T>
 L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         std::vector<double>& buf) {
-  constexpr std::size_t kSample = 4096, kBlock = 64;
+                         std::vector<double>& buf, std::vector<std::uint64_t>* live) {
+  constexpr std::size_t kSample = 4096, kBlock = kL1Block;
+  static_assert(kSample % kBlock == 0, "the sample ends on a block boundary");
   L1Scan r{0.0, 0.0, false};
+  // The sample's blocks count as live; a later block is live when it held an
+  // entry above the filter of its time, which never exceeds the final tau.
+  if (live != nullptr) {
+    const std::size_t blocks = (n + kBlock - 1) / kBlock;
+    live->assign((blocks + 63) / 64, 0);
+    for (std::size_t b = 0; b < std::min(n, kSample) / kBlock + (n < kSample && n % kBlock != 0 ? 1 : 0); ++b) {
+      (*live)[b / 64] |= std::uint64_t(1) << (b % 64);
+    }
+  }
   unsigned nan = 0;
   // An exact threshold of a subset is a lower bound of the whole vector's:
   // start from the first kSample entries' threshold.
@@ -280,6 +290,7 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
     const std::size_t len = std::min(kBlock, n - i);
     // scale is a power of two: comparing |v| with t / scale is exact.
     if (!scan.any_above(v + i, len, t / scale)) continue;  // nothing here can be active
+    if (live != nullptr) (*live)[i / kBlock / 64] |= std::uint64_t(1) << (i / kBlock % 64);
     if (buf.size() < size + len) buf.resize(2 * (size + len));
     double* d = buf.data() + size;
     std::size_t c = 0;
@@ -308,7 +319,8 @@ template <class T>
 Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
   if (n == 0) return Status::kOk;
   std::vector<double> buf;
-  L1Scan scan = l1_threshold_scan(v, n, eta, 1.0, buf);
+  std::vector<std::uint64_t> live;
+  L1Scan scan = l1_threshold_scan(v, n, eta, 1.0, buf, &live);
   if (scan.nan || !is_finite(scan.max_abs)) return Status::kNonFinite;
   if (eta == 0.0) {
     std::fill(out, out + n, T(0));
@@ -316,20 +328,24 @@ Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
   }
   // Near 1e308 the sums inside could overflow: solve in scaled units.
   const double scale = overflow_guard_scale(scan.max_abs, static_cast<double>(n));
-  if (scale != 1.0) scan = l1_threshold_scan(v, n, eta * scale, scale, buf);
+  if (scale != 1.0) scan = l1_threshold_scan(v, n, eta * scale, scale, buf, &live);
   const double tau = scan.tau / scale;
   if (tau == 0.0) {  // inside the ball
     if (out != v) std::copy(v, v + n, out);
     return Status::kOk;
   }
-  apply_vector<ShrinkMap<T>>(v, n, tau, out);
+  // A projection onto a small ball is mostly zeros: the blocks the scan found
+  // entirely at or below tau are written without being read again.
+  apply_vector_blocks<ShrinkMap<T>>(v, n, tau, live.data(), kL1Block, out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;
 }
 
-template L1Scan l1_threshold_scan<float>(const float*, std::size_t, double, double, std::vector<double>&);
-template L1Scan l1_threshold_scan<double>(const double*, std::size_t, double, double, std::vector<double>&);
+template L1Scan l1_threshold_scan<float>(const float*, std::size_t, double, double, std::vector<double>&,
+                                         std::vector<std::uint64_t>*);
+template L1Scan l1_threshold_scan<double>(const double*, std::size_t, double, double, std::vector<double>&,
+                                          std::vector<std::uint64_t>*);
 template Status project_l1_ball<float>(const float*, std::size_t, double, float*);
 template Status project_l1_ball<double>(const double*, std::size_t, double, double*);
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "status.hpp"
@@ -24,15 +25,23 @@ struct L1Scan {
   bool nan;        // an entry is NaN
 };
 
+// The scan's blocks: entries [b * kL1Block, (b + 1) * kL1Block) of v.
+constexpr std::size_t kL1Block = 64;
+
 // The threshold of |v_i| * scale, read in one pass without copying v: a
 // lower bound of tau (the exact threshold of a first sample) lets whole
 // blocks whose maximum is below it be skipped, and only entries above it are
 // buffered in `buf`; the bound rises as candidates accumulate. Also reports
 // the largest entry and whether any is NaN, so that it doubles as the
 // input check.
+//
+// When `live` is given it receives one bit per block (bit b % 64 of word
+// b / 64): clear only where every |v| * scale of block b is at or below the
+// returned tau, so that the block's projection is known to be zero without
+// reading it again.
 template <class T>
 L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         std::vector<double>& buf);
+                         std::vector<double>& buf, std::vector<std::uint64_t>* live = nullptr);
 
 // Projection of v (length n) onto {x : ||x||_1 <= eta} into out (may alias v).
 // eta must be finite and >= 0. Every entry of v is checked before out is

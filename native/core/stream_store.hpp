@@ -145,6 +145,30 @@ inline void shrink_row(const float* src, const double* t, double one, float* dst
   for (; k < n; ++k) scalar(k);
 }
 
+// Asks for [p, p + bytes) to be brought into the cache, one request per line.
+inline void prefetch_range(const void* p, std::size_t bytes) {
+#if defined(__GNUC__) || defined(__clang__)
+  const char* c = static_cast<const char*>(p);
+  for (std::size_t k = 0; k < bytes; k += 64) __builtin_prefetch(c + k, 0, 3);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+// dst[k] = +0 with streaming stores: the zero blocks of a sparse result.
+template <class T>
+inline void stream_zero(T* dst, std::size_t n) {
+  std::size_t k = 0;
+#ifdef BP_HAVE_STREAM_STORES
+  for (; k < n && (reinterpret_cast<std::uintptr_t>(dst + k) & 15) != 0; ++k) dst[k] = T(0);
+  const __m128i z = _mm_setzero_si128();
+  constexpr std::size_t kPer = 16 / sizeof(T);
+  for (; k + kPer <= n; k += kPer) _mm_stream_si128(reinterpret_cast<__m128i*>(dst + k), z);
+#endif
+  for (; k < n; ++k) dst[k] = T(0);
+}
+
 // Orders the streamed stores before anything that follows (a reader on
 // another thread, say).
 inline void stream_fence() {

@@ -1,4 +1,8 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <string>
 #include <limits>
 #include <vector>
 
@@ -162,4 +166,62 @@ TEST(project_l1_ball_long_vectors_match_sorting) {
     for (float q : xf) l1 += std::fabs(static_cast<double>(q));
     CHECK(l1 <= eta * (1 + 1e-12));
   }
+}
+
+// The write pass skips the blocks the scan found at or below tau: every byte
+// must still be sign(v) * max(|v| - tau, 0), for sparse and dense results,
+// lengths on and off the block size, below and above the sample, in place,
+// and large enough for streaming stores (16 MB).
+template <class T>
+void check_sparse_write(std::size_t n, double eta_fraction, int kind, std::uint64_t seed) {
+  Rng rng(seed);
+  std::vector<T> v(n);
+  double total = 0;
+  for (T& x : v) {
+    const double u = kind == 0 ? rng.uniform() : (kind == 1 ? rng.normal() : std::tan(3.0 * (rng.uniform() - 0.5)));
+    x = static_cast<T>(u);
+    total += std::fabs(static_cast<double>(x));
+  }
+  const double eta = total * eta_fraction;
+  std::vector<T> out(n, T(-7)), inplace = v;
+  CHECK(bp::project_l1_ball(v.data(), n, eta, out.data()) == bp::Status::kOk);
+  CHECK(bp::project_l1_ball(inplace.data(), n, eta, inplace.data()) == bp::Status::kOk);
+  CHECK(std::memcmp(out.data(), inplace.data(), n * sizeof(T)) == 0);
+  // Recover tau from any nonzero output (|x| = |v| - tau), then check every entry.
+  double tau = -1;
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out[i] != T(0)) {
+      ++nonzero;
+      if (tau < 0) tau = std::fabs(static_cast<double>(v[i])) - std::fabs(static_cast<double>(out[i]));
+    }
+  }
+  CHECK(nonzero > 0);
+  std::size_t bad = 0;
+  double l1 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = static_cast<double>(v[i]);
+    const double want = a > tau ? a - tau : (a < -tau ? a + tau : 0.0);
+    const double got = static_cast<double>(out[i]);
+    l1 += std::fabs(got);
+    // float results are the double value rounded toward zero: one ulp of slack.
+    const double tol = (sizeof(T) == 4 ? 1.2e-7 : 1e-15) * std::max(1.0, std::fabs(a)) + 1e-12 * std::fabs(tau);
+    if (!(std::fabs(got - want) <= tol) || std::signbit(got) != (got != 0 && a < 0)) ++bad;
+  }
+  CHECK_MSG(bad == 0, "entries off the soft threshold: " + std::to_string(bad) + " of " + std::to_string(n));
+  CHECK(l1 <= eta * (1 + 1e-12));
+}
+
+TEST(project_l1_ball_sparse_write_pass) {
+  for (std::size_t n : {std::size_t(100), std::size_t(4095), std::size_t(4097), std::size_t(64 * 1000 + 17)}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      check_sparse_write<double>(n, 1e-4, kind, 10 + n + kind);  // a few survivors: most blocks skipped
+      check_sparse_write<double>(n, 0.5, kind, 20 + n + kind);   // dense: most blocks live
+      check_sparse_write<float>(n, 1e-4, kind, 30 + n + kind);
+    }
+  }
+  // Streaming stores (>= 16 MB of output), sparse and dense.
+  check_sparse_write<double>((std::size_t(1) << 21) + 5, 1e-6, 0, 41);
+  check_sparse_write<double>((std::size_t(1) << 21) + 5, 0.3, 1, 42);
+  check_sparse_write<float>((std::size_t(1) << 22) + 3, 1e-6, 0, 43);
 }
