@@ -1,7 +1,6 @@
 // The huge-page hint for fresh result arrays (memory_advice.hpp): it must
-// never touch memory outside the array, leave the contents as they are, and
-// where the kernel offers transparent huge pages on request, actually get
-// them for a large fresh mapping.
+// never reach memory outside the array, leave the contents as they are, and
+// mark the array's whole 2 MB pages for transparent huge pages.
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -24,8 +23,8 @@ bool thp_on_request() {
   return s.find("[madvise]") != std::string::npos || s.find("[always]") != std::string::npos;
 }
 
-// AnonHugePages (kB) of the mapping that contains p, from /proc/self/smaps.
-long huge_kb_of(const void* p) {
+// A field of the smaps entry of the mapping that contains p ("" if none).
+std::string smaps_field(const void* p, const std::string& field) {
   std::ifstream f("/proc/self/smaps");
   std::string line;
   bool inside = false;
@@ -36,11 +35,11 @@ long huge_kb_of(const void* p) {
     std::istringstream head(line);
     if (head >> std::hex >> lo >> dash >> hi && dash == '-') {
       inside = lo <= a && a < hi;
-    } else if (inside && line.rfind("AnonHugePages:", 0) == 0) {
-      return std::stol(line.substr(14));
+    } else if (inside && line.rfind(field + ":", 0) == 0) {
+      return line.substr(field.size() + 1);
     }
   }
-  return -1;
+  return "";
 }
 
 }  // namespace
@@ -62,18 +61,22 @@ TEST(memory_advice_keeps_contents_and_ignores_small_or_null) {
   munmap(m, bytes);
 }
 
-TEST(memory_advice_gets_huge_pages_for_a_fresh_mapping) {
+// The hint itself is checked, not the kernel's answer to it: whether a 2 MB
+// page is free at fault time depends on the machine (and valgrind's address
+// space manager never gets one). VmFlags shows "hg" on a region advised
+// MADV_HUGEPAGE, and the advice must cover the array's 2 MB interior only.
+TEST(memory_advice_marks_the_interior_of_a_large_mapping) {
+  if (!thp_on_request()) return;  // THP compiled out or "never": madvise refuses, by design a no-op
   const std::size_t bytes = std::size_t(32) << 20;
   char* m = static_cast<char*>(mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
   CHECK(m != MAP_FAILED);
   if (m == MAP_FAILED) return;
-  bp::advise_huge_pages(m, bytes);
-  for (std::size_t i = 0; i < bytes; i += 4096) m[i] = 1;
-  const long huge = huge_kb_of(m);
-  CHECK(huge >= 0);  // the mapping is found in smaps
-  // With THP offered on request, at least some of the 15 whole 2 MB pages
-  // inside come back huge (the kernel may fall back for some under memory
-  // fragmentation, never for all of them on an idle test box).
-  if (thp_on_request()) CHECK(huge >= 2048);
+  const std::string before = smaps_field(m + bytes / 2, "VmFlags");
+  CHECK(!before.empty());
+  CHECK(before.find(" hg") == std::string::npos);
+  bp::advise_huge_pages(m + 1, bytes - 2);  // unaligned ends: the first and last 2 MB stay unadvised
+  CHECK(smaps_field(m + bytes / 2, "VmFlags").find(" hg") != std::string::npos);
+  CHECK(smaps_field(m, "VmFlags").find(" hg") == std::string::npos);
+  CHECK(smaps_field(m + bytes - 1, "VmFlags").find(" hg") == std::string::npos);
   munmap(m, bytes);
 }
