@@ -152,21 +152,30 @@ void apply_vector_blocks(const T* v, std::size_t n, double p, const std::uint64_
   constexpr std::size_t kAhead = 8;
   parallel_ranges((blocks + per_chunk - 1) / per_chunk, 1, n, [&](std::size_t c0, std::size_t c1) {
     const std::size_t b_end = std::min(blocks, c1 * per_chunk);
-    for (std::size_t b = c0 * per_chunk; b < b_end; ++b) {
-      const std::size_t ahead = b + kAhead;
-      if (ahead < blocks && is_live(ahead)) prefetch_range(v + ahead * block, std::min(block, n - ahead * block) * sizeof(T));
-      const std::size_t lo = b * block, len = std::min(block, n - lo);
+    auto prefetch_ahead = [&](std::size_t b) {
+      const std::size_t a = b + kAhead;
+      if (a < blocks && is_live(a)) prefetch_range(v + a * block, std::min(block, n - a * block) * sizeof(T));
+    };
+    for (std::size_t b = c0 * per_chunk; b < b_end;) {
+      const std::size_t lo = b * block;
       if (is_live(b)) {
+        prefetch_ahead(b);
+        const std::size_t len = std::min(block, n - lo);
         if (stream) {
           if constexpr (Map::kStreams) Map::stream_one(v + lo, q, out + lo, len);
         } else {
           row_one<Map>(v + lo, q, out + lo, len);
         }
-      } else if (stream) {
-        stream_zero(out + lo, len);
-      } else {
-        std::fill(out + lo, out + lo + len, T(0));
+        ++b;
+        continue;
       }
+      // A run of zero blocks, written in one go.
+      std::size_t e = b;
+      for (; e < b_end && !is_live(e); ++e) prefetch_ahead(e);
+      const std::size_t hi = std::min(n, e * block);
+      if (stream) stream_zero(out + lo, hi - lo);
+      else std::fill(out + lo, out + hi, T(0));
+      b = e;
     }
     if (stream) stream_fence();
   });

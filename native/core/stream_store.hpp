@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "numeric.hpp"
+#include "stream_avx2.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
 #include <emmintrin.h>
@@ -56,6 +57,9 @@ inline void prefetch_line(const T* src, std::size_t k) {
 
 template <bool Each>
 inline void stream_clamp(const double* src, const double* c, double one, double* dst, std::size_t n) {
+#ifdef BP_HAVE_AVX2_STREAMS
+  if (avx2::available()) return Each ? avx2::clamp_each(src, c, dst, n) : avx2::clamp_one(src, one, dst, n);
+#endif
   std::size_t k = 0;
 #ifdef BP_HAVE_STREAM_STORES
   for (; k < n && (reinterpret_cast<std::uintptr_t>(dst + k) & 15) != 0; ++k) dst[k] = clamp_sym(src[k], Each ? c[k] : one);
@@ -71,6 +75,9 @@ inline void stream_clamp(const double* src, const double* c, double one, double*
 
 template <bool Each>
 inline void stream_clamp(const float* src, const float* c, float one, float* dst, std::size_t n) {
+#ifdef BP_HAVE_AVX2_STREAMS
+  if (avx2::available()) return Each ? avx2::clamp_each(src, c, dst, n) : avx2::clamp_one(src, one, dst, n);
+#endif
   std::size_t k = 0;
 #ifdef BP_HAVE_STREAM_STORES
   for (; k < n && (reinterpret_cast<std::uintptr_t>(dst + k) & 15) != 0; ++k) dst[k] = clamp_sym(src[k], Each ? c[k] : one);
@@ -90,6 +97,9 @@ inline void stream_clamp(const float* src, const float* c, float one, float* dst
 // as ShrinkMap::apply gives them.
 template <bool Each, bool Stream>
 inline void shrink_row(const double* src, const double* t, double one, double* dst, std::size_t n) {
+#ifdef BP_HAVE_AVX2_STREAMS
+  if (Stream && avx2::available()) return Each ? avx2::shrink_each(src, t, dst, n) : avx2::shrink_one(src, one, dst, n);
+#endif
   auto scalar = [&](std::size_t k) {
     double a = src[k], tk = Each ? t[k] : one;
     dst[k] = a > tk ? a - tk : (a < -tk ? a + tk : 0.0);
@@ -159,6 +169,9 @@ inline void prefetch_range(const void* p, std::size_t bytes) {
 // dst[k] = +0 with streaming stores: the zero blocks of a sparse result.
 template <class T>
 inline void stream_zero(T* dst, std::size_t n) {
+#ifdef BP_HAVE_AVX2_STREAMS
+  if (avx2::available()) return avx2::zero(dst, n);
+#endif
   std::size_t k = 0;
 #ifdef BP_HAVE_STREAM_STORES
   for (; k < n && (reinterpret_cast<std::uintptr_t>(dst + k) & 15) != 0; ++k) dst[k] = T(0);
