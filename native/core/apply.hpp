@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "scratch.hpp"
+
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
@@ -108,7 +110,7 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   const std::size_t ng = group_count(n, m, g);
   std::size_t zero = 0;
   for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
-  std::vector<P> q(g == Groups::kColumns ? m : 0);
+  ScratchVector<P> q(g == Groups::kColumns ? m : 0);
   for (std::size_t j = 0; j < q.size(); ++j) q[j] = Map::param(p[j]);
   // A large separate output bypasses the cache (see stream_store.hpp) where
   // the map has a streaming row; otherwise rows are written directly.

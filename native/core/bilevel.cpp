@@ -6,6 +6,8 @@
 #include <new>
 #include <vector>
 
+#include "scratch.hpp"
+
 #include "apply.hpp"
 #include "candidates.hpp"
 #include "l1ball.hpp"
@@ -25,11 +27,11 @@ void copy_input(const MatrixRef<T>& y, T* out) {
   if (out != y.data) std::copy(y.data, y.data + y.size(), out);
 }
 
-std::size_t count_zero(const std::vector<double>& v) {
+std::size_t count_zero(const ScratchVector<double>& v) {
   return static_cast<std::size_t>(std::count(v.begin(), v.end(), 0.0));
 }
 
-double compensated_total(const std::vector<double>& v) {
+double compensated_total(const ScratchVector<double>& v) {
   CompensatedSum s;
   for (double x : v) s.add(x);
   return s.value();
@@ -58,7 +60,7 @@ Status zero_projection(const MatrixRef<T>& y, std::size_t ng, T* out, double* ra
 // eta >= the mixed norm: y is its own projection (the caller has set radii
 // to the group norms; mx holds the group maxima, zero for a zero group).
 template <class T>
-Status identity_projection(const MatrixRef<T>& y, const std::vector<double>& mx, T* out, ProjectionResult* res,
+Status identity_projection(const MatrixRef<T>& y, const ScratchVector<double>& mx, T* out, ProjectionResult* res,
                            const StopToken& stop) {
   if (stop.requested()) return Status::kAborted;
   copy_input(y, out);
@@ -69,13 +71,13 @@ Status identity_projection(const MatrixRef<T>& y, const std::vector<double>& mx,
 // The outer level shared by the three algorithms: u = P1_r(norms), with
 // norms, u and the soft threshold tau in scaled units.
 struct OuterLevel {
-  std::vector<double> u;
+  ScratchVector<double> u;
   double tau;
 };
 
-OuterLevel outer_l1_projection(const std::vector<double>& norms, double r) {
-  std::vector<double> scratch(norms);
-  OuterLevel o{std::vector<double>(norms.size()), l1_threshold_inplace(scratch.data(), scratch.size(), r)};
+OuterLevel outer_l1_projection(const ScratchVector<double>& norms, double r) {
+  ScratchVector<double> scratch(norms);
+  OuterLevel o{ScratchVector<double>(norms.size()), l1_threshold_inplace(scratch.data(), scratch.size(), r)};
   for (std::size_t j = 0; j < norms.size(); ++j) o.u[j] = std::max(norms[j] - o.tau, 0.0);
   return o;
 }
@@ -87,20 +89,20 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
                      ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
-  std::vector<double> mx(ng);
+  ScratchVector<double> mx(ng);
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
   const double scale = overflow_guard_scale(big, static_cast<double>(ng));
-  std::vector<double> v(ng);
+  ScratchVector<double> v(ng);
   for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
   const double r = eta * scale;
   if (compensated_total(v) <= r) {
     std::copy(mx.begin(), mx.end(), radii);
     return identity_projection(y, mx, out, res, stop);
   }
-  const std::vector<double> u = outer_l1_projection(v, r).u;
+  const ScratchVector<double> u = outer_l1_projection(v, r).u;
   for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
   if (stop.requested()) return Status::kAborted;
   res->zero_groups = apply_groups<ClipMap<T>>(y, g, radii, mx.data(), out);
@@ -115,7 +117,7 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   const std::size_t len = group_length(y.rows, y.cols, g);
-  std::vector<double> mx(ng), s(ng);
+  ScratchVector<double> mx(ng), s(ng);
   const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
@@ -128,16 +130,16 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
     return identity_projection(y, mx, out, res, stop);
   }
   const OuterLevel outer = outer_l1_projection(s, r);
-  const std::vector<double>& u = outer.u;
+  const ScratchVector<double>& u = outer.u;
   // Inner level: x_j = P1_{u_j}(y_j) is a soft threshold lambda_j. Since
   // u_j = s_j - tau, lambda_j >= tau / len (every entry active), which is the
   // starting filter for the candidates of each live group.
   const double inf = std::numeric_limits<double>::infinity();
-  std::vector<double> lower(ng);
+  ScratchVector<double> lower(ng);
   for (std::size_t j = 0; j < ng; ++j) lower[j] = u[j] > 0.0 ? outer.tau / static_cast<double>(len) : inf;
   GroupLists lists;
   gather_candidates(y, g, scale, lower.data(), u.data(), lists);
-  std::vector<double> lambda(ng, inf);
+  ScratchVector<double> lambda(ng, inf);
   for (std::size_t j = 0; j < ng; ++j) {
     if (u[j] > 0.0) {
       lambda[j] = l1_threshold_inplace(lists[j].data(), lists[j].size(), u[j]) / scale;
@@ -157,21 +159,21 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
                    ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
-  std::vector<double> mx(ng);
+  ScratchVector<double> mx(ng);
   const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
   const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
-  std::vector<double> nrm(ng);
+  ScratchVector<double> nrm(ng);
   group_l2(y, g, mx.data(), scale, nrm.data());
   const double r = eta * scale;
   if (compensated_total(nrm) <= r) {
     for (std::size_t j = 0; j < ng; ++j) radii[j] = nrm[j] / scale;
     return identity_projection(y, mx, out, res, stop);
   }
-  const std::vector<double> u = outer_l1_projection(nrm, r).u;
-  std::vector<double> factor(ng);
+  const ScratchVector<double> u = outer_l1_projection(nrm, r).u;
+  ScratchVector<double> factor(ng);
   for (std::size_t j = 0; j < ng; ++j) {
     factor[j] = nrm[j] > 0.0 ? u[j] / nrm[j] : 0.0;
     radii[j] = u[j] / scale;

@@ -10,13 +10,15 @@
 #include <limits>
 #include <vector>
 
+#include "scratch.hpp"
+
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
 
 namespace bp {
 
-using GroupLists = std::vector<std::vector<double>>;
+using GroupLists = ScratchVector<ScratchVector<double>>;
 
 // For every group j with lower[j] < +inf, lists[j] receives the values
 // a = |y| * scale with a > rho_j, where rho_j starts at lower[j].
@@ -33,11 +35,11 @@ void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const doub
   const std::size_t ng = group_count(n, m, g);
   const double inf = std::numeric_limits<double>::infinity();
   lists.assign(ng, {});
-  std::vector<double> rho(ng), sum(ng, 0.0);
+  ScratchVector<double> rho(ng), sum(ng, 0.0);
   for (std::size_t j = 0; j < ng; ++j) rho[j] = below(lower[j]);
   auto offer = [&](std::size_t j, double a) {
     if (a > rho[j]) {
-      std::vector<double>& l = lists[j];
+      ScratchVector<double>& l = lists[j];
       l.push_back(a);
       if (radius != nullptr && radius[j] < inf) {
         sum[j] += a;

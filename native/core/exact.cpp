@@ -7,6 +7,8 @@
 #include <new>
 #include <vector>
 
+#include "scratch.hpp"
+
 #include "apply.hpp"
 #include "candidates.hpp"
 #include "l1ball.hpp"
@@ -25,8 +27,8 @@ struct Problem {
   std::size_t len = 0;  // entries per group
   double scale = 1.0;
   double eta = 0.0;        // radius, scaled
-  std::vector<double> mx;  // max |y| per group, scaled
-  std::vector<double> s;   // sum |y| per group, scaled
+  ScratchVector<double> mx;  // max |y| per group, scaled
+  ScratchVector<double> s;   // sum |y| per group, scaled
 };
 
 enum class Regime { kZero, kIdentity, kClip };
@@ -50,7 +52,7 @@ struct ActiveStats {
   bool operator==(const ActiveStats& o) const { return k == o.k && sum == o.sum; }
 };
 
-ActiveStats active_stats(const std::vector<double>& a, double mu, double max_entry) {
+ActiveStats active_stats(const ScratchVector<double>& a, double mu, double max_entry) {
   std::size_t k = 0;
   double sum = 0.0;
   for (double v : a) {
@@ -87,7 +89,7 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   // Lower bound of theta: mu_j(theta) >= (s_j - theta) / len, so the root of
   // sum_j max(s_j - theta, 0) = len * eta is below the solution. It is an l1
   // threshold.
-  std::vector<double> scratch(p.s);
+  ScratchVector<double> scratch(p.s);
   const double theta_lo = l1_threshold_inplace(scratch.data(), p.ng, len * p.eta);
   scratch = {};
   // Upper bound of theta by bisection on the upper bound of sum mu_j; only
@@ -105,8 +107,8 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   theta_hi = theta_hi * (1.0 + 1e-10) + DBL_TRUE_MIN;
   // Groups with s_j <= theta_lo are zero in the solution. In the others only
   // entries above mu_j(theta_hi) >= (s_j - theta_hi) / len can be active.
-  std::vector<double> lower(p.ng, kInf);
-  std::vector<std::size_t> alive;
+  ScratchVector<double> lower(p.ng, kInf);
+  ScratchVector<std::size_t> alive;
   const double keep_above = below(theta_lo);  // rounding must not drop a live group
   for (std::size_t j = 0; j < p.ng; ++j) {
     if (p.s[j] > keep_above) {
@@ -119,7 +121,7 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   lower = {};
   // The candidates define a truncated problem that agrees with the full one
   // wherever mu_j >= lower_j, hence has the same (unique) solution.
-  std::vector<double> total(p.ng, 0.0);
+  ScratchVector<double> total(p.ng, 0.0);
   std::size_t candidates = 0;
   for (std::size_t j : alive) {
     CompensatedSum c;
@@ -129,9 +131,9 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
   }
 
   double theta = below(theta_lo);
-  std::vector<double> m(p.ng, 0.0);
+  ScratchVector<double> m(p.ng, 0.0);
   for (std::size_t j : alive) m[j] = below((p.s[j] - theta) / len);  // start on the left of the root
-  std::vector<ActiveStats> st(p.ng, ActiveStats{0, 0.0}), prev(p.ng, ActiveStats{0, 0.0});
+  ScratchVector<ActiveStats> st(p.ng, ActiveStats{0, 0.0}), prev(p.ng, ActiveStats{0, 0.0});
   bool alive_changed = true;
   bool converged = alive.empty();
   for (int iter = 0; iter < 200 && !alive.empty(); ++iter) {
@@ -195,8 +197,8 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
 // is bisected over them to the linear piece that holds the root.
 
 struct SortedGroup {
-  std::vector<double> a;  // decreasing
-  std::vector<double> P;  // P[t] = a_1 + ... + a_t, P[0] = 0
+  ScratchVector<double> a;  // decreasing
+  ScratchVector<double> P;  // P[t] = a_1 + ... + a_t, P[0] = 0
   double breakpoint(std::size_t t) const { return P[t] - static_cast<double>(t) * a[t]; }
   double total() const { return P.back(); }
   // Number of active entries at theta < total(): #{t < k : breakpoint(t) <= theta}.
@@ -217,13 +219,13 @@ struct SortedGroup {
 
 template <class T>
 void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu) {
-  std::vector<double> lower(p.ng, kInf);
+  ScratchVector<double> lower(p.ng, kInf);
   for (std::size_t j = 0; j < p.ng; ++j) if (p.mx[j] > 0.0) lower[j] = 0.0;
   GroupLists lists;
   gather_candidates(y, g, p.scale, lower.data(), nullptr, lists);
-  std::vector<SortedGroup> groups;
-  std::vector<std::size_t> ids;
-  std::vector<double> all;
+  ScratchVector<SortedGroup> groups;
+  ScratchVector<std::size_t> ids;
+  ScratchVector<double> all;
   for (std::size_t j = 0; j < p.ng; ++j) {
     if (lists[j].empty()) continue;
     SortedGroup sg;
@@ -266,7 +268,7 @@ void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* 
   // On (all[lo], all[hi]) every group is on one linear piece: solve there.
   const double inside = 0.5 * (all[lo] + all[hi]);
   CompensatedSum num, den;
-  std::vector<std::size_t> c(groups.size(), 0);
+  ScratchVector<std::size_t> c(groups.size(), 0);
   for (std::size_t q = 0; q < groups.size(); ++q) {
     if (!(inside < groups[q].total())) continue;
     c[q] = groups[q].active(inside);
@@ -300,7 +302,7 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
 // on kIdentity the projection is y itself; on kZero it is 0.
 template <class T>
 Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                        const StopToken& stop, std::vector<double>& mx_out, double* mu,
+                        const StopToken& stop, ScratchVector<double>& mx_out, double* mu,
                         Regime* regime) {
   Problem p;
   p.ng = group_count(y.rows, y.cols, g);
@@ -354,7 +356,7 @@ template <class T>
 Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
                            T* out, double* radii, ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
-  std::vector<double> mx;
+  ScratchVector<double> mx;
   Regime regime;
   Status st = exact_thresholds(y, g, eta, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;
@@ -383,7 +385,7 @@ template <class T>
 Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
                   double* radii, ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
-  std::vector<double> mx;
+  ScratchVector<double> mx;
   Regime regime;
   Status st = exact_thresholds(y, g, alpha, method, stop, mx, radii, &regime);
   if (st != Status::kOk) return st;

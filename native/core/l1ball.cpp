@@ -242,7 +242,7 @@ double l1_threshold_inplace(double* a, std::size_t k, double radius) {
 
 template <class T>
 L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         std::vector<double>& buf, std::vector<std::uint64_t>* live) {
+                         ScratchVector<double>& buf, ScratchVector<std::uint64_t>* live) {
   constexpr std::size_t kSample = 4096, kBlock = kL1Block;
   static_assert(kSample % kBlock == 0, "the sample ends on a block boundary");
   L1Scan r{0.0, 0.0, false};
@@ -271,7 +271,7 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
   // tau). The filter t sits a hair below it (see below()), and so does what
   // the buffer keeps, so that no entry active by a rounding error is lost.
   double tau_lb = 0.0, t = 0.0;
-  std::vector<double> work;
+  ScratchVector<double> work;
   auto tighten = [&] {
     work.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(size));
     const double tau = condat_inplace(work.data(), size, radius).tau;
@@ -318,8 +318,8 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
 template <class T>
 Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
   if (n == 0) return Status::kOk;
-  std::vector<double> buf;
-  std::vector<std::uint64_t> live;
+  ScratchVector<double> buf;
+  ScratchVector<std::uint64_t> live;
   L1Scan scan = l1_threshold_scan(v, n, eta, 1.0, buf, &live);
   if (scan.nan || !is_finite(scan.max_abs)) return Status::kNonFinite;
   if (eta == 0.0) {
@@ -342,10 +342,10 @@ Status project_l1_ball(const T* v, std::size_t n, double eta, T* out) try {
   return Status::kOutOfMemory;
 }
 
-template L1Scan l1_threshold_scan<float>(const float*, std::size_t, double, double, std::vector<double>&,
-                                         std::vector<std::uint64_t>*);
-template L1Scan l1_threshold_scan<double>(const double*, std::size_t, double, double, std::vector<double>&,
-                                          std::vector<std::uint64_t>*);
+template L1Scan l1_threshold_scan<float>(const float*, std::size_t, double, double, ScratchVector<double>&,
+                                         ScratchVector<std::uint64_t>*);
+template L1Scan l1_threshold_scan<double>(const double*, std::size_t, double, double, ScratchVector<double>&,
+                                          ScratchVector<std::uint64_t>*);
 template Status project_l1_ball<float>(const float*, std::size_t, double, float*);
 template Status project_l1_ball<double>(const double*, std::size_t, double, double*);
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "scratch.hpp"
+
 #include "status.hpp"
 
 namespace bp {
@@ -41,7 +43,7 @@ constexpr std::size_t kL1Block = 64;
 // reading it again.
 template <class T>
 L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         std::vector<double>& buf, std::vector<std::uint64_t>* live = nullptr);
+                         ScratchVector<double>& buf, ScratchVector<std::uint64_t>* live = nullptr);
 
 // Projection of v (length n) onto {x : ||x||_1 <= eta} into out (may alias v).
 // eta must be finite and >= 0. Every entry of v is checked before out is

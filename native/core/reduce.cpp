@@ -7,6 +7,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "scratch.hpp"
+
 namespace bp {
 namespace {
 
@@ -41,7 +43,7 @@ BP_INLINE_BODY bool column_max_sum_body(const T* y, std::size_t n, std::size_t s
   y += c0;
   mx += c0;
   if (WithSum) sum += c0;
-  std::vector<T> best(m, T(0));
+  ScratchVector<T> best(m, T(0));
   if (WithSum) std::fill(sum, sum + m, 0.0);
   unsigned nan = 0;
   T* b = best.data();
@@ -170,7 +172,7 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
   const std::size_t ng = group_count(n, m, g);
   // scale is a power of two (overflow_guard_scale), so its exponent is exact.
   const int scale_exp = std::ilogb(scale);
-  std::vector<std::size_t> rescue;
+  ScratchVector<std::size_t> rescue;
   for (std::size_t j = 0; j < ng; ++j) {
     if (needs_rescue(mx[j])) rescue.push_back(j);
   }
@@ -189,8 +191,8 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
     if (!rescue.empty()) {
       // Entries of a rescued group are multiplied by 2^-e (e = exponent of
       // its largest entry) before squaring.
-      std::vector<PowerOfTwoScaler> f;
-      std::vector<double> acc(rescue.size(), 0.0);
+      ScratchVector<PowerOfTwoScaler> f;
+      ScratchVector<double> acc(rescue.size(), 0.0);
       for (std::size_t j : rescue) f.emplace_back(std::ilogb(mx[j]));
       for (std::size_t i = 0; i < n; ++i) {
         const T* r = y.data + i * m;

@@ -211,11 +211,11 @@ TEST(candidate_gathering_skips_dead_groups_and_keeps_bounds_below) {
   const double by_column[] = {0.5, inf, 0.0};  // column 1 is dead
   bp::gather_candidates(ref, bp::Groups::kColumns, 1.0, by_column, nullptr, lists);
   CHECK(lists.size() == 3);
-  CHECK((lists[0] == std::vector<double>{0.5, 2.0}));  // 0.5 is kept: the bound stepped below it
+  CHECK((lists[0] == bp::ScratchVector<double>{0.5, 2.0}));  // 0.5 is kept: the bound stepped below it
   CHECK(lists[1].empty());
-  CHECK((lists[2] == std::vector<double>{0.25, 0.75}));
+  CHECK((lists[2] == bp::ScratchVector<double>{0.25, 0.75}));
   const double by_row[] = {inf, 0.9};
   bp::gather_candidates(ref, bp::Groups::kRows, 1.0, by_row, nullptr, lists);
   CHECK(lists[0].empty());
-  CHECK((lists[1] == std::vector<double>{2.0, 1.0}));
+  CHECK((lists[1] == bp::ScratchVector<double>{2.0, 1.0}));
 }

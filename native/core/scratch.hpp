@@ -1,0 +1,61 @@
+// Scratch memory for the kernels, recycled per thread.
+//
+// Why: glibc hands the top of its heap back to the system once enough of it
+// is free (M_TRIM_THRESHOLD, 128 KB by default), so a kernel that allocates
+// and frees a few megabytes of scratch per call takes a page fault for every
+// 4 KB page on every call. On virtual machines a fault costs 10-15 us: the
+// Newton projection of 1000 x 8000 went from 29 to 19 ms with this cache.
+// The bound is a trade: 32 MB per thread also took 8000 x 1000 from 146 to
+// 41 ms, but five threads (the caller and libuv's pool) holding 32 MB each
+// is more than a library should keep, and it starved the address-space-
+// capped allocation test in test/stress.test.ts.
+// Blocks freed through ScratchAllocator go to a per-thread cache, by
+// power-of-two size class, instead of back to malloc (at most kCacheBytes
+// per thread, freed when the thread ends); blocks too large to cache come
+// straight from malloc (and are hinted to huge pages).
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <new>
+#include <vector>
+
+namespace bp {
+namespace scratch {
+
+// Blocks up to this size are cached, up to kCacheBytes per thread.
+constexpr std::size_t kMaxCachedBytes = std::size_t(2) << 20;
+constexpr std::size_t kCacheBytes = std::size_t(8) << 20;
+
+// At least `bytes` bytes, aligned for any scalar type; throws std::bad_alloc.
+void* take(std::size_t bytes);
+// Returns a block from take(bytes), with the same bytes.
+void give(void* p, std::size_t bytes) noexcept;
+// Bytes held in this thread's cache.
+std::size_t cached_bytes() noexcept;
+// Frees every block of this thread's cache.
+void release() noexcept;
+
+}  // namespace scratch
+
+template <class T>
+struct ScratchAllocator {
+  using value_type = T;
+  ScratchAllocator() noexcept = default;
+  template <class U>
+  ScratchAllocator(const ScratchAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    if (n > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_alloc();
+    return static_cast<T*>(scratch::take(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { scratch::give(p, n * sizeof(T)); }
+  template <class U>
+  bool operator==(const ScratchAllocator<U>&) const noexcept { return true; }
+  template <class U>
+  bool operator!=(const ScratchAllocator<U>&) const noexcept { return false; }
+};
+
+template <class T>
+using ScratchVector = std::vector<T, ScratchAllocator<T>>;
+
+}  // namespace bp

@@ -1,0 +1,59 @@
+// The per-thread scratch cache (scratch.hpp): freed blocks come back to the
+// next request of their size class, the cache stays within its bound, blocks
+// too large to cache bypass it, and each thread has its own.
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "harness.hpp"
+#include "scratch.hpp"
+
+using namespace bptest;
+
+TEST(scratch_reuses_blocks_by_size_class) {
+  bp::scratch::release();  // whatever earlier tests left
+  const std::size_t base = bp::scratch::cached_bytes();
+  CHECK(base == 0);
+  void* a = bp::scratch::take(3000);
+  std::memset(a, 1, 3000);  // usable for the bytes asked
+  bp::scratch::give(a, 3000);
+  CHECK(bp::scratch::cached_bytes() == base + 4096);  // held, as its class of 4 KB
+  void* b = bp::scratch::take(4000);                  // same class: the same block
+  CHECK(b == a);
+  CHECK(bp::scratch::cached_bytes() == base);
+  bp::scratch::give(b, 4000);
+  // A vector that grows and is freed leaves its blocks for the next one.
+  {
+    bp::ScratchVector<double> v;
+    for (int i = 0; i < 10000; ++i) v.push_back(i);
+    CHECK(v[9999] == 9999.0);
+  }
+  CHECK(bp::scratch::cached_bytes() <= bp::scratch::kCacheBytes);
+}
+
+TEST(scratch_bounds_the_cache_and_bypasses_large_blocks) {
+  bp::scratch::release();
+  const std::size_t before = bp::scratch::cached_bytes();
+  void* big = bp::scratch::take(bp::scratch::kMaxCachedBytes + 1);
+  static_cast<char*>(big)[bp::scratch::kMaxCachedBytes] = 1;
+  bp::scratch::give(big, bp::scratch::kMaxCachedBytes + 1);
+  CHECK(bp::scratch::cached_bytes() == before);  // not cached
+  // Far more than the bound, freed at once: the cache keeps at most kCacheBytes.
+  std::vector<void*> blocks;
+  for (int i = 0; i < 12; ++i) blocks.push_back(bp::scratch::take(bp::scratch::kMaxCachedBytes));
+  for (void* p : blocks) bp::scratch::give(p, bp::scratch::kMaxCachedBytes);
+  CHECK(bp::scratch::cached_bytes() <= bp::scratch::kCacheBytes);
+  bp::scratch::release();
+  CHECK(bp::scratch::cached_bytes() == 0);
+  // Another thread has its own cache (released when it ends).
+  std::size_t other = 1;
+  std::thread t([&] {
+    bp::scratch::give(bp::scratch::take(100), 100);
+    other = bp::scratch::cached_bytes();
+  });
+  t.join();
+  CHECK(other == 128);
+  CHECK(bp::scratch::cached_bytes() == 0);
+}
