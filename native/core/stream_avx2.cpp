@@ -32,33 +32,38 @@ inline T clamp_scalar(T v, T c) {
 
 inline double shrink_scalar(double a, double t) { return a > t ? a - t : (a < -t ? a + t : 0.0); }
 
-BP_AVX2 inline __m256d clamp(__m256d v, __m256d c) {
-  return _mm256_min_pd(_mm256_max_pd(v, _mm256_xor_pd(c, _mm256_set1_pd(-0.0))), c);
-}
-BP_AVX2 inline __m256 clamp(__m256 v, __m256 c) {
-  return _mm256_min_ps(_mm256_max_ps(v, _mm256_xor_ps(c, _mm256_set1_ps(-0.0f))), c);
-}
+// The 256-bit vector of each element type and the few operations the clamp
+// needs, so that one loop serves float and double.
+template <class T>
+struct Lanes;
+template <>
+struct Lanes<double> {
+  using V = __m256d;
+  static constexpr std::size_t kWidth = 4;
+  BP_AVX2 static V load(const double* p) { return _mm256_loadu_pd(p); }
+  BP_AVX2 static V set1(double x) { return _mm256_set1_pd(x); }
+  BP_AVX2 static void stream(double* p, V v) { _mm256_stream_pd(p, v); }
+  BP_AVX2 static V clamp(V v, V c) { return _mm256_min_pd(_mm256_max_pd(v, _mm256_xor_pd(c, set1(-0.0))), c); }
+};
+template <>
+struct Lanes<float> {
+  using V = __m256;
+  static constexpr std::size_t kWidth = 8;
+  BP_AVX2 static V load(const float* p) { return _mm256_loadu_ps(p); }
+  BP_AVX2 static V set1(float x) { return _mm256_set1_ps(x); }
+  BP_AVX2 static void stream(float* p, V v) { _mm256_stream_ps(p, v); }
+  BP_AVX2 static V clamp(V v, V c) { return _mm256_min_ps(_mm256_max_ps(v, _mm256_xor_ps(c, set1(-0.0f))), c); }
+};
 
-template <bool Each>
-BP_AVX2 void clamp_d(const double* src, const double* c, double one, double* dst, std::size_t n) {
+template <bool Each, class T>
+BP_AVX2 void clamp_t(const T* src, const T* c, T one, T* dst, std::size_t n) {
+  using L = Lanes<T>;
   std::size_t k = 0;
   for (; k < n && unaligned32(dst + k); ++k) dst[k] = clamp_scalar(src[k], Each ? c[k] : one);
-  const __m256d c1 = _mm256_set1_pd(one);
-  for (; k + 4 <= n; k += 4) {
+  const typename L::V c1 = L::set1(one);
+  for (; k + L::kWidth <= n; k += L::kWidth) {
     prefetch_line(src, k);
-    _mm256_stream_pd(dst + k, clamp(_mm256_loadu_pd(src + k), Each ? _mm256_loadu_pd(c + k) : c1));
-  }
-  for (; k < n; ++k) dst[k] = clamp_scalar(src[k], Each ? c[k] : one);
-}
-
-template <bool Each>
-BP_AVX2 void clamp_f(const float* src, const float* c, float one, float* dst, std::size_t n) {
-  std::size_t k = 0;
-  for (; k < n && unaligned32(dst + k); ++k) dst[k] = clamp_scalar(src[k], Each ? c[k] : one);
-  const __m256 c1 = _mm256_set1_ps(one);
-  for (; k + 8 <= n; k += 8) {
-    prefetch_line(src, k);
-    _mm256_stream_ps(dst + k, clamp(_mm256_loadu_ps(src + k), Each ? _mm256_loadu_ps(c + k) : c1));
+    L::stream(dst + k, L::clamp(L::load(src + k), Each ? L::load(c + k) : c1));
   }
   for (; k < n; ++k) dst[k] = clamp_scalar(src[k], Each ? c[k] : one);
 }
@@ -96,10 +101,10 @@ bool available() noexcept {
   return has;
 }
 
-void clamp_each(const double* src, const double* c, double* dst, std::size_t n) { clamp_d<true>(src, c, 0.0, dst, n); }
-void clamp_one(const double* src, double c, double* dst, std::size_t n) { clamp_d<false>(src, nullptr, c, dst, n); }
-void clamp_each(const float* src, const float* c, float* dst, std::size_t n) { clamp_f<true>(src, c, 0.0f, dst, n); }
-void clamp_one(const float* src, float c, float* dst, std::size_t n) { clamp_f<false>(src, nullptr, c, dst, n); }
+void clamp_each(const double* src, const double* c, double* dst, std::size_t n) { clamp_t<true>(src, c, 0.0, dst, n); }
+void clamp_one(const double* src, double c, double* dst, std::size_t n) { clamp_t<false, double>(src, nullptr, c, dst, n); }
+void clamp_each(const float* src, const float* c, float* dst, std::size_t n) { clamp_t<true>(src, c, 0.0f, dst, n); }
+void clamp_one(const float* src, float c, float* dst, std::size_t n) { clamp_t<false, float>(src, nullptr, c, dst, n); }
 void shrink_each(const double* src, const double* t, double* dst, std::size_t n) { shrink_d<true>(src, t, 0.0, dst, n); }
 void shrink_one(const double* src, double t, double* dst, std::size_t n) { shrink_d<false>(src, nullptr, t, dst, n); }
 void zero(double* dst, std::size_t n) { zero_t(dst, n); }
