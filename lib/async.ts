@@ -17,6 +17,8 @@ import type { NativeOp } from '../binding';
 import { DEFAULT_EXACT_METHOD, STATUS_ABORTED, checkArgs, emptyProjection, exactOp, radiiFor, statusError } from './projections';
 import type { ExactOptions, FloatArray, Matrix, ProjectOptions, Projection } from './types';
 import { abortReason, signalOf } from './signal';
+import { argumentError } from './errors';
+import { allocate } from './memory';
 import * as check from './validate';
 
 export interface AsyncOptions {
@@ -43,8 +45,8 @@ async function copyInTurns(src: FloatArray, dst: FloatArray, n: number, names: [
     for (const [a, name] of [[src, names[0]], [dst, names[1]]] as const) {
       const length = check.lengthOf(a);
       if (length !== n) {
-        if (native.isDetached(a)) throw new TypeError(`${name} was detached (transferred) while the call was running`);
-        throw new RangeError(`${name} was resized while the call was running (length ${length}, expected ${n})`);
+        if (native.isDetached(a)) throw argumentError(`${name} was detached (transferred) while the call was running`, 'type');
+        throw argumentError(`${name} was resized while the call was running (length ${length}, expected ${n})`);
       }
     }
     const end = Math.min(n, i + CHUNK);
@@ -54,13 +56,14 @@ async function copyInTurns(src: FloatArray, dst: FloatArray, n: number, names: [
 }
 
 async function runAsync<T extends FloatArray>(
-  op: (opts: check.OptionValues) => NativeOp,
+  op: (opts: check.OptionValues<'method'>) => NativeOp,
   y: unknown,
   eta: unknown,
   opts: unknown,
   etaName: string,
+  known: readonly ('groups' | 'out' | 'method' | 'signal')[] = check.ASYNC_KEYS,
 ): Promise<Projection<T>> {
-  const c = checkArgs<T>(y, eta, opts, etaName);
+  const c = checkArgs<T>(y, eta, opts, etaName, known);
   const nativeOp = op(c.opts);
   const signal = signalOf(c.opts.signal);
   if (signal?.aborted) throw abortReason(signal);
@@ -69,7 +72,7 @@ async function runAsync<T extends FloatArray>(
   const n = check.lengthOf(input);
   const userOut = c.out;
   if (c.y.rows === 0 || c.y.cols === 0) {
-    return emptyProjection(c, userOut ?? check.allocate<T>(input, 0, 'the result'));
+    return emptyProjection(c, userOut ?? allocate<T>(input, 0, 'the result'));
   }
   const inPlace = userOut !== undefined && check.overlap(userOut, input) === 'same';
 
@@ -97,7 +100,7 @@ async function runAsync<T extends FloatArray>(
     // The memory the worker reads: the caller's if shared, else a snapshot.
     let src: T = input;
     if (!isShared(input)) {
-      src = check.allocate<T>(input, n, 'a private snapshot of y.data');
+      src = allocate<T>(input, n, 'a private snapshot of y.data');
       await copyInTurns(input, src, n, ['y.data', 'y.data'], () => aborted);
     }
     // The memory the worker writes.
@@ -105,7 +108,7 @@ async function runAsync<T extends FloatArray>(
     if (inPlace) dst = src;
     else if (userOut !== undefined && isShared(userOut)) dst = userOut;
     else if (userOut === undefined && src !== input) dst = src; // project the snapshot in place
-    else dst = check.allocate<T>(input, n, 'a private copy of the result, as long as y.data');
+    else dst = allocate<T>(input, n, 'a private copy of the result, as long as y.data');
     const radii = radiiFor(c);
     if (aborted) throw abortReason(signal);
     writesCallerMemory = isShared(dst);
@@ -129,7 +132,7 @@ async function runAsync<T extends FloatArray>(
 }
 
 const fixed = (op: NativeOp) => () => op;
-const exact = (prox: boolean) => (o: check.OptionValues) => exactOp(check.exactMethod(o.method, DEFAULT_EXACT_METHOD), prox);
+const exact = (prox: boolean) => (o: check.OptionValues<'method'>) => exactOp(check.exactMethod(o.method, DEFAULT_EXACT_METHOD), prox);
 
 /** bilevelL1Inf on the thread pool. */
 export function bilevelL1InfAsync<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T> & AsyncOptions): Promise<Projection<T>> {
@@ -148,10 +151,10 @@ export function bilevelL12Async<T extends FloatArray>(y: Matrix<T>, eta: number,
 
 /** projectL1Inf on the thread pool; the Newton method also stops between iterations on abort. */
 export function projectL1InfAsync<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ExactOptions<T> & AsyncOptions): Promise<Projection<T>> {
-  return runAsync<T>(exact(false), y, eta, opts, 'eta');
+  return runAsync<T>(exact(false), y, eta, opts, 'eta', check.EXACT_ASYNC_KEYS);
 }
 
 /** proxLInf1 on the thread pool. */
 export function proxLInf1Async<T extends FloatArray>(y: Matrix<T>, alpha: number, opts?: ExactOptions<T> & AsyncOptions): Promise<Projection<T>> {
-  return runAsync<T>(exact(true), y, alpha, opts, 'alpha');
+  return runAsync<T>(exact(true), y, alpha, opts, 'alpha', check.EXACT_ASYNC_KEYS);
 }

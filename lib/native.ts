@@ -1,24 +1,56 @@
-// Loads the compiled addon: a prebuild when one fits this platform, else the
-// local build (node-gyp-build's rules), with a message that says how to get
-// one when neither exists.
+// Loads the compiled addon: the local build when there is one (a developer's
+// checkout, or an install that compiled from source), else the prebuild for
+// this platform, following node-gyp-build's file naming. Done with require()
+// alone, without reading directories, so that loading the library touches no
+// file-system module: the main entry stays a pure computation library.
 import * as path from 'path';
 import type { NativeBinding } from '../binding';
 
+const ADDON = 'bilevel_projection.node';
+const PREBUILD = 'bilevel-projection';
+
+/** Where the addon may be, best first (node-gyp-build's order: a local build beats a prebuild). */
+function* candidates(root: string): Generator<string> {
+  const fromEnv = process.env.BILEVEL_PROJECTION_PREBUILD;
+  if (fromEnv) yield path.resolve(fromEnv);
+  if (!process.env.PREBUILDS_ONLY) {
+    yield path.join(root, 'build', 'Release', ADDON);
+    yield path.join(root, 'build', 'Debug', ADDON);
+  }
+  const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (process.platform === 'linux') {
+    // glibc or musl: a glibc binary cannot load under musl nor the other way
+    // round. Node's report says which C library it runs on (asked only here,
+    // when there is no local build: it takes a few milliseconds).
+    const report = process.report?.getReport?.() as { header?: { glibcVersionRuntime?: string } } | undefined;
+    yield path.join(dir, `${PREBUILD}.${report?.header?.glibcVersionRuntime ? 'glibc' : 'musl'}.node`);
+  }
+  yield path.join(dir, `${PREBUILD}.node`);
+}
+
 function load(): NativeBinding {
   const root = path.join(__dirname, '..');
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
-    return nodeGypBuild(root);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new Error(
-      `bilevel-projection: the native addon did not load (${why}).\n` +
-        `No prebuild matched ${process.platform}-${process.arch} and no local build was found in ${root}.\n` +
-        'Build it from source with `npm run build:native` (needs cmake >= 3.15 and a C++17 compiler), ' +
-        'or reinstall without --ignore-scripts.',
-    );
+  const tried: string[] = [];
+  for (const file of candidates(root)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require(file) as NativeBinding;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      // A file that is not there is the normal case; one that is there but
+      // does not load (wrong architecture, missing libstdc++) is worth saying.
+      tried.push(e.code === 'MODULE_NOT_FOUND' ? `${file}: not found` : `${file}: ${e.message.split('\n')[0]}`);
+    }
   }
+  const err = new Error(
+    `bilevel-projection: the native addon did not load on ${process.platform}-${process.arch}.\n` +
+      `Tried:\n  ${tried.join('\n  ')}\n` +
+      'No prebuilt binary fits this platform, and there is no local build. Compile one in your project with\n' +
+      '  npm rebuild bilevel-projection\n' +
+      '(it needs cmake >= 3.15 and a C++17 compiler; see the README, "Installation").',
+  );
+  Object.defineProperty(err, 'code', { value: 'ERR_BP_NATIVE', enumerable: true });
+  throw err;
 }
 
 export const native: NativeBinding = load();

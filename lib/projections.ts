@@ -3,6 +3,8 @@
 import { native } from './native';
 import type { NativeGroups, NativeOp } from '../binding';
 import type { ExactMethod, ExactOptions, FloatArray, Matrix, NormKind, NormOptions, ProjectOptions, Projection } from './types';
+import { NATIVE_STATUS, nativeError, nonFinite, outOfMemory } from './errors';
+import { allocate } from './memory';
 import * as check from './validate';
 
 /** The exact l1,inf method used when `opts.method` is not given: the fastest correct one (see bench/). */
@@ -11,12 +13,10 @@ export const DEFAULT_EXACT_METHOD: ExactMethod = 'newton';
 /** Every value `opts.method` accepts. */
 export const EXACT_METHODS = check.EXACT_METHODS;
 
-const STATUS_NON_FINITE = 1;
-const STATUS_OUT_OF_MEMORY = 2;
-export const STATUS_ABORTED = 3;
+export const STATUS_ABORTED = NATIVE_STATUS.aborted;
 
 export interface Checked<T extends FloatArray> {
-  opts: check.OptionValues;
+  opts: check.OptionValues<'groups' | 'out' | 'method' | 'signal'>;
   y: check.CheckedMatrix;
   eta: number;
   groups: NativeGroups;
@@ -31,8 +31,14 @@ export interface Prepared<T extends FloatArray> extends Checked<T> {
 }
 
 /** Validates (y, eta, opts) of any projection (shared by sync and async calls). */
-export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Checked<T> {
-  const o = check.options(opts);
+export function checkArgs<T extends FloatArray>(
+  y: unknown,
+  eta: unknown,
+  opts: unknown,
+  etaName: string,
+  known: readonly ('groups' | 'out' | 'method' | 'signal')[],
+): Checked<T> {
+  const o = check.options(opts, known);
   const m = check.matrix(y, 'y');
   const r = check.radius(eta, etaName);
   const g = check.groups(o.groups);
@@ -42,7 +48,7 @@ export function checkArgs<T extends FloatArray>(y: unknown, eta: unknown, opts: 
 
 /** One radius per group: the array every projection returns. */
 export function radiiFor(c: Checked<FloatArray>): Float64Array {
-  return check.allocate<Float64Array>('float64', c.groupCount, `the radii (one per group: ${c.groups === 0 ? 'y.cols' : 'y.rows'} = ${c.groupCount})`);
+  return allocate<Float64Array>('float64', c.groupCount, `the radii (one per group: ${c.groups === 0 ? 'y.cols' : 'y.rows'} = ${c.groupCount})`);
 }
 
 /**
@@ -55,8 +61,14 @@ export function emptyProjection<T extends FloatArray>(c: Checked<T>, out: T): Pr
 }
 
 /** Validates, then allocates what the caller did not pass. */
-export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: unknown, etaName: string): Prepared<T> {
-  const c = checkArgs<T>(y, eta, opts, etaName) as Checked<T> & { radii: Float64Array };
+export function prepare<T extends FloatArray>(
+  y: unknown,
+  eta: unknown,
+  opts: unknown,
+  etaName: string,
+  known: readonly ('groups' | 'out' | 'method')[] = check.PROJECT_KEYS,
+): Prepared<T> {
+  const c = checkArgs<T>(y, eta, opts, etaName, known) as Checked<T> & { radii: Float64Array };
   // Completed in place (no spread): this runs on every call.
   if (c.out === undefined) c.out = check.output<T>(undefined, c.y.data as T, 'opts.out', 'y.data');
   c.radii = radiiFor(c);
@@ -68,14 +80,14 @@ export function prepare<T extends FloatArray>(y: unknown, eta: unknown, opts: un
  * names the array (e.g. 'y.data' or 'v').
  */
 export function statusError(status: number, data: FloatArray, name: string): Error {
-  if (status === -STATUS_NON_FINITE) {
+  if (status === -NATIVE_STATUS.nonFinite) {
     const i = check.firstNonFinite(data);
-    return new RangeError(`Expected finite entries in ${name} but ${name}[${i}] is ${data[i]}`);
+    return nonFinite(`Expected finite entries in ${name} but ${name}[${i}] is ${data[i]}`);
   }
-  if (status === -STATUS_OUT_OF_MEMORY) {
-    return new RangeError(`Not enough memory for the scratch space of a projection of ${name} (${check.lengthOf(data)} entries)`);
+  if (status === -NATIVE_STATUS.outOfMemory) {
+    return outOfMemory(`the scratch space of a projection of ${name} (${check.lengthOf(data)} entries)`);
   }
-  return new Error(`bilevel-projection: unexpected native status ${status}`);
+  return nativeError(`unexpected native status ${status}`);
 }
 
 export function runPrepared<T extends FloatArray>(op: NativeOp, p: Prepared<T>): Projection<T> {
@@ -115,7 +127,7 @@ export function bilevelL12<T extends FloatArray>(y: Matrix<T>, eta: number, opts
  * (sort-based, O(nm log nm)); the default is the fastest.
  */
 export function projectL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ExactOptions<T>): Projection<T> {
-  const p = prepare<T>(y, eta, opts, 'eta');
+  const p = prepare<T>(y, eta, opts, 'eta', check.EXACT_KEYS);
   return runPrepared(exactOp(check.exactMethod(p.opts.method, DEFAULT_EXACT_METHOD), false), p);
 }
 
@@ -124,13 +136,13 @@ export function projectL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, op
  * `radii` are the thresholds of the projection it subtracts.
  */
 export function proxLInf1<T extends FloatArray>(y: Matrix<T>, alpha: number, opts?: ExactOptions<T>): Projection<T> {
-  const p = prepare<T>(y, alpha, opts, 'alpha');
+  const p = prepare<T>(y, alpha, opts, 'alpha', check.EXACT_KEYS);
   return runPrepared(exactOp(check.exactMethod(p.opts.method, DEFAULT_EXACT_METHOD), true), p);
 }
 
 /** Euclidean projection of a vector onto the l1 ball of radius eta, in expected linear time. */
 export function projectL1Ball<T extends FloatArray>(v: T, eta: number, opts?: { out?: T }): T {
-  const o = check.options(opts);
+  const o = check.options(opts, ['out']);
   const data = check.floatArray(v, 'v') as T;
   const r = check.radius(eta, 'eta');
   const out = check.output(o.out, data, 'opts.out', 'v');
@@ -147,7 +159,7 @@ const NORM_CODE = { l1inf: 0, l11: 1, l12: 2, linf1: 3 } as const;
  * underflow), 'linf1' (max of group l1 norms).
  */
 export function norm(y: Matrix, kind: NormKind, opts?: NormOptions): number {
-  const o = check.options(opts);
+  const o = check.options(opts, ['groups']);
   const m = check.matrix(y, 'y');
   const k = check.normKind(kind);
   const g = check.groups(o.groups);
@@ -173,7 +185,5 @@ export function getThreadCount(): number {
  * and returns the previous one.
  */
 export function setThreadCount(n: number): number {
-  if (typeof n !== 'number') throw new TypeError(`Expected an integer from 0 to 1024 for n but received ${check.describe(n)}`);
-  if (!Number.isInteger(n) || n < 0 || n > 1024) throw new RangeError(`Expected an integer from 0 to 1024 for n but received ${check.describe(n)}`);
-  return native.threads(n);
+  return native.threads(check.integer(n, 'n', 0, 1024));
 }

@@ -1,5 +1,5 @@
 // AbortSignal handling shared by every async entry point.
-import { describe } from './validate';
+import { ensureCode, invalidType } from './errors';
 
 // AbortSignal.prototype's own 'aborted' getter throws for anything that is
 // not a real AbortSignal (Node's brand check), whatever its prototype says.
@@ -21,14 +21,17 @@ function isAbortSignal(v: unknown): v is AbortSignal {
  */
 export function signalOf(v: unknown, name = 'opts.signal'): AbortSignal | undefined {
   if (v === undefined) return undefined;
-  if (!isAbortSignal(v)) throw new TypeError(`Expected an AbortSignal for ${name} but received ${describe(v)}`);
+  if (!isAbortSignal(v)) throw invalidType(name, 'an AbortSignal', v);
   return v;
 }
 
-/** What an aborted call rejects with: the signal's reason, else an AbortError. */
-export function abortReason(signal: AbortSignal | undefined): unknown {
-  if (signal?.reason !== undefined) return signal.reason;
-  const e = new Error('The operation was aborted');
+/**
+ * What an aborted call rejects with, as Node's own APIs do (fs, timers,
+ * events.once): an Error named AbortError with code ABORT_ERR, whose `cause`
+ * is the signal's reason (the caller's own value, or Node's DOMException).
+ */
+export function abortReason(signal: AbortSignal | undefined): Error {
+  const e = new Error('The operation was aborted', signal?.reason === undefined ? undefined : { cause: signal.reason });
   e.name = 'AbortError';
-  return e;
+  return ensureCode(e, 'ABORT_ERR');
 }

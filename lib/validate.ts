@@ -1,25 +1,16 @@
 // Validation of every public argument, before any native call and so before
-// any byte of `out` is written. Errors are the caller's own TypeError or
-// RangeError (never the addon's, which under jest live in another realm), and
-// each names the argument it is about and what it received.
+// any byte of `out` is written. Errors come from lib/errors.ts: the caller's
+// own TypeError or RangeError (never the addon's, which under jest live in
+// another realm), with a `code`, naming the argument and what it received.
+// The checkers here are the whole toolkit: every export of every entry point
+// validates with them.
 import { types } from 'util';
+import { argumentError, describe, invalidType, invalidValue, unknownOption } from './errors';
+import { allocate } from './memory';
 import { native } from './native';
 import type { ExactMethod, FloatArray, Groups, NormKind } from './types';
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : Object.is(v, -0) ? '-0' : String(v);
-  if (typeof v === 'bigint') return `${v}n (a bigint)`;
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (typeof v === 'object') {
-    const name = (v as object).constructor?.name;
-    if (ArrayBuffer.isView(v)) return `a ${name ?? 'typed array'} of length ${(v as unknown as { length?: number }).length ?? (v as ArrayBufferView).byteLength}`;
-    if (Array.isArray(v)) return `an Array of length ${v.length}`;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return `a ${typeof v}`;
-}
+export { describe };
 
 export function isFloatArray(v: unknown): v is FloatArray {
   return types.isFloat64Array(v) || types.isFloat32Array(v);
@@ -50,51 +41,27 @@ function byteRange(a: ArrayBufferView): [number, number] {
   return [start, start + (byteLengthGetter.call(a) as number)];
 }
 
-/**
- * new Float64Array(n) / new Float32Array(n), with a RangeError that says what
- * the memory was for when it cannot be had (V8's says nothing of it).
- */
-export function allocate<T extends FloatArray>(like: FloatArray | 'float64', n: number, what: string): T {
-  let a: T;
-  try {
-    a = (like === 'float64' || types.isFloat64Array(like) ? new Float64Array(n) : new Float32Array(n)) as T;
-  } catch {
-    throw new RangeError(`Not enough memory for ${what} (${n} entries)`);
-  }
-  // Untouched so far: large ones are backed by huge pages when first written,
-  // which makes their page faults 500x fewer (see native/core/memory_advice.hpp).
-  if (n >= HUGE_HINT_ENTRIES) native.adviseFreshArray(a);
-  return a;
-}
-
-// 4 MB of float32 (the native side ignores arrays below 4 MB of either type).
-const HUGE_HINT_ENTRIES = 1 << 20;
-
 function typeName(a: FloatArray): 'Float64Array' | 'Float32Array' {
   return types.isFloat64Array(a) ? 'Float64Array' : 'Float32Array';
 }
 
 export function checkNotDetached(a: FloatArray, name: string): void {
   if (lengthOf(a) === 0 && native.isDetached(a)) {
-    throw new TypeError(`${name} is a view of a detached ArrayBuffer (it was transferred); pass a live array`);
+    throw argumentError(`${name} is a view of a detached ArrayBuffer (it was transferred); pass a live array`, 'type');
   }
 }
 
 export function floatArray(v: unknown, name: string): FloatArray {
   if (!isFloatArray(v)) {
-    throw new TypeError(`Expected a Float32Array or Float64Array for ${name} but received ${describe(v)}`);
+    throw invalidType(name, 'a Float32Array or Float64Array', v);
   }
   checkNotDetached(v, name);
   return v;
 }
 
 export function dimension(v: unknown, name: string): number {
-  if (typeof v !== 'number') {
-    throw new TypeError(`Expected a non-negative integer for ${name} but received ${describe(v)}`);
-  }
-  if (!Number.isSafeInteger(v) || v < 0) {
-    throw new RangeError(`Expected a non-negative integer for ${name} but received ${describe(v)}`);
-  }
+  if (typeof v !== 'number') throw invalidType(name, 'a non-negative integer', v);
+  if (!Number.isSafeInteger(v) || v < 0) throw invalidValue(name, 'a non-negative integer', v);
   return v;
 }
 
@@ -106,7 +73,7 @@ export interface CheckedMatrix {
 
 export function matrix(v: unknown, name: string): CheckedMatrix {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
-    throw new TypeError(`Expected a matrix { data, rows, cols } for ${name} but received ${describe(v)}`);
+    throw invalidType(name, 'a matrix { data, rows, cols }', v);
   }
   // Every field is read (getters run) before any is checked, so that no
   // caller code runs between the checks and the native call.
@@ -118,70 +85,113 @@ export function matrix(v: unknown, name: string): CheckedMatrix {
   const length = lengthOf(data);
   const fits = rows === 0 || cols === 0 ? length === 0 : length % rows === 0 && length / rows === cols;
   if (!fits) {
-    throw new RangeError(
-      `${name}.data has length ${length} but ${name}.rows * ${name}.cols = ${rows} * ${cols}; they must be equal`,
-    );
+    throw argumentError(`${name}.data has length ${length} but ${name}.rows * ${name}.cols = ${rows} * ${cols}; they must be equal`);
   }
   return { data, rows, cols };
 }
 
 export function radius(v: unknown, name: string): number {
-  if (typeof v !== 'number') {
-    throw new TypeError(`Expected a finite number >= 0 for ${name} but received ${describe(v)}`);
-  }
-  if (!Number.isFinite(v) || v < 0) {
-    throw new RangeError(`Expected a finite number >= 0 for ${name} but received ${describe(v)}`);
-  }
+  if (typeof v !== 'number') throw invalidType(name, 'a finite number >= 0', v);
+  if (!Number.isFinite(v) || v < 0) throw invalidValue(name, 'a finite number >= 0', v);
   return v === 0 ? 0 : v; // -0 is 0
 }
 
-/** The options a projection reads, each read exactly once. */
-export interface OptionValues {
-  groups?: unknown;
-  out?: unknown;
-  method?: unknown;
-  signal?: unknown;
-}
+/** A snapshot of an options object: the known keys' values, each read once. */
+export type OptionValues<K extends string = string> = { [key in K]?: unknown };
+
+/** Projection options: what each kind of call accepts (and nothing else). */
+export const PROJECT_KEYS = ['groups', 'out'] as const;
+export const EXACT_KEYS = ['groups', 'out', 'method'] as const;
+export const ASYNC_KEYS = ['groups', 'out', 'signal'] as const;
+export const EXACT_ASYNC_KEYS = ['groups', 'out', 'method', 'signal'] as const;
 
 /**
- * A snapshot of the options: each is read once, here, before the matrix is
- * checked, so that a getter cannot detach or resize an array after it has
- * been validated (the binding would still refuse it, but with an error that
- * names no argument).
+ * A snapshot of the options: each known key is read once, here, before any
+ * other argument is checked, so that a getter cannot detach or resize an
+ * array after it has been validated (the binding would still refuse it, but
+ * with an error that names no argument). A key the function does not know
+ * is refused, naming it and the known ones: `{ group: 'rows' }` must not
+ * silently project columns. Keys whose value is undefined count as absent.
  */
-export function options(v: unknown, name = 'opts'): OptionValues {
+export function options<K extends string>(v: unknown, known: readonly K[], name = 'opts'): OptionValues<K> {
   if (v === undefined) return {};
   if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
-    throw new TypeError(`Expected an options object or undefined for ${name} but received ${describe(v)}`);
+    throw invalidType(name, 'an options object or undefined', v);
   }
-  const { groups, out, method, signal } = v as OptionValues;
-  return { groups, out, method, signal };
+  const snapshot: OptionValues<K> = {};
+  for (const key of known) snapshot[key] = (v as Record<string, unknown>)[key];
+  for (const key of Object.keys(v)) {
+    if (!(known as readonly string[]).includes(key) && (v as Record<string, unknown>)[key] !== undefined) {
+      throw unknownOption(name, key, known);
+    }
+  }
+  return snapshot;
 }
 
+/** One of a fixed set of strings (TypeError for a non-string, RangeError otherwise). */
+export function oneOf<V extends string>(v: unknown, values: readonly V[], name: string): V {
+  if ((values as readonly unknown[]).includes(v)) return v as V;
+  const expected = values.length === 2 ? `'${values[0]}' or '${values[1]}'` : `one of ${values.map((m) => `'${m}'`).join(', ')}`;
+  if (typeof v !== 'string') throw invalidType(name, expected, v);
+  throw invalidValue(name, expected, v);
+}
+
+/** An integer in [min, max] (safe integers only). */
+export function integer(v: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  if (typeof v !== 'number') throw invalidType(name, expected, v);
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw invalidValue(name, expected, v);
+  return v === 0 ? 0 : v;
+}
+
+/** A finite number in [min, max] (open at either end when `open` says so). */
+export function finite(v: unknown, name: string, min = -Infinity, max = Infinity, open: { min?: boolean; max?: boolean } = {}): number {
+  const lo = min === -Infinity ? '' : `${open.min ? '>' : '>='} ${min}`;
+  const hi = max === Infinity ? '' : `${open.max ? '<' : '<='} ${max}`;
+  const expected = `a finite number${lo || hi ? ' ' : ''}${[lo, hi].filter(Boolean).join(' and ')}`;
+  if (typeof v !== 'number') throw invalidType(name, expected, v);
+  const ok = Number.isFinite(v) && (open.min ? v > min : v >= min) && (open.max ? v < max : v <= max);
+  if (!ok) throw invalidValue(name, expected, v);
+  return v === 0 ? 0 : v;
+}
+
+export function boolean(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw invalidType(name, 'true or false', v);
+  return v;
+}
+
+export function string(v: unknown, name: string, nonEmpty = false): string {
+  if (typeof v !== 'string') throw invalidType(name, nonEmpty ? 'a non-empty string' : 'a string', v);
+  if (nonEmpty && v.length === 0) throw invalidValue(name, 'a non-empty string', v);
+  return v;
+}
+
+export function func<F extends (...args: never[]) => unknown>(v: unknown, name: string): F {
+  if (typeof v !== 'function') throw invalidType(name, 'a function', v);
+  return v as F;
+}
+
+/** `a` and `b` may not both be given. */
+export function exclusive(a: unknown, b: unknown, nameA: string, nameB: string): void {
+  if (a !== undefined && b !== undefined) throw argumentError(`${nameA} and ${nameB} are mutually exclusive: give one of them`);
+}
+
+export const GROUPS: readonly Groups[] = ['columns', 'rows'];
+
 export function groups(v: unknown, name = 'opts.groups'): Groups {
-  if (v === undefined) return 'columns';
-  if (v === 'columns' || v === 'rows') return v;
-  if (typeof v !== 'string') throw new TypeError(`Expected 'columns' or 'rows' for ${name} but received ${describe(v)}`);
-  throw new RangeError(`Expected 'columns' or 'rows' for ${name} but received ${describe(v)}`);
+  return v === undefined ? 'columns' : oneOf(v, GROUPS, name);
 }
 
 export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort'];
 
 export function exactMethod(v: unknown, fallback: ExactMethod, name = 'opts.method'): ExactMethod {
-  if (v === undefined) return fallback;
-  if ((EXACT_METHODS as readonly unknown[]).includes(v)) return v as ExactMethod;
-  const expected = EXACT_METHODS.map((m) => `'${m}'`).join(' or ');
-  if (typeof v !== 'string') throw new TypeError(`Expected ${expected} for ${name} but received ${describe(v)}`);
-  throw new RangeError(`Expected ${expected} for ${name} but received ${describe(v)}`);
+  return v === undefined ? fallback : oneOf(v, EXACT_METHODS, name);
 }
 
 const NORM_KINDS: readonly NormKind[] = ['l1inf', 'l11', 'l12', 'linf1'];
 
 export function normKind(v: unknown, name = 'kind'): NormKind {
-  if ((NORM_KINDS as readonly unknown[]).includes(v)) return v as NormKind;
-  const expected = NORM_KINDS.map((m) => `'${m}'`).join(', ');
-  if (typeof v !== 'string') throw new TypeError(`Expected one of ${expected} for ${name} but received ${describe(v)}`);
-  throw new RangeError(`Expected one of ${expected} for ${name} but received ${describe(v)}`);
+  return oneOf(v, NORM_KINDS, name);
 }
 
 /**
@@ -192,14 +202,14 @@ export function normKind(v: unknown, name = 'kind'): NormKind {
 export function output<T extends FloatArray>(v: unknown, input: T, name: string, inputName: string): T {
   if (v === undefined) return allocate<T>(input, lengthOf(input), `the result, an array as long as ${inputName} (${name} was not given)`);
   if (!isFloatArray(v) || typeName(v) !== typeName(input)) {
-    throw new TypeError(`Expected a ${typeName(input)} (the type of ${inputName}) for ${name} but received ${describe(v)}`);
+    throw invalidType(name, `a ${typeName(input)} (the type of ${inputName})`, v);
   }
   checkNotDetached(v, name);
   if (lengthOf(v) !== lengthOf(input)) {
-    throw new RangeError(`Expected ${name} to have length ${lengthOf(input)} (that of ${inputName}) but it has length ${lengthOf(v)}`);
+    throw argumentError(`Expected ${name} to have length ${lengthOf(input)} (that of ${inputName}) but it has length ${lengthOf(v)}`);
   }
   if (overlap(v, input) === 'partial') {
-    throw new RangeError(`${name} overlaps ${inputName} without being the same memory; pass ${inputName} itself to project in place, or a separate array`);
+    throw argumentError(`${name} overlaps ${inputName} without being the same memory; pass ${inputName} itself to project in place, or a separate array`);
   }
   return v as T;
 }

@@ -20,6 +20,7 @@
 import fc from 'fast-check';
 import { types } from 'util';
 import * as bp from '../lib';
+import * as datasets from '../lib/datasets';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? '') || 0;
 const runs = (n: number) => ({ numRuns: SCALE > 0 ? SCALE : n });
@@ -922,9 +923,9 @@ describe('makeClassification', () => {
   test('a data set of the asked shape, or a TypeError/RangeError naming opts or one of its keys', () => {
     fc.assert(
       fc.property(optsArb, (opts) => {
-        let r: ReturnType<typeof bp.makeClassification> | undefined, error: unknown;
+        let r: ReturnType<typeof datasets.makeClassification> | undefined, error: unknown;
         try {
-          r = bp.makeClassification(opts as never);
+          r = datasets.makeClassification(opts as never);
         } catch (e) {
           error = e;
         }
@@ -1044,7 +1045,7 @@ describe('regressions found by the facade fuzzer', () => {
   });
 
   test('makeClassification with detached weights: a TypeError naming opts.weights', () => {
-    named(() => bp.makeClassification({ weights: detach(Float64Array.from([0.5, 0.5])) }), 'TypeError', 'opts.weights');
+    named(() => datasets.makeClassification({ weights: detach(Float64Array.from([0.5, 0.5])) }), 'TypeError', 'opts.weights');
   });
 
   test('a Float64Array subclass whose length lies: a TypeError/RangeError naming y.data (or v)', () => {

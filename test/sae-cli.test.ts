@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { makeClassification } from '../lib/datasets/make-classification';
-import { runPaperSaeCommand, runSaeCommand } from '../lib/sae/cli';
+import { runPaperSaeCommand } from '../lib/cli/paper-sae';
+import { runSaeCommand } from '../lib/cli/sae';
 
 function capture(): { out: string[]; err: string[]; restore: () => void } {
   const out: string[] = [], err: string[] = [];

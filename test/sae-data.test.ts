@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CsvError, loadLabelledCsv, parseLabelledCsv } from '../lib/sae/csv';
+import { CsvError, loadLabelledCsv, parseLabelledCsv } from '../lib/io/csv';
 import { kFold } from '../lib/sae/kfold';
 import { preprocess } from '../lib/sae/preprocess';
 

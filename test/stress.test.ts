@@ -203,7 +203,7 @@ require.extensions['.ts'] = (module, filename) => {
   const js = ts.transpileModule(src, { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
   module._compile(js, filename);
 };
-const bp = require(${JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))});
+const bp = { ...require(${JSON.stringify(path.join(ROOT, 'lib', 'index.ts'))}), ...require(${JSON.stringify(path.join(ROOT, 'lib', 'datasets', 'index.ts'))}) };
 const vmSizeKb = () => +/VmSize:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1];
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 `;

@@ -5,10 +5,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runTable1Command, TABLE1_USAGE } from '../lib/cli/paper-table1';
 import {
-  formatTable1, linspace, PAPER_TABLE1, runTable1, runTable1Command, TABLE1_DATASETS, TABLE1_METHODS, TABLE1_RATIOS,
-  TABLE1_USAGE, type Table1Result,
-} from '../lib/paper/table1';
+  formatTable1, linspace, PAPER_TABLE1, runTable1, TABLE1_DATASETS, TABLE1_METHODS, TABLE1_RATIOS, type Table1Result,
+} from '../lib/paper';
 
 const METHODS = TABLE1_METHODS.map((m) => m.key);
 const runs = new Map<number, Table1Result>();

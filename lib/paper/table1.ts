@@ -4,12 +4,10 @@
 // informative), every projection is run at eta = r ||A|| (its own norm) for
 // r in linspace(0.01, 0.4, 10); per radius the fraction of all-zero columns
 // is recorded, and Table I is its sum over the 10 radii (at most 10).
-import * as fs from 'fs';
 import * as path from 'path';
-import { makeClassification } from '../datasets/make-classification';
-import { lineChart, stackPanels, type Series } from '../plot/svg';
-import { bilevelL11, bilevelL12, bilevelL1Inf, norm, projectL1Inf } from '../projections';
-import type { Matrix, NormKind, Projection } from '../types';
+import { makeClassification } from '../datasets';
+import { bilevelL11, bilevelL12, bilevelL1Inf, norm, projectL1Inf, type Matrix, type NormKind, type Projection } from '../index';
+import { writeTable1Files } from './table1-figures';
 
 export type Table1Method = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf';
 export type Table1Dataset = 'data-64' | 'data-16';
@@ -161,7 +159,7 @@ export function runTable1(opts: Table1Options = {}): Table1Result {
   const paper = JSON.parse(JSON.stringify(PAPER_TABLE1)) as Table1Result['paper'];
   const result: Table1Result = { randomState, ratios, table, paper, identityMaxError, sweeps, files: [], seconds: 0 };
   if (opts.outDir !== undefined) {
-    result.files = writeFigures(result, opts.outDir);
+    result.files = writeTable1Files(result, opts.outDir);
     say(`wrote ${result.files.length} files to ${path.resolve(opts.outDir)}`);
   }
   result.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -190,141 +188,4 @@ export function formatTable1(result: Pick<Table1Result, 'table' | 'paper' | 'ran
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
-}
-
-function get(result: Table1Result, ds: Table1Dataset, m: Table1Method): Table1Sweep {
-  return result.sweeps[ds].find((s) => s.method === m) as Table1Sweep;
-}
-
-/** Fig 3: ||A - P(A)|| + ||P(A)|| against eta in each projection's own norm: the line y = ||A||. */
-function fig3(result: Table1Result): string {
-  const ds: Table1Dataset = 'data-64';
-  const panel = (title: string, methods: Table1Method[], normName: string) => {
-    const series: Series[] = [];
-    for (const m of methods) {
-      const s = get(result, ds, m);
-      series.push({ name: `${s.label}: ||Y - P(Y)|| + ||P(Y)||`, x: s.eta, y: s.eta.map((_, i) => s.normResidual[i] + s.normP[i]), mode: 'line+markers' });
-    }
-    for (const m of methods) {
-      const s = get(result, ds, m);
-      series.push({ name: `${s.label}: ||Y - P(Y)||`, x: s.eta, y: s.normResidual, mode: 'markers' });
-    }
-    // ||P(Y)|| = eta for every method (the projection lands on the sphere), so one series shows it.
-    const ref = get(result, ds, methods[0]);
-    series.push({ name: methods.length > 1 ? '||P(Y)|| (both)' : '||P(Y)||', x: ref.eta, y: ref.normP, mode: 'markers' });
-    series.push({ name: '||Y||', x: [ref.eta[0], ref.eta[ref.eta.length - 1]], y: [ref.normY, ref.normY], dashed: true, color: '#777777' });
-    // Head room above ||Y|| for the legend: its rows (18 px each, plus padding) over a 286 px plot.
-    const legendShare = (20 + 18 * series.length + 24) / 286;
-    return lineChart({ title, series, x: { label: `eta (${normName} norm)` }, y: { label: `${normName} norm`, min: 0, max: ref.normY / (1 - legendShare) }, height: 380 });
-  };
-  return stackPanels([
-    panel('Bilevel l1,inf and exact l1,inf (l1,inf norm)', ['bilevel-l1inf', 'l1inf'], 'l1,inf'),
-    panel('Bilevel l1,1 (l1,1 norm)', ['bilevel-l11'], 'l1,1'),
-    panel('Bilevel l1,2 (l1,2 norm)', ['bilevel-l12'], 'l1,2'),
-  ], { title: `Fig. 3: identity ||Y - P(Y)|| + ||P(Y)|| = ||Y|| (${ds}, random_state=${result.randomState})` });
-}
-
-/** Fig 4: the same sums in the Frobenius norm for the two l1,inf projections: not a constant. */
-function fig4(result: Table1Result): string {
-  const ds: Table1Dataset = 'data-64';
-  const series: Series[] = [];
-  for (const m of ['bilevel-l1inf', 'l1inf'] as Table1Method[]) {
-    const s = get(result, ds, m);
-    series.push({ name: `${s.label}: ||Y - P(Y)||_F + ||P(Y)||_F`, x: s.eta, y: s.eta.map((_, i) => s.frobenius.normResidual[i] + s.frobenius.normP[i]), mode: 'line+markers' });
-  }
-  const s = get(result, ds, 'l1inf');
-  series.push({ name: '||Y||_F', x: [s.eta[0], s.eta[s.eta.length - 1]], y: [s.frobenius.normY, s.frobenius.normY], dashed: true, color: '#777777' });
-  return lineChart({
-    title: `Fig. 4: the identity in the l2,2 (Frobenius) norm does not hold (${ds}, random_state=${result.randomState})`,
-    series, x: { label: 'eta (l1,inf norm)' }, y: { label: 'l2,2 norm' },
-  });
-}
-
-/** Figs 5/6: sparsity (% zero columns) against the normalised radius ||P(Y)|| / ||Y||. */
-function figSparsity(result: Table1Result, ds: Table1Dataset, figure: string): string {
-  const panel = (title: string, methods: Table1Method[]) => lineChart({
-    title,
-    series: methods.map((m) => {
-      const s = get(result, ds, m);
-      return { name: `${s.label} (cum. ${s.cumSparsity.toFixed(3)})`, x: s.normP.map((p) => p / s.normY), y: s.sparsity.map((v) => 100 * v), mode: 'line+markers' as const };
-    }),
-    x: { label: '||P(Y)|| / ||Y|| (own norm)', min: 0 },
-    y: { label: 'sparsity (% zero columns)', min: 0, max: 100 },
-    height: 340,
-  });
-  return stackPanels([
-    panel('Bilevel l1,inf (and exact l1,inf)', ['bilevel-l1inf', 'l1inf']),
-    panel('Bilevel l1,1', ['bilevel-l11']),
-    panel('Bilevel l1,2', ['bilevel-l12']),
-  ], { title: `${figure}: sparsity against the normalised radius (${ds}, random_state=${result.randomState})` });
-}
-
-function writeFigures(result: Table1Result, outDir: string): string[] {
-  fs.mkdirSync(outDir, { recursive: true });
-  const files: [string, string][] = [
-    ['fig3-identity.svg', fig3(result)],
-    ['fig4-l22.svg', fig4(result)],
-    ['fig5-sparsity-data64.svg', figSparsity(result, 'data-64', 'Fig. 5')],
-    ['fig6-sparsity-data16.svg', figSparsity(result, 'data-16', 'Fig. 6')],
-    ['table1.json', JSON.stringify({ randomState: result.randomState, ratios: result.ratios, table: result.table, paper: result.paper, identityMaxError: result.identityMaxError, sweeps: result.sweeps }, null, 1) + '\n'],
-  ];
-  return files.map(([name, text]) => {
-    const file = path.resolve(outDir, name);
-    fs.writeFileSync(file, text);
-    return file;
-  });
-}
-
-// --- command line --------------------------------------------------------------
-
-export const TABLE1_USAGE = `Usage: bilevel-projection paper table1 [--random-state N] [--out DIR]
-
-  Table I of the paper (cumulative sparsity of the four projections on data-64
-  and data-16) beside the paper's values, on stdout as markdown; progress on
-  stderr. --random-state: make_classification's seed (default 0). --out: also
-  write fig3-identity.svg, fig4-l22.svg, fig5-sparsity-data64.svg,
-  fig6-sparsity-data16.svg and table1.json into DIR.
-`;
-
-/**
- * `bilevel-projection paper table1 [--random-state N] [--out DIR]`: `args`
- * are the words after `table1`. Returns the exit code (2 for bad arguments).
- */
-export function runTable1Command(
-  args: string[],
-  io: { out: (s: string) => void; err: (s: string) => void } = {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-  },
-): number {
-  let randomState = 0;
-  let outDir: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].startsWith('--') && args[i].includes('=') ? args[i].split(/=(.*)/s, 2) : [args[i], undefined];
-    const value = () => inline ?? args[++i];
-    if (flag === '--random-state') {
-      const v = value();
-      const n = Number(v);
-      if (v === undefined || !/^\d+$/.test(v) || n > 0xffffffff) {
-        io.err(`bilevel-projection paper table1: --random-state takes an integer in [0, 4294967295], not ${JSON.stringify(v ?? null)}\n`);
-        return 2;
-      }
-      randomState = n;
-    } else if (flag === '--out') {
-      outDir = value();
-      if (!outDir) { io.err('bilevel-projection paper table1: --out takes a directory\n'); return 2; }
-    } else if (flag === '--help' || flag === '-h') {
-      io.out(TABLE1_USAGE);
-      return 0;
-    } else {
-      io.err(`bilevel-projection paper table1: unknown argument ${JSON.stringify(args[i])}\n\n${TABLE1_USAGE}`);
-      return 2;
-    }
-  }
-  const r = runTable1({ randomState, outDir, onProgress: (m) => io.err(`${m}\n`) });
-  const worst = Math.max(...TABLE1_DATASETS.flatMap((d) => TABLE1_METHODS.map((m) => r.identityMaxError[d.name][m.key])));
-  io.out(formatTable1(r, 'markdown'));
-  io.out(`\nIdentity ||Y - P(Y)|| + ||P(Y)|| = ||Y|| in each projection's own norm: largest relative error ${worst.toExponential(1)} over 10 radii x 4 projections x 2 data sets.\n`);
-  io.err(`done in ${r.seconds.toFixed(1)} s\n`);
-  return 0;
 }

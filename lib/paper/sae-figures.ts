@@ -2,8 +2,8 @@
 // against the radius, and the first-layer weight matrix as an image in which
 // the columns (features) the projection removed show as blank stripes.
 import { heatmap, lineChart, stackPanels, type Series } from '../plot/svg';
-import type { FloatArray } from '../types';
-import { METHOD_LABEL, type Figure7Point, type PaperDataset, type PaperMethod } from './paper';
+import type { FloatArray } from '../index';
+import { METHOD_LABEL, type Figure7Point, type PaperDataset, type PaperMethod } from './sae-tables';
 
 export function figure7Svg(points: Figure7Point[], note = ''): string {
   const datasets = [...new Set(points.map((p) => p.dataset))] as PaperDataset[];

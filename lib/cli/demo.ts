@@ -1,7 +1,6 @@
 // `bilevel-projection demo`: projects a small matrix with a few strong
 // columns and shows, in the terminal, which columns each projection keeps.
-import { bilevelL11, bilevelL12, bilevelL1Inf, norm, projectL1Inf } from './projections';
-import type { Projection } from './types';
+import { bilevelL11, bilevelL12, bilevelL1Inf, norm, projectL1Inf, type Projection } from '../index';
 
 /** Small deterministic generator (mulberry32) so the demo is the same every run. */
 export function mulberry32(seed: number): () => number {

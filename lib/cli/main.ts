@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The `bilevel-projection` command: the demo now, the paper's experiments as
-// they land. Results go to stdout, progress and errors to stderr.
+// The `bilevel-projection` command: the demo, feature selection with the
+// sparse autoencoder, and the paper's experiments. Results go to stdout,
+// progress and errors to stderr. A client of the package's entry points like
+// any user.
 import { runDemo } from './demo';
-import { runTable1Command } from './paper/table1';
-import { runPaperSaeCommand, runSaeCommand } from './sae/cli';
+import { runPaperSaeCommand } from './paper-sae';
+import { runTable1Command } from './paper-table1';
+import { runSaeCommand } from './sae';
 
 const USAGE = `Usage: bilevel-projection <command>
 

@@ -1,14 +1,12 @@
-// `bilevel-projection paper sae`: the paper's Tables II and III (SAE accuracy
+// The paper's Tables II and III (SAE accuracy
 // on the synthetic data-64 and data-16 sets: baseline, exact l1,inf and
 // bilevel l1,inf at the paper's best radii), run with our trainer and printed
 // beside the paper's figures and beside what the authors' own code gives on
 // the same data (EXPERIMENTS.md section 1.11); and the data of Figure 7
 // (accuracy against the radius).
-import { makeClassification } from '../datasets/make-classification';
-import type { FloatArray } from '../types';
-import type { SaeProgress, SaeProjection } from './options';
-import { selectFeatures } from './select-features';
-import type { SelectFeaturesResult } from './summary';
+import { makeClassification } from '../datasets';
+import type { FloatArray } from '../index';
+import { selectFeatures, type SaeProgress, type SaeProjection, type SelectFeaturesResult } from '../sae';
 
 export type PaperDataset = 'data-64' | 'data-16';
 export type PaperMethod = 'baseline' | 'l1inf' | 'bilevel-l1inf';
