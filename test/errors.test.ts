@@ -60,6 +60,9 @@ const BAD: Bad[] = [
   { what: 'opts.out an Array', opts: { out: [0, 0, 0, 0, 0, 0] }, error: 'TypeError', names: 'opts.out' },
   { what: 'opts.out too short', opts: { out: new Float64Array(5) }, error: 'RangeError', names: 'opts.out' },
   { what: 'opts.out detached', opts: { out: detached(6) }, error: 'TypeError', names: 'opts.out' },
+  // A misspelt key must not be ignored: { group: 'rows' } would project columns.
+  { what: 'an unknown option key', opts: { group: 'rows' }, error: 'RangeError', names: 'opts.group' },
+  { what: 'an option of another function', opts: { signal: undefined, keep: 3 }, error: 'RangeError', names: 'opts.keep' },
 ];
 
 type Call = (y: unknown, eta: unknown, opts: unknown) => unknown;
@@ -79,7 +82,11 @@ function expectRejected(fn: () => unknown, error: ErrName, name: string) {
   } catch (e) {
     thrown = e;
   }
-  expect(thrown).toMatchObject({ name: error });
+  // Every error of the package carries a stable code: a bad entry is data,
+  // not an argument of the wrong kind or range.
+  const msg0 = (thrown as Error | undefined)?.message ?? '';
+  const code = /Expected finite entries/.test(msg0) ? 'ERR_BP_NON_FINITE' : 'ERR_BP_INVALID_ARGUMENT';
+  expect(thrown).toMatchObject({ name: error, code });
   const msg = (thrown as Error).message;
   // The argument's name appears as a word (y.data, not just "data").
   expect(msg).toMatch(new RegExp(`(^|[^\\w.])${name.replace('.', '\\.')}($|[^\\w])`));

@@ -265,7 +265,7 @@ describe('validation: each bad argument gets the right error, naming it', () => 
   const BAD: [string, unknown, ErrName, string][] = [
     ['opts a number', 5, 'TypeError', 'opts'],
     ['opts null', null, 'TypeError', 'opts'],
-    ['an unknown option', { n_samples: 10 }, 'TypeError', 'opts.n_samples'],
+    ['an unknown option', { n_samples: 10 }, 'RangeError', 'opts.n_samples'],
     ['nSamples a string', { nSamples: '100' }, 'TypeError', 'opts.nSamples'],
     ['nSamples 0', { nSamples: 0 }, 'RangeError', 'opts.nSamples'],
     ['nSamples fractional', { nSamples: 10.5 }, 'RangeError', 'opts.nSamples'],
@@ -306,7 +306,7 @@ describe('validation: each bad argument gets the right error, naming it', () => 
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toMatchObject({ name: error });
+    expect(thrown).toMatchObject({ name: error, code: 'ERR_BP_INVALID_ARGUMENT' });
     const esc = name.replace(/[.[\]]/g, (ch) => `\\${ch}`);
     expect((thrown as Error).message).toMatch(new RegExp(`(^|[^\\w.])${esc}($|[^\\w])`));
   });
@@ -314,6 +314,6 @@ describe('validation: each bad argument gets the right error, naming it', () => 
   test('makeClassificationFrom wants a RandomState and takes no randomState option', () => {
     expect(() => makeClassificationFrom({} as RandomState)).toThrow(expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/generator/) }));
     expect(() => makeClassificationFrom(new RandomState(1), { randomState: 1 } as never))
-      .toThrow(expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/opts\.randomState/) }));
+      .toThrow(expect.objectContaining({ name: 'RangeError', code: 'ERR_BP_INVALID_ARGUMENT', message: expect.stringMatching(/opts\.randomState.*nSamples/) }));
   });
 });

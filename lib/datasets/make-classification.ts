@@ -6,7 +6,8 @@
 // log as numpy's C library, and otherwise differs in about 1 entry in 2000
 // by a few ulps (see lib/random/mt19937.ts and the tests).
 import type { Matrix } from '../types';
-import { checkNotDetached, describe, isFloatArray } from '../validate';
+import { argumentError, invalidType } from '../errors';
+import * as check from '../validate';
 import { MAX_SEED, RandomState } from '../random/mt19937';
 
 export interface MakeClassificationOptions {
@@ -101,7 +102,7 @@ export function makeClassificationFrom(
   generator: RandomState, opts?: Omit<MakeClassificationOptions, 'randomState'>,
 ): ClassificationData {
   if (!(generator instanceof RandomState)) {
-    throw new TypeError(`Expected a RandomState for generator but received ${describe(generator)}`);
+    throw invalidType('generator', 'a RandomState', generator);
   }
   return generate(resolve(opts, false), generator);
 }
@@ -341,121 +342,87 @@ export function sampleWithoutReplacement(nPopulation: number, nSamples: number, 
   return out;
 }
 
-// --- validation --------------------------------------------------------------
+// --- validation (lib/validate.ts's toolkit; every error names its option) ---
 
-function integer(v: unknown, name: string, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  const what = min === 0 ? 'a non-negative integer' : `an integer >= ${min}`;
-  if (typeof v !== 'number') throw new TypeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  return v;
+function integerOr(v: unknown, name: string, fallback: number, min: number): number {
+  return v === undefined ? fallback : check.integer(v, name, min);
 }
 
-function real(v: unknown, name: string, fallback: number, ok: (x: number) => boolean, what: string): number {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'number') throw new TypeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  if (!Number.isFinite(v) || !ok(v)) throw new RangeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  return v;
+function finiteOr(v: unknown, name: string, fallback: number, min = -Infinity, max = Infinity, open: { min?: boolean } = {}): number {
+  return v === undefined ? fallback : check.finite(v, name, min, max, open);
 }
 
-function seedOf(v: unknown): number {
-  const what = `an integer in [0, ${MAX_SEED}] (numpy's 32-bit seed)`;
-  if (typeof v !== 'number') throw new TypeError(`Expected ${what} for opts.randomState but received ${describe(v)}`);
-  if (!Number.isInteger(v) || v < 0 || v > MAX_SEED) throw new RangeError(`Expected ${what} for opts.randomState but received ${describe(v)}`);
-  return v;
-}
-
-function boolean(v: unknown, name: string, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new TypeError(`Expected true or false for ${name} but received ${describe(v)}`);
-  return v;
-}
-
-function nullableReal(v: unknown, name: string, fallback: number, ok: (x: number) => boolean, what: string): number | null {
-  if (v === null) return null;
-  return real(v, name, fallback, ok, `${what}, or null`);
+function booleanOr(v: unknown, name: string, fallback: boolean): boolean {
+  return v === undefined ? fallback : check.boolean(v, name);
 }
 
 function resolveWeights(v: unknown, nClasses: number): number[] {
   const name = 'opts.weights';
   if (v === undefined || v === null) return new Array<number>(nClasses).fill(1.0 / nClasses);
-  if (!Array.isArray(v) && !isFloatArray(v)) throw new TypeError(`Expected an Array, Float64Array or Float32Array of numbers, or null, for ${name} but received ${describe(v)}`);
-  if (isFloatArray(v)) checkNotDetached(v, name);
-  if (v.length !== nClasses && v.length !== nClasses - 1) {
-    throw new RangeError(`Expected ${name} to have nClasses (${nClasses}) or nClasses - 1 (${nClasses - 1}) entries but it has ${v.length}`);
-  }
+  if (!Array.isArray(v) && !check.isFloatArray(v)) throw invalidType(name, 'an Array, Float64Array or Float32Array of numbers, or null', v);
+  if (check.isFloatArray(v)) check.checkNotDetached(v, name);
+  const entries = (n: number) => `Expected ${name} to have nClasses (${nClasses}) or nClasses - 1 (${nClasses - 1}) entries but it has ${n}`;
+  if (v.length !== nClasses && v.length !== nClasses - 1) throw argumentError(entries(v.length));
   const w = Array.from(v as ArrayLike<unknown>);
-  if (w.length !== nClasses && w.length !== nClasses - 1) {
-    throw new RangeError(`Expected ${name} to have nClasses (${nClasses}) or nClasses - 1 (${nClasses - 1}) entries but it has ${w.length}`);
-  }
-  w.forEach((x, i) => {
-    if (typeof x !== 'number') throw new TypeError(`Expected a number for ${name}[${i}] but received ${describe(x)}`);
-    if (!Number.isFinite(x) || x < 0) throw new RangeError(`Expected a finite number >= 0 for ${name}[${i}] but received ${describe(x)}`);
-  });
+  if (w.length !== nClasses && w.length !== nClasses - 1) throw argumentError(entries(w.length));
+  w.forEach((x, i) => check.finite(x, `${name}[${i}]`, 0));
   const ws = w as number[];
   if (ws.length === nClasses - 1) {
     // The last weight is inferred as 1 - sum (summed left to right, as Python's sum of a list).
     let sum = 0;
     for (const x of ws) sum += x;
-    if (sum > 1) throw new RangeError(`${name} has nClasses - 1 entries summing to ${sum} > 1, so the inferred last weight would be negative`);
+    if (sum > 1) throw argumentError(`${name} has nClasses - 1 entries summing to ${sum} > 1, so the inferred last weight would be negative`);
     ws.push(1.0 - sum);
   }
   return ws;
 }
 
 function resolve(opts: unknown, takesSeed: boolean): Resolved {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts) || ArrayBuffer.isView(opts))) {
-    throw new TypeError(`Expected an options object or undefined for opts but received ${describe(opts)}`);
-  }
-  const o = (opts ?? {}) as Record<string, unknown>;
   const names = OPTION_NAMES.filter((k) => takesSeed || k !== 'randomState');
-  for (const key of Object.keys(o)) {
-    if (!(names as readonly string[]).includes(key)) {
-      throw new TypeError(`Unknown option opts.${key}; the options are ${names.join(', ')}`);
-    }
-  }
-  const nSamples = integer(o.nSamples, 'opts.nSamples', 100, 1);
-  const nFeatures = integer(o.nFeatures, 'opts.nFeatures', 20, 1);
-  const nInformative = integer(o.nInformative, 'opts.nInformative', 2, 1);
-  const nRedundant = integer(o.nRedundant, 'opts.nRedundant', 2, 0);
-  const nRepeated = integer(o.nRepeated, 'opts.nRepeated', 0, 0);
-  const nClasses = integer(o.nClasses, 'opts.nClasses', 2, 1);
-  const nClustersPerClass = integer(o.nClustersPerClass, 'opts.nClustersPerClass', 2, 1);
-  const flipY = real(o.flipY, 'opts.flipY', 0.01, (x) => x >= 0 && x <= 1, 'a number in [0, 1]');
-  const classSep = real(o.classSep, 'opts.classSep', 1.0, (x) => x > 0, 'a finite number > 0');
-  const hypercube = boolean(o.hypercube, 'opts.hypercube', true);
-  const shift = nullableReal(o.shift, 'opts.shift', 0.0, () => true, 'a finite number');
-  const scale = nullableReal(o.scale, 'opts.scale', 1.0, (x) => x > 0, 'a finite number > 0');
-  const shuffle = boolean(o.shuffle, 'opts.shuffle', true);
+  const o = check.options(opts, names);
+  const nSamples = integerOr(o.nSamples, 'opts.nSamples', 100, 1);
+  const nFeatures = integerOr(o.nFeatures, 'opts.nFeatures', 20, 1);
+  const nInformative = integerOr(o.nInformative, 'opts.nInformative', 2, 1);
+  const nRedundant = integerOr(o.nRedundant, 'opts.nRedundant', 2, 0);
+  const nRepeated = integerOr(o.nRepeated, 'opts.nRepeated', 0, 0);
+  const nClasses = integerOr(o.nClasses, 'opts.nClasses', 2, 1);
+  const nClustersPerClass = integerOr(o.nClustersPerClass, 'opts.nClustersPerClass', 2, 1);
+  const flipY = finiteOr(o.flipY, 'opts.flipY', 0.01, 0, 1);
+  const classSep = finiteOr(o.classSep, 'opts.classSep', 1.0, 0, Infinity, { min: true });
+  const hypercube = booleanOr(o.hypercube, 'opts.hypercube', true);
+  // null: scikit-learn's None (a random shift / scale per feature)
+  const shift = o.shift === null ? null : finiteOr(o.shift, 'opts.shift', 0.0);
+  const scale = o.scale === null ? null : finiteOr(o.scale, 'opts.scale', 1.0, 0, Infinity, { min: true });
+  const shuffle = booleanOr(o.shuffle, 'opts.shuffle', true);
   const seed = takesSeed && o.randomState !== undefined
-    ? seedOf(o.randomState)
+    ? check.integer(o.randomState, 'opts.randomState', 0, MAX_SEED)
     : Math.floor(Math.random() * (MAX_SEED + 1)); // scikit-learn's None: a fresh generator
 
   // scikit-learn's own consistency checks.
   if (nInformative + nRedundant + nRepeated > nFeatures) {
-    throw new RangeError(
+    throw argumentError(
       `opts.nInformative + opts.nRedundant + opts.nRepeated (${nInformative} + ${nRedundant} + ${nRepeated}) must be <= opts.nFeatures (${nFeatures})`);
   }
   const nClusters = nClasses * nClustersPerClass;
   if (nInformative < 53 && 2 ** nInformative < nClusters) {
-    throw new RangeError(
+    throw argumentError(
       `opts.nClasses * opts.nClustersPerClass (${nClasses} * ${nClustersPerClass} = ${nClusters}) must be <= 2 ** opts.nInformative (${2 ** nInformative}): each cluster needs its own hypercube vertex`);
   }
   if (nSamples * nFeatures > MAX_ENTRIES) {
-    throw new RangeError(`opts.nSamples * opts.nFeatures (${nSamples} * ${nFeatures}) exceeds ${MAX_ENTRIES} entries`);
+    throw argumentError(`opts.nSamples * opts.nFeatures (${nSamples} * ${nFeatures}) exceeds ${MAX_ENTRIES} entries`);
   }
   if (nInformative > MAX_INFORMATIVE) {
-    throw new RangeError(`opts.nInformative (${nInformative}) exceeds ${MAX_INFORMATIVE}: each cluster draws an nInformative x nInformative map`);
+    throw argumentError(`opts.nInformative (${nInformative}) exceeds ${MAX_INFORMATIVE}: each cluster draws an nInformative x nInformative map`);
   }
   if (nClusters * nInformative > MAX_CLUSTER_ENTRIES) {
-    throw new RangeError(
+    throw argumentError(
       `opts.nClasses * opts.nClustersPerClass * opts.nInformative (${nClasses} * ${nClustersPerClass} * ${nInformative}) exceeds ${MAX_CLUSTER_ENTRIES} centroid entries`);
   }
   // Checked only now: it allocates nClasses entries.
   const weights = resolveWeights(o.weights, nClasses);
   const total = weights.reduce((s, w) => s + nClustersPerClass * Math.trunc((nSamples * w) / nClustersPerClass), 0);
   if (total > nSamples) {
-    throw new RangeError(`opts.weights sum to more than 1 (${weights.join(', ')}): the classes would need more than opts.nSamples samples`);
+    throw argumentError(`opts.weights sum to more than 1 (${weights.join(', ')}): the classes would need more than opts.nSamples samples`);
   }
   return { nSamples, nFeatures, nInformative, nRedundant, nRepeated, nClasses, nClustersPerClass, weights, flipY, classSep, hypercube, shift, scale, shuffle, seed };
 }
