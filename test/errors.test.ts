@@ -1,4 +1,4 @@
-// Every bad input DESIGN.md lists gets a TypeError or RangeError whose message
+// Every bad input the README's Conventions list gets a TypeError or RangeError whose message
 // names the argument, and `out` is left byte for byte as it was. Errors are
 // asserted by { name, message }: under jest, classes from another realm would
 // fail instanceof.

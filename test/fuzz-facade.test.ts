@@ -7,7 +7,7 @@
 //    copies, data === opts.out when given, radii and zeroGroups of the right
 //    length and range, and not one byte outside opts.out written;
 //  - a TypeError or RangeError whose message names an argument that is
-//    actually wrong (the spec below, written from DESIGN.md and the README,
+//    actually wrong (the spec below, written from the README's contract,
 //    independently of lib/validate.ts), with the right class for it
 //    (TypeError: wrong kind of value; RangeError: right kind, bad value);
 // and in both cases no byte of any buffer it was given changed unless it is
@@ -945,7 +945,7 @@ describe('makeClassification', () => {
         expect(r.informative.length).toBe(m);
         // Finite unless classSep/shift/scale overflow it: 1e308 passes their
         // checks and then gives Infinity, or NaN (2 * classSep = Infinity, times
-        // a 0 vertex coordinate), as numpy would. Reported with issue #8.
+        // a 0 vertex coordinate), as numpy would.
         const huge = ['classSep', 'shift', 'scale'].some((k) => typeof o[k] === 'number' && Math.abs(o[k] as number) > 1e300);
         if (!huge) expect(allFinite(r.X.data)).toBe(true);
       }),
@@ -955,8 +955,8 @@ describe('makeClassification', () => {
 });
 
 // ---------------------------------------------------------------------------
-// The specific cases the properties found, one test each (see the report of
-// issue #8). Each fails today.
+// The specific cases the properties found, one test each: regressions that
+// failed before their fix.
 
 describe('regressions found by the facade fuzzer', () => {
   const named = (fn: () => unknown, cls: Cls, name: string) => {

@@ -1,4 +1,4 @@
-// The paper's Table I and Figures 3-6 (EXPERIMENTS.md section 2): the
+// The paper's Table I and Figures 3-6 (docs/table1.md): the
 // identity ||Y - P(Y)|| + ||P(Y)|| = ||Y|| in each projection's own norm, the
 // ordering of the four projections, and our values beside the paper's for
 // make_classification random states 0, 1 and 2.

@@ -2,7 +2,7 @@
 // on the synthetic data-64 and data-16 sets: baseline, exact l1,inf and
 // bilevel l1,inf at the paper's best radii), run with our trainer and printed
 // beside the paper's figures and beside what the authors' own code gives on
-// the same data (EXPERIMENTS.md section 1.11); and the data of Figure 7
+// the same data (docs/sae-recipe.md, last section); and the data of Figure 7
 // (accuracy against the radius).
 import { makeClassification } from '../datasets';
 import type { FloatArray } from '../index';
@@ -28,7 +28,7 @@ export interface PaperRow {
   eta: number | null;
   /** The paper's Table II/III accuracy, %; null for the rows we add to compare projections at the same radius. */
   paper: Reported | null;
-  /** The authors' code on make_classification random_state 0, seed 5, 4 folds (EXPERIMENTS.md 1.11), %. */
+  /** The authors' code on make_classification random_state 0, seed 5, 4 folds (docs/sae-recipe.md), %. */
   authorsCode: AuthorsCode;
 }
 
@@ -158,7 +158,7 @@ export function formatPaperTables(tables: PaperTableResult[]): string {
     lines.push('');
   }
   lines.push('* accuracy at the best epoch, chosen on the test fold itself as in the authors\' code (optimistic); mean ± population std over folds, %.');
-  lines.push('  The paper\'s figures are its Tables II/III; the authors\' code column is their public code rerun on the same data (EXPERIMENTS.md 1.11).');
+  lines.push('  The paper\'s figures are its Tables II/III; the authors\' code column is their public code rerun on the same data (docs/sae-recipe.md).');
   return lines.join('\n') + '\n';
 }
 

@@ -1,5 +1,5 @@
 // The paper's Table I (cumulative sparsity) and Figures 3-6, computed as the
-// authors' identity script does (EXPERIMENTS.md section 2): on the raw
+// authors' identity script does (docs/table1.md): on the raw
 // make_classification matrix A (1000 samples x 1000 features; 64 or 16
 // informative), every projection is run at eta = r ||A|| (its own norm) for
 // r in linspace(0.01, 0.4, 10); per radius the fraction of all-zero columns
