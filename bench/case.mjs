@@ -50,6 +50,7 @@ function time(fn, r = reps) {
 // linear-scaling check, where a small matrix that stays cached between
 // repetitions would otherwise look faster per entry than a large one.
 const evictor = new Float64Array(8 << 20).fill(1); // 64 MB
+// biome-ignore lint/correctness/noUnusedVariables: written only, so that the eviction reads are not optimised away
 let evictSink = 0;
 function evict() {
   let t = 0;

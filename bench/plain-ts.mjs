@@ -30,6 +30,7 @@ export function plainBilevelL1Inf(data, rows, cols, eta, out) {
     const base = i * cols;
     for (let j = 0; j < cols; j++) {
       const v = data[base + j], c = u[j];
+      // biome-ignore lint/complexity/useMathMinMax: the loop as a user writes it; kept as benchmarked
       out[base + j] = v > c ? c : v < -c ? -c : v;
     }
   }

@@ -125,7 +125,7 @@ function runHarness(name) {
       const ok = code === 0 && !signal && !artifact;
       const replayed = /#(\d+)\s+(INITED|DONE)/g;
       let last;
-      for (let m; (m = replayed.exec(log)); ) last = Number(m[1]);
+      for (const m of log.matchAll(replayed)) last = Number(m[1]);
       resolve({
         name,
         ok,

@@ -626,7 +626,7 @@ function assertProjectionResult(r: unknown, ex: Expectation, opts: unknown, bufs
 
 /** y.data as it was before the call (the call may have projected it in place). */
 function cleanCopy(data: Float, bufs: ArrayBufferLike[], before: Uint8Array[]): number[] {
-  const k = bufs.findIndex((b) => b === data.buffer);
+  const k = bufs.indexOf(data.buffer);
   const bytes = before[k].slice(data.byteOffset, data.byteOffset + data.byteLength);
   const C = isF64(data) ? Float64Array : Float32Array;
   return Array.from(new C(bytes.buffer, 0, data.length));
@@ -783,7 +783,7 @@ describe('projectL1Ball', () => {
         expect(x.length).toBe(vv!.length);
         expect(allFinite(x)).toBe(true);
         // Same bits as on a clean copy, and ||x||_1 <= eta up to rounding.
-        const k = bufs.findIndex((b) => b === vv!.buffer);
+        const k = bufs.indexOf(vv!.buffer);
         const C = isF64(vv) ? Float64Array : Float32Array;
         const clean = C.from(new C(before[k].slice(vv!.byteOffset, vv!.byteOffset + vv!.byteLength).buffer));
         const ref = bp.projectL1Ball(clean, c.eta as number);

@@ -125,7 +125,7 @@ describe.each(CASES)('bit for bit with glibc log: %s', (_name, c) => {
     expect(glibc).toMatch(/^2\.(2[89]|[3-9]\d)/);
     const { randomState, ...rest } = options(c.kwargs);
     const seen: number[] = [];
-    makeClassificationFrom(new RandomState(randomState as number, { log: (x) => (seen.push(x), logCorrectlyRounded(x)) }), rest);
+    makeClassificationFrom(new RandomState(randomState as number, { log: (x) => { seen.push(x); return logCorrectlyRounded(x); } }), rest);
     const logs = glibcLogs(seen);
     let k = 0;
     const ours = makeClassificationFrom(new RandomState(randomState as number, { log: () => logs[k++] }), rest);
@@ -160,7 +160,8 @@ describe('RandomState: numpy legacy MT19937', () => {
   test('the cached normal survives other draws, and seed() clears it', () => {
     const a = new RandomState(3), b = new RandomState(3);
     a.standardNormal();
-    const second = (b.standardNormal(), b.standardNormal());
+    b.standardNormal();
+    const second = b.standardNormal();
     a.random();
     expect(a.standardNormal()).toBe(second);
     a.standardNormal();

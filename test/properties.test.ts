@@ -132,7 +132,7 @@ describe.each(METHODS)('$name', (m) => {
         // A group's radius bounds the group in the projection's inner norm.
         const g = groupNorms(p.data, c.rows, c.cols, c.groups);
         const inner = m.own === 'l1inf' ? g.max : m.own === 'l11' ? g.l1 : g.l2;
-        inner.forEach((v, j) => expect(v).toBeLessThanOrEqual(p.radii[j] * (1 + 1e-12) + 1e-300));
+        for (const [j, v] of inner.entries()) expect(v).toBeLessThanOrEqual(p.radii[j] * (1 + 1e-12) + 1e-300);
       }),
       RUNS,
     );

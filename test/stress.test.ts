@@ -121,7 +121,10 @@ describe('10,000 async calls in flight at once', () => {
       });
     }
     // Half the aborts fire at once, half after a turn of the event loop.
-    aborters.forEach((ac, i) => (i % 2 ? setImmediate(() => ac.abort()) : ac.abort()));
+    for (const [i, ac] of aborters.entries()) {
+      if (i % 2) setImmediate(() => ac.abort());
+      else ac.abort();
+    }
     const settled = await Promise.allSettled(jobs.map((j) => j.pending));
     let ok = 0, rejected = 0, aborted = 0;
     settled.forEach((s, i) => {

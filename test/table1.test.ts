@@ -43,7 +43,7 @@ describe.each([0, 1, 2])('random state %i', (rs) => {
         expect(s.identityError).toHaveLength(10);
         for (const e of s.identityError) expect(e).toBeLessThanOrEqual(1e-12);
         // ||P(Y)|| = eta: the projection lands on the sphere, so the normalised radius is r.
-        s.normP.forEach((p, i) => expect(Math.abs(p - s.eta[i])).toBeLessThanOrEqual(1e-12 * s.eta[i]));
+        for (const [i, p] of s.normP.entries()) expect(Math.abs(p - s.eta[i])).toBeLessThanOrEqual(1e-12 * s.eta[i]);
       }
     }
   });
@@ -80,7 +80,7 @@ describe.each([0, 1, 2])('random state %i', (rs) => {
       expect(worst).toBeGreaterThan(0.01);
     }
     // The exact projection is the Euclidean one: no point of the ball is nearer Y.
-    ex.eta.forEach((_, i) => expect(ex.frobenius.normResidual[i]).toBeLessThanOrEqual(bl.frobenius.normResidual[i] * (1 + 1e-12)));
+    for (let i = 0; i < ex.eta.length; i++) expect(ex.frobenius.normResidual[i]).toBeLessThanOrEqual(bl.frobenius.normResidual[i] * (1 + 1e-12));
   });
 });
 
@@ -93,7 +93,7 @@ test('our values (pinned to a few columns, as a regression guard)', () => {
   };
   for (const rs of [0, 1, 2]) {
     for (const ds of TABLE1_DATASETS) {
-      METHODS.forEach((m, k) => expect(Math.abs(runs.get(rs)!.table[ds.name][m] - expected[rs][ds.name][k])).toBeLessThanOrEqual(0.005));
+      for (const [k, m] of METHODS.entries()) expect(Math.abs(runs.get(rs)!.table[ds.name][m] - expected[rs][ds.name][k])).toBeLessThanOrEqual(0.005);
     }
   }
 });

@@ -63,11 +63,11 @@ export function runDemo(write: (s: string) => void = (s) => process.stdout.write
     ['exact l1,inf (semismooth Newton)', projectL1Inf(y, eta)],
   ];
   write(`      ${header}\n`);
-  picture(data, rows, cols, max).forEach((l, i) => write(`${i === 0 ? 'Y   ' : '    '}  ${l}\n`));
+  for (const [i, l] of picture(data, rows, cols, max).entries()) write(`${i === 0 ? 'Y   ' : '    '}  ${l}\n`);
   for (const [name, p] of panels) {
     write(`\n${name}: ${cols - p.zeroGroups} of ${cols} columns kept: ${kept(p, cols).join(', ')}\n`);
     write(`      ${header}\n`);
-    picture(p.data, rows, cols, max).forEach((l) => write(`      ${l}\n`));
+    for (const l of picture(p.data, rows, cols, max)) write(`      ${l}\n`);
   }
   const l11 = bilevelL11(y, fraction * norm(y, 'l11'));
   const l12 = bilevelL12(y, fraction * norm(y, 'l12'));

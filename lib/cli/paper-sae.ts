@@ -28,17 +28,14 @@ Figure 9 (W1 as an image) as SVG.
 
 /** `bilevel-projection paper sae ...`; resolves to the exit code. */
 export async function runPaperSaeCommand(argv: string[]): Promise<number> {
-  let a;
+  const options = {
+    'random-state': { type: 'string' }, seed: { type: 'string' }, folds: { type: 'string' }, datasets: { type: 'string' },
+    out: { type: 'string' }, 'no-figures': { type: 'boolean' }, radii: { type: 'string' }, 'fig7-folds': { type: 'string' },
+    concurrency: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  } as const;
+  let a: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; strict: true }>>['values'];
   try {
-    a = parseArgs({
-      args: argv,
-      options: {
-        'random-state': { type: 'string' }, seed: { type: 'string' }, folds: { type: 'string' }, datasets: { type: 'string' },
-        out: { type: 'string' }, 'no-figures': { type: 'boolean' }, radii: { type: 'string' }, 'fig7-folds': { type: 'string' },
-        concurrency: { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
+    a = parseArgs({ args: argv, options, strict: true }).values;
   } catch (e) {
     process.stderr.write(`bilevel-projection paper sae: ${(e as Error).message}\n\n${PAPER_SAE_USAGE}`);
     return 2;

@@ -365,7 +365,7 @@ function resolveWeights(v: unknown, nClasses: number): number[] {
   if (v.length !== nClasses && v.length !== nClasses - 1) throw argumentError(entries(v.length));
   const w = Array.from(v as ArrayLike<unknown>);
   if (w.length !== nClasses && w.length !== nClasses - 1) throw argumentError(entries(w.length));
-  w.forEach((x, i) => check.finite(x, `${name}[${i}]`, 0));
+  for (const [i, x] of w.entries()) check.finite(x, `${name}[${i}]`, 0);
   const ws = w as number[];
   if (ws.length === nClasses - 1) {
     // The last weight is inferred as 1 - sum (summed left to right, as Python's sum of a list).

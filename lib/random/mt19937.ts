@@ -155,9 +155,10 @@ export class RandomState {
   interval(max: number): number {
     if (max === 0) return 0;
     const mask = maskFor(max);
-    let v: number;
-    while ((v = (this.nextUint32() & mask) >>> 0) > max);
-    return v;
+    for (;;) {
+      const v = (this.nextUint32() & mask) >>> 0;
+      if (v <= max) return v;
+    }
   }
 
   /**
