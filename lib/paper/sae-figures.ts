@@ -3,9 +3,13 @@
 // the columns (features) the projection removed show as blank stripes.
 import { heatmap, lineChart, stackPanels, type Series } from '../plot/svg';
 import type { FloatArray } from '../index';
+import * as check from '../validate';
+import { objectArray } from './validate-options';
 import { METHOD_LABEL, type Figure7Point, type PaperDataset, type PaperMethod } from './sae-tables';
 
 export function figure7Svg(points: Figure7Point[], note = ''): string {
+  objectArray(points, 'points');
+  check.string(note, 'note');
   const datasets = [...new Set(points.map((p) => p.dataset))] as PaperDataset[];
   const panels = datasets.map((ds) => {
     const series: Series[] = [];
@@ -35,6 +39,10 @@ export interface WeightPanel {
 
 /** Figure 9: |W1| (hidden x features) of each method, zeroed columns blank. */
 export function figure9Svg(panels: WeightPanel[], hidden: number, features: number, dataset: string): string {
+  objectArray(panels, 'panels');
+  check.integer(hidden, 'hidden', 1);
+  check.integer(features, 'features', 1);
+  check.string(dataset, 'dataset');
   const svgs = panels.map((p) =>
     heatmap({
       title: `${METHOD_LABEL[p.method]}${p.eta === null ? '' : `, eta = ${p.eta}`}: W1 (${hidden} x ${features}), ${(100 * p.sparsity).toFixed(1)} % of columns zero`,

@@ -7,6 +7,8 @@
 import { makeClassification } from '../datasets';
 import type { FloatArray } from '../index';
 import { selectFeatures, type SaeProgress, type SaeProjection, type SelectFeaturesResult } from '../sae';
+import * as check from '../validate';
+import { objectArray, object, paperRunOptions } from './validate-options';
 
 export type PaperDataset = 'data-64' | 'data-16';
 export type PaperMethod = 'baseline' | 'l1inf' | 'bilevel-l1inf';
@@ -85,6 +87,8 @@ export interface PaperTableResult {
 
 /** make_classification data-64 / data-16: 1000 samples, 1000 features, scikit-learn's other defaults. */
 export function paperData(dataset: PaperDataset, randomState: number) {
+  check.oneOf(dataset, ['data-64', 'data-16'], 'dataset');
+  check.integer(randomState, 'randomState', 0, 0xffffffff);
   return makeClassification({ nSamples: 1000, nFeatures: 1000, nInformative: PAPER_TABLES[dataset].nInformative, randomState });
 }
 
@@ -92,10 +96,11 @@ function projectionOf(m: PaperMethod): SaeProjection {
   return m === 'baseline' ? 'none' : m;
 }
 
-export async function runPaperTables(o: PaperRunOptions = {}): Promise<PaperTableResult[]> {
-  const randomState = o.randomState ?? 0, seed = o.seed ?? 5, folds = o.folds ?? 4;
+export async function runPaperTables(opts: PaperRunOptions = {}): Promise<PaperTableResult[]> {
+  const o = paperRunOptions(opts, false);
+  const { randomState, seed, folds } = o;
   const out: PaperTableResult[] = [];
-  for (const dataset of o.datasets ?? (['data-64', 'data-16'] as PaperDataset[])) {
+  for (const dataset of o.datasets) {
     const spec = PAPER_TABLES[dataset];
     const d = paperData(dataset, randomState);
     const rows: PaperTableResult['rows'] = [];
@@ -124,6 +129,7 @@ const f1 = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : 'n/a');
 
 /** The tables as text: ours (best epoch* and last epoch), sparsity, the paper's, the authors' code's. */
 export function formatPaperTables(tables: PaperTableResult[]): string {
+  objectArray(tables, 'tables');
   const lines: string[] = [];
   for (const t of tables) {
     const authorsApply = t.randomState === 0 && t.seed === 5 && t.folds === 4;
@@ -172,11 +178,11 @@ export interface Figure7Point {
 }
 
 /** Figure 7: accuracy against the radius, for the exact and the bilevel l1,inf projections. */
-export async function runFigure7(o: PaperRunOptions & { radii?: number[] } = {}): Promise<Figure7Point[]> {
-  const randomState = o.randomState ?? 0;
-  const radii = o.radii ?? [0.25, 0.5, 1, 2, 4, 8];
+export async function runFigure7(opts: PaperRunOptions & { radii?: number[] } = {}): Promise<Figure7Point[]> {
+  const o = paperRunOptions(opts, true);
+  const { randomState, radii } = o;
   const points: Figure7Point[] = [];
-  for (const dataset of o.datasets ?? (['data-64', 'data-16'] as PaperDataset[])) {
+  for (const dataset of o.datasets) {
     const d = paperData(dataset, randomState);
     for (const method of ['l1inf', 'bilevel-l1inf'] as const) {
       for (const eta of radii) {
@@ -184,9 +190,9 @@ export async function runFigure7(o: PaperRunOptions & { radii?: number[] } = {})
         const r = await selectFeatures(d.X, d.y, {
           projection: method,
           eta,
-          folds: o.folds ?? 4,
+          folds: o.folds,
           foldsToRun: o.foldsToRun,
-          seed: o.seed ?? 5,
+          seed: o.seed,
           concurrency: o.concurrency,
           signal: o.signal,
           onProgress: o.onProgress && ((p) => o.onProgress!(label, p)),
@@ -201,5 +207,7 @@ export async function runFigure7(o: PaperRunOptions & { radii?: number[] } = {})
 
 /** W1 of fold 0 for each method of a table, for Figure 9. */
 export function firstFoldWeights(t: PaperTableResult): { method: PaperMethod; eta: number | null; w1: FloatArray; sparsity: number }[] {
+  object(t, 't');
+  objectArray(t.rows, 't.rows');
   return t.rows.map((r) => ({ method: r.method, eta: r.eta, w1: r.ours.weights[0], sparsity: r.ours.folds[0].sparsity }));
 }

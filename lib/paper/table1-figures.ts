@@ -2,7 +2,9 @@
 // files `paper table1 --out DIR` writes.
 import { writeFilesAtomically } from '../io/atomic-write';
 import { lineChart, stackPanels, type Series } from '../plot/svg';
+import * as check from '../validate';
 import type { Table1Dataset, Table1Method, Table1Result, Table1Sweep } from './table1';
+import { object, objectArray } from './validate-options';
 
 function get(result: Table1Result, ds: Table1Dataset, m: Table1Method): Table1Sweep {
   return result.sweeps[ds].find((s) => s.method === m) as Table1Sweep;
@@ -73,6 +75,8 @@ function figSparsity(result: Table1Result, ds: Table1Dataset, figure: string): s
 
 /** The four figures of Table I's sweep as SVG text, by file name. */
 export function table1Figures(result: Table1Result): Record<string, string> {
+  object(result, 'result');
+  for (const ds of ['data-64', 'data-16']) objectArray(object(result.sweeps, 'result.sweeps')[ds as never], `result.sweeps['${ds}']`);
   return {
     'fig3-identity.svg': fig3(result),
     'fig4-l22.svg': fig4(result),
@@ -86,6 +90,9 @@ export function table1Figures(result: Table1Result): Record<string, string> {
  * temporary name, then a rename); returns their absolute paths.
  */
 export function writeTable1Files(result: Table1Result, outDir: string): string[] {
+  object(result, 'result');
+  for (const ds of ['data-64', 'data-16']) objectArray(object(result.sweeps, 'result.sweeps')[ds as never], `result.sweeps['${ds}']`);
+  check.string(outDir, 'outDir', true);
   const files: [string, string][] = [
     ...Object.entries(table1Figures(result)),
     ['table1.json', JSON.stringify({ randomState: result.randomState, ratios: result.ratios, table: result.table, paper: result.paper, identityMaxError: result.identityMaxError, sweeps: result.sweeps }, null, 1) + '\n'],

@@ -7,7 +7,9 @@
 import * as path from 'path';
 import { makeClassification } from '../datasets';
 import { bilevelL11, bilevelL12, bilevelL1Inf, norm, projectL1Inf, type Matrix, type NormKind, type Projection } from '../index';
+import * as check from '../validate';
 import { writeTable1Files } from './table1-figures';
+import { object } from './validate-options';
 
 export type Table1Method = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf';
 export type Table1Dataset = 'data-64' | 'data-16';
@@ -42,6 +44,9 @@ export const PAPER_TABLE1: Readonly<Record<Table1Dataset, Readonly<Record<Table1
 
 /** numpy's linspace(start, stop, num): start + i * step, the last point exactly stop. */
 export function linspace(start: number, stop: number, num: number): number[] {
+  check.finite(start, 'start');
+  check.finite(stop, 'stop');
+  check.integer(num, 'num', 2, 1 << 24);
   const step = (stop - start) / (num - 1);
   return Array.from({ length: num }, (_, i) => (i === num - 1 ? stop : i * step + start));
 }
@@ -135,8 +140,10 @@ function sweep(A: Matrix<Float64Array>, m: MethodDef, ratios: readonly number[],
  */
 export function runTable1(opts: Table1Options = {}): Table1Result {
   const t0 = process.hrtime.bigint();
-  const randomState = opts.randomState ?? 0;
-  const say = opts.onProgress ?? (() => undefined);
+  const o = check.options(opts, ['randomState', 'outDir', 'onProgress']);
+  const randomState = o.randomState === undefined ? 0 : check.integer(o.randomState, 'opts.randomState', 0, 0xffffffff);
+  const outDir = o.outDir === undefined ? undefined : check.string(o.outDir, 'opts.outDir', true);
+  const say = o.onProgress === undefined ? () => undefined : check.func<(msg: string) => void>(o.onProgress, 'opts.onProgress');
   const ratios = [...TABLE1_RATIOS];
   const table = {} as Table1Result['table'];
   const identityMaxError = {} as Table1Result['identityMaxError'];
@@ -158,9 +165,9 @@ export function runTable1(opts: Table1Options = {}): Table1Result {
   }
   const paper = JSON.parse(JSON.stringify(PAPER_TABLE1)) as Table1Result['paper'];
   const result: Table1Result = { randomState, ratios, table, paper, identityMaxError, sweeps, files: [], seconds: 0 };
-  if (opts.outDir !== undefined) {
-    result.files = writeTable1Files(result, opts.outDir);
-    say(`wrote ${result.files.length} files to ${path.resolve(opts.outDir)}`);
+  if (outDir !== undefined) {
+    result.files = writeTable1Files(result, outDir);
+    say(`wrote ${result.files.length} files to ${path.resolve(outDir)}`);
   }
   result.seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return result;
@@ -175,6 +182,12 @@ const fmt = (v: number) => (Number.isInteger(v * 1000) ? String(v) : v.toFixed(3
  * aligned plain text ('text').
  */
 export function formatTable1(result: Pick<Table1Result, 'table' | 'paper' | 'randomState'>, style: 'markdown' | 'text' = 'markdown'): string {
+  object(result, 'result');
+  for (const ds of TABLE1_DATASETS) {
+    object(object(result.table, 'result.table')[ds.name as never], `result.table['${ds.name}']`);
+    object(object(result.paper, 'result.paper')[ds.name as never], `result.paper['${ds.name}']`);
+  }
+  check.oneOf(style, ['markdown', 'text'], 'style');
   const head = ['Cum-sparsity (sum over 10 radii)', ...TABLE1_METHODS.map((m) => m.label)];
   const rows: string[][] = [];
   for (const ds of TABLE1_DATASETS) {
