@@ -115,7 +115,10 @@ export const EXACT_ASYNC_KEYS = ['groups', 'out', 'method', 'signal'] as const;
  */
 export function options<K extends string>(v: unknown, known: readonly K[], name = 'opts'): OptionValues<K> {
   if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || ArrayBuffer.isView(v)) {
+  // A plain object (or one without a prototype): a Date, a Map or an array
+  // would otherwise pass as "no options" and start the work with defaults.
+  const proto = typeof v === 'object' && v !== null ? Object.getPrototypeOf(v) : undefined;
+  if (typeof v !== 'object' || v === null || (proto !== Object.prototype && proto !== null && proto?.constructor?.name !== 'Object')) {
     throw invalidType(name, 'an options object or undefined', v);
   }
   const snapshot: OptionValues<K> = {};
