@@ -3,15 +3,22 @@
 
 export type NativeFloatArray = Float32Array | Float64Array;
 
-/** Operation numbers of `project`; keep in step with native/binding/operations.h. */
-export type NativeOp =
-  | 0 // bilevel l1,inf
-  | 1 // bilevel l1,1
-  | 2 // bilevel l1,2
-  | 3 // exact l1,inf, semismooth Newton
-  | 4 // exact l1,inf, sort
-  | 5 // prox of the l_inf,1 norm, Newton
-  | 6; // prox of the l_inf,1 norm, sort
+/**
+ * The operations of `project`, by the names of the core's table
+ * (native/core/operations.hpp). Their numbers are not written here: the
+ * addon exports them at load as `operations`.
+ */
+export type NativeOperationName =
+  | 'bilevelL1Inf'
+  | 'bilevelL11'
+  | 'bilevelL12'
+  | 'exactNewton' // exact l1,inf, semismooth Newton
+  | 'exactSort' // exact l1,inf, sort
+  | 'proxNewton' // prox of the l_inf,1 norm, Newton
+  | 'proxSort'; // prox of the l_inf,1 norm, sort
+
+/** An operation number: only ever read from `NativeBinding.operations`, never written as a literal. */
+export type NativeOp = number & { readonly __nativeOp: never };
 
 /** 0 = groups are columns, 1 = groups are rows. */
 export type NativeGroups = 0 | 1;
@@ -33,6 +40,8 @@ export type NativeProjectArgs = [
 
 /** Negative return values are -status: 1 non-finite entry, 2 out of memory, 3 aborted. */
 export interface NativeBinding {
+  /** The core's operation table, name -> number (frozen). */
+  readonly operations: Readonly<Record<NativeOperationName, NativeOp>>;
   /** Writes out and radii; returns the number of all-zero groups, or -status. */
   project(...args: NativeProjectArgs): number;
   /**
@@ -53,8 +62,12 @@ export interface NativeBinding {
   adviseFreshArray(a: NativeFloatArray): void;
   /** The kernels' thread limit before the call; sets it when n is given (0: the default). */
   threads(n?: number): number;
-  /** Benchmark hooks for bench/ (not public API). */
-  readonly bench: {
+  /**
+   * Benchmark hooks for bench/ (not public API): present only in an addon
+   * built with -DBP_BENCH_HOOKS=ON (bench/run.mjs builds one in build-bench/),
+   * never in a prebuild or an install from source.
+   */
+  readonly bench?: {
     /** Sum of a: a vectorised read-only pass, the floor of any kernel that reads a. */
     readPass(a: NativeFloatArray): number;
     /** Mean nanoseconds per call of the kernel alone, timed inside C++ over reps calls. */
@@ -97,8 +110,8 @@ export interface NativeSaeConfig {
   eps: number;
   lambda: number;
   smoothBeta: number;
-  /** 0 none, 1 bilevel l1,inf, 2 bilevel l1,1, 3 bilevel l1,2, 4 exact l1,inf. */
-  projection: 0 | 1 | 2 | 3 | 4;
+  /** A number of `operations`, or null for none (the unconstrained baseline). */
+  projection: NativeOp | null;
   eta: number;
   projectBias: boolean;
   projectW2: boolean;

@@ -2,15 +2,10 @@
 // that case's failure only): a uniform [0, 1) matrix of the given shape and
 // type, eta = 1 (the paper's protocol), every method timed on the same data
 // together with the memory floors. Prints one JSON object on stdout.
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
-import * as path from 'path';
+import { loadBench } from './addon.mjs';
 import { plainBilevelL1Inf } from './plain-ts.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bp = require(path.join(root, 'dist', 'index.js'));
-const native = require('node-gyp-build')(root);
+const { bp, native } = loadBench();
 
 const spec = JSON.parse(process.argv[2]);
 const { rows, cols, dtype, reps, skip = [] } = spec;

@@ -1,14 +1,9 @@
 // The cost of crossing Node-API: time per call of the public function on a
 // 100 x 1000 matrix (the SAE's first layer) against the same kernel timed
 // inside C++. Prints one JSON object.
-import { createRequire } from 'module';
-import { fileURLToPath } from 'url';
-import * as path from 'path';
+import { loadBench } from './addon.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bp = require(path.join(root, 'dist', 'index.js'));
-const native = require('node-gyp-build')(root);
+const { bp, native } = loadBench();
 
 const rows = 100, cols = 1000, calls = 2000, batches = 11;
 const data = new Float64Array(rows * cols);
@@ -27,7 +22,7 @@ for (let b = 0; b < batches; b++) {
   const t0 = process.hrtime.bigint();
   for (let k = 0; k < calls; k++) bp.bilevelL1Inf(y, 1, { out });
   js.push(Number(process.hrtime.bigint() - t0) / calls / 1000); // microseconds per call
-  cpp.push(native.bench.timeKernel(0, data, rows, cols, 0, 1, out, radii, calls) / 1000);
+  cpp.push(native.bench.timeKernel(native.operations.bilevelL1Inf, data, rows, cols, 0, 1, out, radii, calls) / 1000);
 }
 const jsUs = median(js), cppUs = median(cpp);
 process.stdout.write(JSON.stringify({ rows, cols, callsPerBatch: calls, batches, jsMicros: jsUs, cppMicros: cppUs, overheadMicros: jsUs - cppUs }));

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'url';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { buildBenchAddon } from './addon.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -31,6 +32,8 @@ for (const dtype of ['float64', 'float32']) {
 }
 
 const log = (s) => process.stderr.write(s);
+log('building the bench addon (build-bench/, with the bench hooks) ...\n');
+buildBenchAddon();
 const results = [];
 let k = 0;
 for (const c of cases) {

@@ -14,7 +14,7 @@
 import { types } from 'util';
 import { native } from './native';
 import type { NativeOp } from '../binding';
-import { DEFAULT_EXACT_METHOD, STATUS_ABORTED, checkArgs, emptyProjection, exactOp, radiiFor, statusError } from './projections';
+import { DEFAULT_EXACT_METHOD, OP, STATUS_ABORTED, checkArgs, emptyProjection, exactOp, radiiFor, statusError } from './projections';
 import type { ExactOptions, FloatArray, Matrix, ProjectOptions, Projection } from './types';
 import { abortReason, signalOf } from './signal';
 import { argumentError } from './errors';
@@ -136,17 +136,17 @@ const exact = (prox: boolean) => (o: check.OptionValues<'method'>) => exactOp(ch
 
 /** bilevelL1Inf on the thread pool. */
 export function bilevelL1InfAsync<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T> & AsyncOptions): Promise<Projection<T>> {
-  return runAsync<T>(fixed(0), y, eta, opts, 'eta');
+  return runAsync<T>(fixed(OP.bilevelL1Inf), y, eta, opts, 'eta');
 }
 
 /** bilevelL11 on the thread pool. */
 export function bilevelL11Async<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T> & AsyncOptions): Promise<Projection<T>> {
-  return runAsync<T>(fixed(1), y, eta, opts, 'eta');
+  return runAsync<T>(fixed(OP.bilevelL11), y, eta, opts, 'eta');
 }
 
 /** bilevelL12 on the thread pool. */
 export function bilevelL12Async<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T> & AsyncOptions): Promise<Projection<T>> {
-  return runAsync<T>(fixed(2), y, eta, opts, 'eta');
+  return runAsync<T>(fixed(OP.bilevelL12), y, eta, opts, 'eta');
 }
 
 /** projectL1Inf on the thread pool; the Newton method also stops between iterations on abort. */

@@ -97,9 +97,12 @@ export function runPrepared<T extends FloatArray>(op: NativeOp, p: Prepared<T>):
   return { data: p.out, radii: p.radii, zeroGroups: z };
 }
 
+/** The operation numbers, from the addon's table (native/core/operations.hpp). */
+export const OP = native.operations;
+
 export function exactOp(method: ExactMethod, prox: boolean): NativeOp {
-  if (method === 'sort') return prox ? 6 : 4;
-  return prox ? 5 : 3;
+  if (method === 'sort') return prox ? OP.proxSort : OP.exactSort;
+  return prox ? OP.proxNewton : OP.exactNewton;
 }
 
 /**
@@ -108,17 +111,17 @@ export function exactOp(method: ExactMethod, prox: boolean): NativeOp {
  * with u_j = 0 come out entirely zero.
  */
 export function bilevelL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
-  return runPrepared(0, prepare<T>(y, eta, opts, 'eta'));
+  return runPrepared(OP.bilevelL1Inf, prepare<T>(y, eta, opts, 'eta'));
 }
 
 /** Bilevel l1,1 projection (Algorithm 2): u = P1_eta(||y_j||_1), then y_j onto the l1 ball of radius u_j. */
 export function bilevelL11<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
-  return runPrepared(1, prepare<T>(y, eta, opts, 'eta'));
+  return runPrepared(OP.bilevelL11, prepare<T>(y, eta, opts, 'eta'));
 }
 
 /** Bilevel l1,2 projection (Algorithm 3): u = P1_eta(||y_j||_2), then y_j scaled to l2 norm u_j. */
 export function bilevelL12<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ProjectOptions<T>): Projection<T> {
-  return runPrepared(2, prepare<T>(y, eta, opts, 'eta'));
+  return runPrepared(OP.bilevelL12, prepare<T>(y, eta, opts, 'eta'));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Times the passes of the bilevel l1,inf kernel separately, inside C++, next
 // to memcpy and a read-only sum over the same matrix: where the time goes.
-// Build: cmake -S . -B build-bench -DBP_BUILD_ADDON=OFF -DBP_BUILD_BENCH=ON && cmake --build build-bench
-// Run:   build-bench/bp_bench_passes [rows] [cols] [threads]
+// Build: cmake -S . -B build-passes -DBP_BUILD_ADDON=OFF -DBP_BUILD_BENCH=ON && cmake --build build-passes
+// Run:   build-passes/bp_bench_passes [rows] [cols] [threads]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -1,19 +1,21 @@
 // The options of selectFeatures and of the SAE trainer: defaults (the paper's
 // recipe, EXPERIMENTS.md section 1) and validation with errors that name the
 // option and what it received, before any work starts.
+import type { NativeOp } from '../../binding';
+import { native } from '../native';
 import { describe } from '../validate';
 
 export type SaeProjection = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf' | 'none';
 
 export const SAE_PROJECTIONS: readonly SaeProjection[] = ['bilevel-l1inf', 'bilevel-l11', 'bilevel-l12', 'l1inf', 'none'];
 
-/** The native code of each projection (native/core/sae/projection_step.hpp). */
-export const PROJECTION_CODE: Record<SaeProjection, 0 | 1 | 2 | 3 | 4> = {
-  none: 0,
-  'bilevel-l1inf': 1,
-  'bilevel-l11': 2,
-  'bilevel-l12': 3,
-  l1inf: 4,
+/** The core's operation behind each projection (the addon's table), or null for none. */
+export const PROJECTION_CODE: Record<SaeProjection, NativeOp | null> = {
+  none: null,
+  'bilevel-l1inf': native.operations.bilevelL1Inf,
+  'bilevel-l11': native.operations.bilevelL11,
+  'bilevel-l12': native.operations.bilevelL12,
+  l1inf: native.operations.exactNewton,
 };
 
 /** Reported after every epoch of every fold. */

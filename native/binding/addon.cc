@@ -15,9 +15,11 @@
 #include "operations.h"
 #include "sae_binding.h"
 
+#ifdef BP_BENCH_HOOKS
 namespace bpaddon {
-void RegisterBench(Napi::Env env, Napi::Object exports);  // bench_binding.cc
+void RegisterBench(Napi::Env env, Napi::Object exports);  // native/bench/bench_binding.cc
 }  // namespace bpaddon
+#endif
 
 namespace {
 
@@ -138,8 +140,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("memoryOverlap", Napi::Function::New(env, MemoryOverlap, "memoryOverlap"));
   exports.Set("adviseFreshArray", Napi::Function::New(env, AdviseFreshArray, "adviseFreshArray"));
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
+  bpaddon::ExportOperations(env, exports);
   bpaddon::RegisterSae(env, exports);
+#ifdef BP_BENCH_HOOKS
   bpaddon::RegisterBench(env, exports);
+#endif
   return exports;
 }
 

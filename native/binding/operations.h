@@ -1,6 +1,7 @@
-// The projections the binding exposes, by number, and how to run one on
-// parsed arguments. Shared by the synchronous entry points and (later) the
-// asynchronous workers, so both run exactly the same code.
+// Parsing the arguments of a projection, and running it, for the synchronous
+// entry point, the asynchronous workers and the bench hooks alike, so that all
+// run exactly the same code. The operations themselves, and their numbers, are
+// the core's table (native/core/operations.hpp), exported to lib/ here.
 #pragma once
 
 #include <napi.h>
@@ -10,19 +11,8 @@
 
 namespace bpaddon {
 
-// Keep in step with binding.d.ts.
-enum class Op : int {
-  kBilevelL1Inf = 0,
-  kBilevelL11 = 1,
-  kBilevelL12 = 2,
-  kExactNewton = 3,
-  kExactSort = 4,
-  kProxNewton = 5,
-  kProxSort = 6,
-};
-
 struct ProjectArgs {
-  Op op = Op::kBilevelL1Inf;
+  bp::Operation op = bp::Operation::kBilevelL1Inf;
   FloatView y, out;
   std::size_t rows = 0, cols = 0;
   bp::Groups groups = bp::Groups::kColumns;
@@ -42,11 +32,10 @@ inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
         .ThrowAsJavaScriptException();
     return false;
   }
-  if (!(op >= 0 && op <= 6) || op != static_cast<double>(static_cast<int>(op))) {
+  if (!bp::operation_from_number(op, &a->op)) {
     Napi::RangeError::New(env, "project: unknown operation").ThrowAsJavaScriptException();
     return false;
   }
-  a->op = static_cast<Op>(static_cast<int>(op));
   if (!ReadFloatArray(env, info[1], &a->y) || !ReadShape(env, info[2], info[3], a->y, &a->rows, &a->cols) ||
       !ReadFloatArray(env, info[6], &a->out) || !SameShapeNoPartialOverlap(env, a->y, a->out)) {
     return false;
@@ -74,25 +63,20 @@ inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
 template <class T>
 bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res, const bp::StopToken& stop) {
   const bp::MatrixRef<T> y{static_cast<const T*>(a.y.data), a.rows, a.cols};
-  T* out = static_cast<T*>(a.out.data);
-  switch (a.op) {
-    case Op::kBilevelL1Inf: return bp::bilevel_l1inf(y, a.groups, a.eta, out, a.radii, res, stop);
-    case Op::kBilevelL11: return bp::bilevel_l11(y, a.groups, a.eta, out, a.radii, res, stop);
-    case Op::kBilevelL12: return bp::bilevel_l12(y, a.groups, a.eta, out, a.radii, res, stop);
-    case Op::kExactNewton:
-      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
-    case Op::kExactSort:
-      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res, stop);
-    case Op::kProxNewton:
-      return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
-    case Op::kProxSort:
-      return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res, stop);
-  }
-  return bp::Status::kOk;
+  return bp::project(a.op, y, a.groups, a.eta, static_cast<T*>(a.out.data), a.radii, res, stop);
 }
 
 inline bp::Status RunProjection(const ProjectArgs& a, bp::ProjectionResult* res, const bp::StopToken& stop = {}) {
   return a.y.is_double ? RunTyped<double>(a, res, stop) : RunTyped<float>(a, res, stop);
+}
+
+// exports.operations: the core's table, name -> number, frozen. lib/ reads
+// every operation number from here, so none is written twice.
+inline void ExportOperations(Napi::Env env, Napi::Object exports) {
+  Napi::Object table = Napi::Object::New(env);
+  for (const bp::OperationName& e : bp::kOperations) table.Set(e.name, Napi::Number::New(env, static_cast<int>(e.op)));
+  table.Freeze();
+  exports.Set("operations", table);
 }
 
 }  // namespace bpaddon

@@ -54,27 +54,31 @@ bool ReadCount(Napi::Env env, Napi::Object o, const char* key, std::size_t min, 
 bool ReadConfig(Napi::Env env, Napi::Value v, bp::sae::TrainConfig* c) {
   if (!v.IsObject()) return Fail(env, "config must be an object");
   Napi::Object o = v.As<Napi::Object>();
-  double proj = 0, seed = 0;
+  double seed = 0;
   if (!ReadCount(env, o, "hidden", 1, &c->hidden) || !ReadCount(env, o, "classes", 1, &c->classes) ||
       !ReadCount(env, o, "epochs1", 0, &c->epochs1) || !ReadCount(env, o, "epochs2", 0, &c->epochs2) ||
       !ReadCount(env, o, "batch", 1, &c->batch) || !ReadNumber(env, o, "lr", &c->adam.lr) ||
       !ReadNumber(env, o, "beta1", &c->adam.beta1) || !ReadNumber(env, o, "beta2", &c->adam.beta2) ||
       !ReadNumber(env, o, "eps", &c->adam.eps) || !ReadNumber(env, o, "lambda", &c->lambda) ||
-      !ReadNumber(env, o, "smoothBeta", &c->smooth_beta) || !ReadNumber(env, o, "projection", &proj) ||
+      !ReadNumber(env, o, "smoothBeta", &c->smooth_beta) ||
       !ReadNumber(env, o, "eta", &c->eta) || !ReadNumber(env, o, "pruneBelow", &c->prune_below) ||
       !ReadNumber(env, o, "maskBelow", &c->mask_below) || !ReadNumber(env, o, "zeroBelow", &c->zero_below) ||
       !ReadNumber(env, o, "seed", &seed)) {
     return false;
   }
-  if (!(proj >= 0 && proj <= 4 && proj == static_cast<double>(static_cast<int>(proj)))) {
-    return Fail(env, "config.projection must be 0..4", true);
+  // null: no projection (the baseline); else a number of exports.operations.
+  const Napi::Value proj = o.Get("projection");
+  bp::Operation op = bp::Operation::kBilevelL1Inf;
+  if (!proj.IsNull() && !(proj.IsNumber() && bp::operation_from_number(proj.As<Napi::Number>().DoubleValue(), &op))) {
+    return Fail(env, "config.projection must be null or a number of exports.operations", true);
   }
   if (!(c->eta >= 0.0) || c->eta - c->eta != 0.0) return Fail(env, "config.eta must be finite and >= 0", true);
   if (!(c->smooth_beta > 0.0)) return Fail(env, "config.smoothBeta must be > 0", true);
   if (!(seed >= 0 && seed <= 4294967295.0 && seed == static_cast<double>(static_cast<std::uint32_t>(seed)))) {
     return Fail(env, "config.seed must be an integer in [0, 2^32 - 1]", true);
   }
-  c->projection = static_cast<bp::sae::ProjectionKind>(static_cast<int>(proj));
+  if (proj.IsNull()) c->projection = std::nullopt;
+  else c->projection = op;
   c->seed = static_cast<std::uint32_t>(seed);
   c->targets.bias = o.Get("projectBias").ToBoolean().Value();
   c->targets.w2 = o.Get("projectW2").ToBoolean().Value();

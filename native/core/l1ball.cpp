@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <type_traits>
 
 #include "apply.hpp"
 #include "numeric.hpp"
-#include "stream_store.hpp"
+#include "simd/lanes_scalar.hpp"
+#include "simd/lanes_sse2.hpp"
 
 namespace bp {
 namespace {
@@ -131,108 +133,50 @@ inline unsigned nan_bit(double x) { return x != x ? 1u : 0u; }
 
 // The per-block test of the scan: is any |v[k]| of the block above t (so the
 // block may hold an active entry)? It also keeps, across blocks, the largest
-// |v| and a NaN probe (a running sum of |v|: NaN exactly when an entry is,
-// since entries are >= 0 and no inf - inf can occur). This runs over every
-// entry of the vector, so it is vectorised by hand and keeps its running
-// values in registers instead of reducing each block.
+// |v| and a NaN probe. This runs over every entry of the vector, so it keeps
+// its running values in vector registers instead of reducing each block; it
+// runs once per 64 entries, too often for an indirect call, so it uses the
+// baseline lanes directly (simd/target.hpp). The probe is an OR of "unordered"
+// compare masks, not a running sum: a sum's add latency, chained every
+// iteration, made the scan twice as slow as a read pass.
 template <class T>
 struct BlockScan {
-  double best = 0, probe = 0;
+  using L = simd::Lanes<T, simd::Baseline>;
+  using V = typename L::V;
+  static constexpr std::size_t kStep = 2 * L::kWidth;  // two independent maxima per iteration
+  V best = L::zero(), probe = L::zero();
+  T tail_best = 0, tail_probe = 0;
   bool any_above(const T* v, std::size_t len, double t) {
-    double bm = 0;
+    if (len % kStep != 0) return tail(v, len, t);
+    const V sign = L::set1(T(-0.0));
+    V m0 = L::zero(), m1 = m0;
+    for (std::size_t k = 0; k < len; k += kStep) {
+      const V a0 = L::and_not(sign, L::load(v + k)), a1 = L::and_not(sign, L::load(v + k + L::kWidth));
+      m0 = L::max(m0, a0);
+      m1 = L::max(m1, a1);
+      probe = L::bit_or(probe, L::unordered(a0, a1));
+    }
+    const V m = L::max(m0, m1);
+    best = L::max(best, m);
+    if constexpr (std::is_same_v<T, double>) return L::any(L::gt(m, L::set1(t)));
+    return static_cast<double>(L::max_lane(m)) > t;  // compared in double: t need not be a float
+  }
+  bool tail(const T* v, std::size_t len, double t) {
+    T bm = 0;
     for (std::size_t k = 0; k < len; ++k) {
-      double a = std::fabs(static_cast<double>(v[k]));
+      const T a = std::fabs(v[k]);
       bm = bm > a ? bm : a;
-      probe += a;
-    }
-    best = best > bm ? best : bm;
-    return bm > t;
-  }
-  double max_abs() const { return best; }
-  bool nan() const { return probe != probe; }
-};
-
-#ifdef BP_HAVE_STREAM_STORES
-template <>
-struct BlockScan<double> {
-  // probe: lanes set where an entry was NaN. An OR of compare masks, not a
-  // running sum: a sum's add latency chained every iteration and made the
-  // scan twice as slow as a read pass.
-  __m128d best = _mm_setzero_pd(), probe = _mm_setzero_pd();
-  double tail_best = 0, tail_probe = 0;
-  bool any_above(const double* v, std::size_t len, double t) {
-    if (len % 4 != 0) return tail(v, len, t);
-    const __m128d sign = _mm_set1_pd(-0.0);
-    __m128d m0 = _mm_setzero_pd(), m1 = m0;
-    for (std::size_t k = 0; k < len; k += 4) {
-      __m128d a0 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k)), a1 = _mm_andnot_pd(sign, _mm_loadu_pd(v + k + 2));
-      m0 = _mm_max_pd(m0, a0);
-      m1 = _mm_max_pd(m1, a1);
-      probe = _mm_or_pd(probe, _mm_cmpunord_pd(a0, a1));
-    }
-    __m128d m = _mm_max_pd(m0, m1);
-    best = _mm_max_pd(best, m);
-    return _mm_movemask_pd(_mm_cmpgt_pd(m, _mm_set1_pd(t))) != 0;
-  }
-  bool tail(const double* v, std::size_t len, double t) {
-    double bm = 0;
-    for (std::size_t k = 0; k < len; ++k) {
-      double a = std::fabs(v[k]);
-      bm = bm > a ? bm : a;
-      tail_probe += a;
-    }
-    tail_best = tail_best > bm ? tail_best : bm;
-    return bm > t;
-  }
-  double max_abs() const {
-    alignas(16) double b[2];
-    _mm_store_pd(b, best);
-    double r = b[0] > b[1] ? b[0] : b[1];
-    return r > tail_best ? r : tail_best;
-  }
-  bool nan() const { return _mm_movemask_pd(probe) != 0 || tail_probe != tail_probe; }
-};
-
-template <>
-struct BlockScan<float> {
-  __m128 best = _mm_setzero_ps(), probe = _mm_setzero_ps();
-  float tail_best = 0, tail_probe = 0;
-  bool any_above(const float* v, std::size_t len, double t) {
-    if (len % 8 != 0) return tail(v, len, t);
-    const __m128 sign = _mm_set1_ps(-0.0f);
-    __m128 m0 = _mm_setzero_ps(), m1 = m0;
-    for (std::size_t k = 0; k < len; k += 8) {
-      __m128 a0 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k)), a1 = _mm_andnot_ps(sign, _mm_loadu_ps(v + k + 4));
-      m0 = _mm_max_ps(m0, a0);
-      m1 = _mm_max_ps(m1, a1);
-      probe = _mm_or_ps(probe, _mm_cmpunord_ps(a0, a1));
-    }
-    __m128 m = _mm_max_ps(m0, m1);
-    best = _mm_max_ps(best, m);
-    // Compare in double: t need not be a float.
-    __m128d lo = _mm_cvtps_pd(m), hi = _mm_cvtps_pd(_mm_movehl_ps(m, m)), tt = _mm_set1_pd(t);
-    return (_mm_movemask_pd(_mm_cmpgt_pd(lo, tt)) | _mm_movemask_pd(_mm_cmpgt_pd(hi, tt))) != 0;
-  }
-  bool tail(const float* v, std::size_t len, double t) {
-    float bm = 0;
-    for (std::size_t k = 0; k < len; ++k) {
-      float a = std::fabs(v[k]);
-      bm = bm > a ? bm : a;
-      tail_probe += a;
+      tail_probe += a;  // NaN exactly when an entry is (entries are >= 0: no inf - inf)
     }
     tail_best = tail_best > bm ? tail_best : bm;
     return static_cast<double>(bm) > t;
   }
   double max_abs() const {
-    alignas(16) float b[4];
-    _mm_store_ps(b, best);
-    float r = tail_best;
-    for (float x : b) r = r > x ? r : x;
-    return static_cast<double>(r);
+    const T b = L::max_lane(best);
+    return static_cast<double>(b > tail_best ? b : tail_best);
   }
-  bool nan() const { return _mm_movemask_ps(probe) != 0 || tail_probe != tail_probe; }
+  bool nan() const { return L::any(probe) || tail_probe != tail_probe; }
 };
-#endif
 
 }  // namespace
 

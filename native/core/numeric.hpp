@@ -8,22 +8,6 @@
 #include <cstring>
 #include <limits>
 
-// Function multiversioning for the few compute-bound passes: an AVX2 clone
-// beside the baseline one, chosen once at load time (an ifunc, so Linux and
-// x86-64 only; BP_NO_TARGET_CLONES turns it off). The body is forced inline
-// into each clone so that it is compiled for that clone's instruction set.
-#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && \
-    !defined(BP_NO_TARGET_CLONES)
-#define BP_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define BP_AVX2_CLONES
-#endif
-#if defined(__GNUC__) || defined(__clang__)
-#define BP_INLINE_BODY __attribute__((always_inline)) inline
-#else
-#define BP_INLINE_BODY inline
-#endif
-
 namespace bp {
 
 // max that lets a NaN through once it has been seen, so that one pass both

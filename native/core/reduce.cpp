@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scratch.hpp"
+#include "simd/kernel_table.hpp"
 
 namespace bp {
 namespace {
@@ -34,81 +35,18 @@ inline unsigned nan_bit(T x) {
   return x != x ? 1u : 0u;
 }
 
-// Columns [c0, c1) of an n x stride row-major matrix, results written to
-// mx[c0..c1) and sum[c0..c1).
-template <bool WithSum, class T>
-BP_INLINE_BODY bool column_max_sum_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                                        double scale, double* mx, double* sum) {
-  const std::size_t m = c1 - c0;
-  y += c0;
-  mx += c0;
-  if (WithSum) sum += c0;
-  ScratchVector<T> best(m, T(0));
-  if (WithSum) std::fill(sum, sum + m, 0.0);
-  unsigned nan = 0;
-  T* b = best.data();
-  std::size_t i = 0;
-  // Eight rows per sweep: the accumulators (8 KB per 1000 columns, beyond L1
-  // for wide matrices) are loaded and stored once per eight entries. The pass
-  // is compute-bound on SSE2: 8 rows measured 7% faster than 4 here.
-  for (; i + 8 <= n; i += 8) {
-    const T* r0 = y + i * stride;
-    for (std::size_t j = 0; j < m; ++j) {
-      T a0 = std::fabs(r0[j]), a1 = std::fabs(r0[stride + j]);
-      T a2 = std::fabs(r0[2 * stride + j]), a3 = std::fabs(r0[3 * stride + j]);
-      T a4 = std::fabs(r0[4 * stride + j]), a5 = std::fabs(r0[5 * stride + j]);
-      T a6 = std::fabs(r0[6 * stride + j]), a7 = std::fabs(r0[7 * stride + j]);
-      T hi = std::max(std::max(std::max(a0, a1), std::max(a2, a3)), std::max(std::max(a4, a5), std::max(a6, a7)));
-      b[j] = std::max(b[j], hi);
-      // A NaN anywhere makes the sum NaN (entries are >= 0, so no inf - inf).
-      nan |= nan_bit(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
-      if (WithSum) {
-        // Scaled before adding: with entries near 1e308 the unscaled partial
-        // sum could overflow (that is what scale is for).
-        sum[j] += ((static_cast<double>(a0) * scale + static_cast<double>(a1) * scale) +
-                   (static_cast<double>(a2) * scale + static_cast<double>(a3) * scale)) +
-                  ((static_cast<double>(a4) * scale + static_cast<double>(a5) * scale) +
-                   (static_cast<double>(a6) * scale + static_cast<double>(a7) * scale));
-      }
-    }
-  }
-  for (; i < n; ++i) {
-    const T* r = y + i * stride;
-    for (std::size_t j = 0; j < m; ++j) {
-      T a = std::fabs(r[j]);
-      b[j] = std::max(b[j], a);
-      nan |= nan_bit(a);
-      if (WithSum) sum[j] += static_cast<double>(a) * scale;
-    }
-  }
-  for (std::size_t j = 0; j < m; ++j) mx[j] = static_cast<double>(b[j]);
-  return nan == 0;
-}
-
 // The column pass is compute-bound with SSE2 (the x86-64 baseline the
-// prebuilds target): where the CPU has AVX2 a clone compiled for it is
-// picked at load time (2.7 -> 2.1 ms for 1000 x 8000 doubles). Both clones
-// do the same operations in the same order, so the results are identical.
-#define BP_COLUMN_MAX_SUM(NAME, WITH_SUM, T)                                                           \
-  BP_AVX2_CLONES bool NAME(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, \
-                           double scale, double* mx, double* sum) {                                    \
-    return column_max_sum_body<WITH_SUM, T>(y, n, stride, c0, c1, scale, mx, sum);                     \
-  }
-BP_COLUMN_MAX_SUM(column_max_f32, false, float)
-BP_COLUMN_MAX_SUM(column_max_f64, false, double)
-BP_COLUMN_MAX_SUM(column_max_sum_f32, true, float)
-BP_COLUMN_MAX_SUM(column_max_sum_f64, true, double)
-#undef BP_COLUMN_MAX_SUM
-
+// prebuilds target): it is one of the dispatched loops (simd/loops-inl.hpp),
+// so an AVX2 build of it runs where the CPU has AVX2. Every build does the
+// same operations in the same order, so the results are identical.
 template <bool WithSum, class T>
 bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                     double scale, double* mx, double* sum) {
+  const simd::KernelTable& k = simd::kernels();
   if constexpr (std::is_same_v<T, float>) {
-    return WithSum ? column_max_sum_f32(y, n, stride, c0, c1, scale, mx, sum)
-                   : column_max_f32(y, n, stride, c0, c1, scale, mx, sum);
+    return (WithSum ? k.column_max_sum_f32 : k.column_max_f32)(y, n, stride, c0, c1, scale, mx, sum);
   } else {
-    return WithSum ? column_max_sum_f64(y, n, stride, c0, c1, scale, mx, sum)
-                   : column_max_f64(y, n, stride, c0, c1, scale, mx, sum);
+    return (WithSum ? k.column_max_sum_f64 : k.column_max_f64)(y, n, stride, c0, c1, scale, mx, sum);
   }
 }
 

@@ -183,7 +183,7 @@ TEST(sae_rng_matches_numpy_random_state) {
 TEST(sae_baseline_learns_and_is_deterministic) {
   ToyData d = toy(200, 40, 4, 3);
   bp::Status st;
-  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kNone, 0);
+  bp::sae::TrainConfig cfg = small_config(std::nullopt, 0);
   auto a = train(d, cfg, &st);
   CHECK(st == bp::Status::kOk);
   CHECK_MSG(a.best_accuracy > 0.85, a.best_accuracy);
@@ -202,8 +202,8 @@ TEST(sae_baseline_learns_and_is_deterministic) {
 
 TEST(sae_projection_zeroes_columns_and_phase_two_keeps_them) {
   ToyData d = toy(200, 40, 4, 5);
-  for (auto kind : {bp::sae::ProjectionKind::kBilevelL1Inf, bp::sae::ProjectionKind::kBilevelL11,
-                    bp::sae::ProjectionKind::kBilevelL12, bp::sae::ProjectionKind::kExactL1Inf}) {
+  for (auto kind : {bp::Operation::kBilevelL1Inf, bp::Operation::kBilevelL11, bp::Operation::kBilevelL12,
+                    bp::Operation::kExactNewton}) {
     bp::Status st;
     std::size_t epochs_seen = 0;
     bp::sae::EpochObserver obs{[](void* ctx, const bp::sae::EpochRecord&) { ++*static_cast<std::size_t*>(ctx); },
@@ -225,7 +225,7 @@ TEST(sae_projection_zeroes_columns_and_phase_two_keeps_them) {
 TEST(sae_bilevel_keeps_the_informative_features) {
   ToyData d = toy(240, 60, 3, 9);
   bp::Status st;
-  auto r = train(d, small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.3), &st);
+  auto r = train(d, small_config(bp::Operation::kBilevelL1Inf, 0.3), &st);
   CHECK(st == bp::Status::kOk);
   CHECK_MSG(r.best_accuracy > 0.85, r.best_accuracy);
   // The three signal columns survive.
@@ -242,7 +242,7 @@ TEST(sae_stop_token_aborts_between_batches) {
   int polls = 0;
   bp::StopToken stop{[](const void* ctx) { return ++*static_cast<int*>(const_cast<void*>(ctx)) > 5; }, &polls};
   bp::Status st;
-  train(d, small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 1.0), &st, stop);
+  train(d, small_config(bp::Operation::kBilevelL1Inf, 1.0), &st, stop);
   CHECK(st == bp::Status::kAborted);
   CHECK(polls == 6);
 }
@@ -257,7 +257,7 @@ TEST(sae_zero_column_count_uses_the_threshold) {
 
 TEST(sae_projection_happens_even_without_phase_one) {
   ToyData d = toy(80, 20, 2, 2);
-  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.1);
+  bp::sae::TrainConfig cfg = small_config(bp::Operation::kBilevelL1Inf, 0.1);
   cfg.epochs1 = 0;
   cfg.epochs2 = 2;
   bp::Status st;

@@ -5,8 +5,6 @@
 #include <new>
 #include <vector>
 
-#include "bilevel.hpp"
-#include "exact.hpp"
 #include "l1ball.hpp"
 
 namespace bp {
@@ -16,21 +14,11 @@ namespace {
 
 // One matrix (rows x cols, groups = columns) projected in place.
 template <class T>
-Status project_matrix(ProjectionKind kind, T* w, std::size_t rows, std::size_t cols, double eta,
-                      std::size_t* zero_groups, const StopToken& stop) {
+Status project_matrix(Operation op, T* w, std::size_t rows, std::size_t cols, double eta, std::size_t* zero_groups,
+                      const StopToken& stop) {
   std::vector<double> radii(cols);
   ProjectionResult res;
-  const MatrixRef<T> y{w, rows, cols};
-  Status st = Status::kOk;
-  switch (kind) {
-    case ProjectionKind::kBilevelL1Inf: st = bilevel_l1inf(y, Groups::kColumns, eta, w, radii.data(), &res); break;
-    case ProjectionKind::kBilevelL11: st = bilevel_l11(y, Groups::kColumns, eta, w, radii.data(), &res); break;
-    case ProjectionKind::kBilevelL12: st = bilevel_l12(y, Groups::kColumns, eta, w, radii.data(), &res); break;
-    case ProjectionKind::kExactL1Inf:
-      st = project_l1inf_exact(y, Groups::kColumns, eta, ExactMethod::kNewton, w, radii.data(), &res, stop);
-      break;
-    case ProjectionKind::kNone: break;
-  }
+  const Status st = project(op, MatrixRef<T>{w, rows, cols}, Groups::kColumns, eta, w, radii.data(), &res, stop);
   if (zero_groups != nullptr) *zero_groups = res.zero_groups;
   return st;
 }
@@ -43,15 +31,15 @@ Status project_network(Network<T>& net, ProjectionKind kind, double eta, const P
   const Shape& s = net.shape();
   const ParamLayout& L = net.layout();
   T* p = net.params();
-  if (kind == ProjectionKind::kNone) {
+  if (!kind) {
     if (zero_columns != nullptr) *zero_columns = count_zero_columns(p + L.w1, s.hidden, s.inputs, 0.0);
     return Status::kOk;
   }
-  Status st = project_matrix(kind, p + L.w1, s.hidden, s.inputs, eta, zero_columns, stop);
+  Status st = project_matrix(*kind, p + L.w1, s.hidden, s.inputs, eta, zero_columns, stop);
   if (st != Status::kOk) return st;
   if (targets.bias) {
     T* b1 = p + L.b1;
-    if (kind == ProjectionKind::kExactL1Inf) {
+    if (is_exact_projection(*kind)) {
       // The authors' exact l1,inf treats a vector as one column per entry:
       // each entry is clipped to [-eta, eta].
       const T e = static_cast<T>(eta);
@@ -61,7 +49,7 @@ Status project_network(Network<T>& net, ProjectionKind kind, double eta, const P
       if (st != Status::kOk) return st;
     }
   }
-  if (targets.w2) st = project_matrix(kind, p + L.w2, s.classes, s.hidden, eta, nullptr, stop);
+  if (targets.w2) st = project_matrix(*kind, p + L.w2, s.classes, s.hidden, eta, nullptr, stop);
   return st;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;

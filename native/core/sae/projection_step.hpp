@@ -4,24 +4,21 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 #include "network.hpp"
+#include "operations.hpp"
 #include "status.hpp"
 
 namespace bp {
 namespace sae {
 
-// Keep in step with the binding and lib/sae.
-enum class ProjectionKind : int {
-  kNone = 0,
-  kBilevelL1Inf = 1,
-  kBilevelL11 = 2,
-  kBilevelL12 = 3,
-  kExactL1Inf = 4,  // the exact projection (semismooth Newton)
-};
+// One of the core's operations (operations.hpp, the table the binding and
+// lib/ share), or none: the baseline, trained without a constraint.
+using ProjectionKind = std::optional<Operation>;
 
 struct ProjectionTargets {
-  bool bias = true;  // b1: l1 ball of radius eta (clipped to [-eta, eta] for the exact l1,inf)
+  bool bias = true;  // b1: l1 ball of radius eta (clipped to [-eta, eta] for an exact l1,inf)
   bool w2 = true;    // W2 (k x hidden): groups are its columns, the hidden units
 };
 

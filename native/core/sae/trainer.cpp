@@ -31,7 +31,7 @@ class FoldTrainer {
         pred_(fold.test_count) {}
 
   Status run(FoldResult<T>* out) {
-    const bool projecting = cfg_.projection != ProjectionKind::kNone;
+    const bool projecting = cfg_.projection.has_value();
     const bool phase2 = projecting && cfg_.epochs2 > 0;
     out->epochs.clear();
     out->reported_phase = phase2 ? 2 : 1;

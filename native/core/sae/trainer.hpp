@@ -26,7 +26,7 @@ struct TrainConfig {
   AdamSettings adam;
   double lambda = 5e-5;       // weight of the reconstruction loss
   double smooth_beta = 1.0;   // SmoothL1's beta
-  ProjectionKind projection = ProjectionKind::kNone;
+  ProjectionKind projection;  // none by default
   double eta = 1.0;
   ProjectionTargets targets;
   double prune_below = 1e-3;  // phase 2 starts by zeroing |w| below this in W1 and W2

@@ -1,6 +1,7 @@
-// Benchmark hooks (used by bench/, not part of the public API): the memory
-// floors measured natively, and a kernel timed inside C++ so that the cost of
-// crossing Node-API can be told apart from the kernel's own.
+// Benchmark hooks (used by bench/, not part of the public API, compiled in
+// only with -DBP_BENCH_HOOKS=ON): the memory floors measured natively, and a
+// kernel timed inside C++ so that the cost of crossing Node-API can be told
+// apart from the kernel's own.
 #include <napi.h>
 
 #include <chrono>

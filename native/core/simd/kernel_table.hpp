@@ -1,0 +1,59 @@
+// The one dispatch table: every loop that exists in several instruction sets
+// is reached through it. kernels() picks the table once, at its first call,
+// for the best set the CPU runs; after that a call costs one indirect jump.
+// The loops themselves are in loops-inl.hpp.
+#pragma once
+
+#include <cstddef>
+
+#include "target.hpp"
+
+namespace bp {
+namespace simd {
+
+// One Adam step's constants (see sae/adam.cpp).
+template <class T>
+struct AdamCoefficients {
+  T b1, b2, c1, c2, step, inv_sqrt_bc2, eps;
+};
+
+struct KernelTable {
+  template <class T, class C>
+  using Clamp = void (*)(const T* src, const C* c, T one, T* dst, std::size_t n);
+  template <class T>
+  using Shrink = void (*)(const T* src, const double* t, double one, T* dst, std::size_t n);
+  template <class T>
+  using ColumnPass = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                              double scale, double* mx, double* sum);
+
+  const char* name = "";
+  // dst = clamp(src, -c, c) with streaming stores, c per entry or one c.
+  Clamp<double, double> clamp_each_f64 = nullptr, clamp_one_f64 = nullptr;
+  Clamp<float, float> clamp_each_f32 = nullptr, clamp_one_f32 = nullptr;
+  // dst = soft threshold of src, in double, rounded toward zero:
+  // [per-entry t][streaming stores].
+  Shrink<double> shrink_f64[2][2] = {};
+  Shrink<float> shrink_f32[2][2] = {};
+  // dst = +0 with streaming stores.
+  void (*zero_f64)(double*, std::size_t) = nullptr;
+  void (*zero_f32)(float*, std::size_t) = nullptr;
+  // One Adam update of n parameters.
+  void (*adam_f64)(const AdamCoefficients<double>&, double*, const double*, double*, double*, std::size_t) = nullptr;
+  void (*adam_f32)(const AdamCoefficients<float>&, float*, const float*, float*, float*, std::size_t) = nullptr;
+  // Max |y| (and sum |y| * scale) per column of a column range.
+  ColumnPass<double> column_max_f64 = nullptr, column_max_sum_f64 = nullptr;
+  ColumnPass<float> column_max_f32 = nullptr, column_max_sum_f32 = nullptr;
+};
+
+// The table of the best instruction set this CPU runs.
+const KernelTable& kernels();
+
+// Each table this build holds, for the tests that compare them: the scalar
+// lanes, the baseline (the same on a machine without vector lanes), and AVX2
+// (null where the build or the CPU has none).
+const KernelTable& scalar_kernels();
+const KernelTable& baseline_kernels();
+const KernelTable* avx2_kernels();
+
+}  // namespace simd
+}  // namespace bp

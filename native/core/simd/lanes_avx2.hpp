@@ -1,0 +1,49 @@
+// 256-bit lanes (AVX2): four doubles or eight floats, the same operations as
+// lanes_sse2.hpp. Compiled for AVX2, so include this only in a file that the
+// dispatch table reaches when the CPU has it (kernels_avx2.cpp).
+#pragma once
+
+#include "lanes_x86.hpp"
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+#include <immintrin.h>
+
+#include <cstddef>
+
+BP_SIMD_PUSH_AVX2
+
+namespace bp {
+namespace simd {
+
+BP_X86_LANES(double, Avx2, __m256d, 4, _mm256, pd, _mm256_cmp_pd(a, b, _CMP_GT_OQ), _mm256_cmp_pd(a, b, _CMP_UNORD_Q))
+
+BP_X86_LANES(float, Avx2, __m256, 8, _mm256, ps, _mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, b, _CMP_UNORD_Q))
+
+template <>
+struct Widen<Avx2> {
+  using F = __m256;
+  using D = __m256d;
+  static D lo(F f) { return _mm256_cvtps_pd(_mm256_castps256_ps128(f)); }
+  static D hi(F f) { return _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1)); }
+  static F narrow(D lo, D hi) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+  }
+  static F pack_masks(D lo, D hi) {
+    // Each double lane's mask is two equal 32-bit halves: keep the even ones.
+    const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+    const __m256 l = _mm256_permutevar8x32_ps(_mm256_castpd_ps(lo), even);
+    const __m256 h = _mm256_permutevar8x32_ps(_mm256_castpd_ps(hi), even);
+    return _mm256_permute2f128_ps(l, h, 0x20);
+  }
+  static F step_down(F f, F mask) {
+    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(f), _mm256_castps_si256(mask)));
+  }
+};
+
+}  // namespace simd
+}  // namespace bp
+
+BP_SIMD_POP
+
+#endif  // BP_SIMD_X86
