@@ -17,6 +17,7 @@
 
 namespace bpaddon {
 void RegisterBench(Napi::Env env, Napi::Object exports);  // bench_binding.cc
+void RegisterSplit(Napi::Env env, Napi::Object exports);  // split_binding.cc
 }  // namespace bpaddon
 
 namespace {
@@ -140,6 +141,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterBench(env, exports);
+  bpaddon::RegisterSplit(env, exports);
   return exports;
 }
 

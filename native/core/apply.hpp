@@ -101,15 +101,12 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
   row_one_impl<Map>(src, q, dst, n, 0);
 }
 
-// out = Map(y) with parameter p[j] for group j; returns how many groups of out
-// are entirely zero (mx holds the group maxima of |y|).
+// out = Map(y) with parameter p[j] for group j, the write alone (the split
+// path of split.hpp counts zero groups its own way).
 template <class Map, class T>
-std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const double* mx, T* out) {
+void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
   using P = decltype(Map::param(0.0));
   const std::size_t n = y.rows, m = y.cols;
-  const std::size_t ng = group_count(n, m, g);
-  std::size_t zero = 0;
-  for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
   ScratchVector<P> q(g == Groups::kColumns ? m : 0);
   for (std::size_t j = 0; j < q.size(); ++j) q[j] = Map::param(p[j]);
   // A large separate output bypasses the cache (see stream_store.hpp) where
@@ -133,6 +130,16 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
     }
     if (stream) stream_fence();
   });
+}
+
+// out = Map(y) with parameter p[j] for group j; returns how many groups of out
+// are entirely zero (mx holds the group maxima of |y|).
+template <class Map, class T>
+std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const double* mx, T* out) {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::size_t zero = 0;
+  for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
+  write_groups<Map>(y, g, p, out);
   return zero;
 }
 

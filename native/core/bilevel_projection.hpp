@@ -6,4 +6,5 @@
 #include "exact.hpp"
 #include "l1ball.hpp"
 #include "norms.hpp"
+#include "split.hpp"
 #include "status.hpp"
