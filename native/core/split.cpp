@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
 #include <new>
 
 #include "apply.hpp"
@@ -36,16 +39,24 @@ std::size_t count_zero_params(const double* p, std::size_t k, bool as_float) {
   return zero;
 }
 
-// x - x is 0 for a finite x and NaN otherwise; OR-ing the NaN test keeps
-// the loop branch-free, so it vectorises and runs at memory speed.
+// Non-finite means an all-ones exponent. Adding one unit of the exponent's
+// lowest bit to the masked exponent carries into the sign bit exactly then,
+// so OR-ing those sums over the range flags any NaN or infinity with integer
+// and/add/or alone: branch-free, vectorised by the compiler even for the
+// SSE2 baseline, and as fast as reading the memory.
 template <class T>
 bool range_finite(const T* v, std::size_t n) {
-  unsigned bad = 0;
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr U kExp = sizeof(T) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000ull);
+  constexpr U kOne = sizeof(T) == 4 ? U(0x00800000u) : U(0x0010000000000000ull);
+  constexpr U kSign = sizeof(T) == 4 ? U(0x80000000u) : U(0x8000000000000000ull);
+  U acc = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const T d = v[i] - v[i];
-    bad |= d != d ? 1u : 0u;
+    U bits;
+    std::memcpy(&bits, v + i, sizeof bits);
+    acc |= (bits & kExp) + kOne;
   }
-  return bad == 0;
+  return (acc & kSign) == 0;
 }
 
 template <class T>
