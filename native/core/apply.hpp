@@ -27,7 +27,9 @@ namespace bp {
 template <class T>
 struct ClipMap {
   static constexpr bool kStreams = true;  // has a hand-vectorised streaming row
-  static T apply(T y, T c) { return std::min(std::max(y, -c), c); }
+  // The vector instructions' min/max order, as clamp_sym in stream_store.hpp:
+  // the same bytes (signed zeros included) on the streaming and direct paths.
+  static T apply(T y, T c) { return clamp_sym(y, c); }
   static void stream_each(const T* src, const T* c, T* dst, std::size_t n) { stream_clamp<true>(src, c, T(0), dst, n); }
   static void stream_one(const T* src, T c, T* dst, std::size_t n) { stream_clamp<false>(src, nullptr, c, dst, n); }
   static T param(double c) { return narrow_toward_zero<T>(c); }

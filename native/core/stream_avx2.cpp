@@ -27,7 +27,9 @@ inline bool unaligned32(const T* p) {
 
 template <class T>
 inline T clamp_scalar(T v, T c) {
-  return v < -c ? -c : (v > c ? c : v);
+  // The vector max/min order, to the signed zero (see clamp_sym in stream_store.hpp).
+  const T t = v > -c ? v : -c;
+  return t < c ? t : c;
 }
 
 inline double shrink_scalar(double a, double t) { return a > t ? a - t : (a < -t ? a + t : 0.0); }

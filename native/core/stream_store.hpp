@@ -26,9 +26,14 @@ constexpr std::size_t kStreamBytes = std::size_t(16) << 20;
 // dst[k] = clamp(src[k], -c[k], c[k]) (c_each) or clamp(src[k], -c, c), the
 // write pass of the l1,inf projections, with streaming stores: vectorised by
 // hand because this is the one write pass with a speed target.
+// The scalar twin follows the vector min/max to the bit: (a > b ? a : b),
+// then (a < b ? a : b), so a value clipped to a zero radius is +0 on every
+// path (aligned body, unaligned head and tail, in place or not), and the
+// bytes of a projection do not depend on where its rows sit in memory.
 template <class T>
 inline T clamp_sym(T v, T c) {
-  return v < -c ? -c : (v > c ? c : v);
+  const T t = v > -c ? v : -c;
+  return t < c ? t : c;
 }
 
 #ifdef BP_HAVE_STREAM_STORES
