@@ -296,3 +296,32 @@ describe('errors name the argument', () => {
     await expect(bp.groupNormsAsync(y, 'l1', { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
   });
 });
+
+describe('streamed and direct writes agree to the signed zero', () => {
+  // Large outputs are written with streaming vector stores, small ones and
+  // in-place ones directly; a column clipped to radius 0 must read +0 on
+  // every path, or row blocks (written in place) would differ from the
+  // one-shot call (written to a new array) in the sign bit of their zeros.
+  test.each(TYPES)('%s: one-shot new array, in place, offset view, row blocks in place', (_n, F) => {
+    const rand = rng(91);
+    const rows = 2100, cols = 2001; // 16 MB of float32 at least: the streaming path
+    const y = randomMatrix(F, rows, cols, rand);
+    const eta = bp.norm(y, 'l1inf') * 0.01; // many columns get radius 0
+    const one = bp.bilevelL1Inf(y, eta);
+    expect(one.zeroGroups).toBeGreaterThan(cols / 4);
+    const copy = F === Float32Array ? Float32Array.from(y.data) : Float64Array.from(y.data);
+    bp.bilevelL1Inf({ data: copy, rows, cols }, eta, { out: copy });
+    expect(sameBytes(copy, one.data)).toBe(true);
+    const shifted = new F(rows * cols + 1);
+    shifted.set(y.data, 1);
+    const view = shifted.subarray(1);
+    expect(sameBytes(bp.bilevelL1Inf({ data: view, rows, cols }, eta).data, one.data)).toBe(true);
+    const { radii } = bp.bilevelRadii(bp.groupNorms(y, 'linf'), eta);
+    const blocks = F === Float32Array ? Float32Array.from(y.data) : Float64Array.from(y.data);
+    for (const [r0, r1] of [[0, 7], [7, 1300], [1300, rows]]) {
+      const b = rowBlock({ data: blocks, rows, cols }, r0, r1);
+      bp.applyRadii(b, radii, 'l1inf', { out: b.data });
+    }
+    expect(sameBytes(blocks, one.data)).toBe(true);
+  });
+});
