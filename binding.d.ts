@@ -95,6 +95,24 @@ export interface NativeBinding {
     onEpoch: ((phase: number, epoch: number, trainLoss: number, trainAccuracy: number, testAccuracy: number) => void) | undefined,
   ): Promise<NativeSaeFoldResult>;
   readonly napiVersion: number;
+  /** The split steps (native/binding/split_binding.cc). kind: 0 linf, 1 l1, 2 l2. Writes out; returns 0 or -status. */
+  groupNorms(kind: 0 | 1 | 2, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, out: Float64Array): number;
+  /** groupNorms on the libuv thread pool; flag[0] != 0 before it starts gives -3. */
+  groupNormsAsync(kind: 0 | 1 | 2, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, out: Float64Array, flag: Int32Array): Promise<number>;
+  /** out[j] = max / sum / hypot of a[j] and b[j] (kind 0 / 1 / 2); all the same length. */
+  combineGroupNorms(kind: 0 | 1 | 2, a: Float64Array, b: Float64Array, out: Float64Array): void;
+  /** Writes the radii into out; returns the threshold (>= 0) or -status. */
+  bilevelRadii(norms: Float64Array, eta: number, out: Float64Array): number;
+  /**
+   * kind 0 clip (l1,inf), 1 scale (l1,2; norms required). mx: the groups' maxima, for an exact
+   * zero count (undefined: groups whose parameter is 0). Returns zeroGroups or -status.
+   */
+  applyRadii(kind: 0 | 1, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
+    norms: Float64Array | undefined, mx: Float64Array | undefined, out: NativeFloatArray): number;
+  applyRadiiAsync(kind: 0 | 1, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
+    norms: Float64Array | undefined, mx: Float64Array | undefined, out: NativeFloatArray, flag: Int32Array): Promise<number>;
+  /** out[0] = count, out[1] = sum of the |v_i| > tau; returns 0, or -1 if v holds a NaN. */
+  l1BallThresholdStats(v: NativeFloatArray, tau: number, out: Float64Array): number;
 }
 
 /** Configuration of saeTrainFold; keep in step with native/binding/sae_binding.cc. */

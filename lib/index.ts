@@ -41,3 +41,22 @@ export {
   type AsyncOptions,
 } from './async';
 export { ERROR_CODES, type CodedError, type ErrorCode } from './errors';
+// Scaling out: the bilevel projections as map -> reduce -> map (README, "Scaling out").
+export {
+  APPLY_KINDS,
+  GROUP_NORM_KINDS,
+  applyRadii,
+  bilevelRadii,
+  combineGroupNorms,
+  groupNorms,
+  l1BallThresholdStats,
+  type ApplyKind,
+  type ApplyRadiiOptions,
+  type BilevelRadii,
+  type BilevelRadiiOptions,
+  type CombineOptions,
+  type GroupNormKind,
+  type GroupNormsOptions,
+  type ThresholdStats,
+} from './split';
+export { applyRadiiAsync, groupNormsAsync, type SplitAsyncOptions } from './split-async';

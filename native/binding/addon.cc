@@ -15,11 +15,12 @@
 #include "operations.h"
 #include "sae_binding.h"
 
-#ifdef BP_BENCH_HOOKS
 namespace bpaddon {
+void RegisterSplit(Napi::Env env, Napi::Object exports);  // split_binding.cc
+#ifdef BP_BENCH_HOOKS
 void RegisterBench(Napi::Env env, Napi::Object exports);  // native/bench/bench_binding.cc
-}  // namespace bpaddon
 #endif
+}  // namespace bpaddon
 
 namespace {
 
@@ -142,6 +143,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::ExportOperations(env, exports);
   bpaddon::RegisterSae(env, exports);
+  bpaddon::RegisterSplit(env, exports);
 #ifdef BP_BENCH_HOOKS
   bpaddon::RegisterBench(env, exports);
 #endif

@@ -27,7 +27,9 @@ namespace bp {
 template <class T>
 struct ClipMap {
   static constexpr bool kStreams = true;  // has a hand-vectorised streaming row
-  static T apply(T y, T c) { return std::min(std::max(y, -c), c); }
+  // The vector instructions' min/max order, as clamp_sym in stream_store.hpp:
+  // the same bytes (signed zeros included) on the streaming and direct paths.
+  static T apply(T y, T c) { return clamp_sym(y, c); }
   static void stream_each(const T* src, const T* c, T* dst, std::size_t n) { stream_clamp<true>(src, c, T(0), dst, n); }
   static void stream_one(const T* src, T c, T* dst, std::size_t n) { stream_clamp<false>(src, nullptr, c, dst, n); }
   static T param(double c) { return narrow_toward_zero<T>(c); }
@@ -101,15 +103,12 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
   row_one_impl<Map>(src, q, dst, n, 0);
 }
 
-// out = Map(y) with parameter p[j] for group j; returns how many groups of out
-// are entirely zero (mx holds the group maxima of |y|).
+// out = Map(y) with parameter p[j] for group j, the write alone (the split
+// path of split.hpp counts zero groups its own way).
 template <class Map, class T>
-std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const double* mx, T* out) {
+void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
   using P = decltype(Map::param(0.0));
   const std::size_t n = y.rows, m = y.cols;
-  const std::size_t ng = group_count(n, m, g);
-  std::size_t zero = 0;
-  for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
   ScratchVector<P> q(g == Groups::kColumns ? m : 0);
   for (std::size_t j = 0; j < q.size(); ++j) q[j] = Map::param(p[j]);
   // A large separate output bypasses the cache (see stream_store.hpp) where
@@ -133,6 +132,16 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
     }
     if (stream) stream_fence();
   });
+}
+
+// out = Map(y) with parameter p[j] for group j; returns how many groups of out
+// are entirely zero (mx holds the group maxima of |y|).
+template <class Map, class T>
+std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const double* mx, T* out) {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  std::size_t zero = 0;
+  for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
+  write_groups<Map>(y, g, p, out);
   return zero;
 }
 

@@ -13,6 +13,7 @@
 #include "l1ball.hpp"
 #include "numeric.hpp"
 #include "reduce.hpp"
+#include "split.hpp"
 
 namespace bp {
 namespace {
@@ -84,28 +85,24 @@ OuterLevel outer_l1_projection(const ScratchVector<double>& norms, double r) {
 
 }  // namespace
 
+// Built from the split steps of split.hpp (norms, bilevel_radii,
+// apply_radii), so that the split path gives the very same bytes.
 template <class T>
 Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
                      ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   ScratchVector<double> mx(ng);
-  const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
-  const double big = max_of(mx.data(), ng);
-  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
-  if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
-  const double scale = overflow_guard_scale(big, static_cast<double>(ng));
-  ScratchVector<double> v(ng);
-  for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
-  const double r = eta * scale;
-  if (compensated_total(v) <= r) {
-    std::copy(mx.begin(), mx.end(), radii);
-    return identity_projection(y, mx, out, res, stop);
-  }
-  const ScratchVector<double> u = outer_l1_projection(v, r).u;
-  for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  const Status st = group_norms(y, g, GroupNormKind::kLInf, mx.data());
+  if (st != Status::kOk) return st;
+  double tau = 0.0;
+  const Status rt = bilevel_radii(mx.data(), ng, eta, radii, &tau);
+  if (rt != Status::kOk) return rt;
+  // Inside the ball the clip would give back y bit for bit (radii = the
+  // maxima); a copy (nothing at all in place) is cheaper.
+  if (eta > 0.0 && tau == 0.0) return identity_projection(y, mx, out, res, stop);
   if (stop.requested()) return Status::kAborted;
-  res->zero_groups = apply_groups<ClipMap<T>>(y, g, radii, mx.data(), out);
+  res->zero_groups = apply_radii_unchecked(y, g, ApplyKind::kClip, radii, nullptr, mx.data(), out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;
@@ -154,32 +151,38 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   return Status::kOutOfMemory;
 }
 
+// Built from the split steps like bilevel_l1inf, in unscaled units; only
+// when a group's l2 norm exceeds the largest double are the norms and radii
+// solved in units scaled by a power of two (no split path exists there: the
+// norms themselves cannot be written down).
 template <class T>
 Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
                    ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   ScratchVector<double> mx(ng);
-  const bool no_nan = group_max_sum<false>(y, g, 1.0, mx.data(), nullptr);
-  const double big = max_of(mx.data(), ng);
-  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
-  if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
-  const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
+  const Status st = group_norms(y, g, GroupNormKind::kLInf, mx.data());
+  if (st != Status::kOk) return st;
   ScratchVector<double> nrm(ng);
+  group_l2(y, g, mx.data(), 1.0, nrm.data());
+  if (is_finite(max_of(nrm.data(), ng))) {
+    double tau = 0.0;
+    const Status rt = bilevel_radii(nrm.data(), ng, eta, radii, &tau);
+    if (rt != Status::kOk) return rt;
+    if (eta > 0.0 && tau == 0.0) return identity_projection(y, mx, out, res, stop);
+    if (stop.requested()) return Status::kAborted;
+    res->zero_groups = apply_radii_unchecked(y, g, ApplyKind::kScale, radii, nrm.data(), mx.data(), out);
+    return Status::kOk;
+  }
+  const double scale = overflow_guard_scale(max_of(mx.data(), ng), static_cast<double>(y.size()));
   group_l2(y, g, mx.data(), scale, nrm.data());
-  const double r = eta * scale;
-  if (compensated_total(nrm) <= r) {
-    for (std::size_t j = 0; j < ng; ++j) radii[j] = nrm[j] / scale;
-    return identity_projection(y, mx, out, res, stop);
-  }
-  const ScratchVector<double> u = outer_l1_projection(nrm, r).u;
-  ScratchVector<double> factor(ng);
-  for (std::size_t j = 0; j < ng; ++j) {
-    factor[j] = nrm[j] > 0.0 ? u[j] / nrm[j] : 0.0;
-    radii[j] = u[j] / scale;
-  }
+  ScratchVector<double> u(ng);
+  double tau = 0.0;
+  const Status rt = bilevel_radii(nrm.data(), ng, eta * scale, u.data(), &tau);
+  if (rt != Status::kOk) return rt;
+  for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
   if (stop.requested()) return Status::kAborted;
-  res->zero_groups = apply_groups<ScaleMap<T>>(y, g, factor.data(), mx.data(), out);
+  res->zero_groups = apply_radii_unchecked(y, g, ApplyKind::kScale, u.data(), nrm.data(), mx.data(), out);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;

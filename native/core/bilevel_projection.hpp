@@ -7,4 +7,5 @@
 #include "l1ball.hpp"
 #include "norms.hpp"
 #include "operations.hpp"
+#include "split.hpp"
 #include "status.hpp"

@@ -22,6 +22,17 @@ constexpr std::size_t kStreamBytes = std::size_t(16) << 20;
 
 // dst[k] = clamp(src[k], -c[k], c[k]) (Each) or clamp(src[k], -one, one), the
 // write pass of the l1,inf projections, with streaming stores.
+//
+// The scalar clamp below follows the lanes' max-then-min order to the bit
+// (a > b ? a : b, then a < b ? a : b), so a value clipped to a zero radius is
+// +0 on every path (vector body, scalar head and tail, direct writes), and
+// the bytes of a projection do not depend on where its rows sit in memory.
+template <class T>
+inline T clamp_sym(T v, T c) {
+  const T t = v > -c ? v : -c;
+  return t < c ? t : c;
+}
+
 template <bool Each>
 inline void stream_clamp(const double* src, const double* c, double one, double* dst, std::size_t n) {
   const simd::KernelTable& k = simd::kernels();

@@ -1,0 +1,193 @@
+#include "split.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <new>
+
+#include "apply.hpp"
+#include "l1ball.hpp"
+#include "numeric.hpp"
+#include "parallel.hpp"
+#include "reduce.hpp"
+#include "scratch.hpp"
+
+namespace bp {
+namespace {
+
+// a and b scaled by the same power of two (exact) so that neither squaring
+// nor the sum can overflow or underflow what matters; only IEEE operations,
+// so every machine gets the same bits (a libm hypot may differ by an ulp
+// from one libm to another).
+double safe_hypot(double a, double b) {
+  const double hi = std::max(a, b), lo = std::min(a, b);
+  if (!(hi > 0.0) || !is_finite(hi)) return hi + lo;  // 0, inf or NaN
+  const int e = std::ilogb(hi);
+  const double h = std::ldexp(hi, -e), l = std::ldexp(lo, -e);
+  return std::ldexp(std::sqrt(h * h + l * l), e);
+}
+
+std::size_t count_zero_params(const double* p, std::size_t k, bool as_float) {
+  std::size_t zero = 0;
+  for (std::size_t j = 0; j < k; ++j) {
+    const double q = as_float ? static_cast<double>(narrow_toward_zero<float>(p[j])) : p[j];
+    zero += q == 0.0 ? 1 : 0;
+  }
+  return zero;
+}
+
+// Non-finite means an all-ones exponent. Adding one unit of the exponent's
+// lowest bit to the masked exponent carries into the sign bit exactly then,
+// so OR-ing those sums over the range flags any NaN or infinity with integer
+// and/add/or alone: branch-free, vectorised by the compiler even for the
+// SSE2 baseline, and as fast as reading the memory.
+template <class T>
+bool range_finite(const T* v, std::size_t n) {
+  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+  constexpr U kExp = sizeof(T) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000ull);
+  constexpr U kOne = sizeof(T) == 4 ? U(0x00800000u) : U(0x0010000000000000ull);
+  constexpr U kSign = sizeof(T) == 4 ? U(0x80000000u) : U(0x8000000000000000ull);
+  U acc = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    U bits;
+    std::memcpy(&bits, v + i, sizeof bits);
+    acc |= (bits & kExp) + kOne;
+  }
+  return (acc & kSign) == 0;
+}
+
+template <class T>
+bool all_finite(const T* v, std::size_t n) {
+  std::atomic<bool> ok{true};
+  parallel_ranges(n, 4096, n, [&](std::size_t a, std::size_t b) {
+    if (!range_finite(v + a, b - a)) ok = false;
+  });
+  return ok;
+}
+
+}  // namespace
+
+template <class T>
+Status group_norms(const MatrixRef<T>& y, Groups g, GroupNormKind kind, double* norms) try {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  if (y.size() == 0) {
+    std::fill(norms, norms + ng, 0.0);
+    return Status::kOk;
+  }
+  // The maxima come first for every kind: they are the NaN/infinity check,
+  // and the l2 norms need them to pick the groups that need rescaling.
+  ScratchVector<double> mx(kind == GroupNormKind::kLInf ? 0 : ng);
+  double* m = kind == GroupNormKind::kLInf ? norms : mx.data();
+  const bool with_sum = kind == GroupNormKind::kL1;
+  const bool no_nan = with_sum ? group_max_sum<true>(y, g, 1.0, m, norms) : group_max_sum<false>(y, g, 1.0, m, nullptr);
+  if (!no_nan || !is_finite(max_of(m, ng))) return Status::kNonFinite;
+  if (kind == GroupNormKind::kL2) group_l2(y, g, m, 1.0, norms);
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+void combine_group_norms(GroupNormKind kind, const double* a, const double* b, std::size_t k, double* out) {
+  switch (kind) {
+    case GroupNormKind::kLInf:
+      for (std::size_t j = 0; j < k; ++j) out[j] = std::max(a[j], b[j]);
+      break;
+    case GroupNormKind::kL1:
+      for (std::size_t j = 0; j < k; ++j) out[j] = a[j] + b[j];
+      break;
+    case GroupNormKind::kL2:
+      for (std::size_t j = 0; j < k; ++j) out[j] = safe_hypot(a[j], b[j]);
+      break;
+  }
+}
+
+Status bilevel_radii(const double* norms, std::size_t k, double eta, double* radii, double* threshold) try {
+  const double big = max_of(norms, k);
+  if (!is_finite(big)) return Status::kNonFinite;
+  if (eta == 0.0) {
+    std::fill(radii, radii + k, 0.0);
+    *threshold = big;
+    return Status::kOk;
+  }
+  // Solved in units scaled by a power of two that keeps every partial sum of
+  // the norms finite; exact both ways, so the radii do not depend on it.
+  const double scale = overflow_guard_scale(big, static_cast<double>(k));
+  ScratchVector<double> v(k);
+  for (std::size_t j = 0; j < k; ++j) v[j] = norms[j] * scale;
+  const double r = eta * scale;
+  CompensatedSum total;
+  for (double x : v) total.add(x);
+  if (total.value() <= r) {
+    std::copy(norms, norms + k, radii);
+    *threshold = 0.0;
+    return Status::kOk;
+  }
+  ScratchVector<double> scratch(v);
+  const double tau = l1_threshold_inplace(scratch.data(), k, r);
+  for (std::size_t j = 0; j < k; ++j) radii[j] = std::max(v[j] - tau, 0.0) / scale;
+  *threshold = tau / scale;
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+template <class T>
+std::size_t apply_radii_unchecked(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii,
+                                  const double* norms, const double* mx, T* out) {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  const bool is_float = sizeof(T) == sizeof(float);
+  if (kind == ApplyKind::kClip) {
+    if (mx != nullptr) return apply_groups<ClipMap<T>>(y, g, radii, mx, out);
+    write_groups<ClipMap<T>>(y, g, radii, out);
+    return count_zero_params(radii, ng, is_float);
+  }
+  ScratchVector<double> factor(ng);
+  for (std::size_t j = 0; j < ng; ++j) factor[j] = norms[j] > 0.0 ? radii[j] / norms[j] : 0.0;
+  if (mx != nullptr) return apply_groups<ScaleMap<T>>(y, g, factor.data(), mx, out);
+  write_groups<ScaleMap<T>>(y, g, factor.data(), out);
+  return count_zero_params(factor.data(), ng, false);
+}
+
+template <class T>
+Status apply_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
+                   const double* mx, T* out, std::size_t* zero_groups) try {
+  if (!all_finite(y.data, y.size())) return Status::kNonFinite;
+  *zero_groups = apply_radii_unchecked(y, g, kind, radii, norms, mx, out);
+  return Status::kOk;
+} catch (const std::bad_alloc&) {
+  return Status::kOutOfMemory;
+}
+
+template <class T>
+void l1_ball_threshold_stats(const T* v, std::size_t n, double tau, double* count, double* sum, bool* nan) {
+  CompensatedSum s;
+  std::size_t c = 0;
+  bool bad = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = std::fabs(static_cast<double>(v[i]));
+    bad |= a != a;
+    if (a > tau) {
+      s.add(a);
+      ++c;
+    }
+  }
+  *count = static_cast<double>(c);
+  *sum = s.value();
+  *nan = bad;
+}
+
+#define BP_INSTANTIATE(T)                                                                                  \
+  template Status group_norms<T>(const MatrixRef<T>&, Groups, GroupNormKind, double*);                     \
+  template Status apply_radii<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*, const double*,     \
+                                 const double*, T*, std::size_t*);                                         \
+  template std::size_t apply_radii_unchecked<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*,     \
+                                                const double*, const double*, T*);                         \
+  template void l1_ball_threshold_stats<T>(const T*, std::size_t, double, double*, double*, bool*);
+BP_INSTANTIATE(float)
+BP_INSTANTIATE(double)
+#undef BP_INSTANTIATE
+
+}  // namespace bp

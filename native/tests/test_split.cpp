@@ -1,0 +1,133 @@
+// The split steps of native/core/split.hpp against the one-shot bilevel
+// projections: row blocks of a column-grouped matrix (the out-of-core case)
+// must give the same bytes for l1,inf, and for l1,2 when the whole norms are
+// used; and the two-scalar threshold search must find projectL1Ball's tau.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "bilevel_projection.hpp"
+#include "harness.hpp"
+
+using namespace bptest;
+
+namespace {
+
+template <class T>
+std::vector<T> random_block(Rng& rng, std::size_t n) {
+  std::vector<T> y(n);
+  for (auto& v : y) v = rng.uniform() < 0.05 ? T(0) : static_cast<T>(rng.normal() * std::pow(10.0, rng.uniform() * 4 - 2));
+  return y;
+}
+
+template <class T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+// Row blocks [cut_k, cut_k+1) of an n x m column-grouped matrix: norms per
+// block, merged, radii, then each block written on its own.
+template <class T>
+void check_row_split(Rng& rng, bool l12) {
+  const std::size_t n = 2 + rng.below(60), m = 1 + rng.below(40);
+  std::vector<T> y = random_block<T>(rng, n * m);
+  const bp::MatrixRef<T> whole{y.data(), n, m};
+  double total = 0;
+  CHECK(bp::mixed_norm(whole, bp::Groups::kColumns, l12 ? bp::NormKind::kL12 : bp::NormKind::kL1Inf, &total) == bp::Status::kOk);
+  const double eta = total * rng.uniform();
+  std::vector<T> one(n * m);
+  std::vector<double> one_radii(m);
+  bp::ProjectionResult res;
+  const bp::Status st = l12 ? bp::bilevel_l12(whole, bp::Groups::kColumns, eta, one.data(), one_radii.data(), &res)
+                            : bp::bilevel_l1inf(whole, bp::Groups::kColumns, eta, one.data(), one_radii.data(), &res);
+  CHECK(st == bp::Status::kOk);
+
+  const auto kind = l12 ? bp::GroupNormKind::kL2 : bp::GroupNormKind::kLInf;
+  std::vector<std::size_t> cut{0, 1 + rng.below(n - 1), n};
+  if (cut[1] > 1 && rng.uniform() < 0.5) cut.insert(cut.begin() + 1, 1 + rng.below(cut[1] - 1));
+  std::vector<double> norms(m, 0.0), part(m);
+  for (std::size_t k = 0; k + 1 < cut.size(); ++k) {
+    const bp::MatrixRef<T> b{y.data() + cut[k] * m, cut[k + 1] - cut[k], m};
+    CHECK(bp::group_norms(b, bp::Groups::kColumns, kind, part.data()) == bp::Status::kOk);
+    bp::combine_group_norms(kind, norms.data(), part.data(), m, norms.data());
+  }
+  if (l12) CHECK(bp::group_norms(whole, bp::Groups::kColumns, kind, norms.data()) == bp::Status::kOk);  // see docs/split.md
+  std::vector<double> radii(m);
+  double tau = 0;
+  CHECK(bp::bilevel_radii(norms.data(), m, eta, radii.data(), &tau) == bp::Status::kOk);
+  CHECK(std::memcmp(radii.data(), one_radii.data(), m * sizeof(double)) == 0);
+  std::vector<T> out(n * m);
+  for (std::size_t k = 0; k + 1 < cut.size(); ++k) {
+    const bp::MatrixRef<T> b{y.data() + cut[k] * m, cut[k + 1] - cut[k], m};
+    std::size_t zero = 0;
+    CHECK(bp::apply_radii(b, bp::Groups::kColumns, l12 ? bp::ApplyKind::kScale : bp::ApplyKind::kClip, radii.data(),
+                          norms.data(), nullptr, out.data() + cut[k] * m, &zero) == bp::Status::kOk);
+  }
+  CHECK(same_bytes(out, one));
+}
+
+}  // namespace
+
+TEST(split_row_blocks_give_the_one_shot_bytes) {
+  Rng rng(71);
+  for (int trial = 0; trial < 200; ++trial) {
+    check_row_split<float>(rng, trial % 2 == 0);
+    check_row_split<double>(rng, trial % 2 == 1);
+  }
+}
+
+TEST(split_combine_is_overflow_safe_and_order_free_for_max) {
+  const double a[3] = {1e300, 3.0, 0.0}, b[3] = {1e300, 4.0, 0.0};
+  double out[3];
+  bp::combine_group_norms(bp::GroupNormKind::kL2, a, b, 3, out);
+  CHECK(std::isfinite(out[0]) && std::fabs(out[0] / (std::sqrt(2.0) * 1e300) - 1) < 1e-15);
+  CHECK(out[1] == 5.0 && out[2] == 0.0);
+  bp::combine_group_norms(bp::GroupNormKind::kLInf, b, a, 3, out);
+  CHECK(out[0] == 1e300 && out[1] == 4.0);
+}
+
+TEST(split_apply_refuses_non_finite_and_leaves_out) {
+  const double y[4] = {1, 2, NAN, 4}, radii[2] = {1, 1};
+  double out[4] = {7, 7, 7, 7};
+  std::size_t zero = 0;
+  CHECK(bp::apply_radii(bp::MatrixRef<double>{y, 2, 2}, bp::Groups::kColumns, bp::ApplyKind::kClip, radii, nullptr, nullptr,
+                        out, &zero) == bp::Status::kNonFinite);
+  CHECK(out[0] == 7 && out[1] == 7 && out[2] == 7 && out[3] == 7);
+}
+
+TEST(split_threshold_stats_find_the_l1_ball_threshold) {
+  Rng rng(81);
+  for (int trial = 0; trial < 100; ++trial) {
+    const std::size_t n = 8 + rng.below(2000);
+    std::vector<double> v = random_block<double>(rng, n);
+    double l1 = 0;
+    for (double x : v) l1 += std::fabs(x);
+    const double eta = l1 * rng.uniform() * 0.9 + 1e-3;
+    std::vector<double> ref(n);
+    CHECK(bp::project_l1_ball(v.data(), n, eta, ref.data()) == bp::Status::kOk);
+    // Eight shards; each round is one all-reduce of (count, sum).
+    double tau = 0, prev = -1;
+    for (int round = 0; round < 100; ++round) {
+      double count = 0, sum = 0;
+      for (std::size_t s = 0; s < 8; ++s) {
+        const std::size_t lo = n * s / 8, hi = n * (s + 1) / 8;
+        double c = 0, t = 0;
+        bool nan = false;
+        bp::l1_ball_threshold_stats(v.data() + lo, hi - lo, tau, &c, &t, &nan);
+        CHECK(!nan);
+        count += c;
+        sum += t;
+      }
+      if (count == prev || count == 0) break;
+      prev = count;
+      tau = (sum - eta) / count;
+    }
+    double worst = 0, big = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double a = std::fabs(v[i]);
+      big = std::max(big, a);
+      worst = std::max(worst, std::fabs(std::copysign(std::max(a - tau, 0.0), v[i]) - ref[i]));
+    }
+    CHECK_MSG(worst <= 1e-12 * big, "worst " << worst << " big " << big);
+  }
+}
