@@ -73,7 +73,8 @@ describe('out of core', () => {
     for (let k = 0; k < ROWS / TILE; k++) {
       for (let i = 0; i < TILE; i++) {
         const src = ((i + k * 7919) % TILE) * COLS;
-        for (let j = 0; j < COLS; j++) expected[i * COLS + j] = k % 2 === 1 ? -one.data[src + j] : one.data[src + j];
+        // A column clipped to radius 0 is +0 whatever the sign of its input.
+        for (let j = 0; j < COLS; j++) expected[i * COLS + j] = k % 2 === 1 && one.radii[j] !== 0 ? -one.data[src + j] : one.data[src + j];
       }
       const got = readRows(out, k * TILE, TILE);
       if (!Buffer.from(got.buffer, got.byteOffset, got.byteLength).equals(Buffer.from(expected.buffer))) mismatches++;
