@@ -12,11 +12,16 @@ function load(): NativeBinding {
     return nodeGypBuild(root);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
+    const none = /No native build was found/.test(why);
     throw new Error(
       `bilevel-projection: the native addon did not load (${why}).\n` +
-        `No prebuild matched ${process.platform}-${process.arch} and no local build was found in ${root}.\n` +
-        'Build it from source with `npm run build:native` (needs cmake >= 3.15 and a C++17 compiler), ' +
-        'or reinstall without --ignore-scripts.',
+        (none
+          ? `No prebuilt binary fits ${process.platform}-${process.arch} (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled in ${root}.\n`
+          : 'A binary was found but cannot run here (the prebuilt ones need glibc >= 2.17 and libstdc++ with GLIBCXX_3.4.22, from GCC 6).\n') +
+        'To compile it from source, install cmake >= 3.15 and a C++17 compiler, then run in your project:\n' +
+        '  npm rebuild bilevel-projection\n' +
+        '(with BILEVEL_PROJECTION_BUILD_FROM_SOURCE=1 when a prebuilt binary exists but cannot run; if your package manager ' +
+        'skips install scripts, allow this package\'s first).',
     );
   }
 }
