@@ -86,9 +86,13 @@ const version = cmake && cmakeVersion(cmake);
 if (!cmake) missing.push('cmake is not on PATH');
 else if (!version || version[0] < MIN_CMAKE[0] || (version[0] === MIN_CMAKE[0] && version[1] < MIN_CMAKE[1]))
   missing.push(`cmake >= ${MIN_CMAKE.join('.')} is needed, ${cmake} is ${version ? version.join('.') : 'of unknown version'}`);
+// cmake-js counts only when installed in the project being installed (npm
+// names it in npm_config_local_prefix), not in some folder above it.
 let cmakeJs = null;
 try {
-  cmakeJs = path.join(path.dirname(require.resolve('cmake-js/package.json', { paths: [root] })), 'bin', 'cmake-js');
+  const dir = path.dirname(require.resolve('cmake-js/package.json', { paths: [root] }));
+  const project = env.npm_config_local_prefix ? path.resolve(env.npm_config_local_prefix) : null;
+  if (!project || !path.relative(project, dir).startsWith('..')) cmakeJs = path.join(dir, 'bin', 'cmake-js');
 } catch {
   /* not installed: cmake is called directly below */
 }
@@ -102,6 +106,7 @@ if (missing.length) fail(missing);
 
 let ok;
 if (cmakeJs) {
+  console.log(`${NAME}: compiling with ${cmakeJs}`);
   ok = run(process.execPath, [cmakeJs, 'compile']);
 } else {
   const include = [

@@ -13,10 +13,13 @@ function load(): NativeBinding {
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     const none = /No native build was found/.test(why);
+    // node-gyp-build's own view of the platform (npm_config_arch can change it).
+    const where = /platform=(\S+) arch=(\S+)/.exec(why);
+    const platform = where ? `${where[1]}-${where[2]}` : `${process.platform}-${process.arch}`;
     throw new Error(
       `bilevel-projection: the native addon did not load (${why}).\n` +
         (none
-          ? `No prebuilt binary fits ${process.platform}-${process.arch} (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled in ${root}.\n`
+          ? `No prebuilt binary fits ${platform} (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled in ${root}.\n`
           : 'A binary was found but cannot run here (the prebuilt ones need glibc >= 2.17 and libstdc++ with GLIBCXX_3.4.22, from GCC 6).\n') +
         'To compile it from source, install cmake >= 3.15 and a C++17 compiler, then run in your project:\n' +
         '  npm rebuild bilevel-projection\n' +
