@@ -89,6 +89,15 @@ describeLinux('the npm package', () => {
     expect(inTarball).toEqual(all.map((f) => path.relative(ROOT, f)).sort());
   });
 
+  test('README states the tarball size within 10%', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const m = /The tarball is (\d+) kB \(([\d.]+) MB unpacked, (\d+) files\)/.exec(readme);
+    expect(m).not.toBeNull();
+    expect(Math.abs(packed.size / 1000 / Number(m![1]) - 1)).toBeLessThan(0.1);
+    expect(Math.abs(packed.unpackedSize / 1e6 / Number(m![2]) - 1)).toBeLessThan(0.1);
+    expect(Math.abs(packed.files.length - Number(m![3]))).toBeLessThanOrEqual(10);
+  });
+
   test('publint --strict finds nothing in the tarball', () => {
     // publint's exports map hides its package.json: find the CLI on disk.
     const bin = path.join(ROOT, 'node_modules', 'publint', 'src', 'cli.js');
@@ -120,6 +129,14 @@ describeLinux('the npm package', () => {
     npm(['install', tarball, '--no-audit', '--no-fund', '--foreground-scripts'], app, env);
     // The build toolchain is not downloaded: three small dependencies, none of their own.
     expect(fs.readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.')).sort()).toEqual(['bilevel-projection', 'node-addon-api', 'node-api-headers', 'node-gyp-build']);
+    // ... and as small as README says (its apparent size, within 10%).
+    const bytes = (p: string): number => {
+      const st = fs.lstatSync(p);
+      return st.isDirectory() ? fs.readdirSync(p).reduce((t, e) => t + bytes(path.join(p, e)), 0) : st.isFile() ? st.size : 0;
+    };
+    const stated = /`node_modules` holds\s+4 packages and ([\d.]+) MB/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    expect(stated).not.toBeNull();
+    expect(Math.abs(bytes(path.join(app, 'node_modules')) / 1e6 / Number(stated![1]) - 1)).toBeLessThan(0.1);
     const installed = path.join(app, 'node_modules', 'bilevel-projection');
     expect(fs.existsSync(path.join(installed, 'build'))).toBe(false); // the prebuild was used
 
