@@ -71,5 +71,6 @@ if (r.error || r.status !== 0) {
   console.error(`test-prebuild: linux-${arch} FAILED after ${secs} s${r.error ? `: ${r.error.message}` : ''}`);
   process.exit(1);
 }
-if (pkgDir === ROOT) record(binary, `scripts/prebuild-checks.js on ${arch === process.arch ? 'this host' : 'qemu-user'}`);
+const withRef = fs.existsSync(path.join(env.BP_REFERENCE_DIR, 'manifest.json'));
+if (pkgDir === ROOT) record(binary, `scripts/prebuild-checks.js on ${arch === process.arch ? 'this host' : 'qemu-user'}, ${withRef ? 'with' : 'without'} the reference vectors`);
 console.log(`test-prebuild: linux-${arch} passed in ${secs} s`);
