@@ -42,12 +42,17 @@ function load(): NativeBinding {
       tried.push(e.code === 'MODULE_NOT_FOUND' ? `${file}: not found` : `${file}: ${e.message.split('\n')[0]}`);
     }
   }
+  const found = tried.some((t) => !t.endsWith(': not found'));
   const err = new Error(
     `bilevel-projection: the native addon did not load on ${process.platform}-${process.arch}.\n` +
       `Tried:\n  ${tried.join('\n  ')}\n` +
-      'No prebuilt binary fits this platform, and there is no local build. Compile one in your project with\n' +
+      (found
+        ? 'A binary was found but cannot run here (the prebuilt ones need glibc >= 2.17 and libstdc++ with GLIBCXX_3.4.22, from GCC 6).\n'
+        : 'No prebuilt binary fits this platform (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled.\n') +
+      'To compile it from source, install cmake >= 3.15 and a C++17 compiler, then run in your project:\n' +
       '  npm rebuild bilevel-projection\n' +
-      '(it needs cmake >= 3.15 and a C++17 compiler; see the README, "Installation").',
+      '(with BILEVEL_PROJECTION_BUILD_FROM_SOURCE=1 when a prebuilt binary exists but cannot run; if your package manager ' +
+      "skips install scripts, allow this package's first).",
   );
   Object.defineProperty(err, 'code', { value: 'ERR_BP_NATIVE', enumerable: true });
   throw err;

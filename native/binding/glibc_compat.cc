@@ -8,7 +8,8 @@
 //   resolves inside the addon.
 // - glibc 2.27/2.29 gave exp, log, pow (and the float variants) new symbol
 //   versions. CMake links the addon with --wrap for them, and the wrappers
-//   below call the versions every x86-64 glibc has (GLIBC_2.2.5).
+//   below call the versions every glibc of the architecture has (x86-64:
+//   GLIBC_2.2.5; aarch64, whose first glibc was 2.17: GLIBC_2.17).
 //
 // test/package.test.ts checks the versions the prebuild needs.
 #include <new>  // defines __GLIBCXX__ when the library is libstdc++
@@ -21,10 +22,15 @@ namespace std {
 }  // namespace std
 #endif
 
-#if defined(BP_WRAP_LIBM) && defined(__linux__) && defined(__x86_64__)
+#if defined(BP_WRAP_LIBM) && defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__))
+#if defined(__x86_64__)
+#define BP_LIBM_BASE "GLIBC_2.2.5"
+#else
+#define BP_LIBM_BASE "GLIBC_2.17"
+#endif
 #define BP_OLD_LIBM(ret, name, params, args)                           \
   extern "C" ret bp_old_##name params;                                 \
-  __asm__(".symver bp_old_" #name "," #name "@GLIBC_2.2.5");           \
+  __asm__(".symver bp_old_" #name "," #name "@" BP_LIBM_BASE);         \
   extern "C" __attribute__((visibility("hidden"))) ret __wrap_##name params { return bp_old_##name args; }
 
 BP_OLD_LIBM(double, exp, (double x), (x))
