@@ -11,7 +11,9 @@ export type NativeOp =
   | 3 // exact l1,inf, semismooth Newton
   | 4 // exact l1,inf, sort
   | 5 // prox of the l_inf,1 norm, Newton
-  | 6; // prox of the l_inf,1 norm, sort
+  | 6 // prox of the l_inf,1 norm, sort
+  | 7 // exact l1,inf, streaming Newton
+  | 8; // prox of the l_inf,1 norm, streaming Newton
 
 /** 0 = groups are columns, 1 = groups are rows. */
 export type NativeGroups = 0 | 1;

@@ -165,7 +165,7 @@ export function groups(v: unknown, name = 'opts.groups'): Groups {
   throw new RangeError(`Expected 'columns' or 'rows' for ${name} but received ${describe(v)}`);
 }
 
-export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort'];
+export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort', 'stream'];
 
 export function exactMethod(v: unknown, fallback: ExactMethod, name = 'opts.method'): ExactMethod {
   if (v === undefined) return fallback;

@@ -19,6 +19,8 @@ enum class Op : int {
   kExactSort = 4,
   kProxNewton = 5,
   kProxSort = 6,
+  kExactStream = 7,
+  kProxStream = 8,
 };
 
 struct ProjectArgs {
@@ -42,7 +44,7 @@ inline bool ParseProjectArgs(const Napi::CallbackInfo& info, ProjectArgs* a) {
         .ThrowAsJavaScriptException();
     return false;
   }
-  if (!(op >= 0 && op <= 6) || op != static_cast<double>(static_cast<int>(op))) {
+  if (!(op >= 0 && op <= 8) || op != static_cast<double>(static_cast<int>(op))) {
     Napi::RangeError::New(env, "project: unknown operation").ThrowAsJavaScriptException();
     return false;
   }
@@ -87,6 +89,10 @@ bp::Status RunTyped(const ProjectArgs& a, bp::ProjectionResult* res, const bp::S
       return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kNewton, out, a.radii, res, stop);
     case Op::kProxSort:
       return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kSort, out, a.radii, res, stop);
+    case Op::kExactStream:
+      return bp::project_l1inf_exact(y, a.groups, a.eta, bp::ExactMethod::kStream, out, a.radii, res, stop);
+    case Op::kProxStream:
+      return bp::prox_linf1(y, a.groups, a.eta, bp::ExactMethod::kStream, out, a.radii, res, stop);
   }
   return bp::Status::kOk;
 }

@@ -1,0 +1,356 @@
+#include "exact_stream.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "numeric.hpp"
+#include "parallel.hpp"
+#include "scratch.hpp"
+
+namespace bp {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Columns per block of a column pass: the four per-column arrays of a block
+// (mu, count, sum, compensation: 16 KB) stay in L1 while the rows stream by.
+constexpr std::size_t kBlock = 512;
+
+// The surviving groups are copied out once they hold at most a quarter of the
+// entries and at most this many (4 MB of doubles, held by the per-thread
+// scratch cache, so no page faults from one call to the next).
+constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
+
+// Never reached in the tests (the active sets settle in a few passes); the
+// caller then falls back to the sort-based method.
+constexpr int kMaxPasses = 200;
+
+thread_local StreamTrace t_trace;
+
+// Neumaier's compensated add of x >= 0 into sum >= 0.
+inline void comp_add(double& sum, double& comp, double x) {
+  const double t = sum + x;
+  const double big = sum >= x ? sum : x, small = sum >= x ? x : sum;
+  comp += (big - t) + small;
+  sum = t;
+}
+
+// Four lanes of doubles as GCC/Clang vector extensions: comparisons give
+// all-ones masks, so the selects below are branch-free, and each target clone
+// lowers them to its own instructions (two SSE2 halves, or one AVX2 register)
+// with the same arithmetic in the same order.
+// (Every function taking or returning these is inlined into its clone, so the
+// 32-byte vector ABI note GCC gives for the SSE2 build does not apply.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+typedef double V4 __attribute__((vector_size(32)));
+typedef long long M4 __attribute__((vector_size(32)));
+typedef float V4f __attribute__((vector_size(16)));
+
+BP_INLINE_BODY V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+BP_INLINE_BODY V4 load4(const float* p) {
+  V4f v;
+  std::memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, V4);
+}
+BP_INLINE_BODY void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+BP_INLINE_BODY V4 abs4(V4 x) {
+  const M4 magnitude = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+  return (V4)((M4)x & magnitude);
+}
+BP_INLINE_BODY V4 select4(M4 m, V4 a, V4 b) { return (V4)((m & (M4)a) | (~m & (M4)b)); }
+BP_INLINE_BODY V4 keep4(M4 m, V4 a) { return (V4)(m & (M4)a); }
+
+BP_INLINE_BODY void comp_add4(double* sum, double* comp, V4 x) {
+  const V4 s = load4(sum), t = s + x;
+  const M4 ge = s >= x;
+  const V4 big = select4(ge, s, x), small = select4(ge, x, s);
+  store4(comp, load4(comp) + ((big - t) + small));
+  store4(sum, t);
+}
+
+// Count and (compensated) sum of the entries |y| * scale >= mu[j] of columns
+// [c0, c1). Eight rows are summed plainly (entries >= 0: the error is a few
+// ulps of the partial sum) before one compensated add, so the pass stays
+// bound by memory. Each column's result depends only on the row order.
+template <class T>
+BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                      double scale, const double* mu, double* k, double* s, double* c) {
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale};
+  const std::size_t c4 = c0 + (c1 - c0) / 4 * 4;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < c4; j += 4) {
+      const V4 u = load4(mu + j);
+      V4 kk = {0, 0, 0, 0}, ss = {0, 0, 0, 0};
+      for (std::size_t q = 0; q < 8; ++q) {
+        const V4 a = abs4(load4(r + q * stride + j)) * sc;
+        const M4 on = a >= u;
+        kk += keep4(on, one);
+        ss += keep4(on, a);
+      }
+      store4(k + j, load4(k + j) + kk);
+      comp_add4(s + j, c + j, ss);
+    }
+    for (; j < c1; ++j) {
+      double kk = 0.0, ss = 0.0;
+      for (std::size_t q = 0; q < 8; ++q) {
+        const double a = std::fabs(static_cast<double>(r[q * stride + j])) * scale;
+        kk += a >= mu[j] ? 1.0 : 0.0;
+        ss += a >= mu[j] ? a : 0.0;
+      }
+      k[j] += kk;
+      comp_add(s[j], c[j], ss);
+    }
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    for (std::size_t j = c0; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j])) * scale;
+      k[j] += a >= mu[j] ? 1.0 : 0.0;
+      comp_add(s[j], c[j], a >= mu[j] ? a : 0.0);
+    }
+  }
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
+// The same for one contiguous group: eight lanes of plain sums over 64
+// entries, then one compensated add per 64.
+template <class T>
+BP_INLINE_BODY void group_stats_body(const T* r, std::size_t len, double scale, double u, double* k_out,
+                                     double* s_out) {
+  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale}, uu = {u, u, u, u};
+  V4 k0 = {0, 0, 0, 0}, k1 = {0, 0, 0, 0};
+  double sum = 0.0, comp = 0.0;
+  std::size_t j = 0;
+  for (; j + 64 <= len; j += 64) {
+    V4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
+    for (std::size_t q = 0; q < 64; q += 8) {
+      const V4 a0 = abs4(load4(r + j + q)) * sc, a1 = abs4(load4(r + j + q + 4)) * sc;
+      const M4 on0 = a0 >= uu, on1 = a1 >= uu;
+      k0 += keep4(on0, one);
+      k1 += keep4(on1, one);
+      s0 += keep4(on0, a0);
+      s1 += keep4(on1, a1);
+    }
+    const V4 s = s0 + s1;
+    comp_add(sum, comp, (s[0] + s[1]) + (s[2] + s[3]));
+  }
+  double kt = 0.0;
+  for (; j < len; ++j) {
+    const double a = std::fabs(static_cast<double>(r[j])) * scale;
+    kt += a >= u ? 1.0 : 0.0;
+    comp_add(sum, comp, a >= u ? a : 0.0);
+  }
+  const V4 kk = k0 + k1;
+  *k_out = ((kk[0] + kk[1]) + (kk[2] + kk[3])) + kt;
+  *s_out = sum + comp;
+}
+
+// The passes are compute-bound with SSE2 alone: an AVX2 clone is picked at
+// load time where the CPU has it. Both do the same operations in the same
+// order, so results do not depend on the clone.
+#define BP_STREAM_PASSES(SUFFIX, T)                                                                              \
+  BP_AVX2_CLONES void column_stats_##SUFFIX(const T* y, std::size_t n, std::size_t stride, std::size_t c0,       \
+                                            std::size_t c1, double scale, const double* mu, double* k, double* s, \
+                                            double* c) {                                                          \
+    column_stats_body<T>(y, n, stride, c0, c1, scale, mu, k, s, c);                                               \
+  }                                                                                                               \
+  BP_AVX2_CLONES void group_stats_##SUFFIX(const T* r, std::size_t len, double scale, double u, double* k,        \
+                                           double* s) {                                                           \
+    group_stats_body<T>(r, len, scale, u, k, s);                                                                  \
+  }
+BP_STREAM_PASSES(f32, float)
+BP_STREAM_PASSES(f64, double)
+#undef BP_STREAM_PASSES
+
+inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c) {
+  column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c);
+}
+inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c) {
+  column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c);
+}
+inline void group_stats(const float* r, std::size_t len, double scale, double u, double* k, double* s) {
+  group_stats_f32(r, len, scale, u, k, s);
+}
+inline void group_stats(const double* r, std::size_t len, double scale, double u, double* k, double* s) {
+  group_stats_f64(r, len, scale, u, k, s);
+}
+
+// Column pass over the whole matrix; blocks whose columns are all dead
+// (mu = +inf) are skipped.
+template <class T>
+void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c) {
+  const std::size_t n = y.rows, m = y.cols;
+  parallel_ranges(m, kBlock, y.size(), [&](std::size_t c0, std::size_t c1) {
+    for (std::size_t b0 = c0; b0 < c1; b0 += kBlock) {
+      const std::size_t b1 = std::min(c1, b0 + kBlock);
+      bool any = false;
+      for (std::size_t j = b0; j < b1; ++j) any |= mu[j] < kInf;
+      if (!any) continue;
+      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c);
+    }
+  });
+}
+
+}  // namespace
+
+StreamTrace last_stream_trace() { return t_trace; }
+
+// G(theta) = sum_j max(0, (s_j - theta) / len, mx_j - theta) is convex,
+// piecewise linear and decreasing, and G <= sum_j mu_j(theta) pointwise, so
+// its root is at most theta*. Newton from theta = 0 rises monotonically to
+// the root and stops when the pieces stop changing; every iterate is itself a
+// lower bound (up to rounding), so a capped run is still a valid start.
+double envelope_theta(const ThresholdProblem& p) {
+  const double len = static_cast<double>(p.len);
+  double theta = 0.0;
+  for (int it = 0; it < 64; ++it) {
+    CompensatedSum val;
+    double slope = 0.0;
+    for (std::size_t j = 0; j < p.ng; ++j) {
+      const double by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
+      if (by_max >= by_sum) {
+        if (by_max > 0.0) { val.add(by_max); slope += 1.0; }
+      } else if (by_sum > 0.0) {
+        val.add(by_sum);
+        slope += 1.0 / len;
+      }
+    }
+    const double excess = val.value() - p.eta;
+    if (!(excess > 0.0) || !(slope > 0.0)) break;
+    const double next = theta + excess / slope;
+    if (!(next > theta)) break;
+    theta = next;
+  }
+  return theta;
+}
+
+template <class T>
+StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProblem& p, double* mu_out,
+                            const StopToken& stop) {
+  t_trace = {};
+  const std::size_t ng = p.ng, len = p.len;
+  const double dlen = static_cast<double>(len);
+  double theta = envelope_theta(p);
+
+  // Groups with s_j <= theta_0 <= theta* are zero in the solution. The others
+  // start at the envelope's threshold: mu = max(0, (s - theta)/len, mx - theta).
+  ScratchVector<double> mu(ng, kInf), k(ng, 0.0), S(ng, 0.0), C(ng, 0.0);
+  ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);
+  ScratchVector<std::size_t> alive;
+  const double dead_at = below(theta);
+  for (std::size_t j = 0; j < ng; ++j) {
+    if (p.s[j] > dead_at) {
+      alive.push_back(j);
+      mu[j] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+    }
+  }
+
+  // The compact copy: group alive-at-compaction q in compact[q], |y| * scale.
+  ScratchVector<ScratchVector<double>> compact;
+  ScratchVector<std::size_t> slot;
+  bool alive_changed = true;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    if (alive.empty()) break;
+    if (stop.requested()) return StreamEnd::kStopped;
+    const std::size_t live_entries = alive.size() * len;
+    if (g == Groups::kColumns && compact.empty() && live_entries <= kCompactMaxEntries &&
+        4 * live_entries <= ng * len) {
+      compact.resize(alive.size());
+      slot.assign(ng, 0);
+      for (std::size_t q = 0; q < alive.size(); ++q) {
+        compact[q].resize(len);
+        slot[alive[q]] = q;
+      }
+      for (std::size_t i = 0; i < y.rows; ++i) {
+        const T* r = y.data + i * y.cols;
+        for (std::size_t q = 0; q < alive.size(); ++q) {
+          compact[q][i] = std::fabs(static_cast<double>(r[alive[q]])) * p.scale;
+        }
+      }
+      t_trace.compacted = true;
+    }
+    // Active statistics at the current thresholds.
+    if (!compact.empty()) {
+      parallel_ranges(alive.size(), 1, live_entries, [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+          const std::size_t j = alive[q];
+          group_stats(compact[slot[j]].data(), len, 1.0, mu[j], &k[j], &S[j]);
+        }
+      });
+      ++t_trace.compact_passes;
+    } else if (g == Groups::kColumns) {
+      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data());
+      ++t_trace.full_passes;
+    } else {
+      parallel_ranges(alive.size(), 1, live_entries, [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+          const std::size_t j = alive[q];
+          group_stats(y.data + j * y.cols, len, p.scale, mu[j], &k[j], &S[j]);
+        }
+      });
+      ++t_trace.full_passes;
+    }
+    bool same = !alive_changed;
+    for (std::size_t j : alive) {
+      // Rounding can leave mu a hair above the largest entry; the largest
+      // entry is then the active set (a valid subgradient at the kink).
+      if (k[j] == 0.0) { k[j] = 1.0; S[j] = p.mx[j]; }
+      if (k[j] != prev_k[j] || S[j] != prev_s[j]) same = false;
+    }
+    // The Newton step on (mu, theta): theta = (sum S/k - eta) / sum 1/k.
+    CompensatedSum num, den;
+    for (std::size_t j : alive) {
+      num.add(S[j] / k[j]);
+      den.add(1.0 / k[j]);
+    }
+    const double next = (num.value() - p.eta) / den.value();
+    if (same) {
+      // The active sets reproduced themselves: this step is exact.
+      theta = next;
+      for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+      for (std::size_t j : alive) mu_out[j] = std::max((S[j] - theta) / k[j], 0.0);
+      return StreamEnd::kConverged;
+    }
+    // Every iterate is a lower bound of theta*, rising; rounding must not
+    // step it back.
+    if (next > theta) theta = next;
+    for (std::size_t j : alive) {
+      mu[j] = (S[j] - theta) / k[j];
+      prev_k[j] = k[j];
+      prev_s[j] = S[j];
+    }
+    std::size_t w = 0;
+    for (std::size_t j : alive) {
+      if (p.s[j] > theta) alive[w++] = j; else mu[j] = kInf;
+    }
+    alive_changed = w != alive.size();
+    alive.resize(w);
+  }
+  if (alive.empty()) {
+    for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+    return StreamEnd::kConverged;
+  }
+  return StreamEnd::kIterationCap;
+}
+
+template StreamEnd stream_thresholds<float>(const MatrixRef<float>&, Groups, const ThresholdProblem&, double*,
+                                            const StopToken&);
+template StreamEnd stream_thresholds<double>(const MatrixRef<double>&, Groups, const ThresholdProblem&, double*,
+                                             const StopToken&);
+
+}  // namespace bp
