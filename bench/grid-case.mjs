@@ -70,8 +70,10 @@ for (const kind of kinds) {
   const norms = { l1inf: bp.norm(y, 'l1inf'), l11: bp.norm(y, 'l11'), l12: bp.norm(y, 'l12') };
   for (const threads of threadModes) {
     bp.setThreadCount(threads === 'default' ? 0 : 1);
-    const memcpy = time(() => out.set(data), reps);
     for (const r of radii) {
+      // Measured just before the cell's methods: a shared machine's memory
+      // bandwidth drifts over a run.
+      const memcpy = time(() => out.set(data), reps);
       const cell = { kind, radius: r, threads, memcpyMs: memcpy.median, times: {}, ratio: {}, zeroGroups: {} };
       for (const name of wanted) {
         const c = catalogue[name];
@@ -87,5 +89,5 @@ for (const kind of kinds) {
     }
   }
 }
-bp.setThreadCount(defaultThreads === bp.getThreadCount() ? 0 : 0);
+bp.setThreadCount(0);
 process.stdout.write(JSON.stringify(result));
