@@ -85,8 +85,9 @@ BP_INLINE_BODY void comp_add4(double* sum, double* comp, V4 x) {
 // bound by memory. Each column's result depends only on the row order.
 template <class T>
 BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                                      double scale, const double* mu, double* k, double* s, double* c) {
-  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+                                      double scale, const double* mu, double* k, double* s, double* c,
+                                      const double* lo, double* cnt) {
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
   const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale};
   const std::size_t c4 = c0 + (c1 - c0) / 4 * 4;
   std::size_t i = 0;
@@ -94,25 +95,29 @@ BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t str
     const T* r = y + i * stride;
     std::size_t j = c0;
     for (; j < c4; j += 4) {
-      const V4 u = load4(mu + j);
-      V4 kk = {0, 0, 0, 0}, ss = {0, 0, 0, 0};
+      const V4 u = load4(mu + j), l = load4(lo + j);
+      V4 kk = {0, 0, 0, 0}, ss = {0, 0, 0, 0}, nn = {0, 0, 0, 0};
       for (std::size_t q = 0; q < 8; ++q) {
         const V4 a = abs4(load4(r + q * stride + j)) * sc;
         const M4 on = a >= u;
         kk += keep4(on, one);
         ss += keep4(on, a);
+        nn += keep4(a >= l, one);
       }
       store4(k + j, load4(k + j) + kk);
+      store4(cnt + j, load4(cnt + j) + nn);
       comp_add4(s + j, c + j, ss);
     }
     for (; j < c1; ++j) {
-      double kk = 0.0, ss = 0.0;
+      double kk = 0.0, ss = 0.0, nn = 0.0;
       for (std::size_t q = 0; q < 8; ++q) {
         const double a = std::fabs(static_cast<double>(r[q * stride + j])) * scale;
         kk += a >= mu[j] ? 1.0 : 0.0;
         ss += a >= mu[j] ? a : 0.0;
+        nn += a >= lo[j] ? 1.0 : 0.0;
       }
       k[j] += kk;
+      cnt[j] += nn;
       comp_add(s[j], c[j], ss);
     }
   }
@@ -121,6 +126,7 @@ BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t str
     for (std::size_t j = c0; j < c1; ++j) {
       const double a = std::fabs(static_cast<double>(r[j])) * scale;
       k[j] += a >= mu[j] ? 1.0 : 0.0;
+      cnt[j] += a >= lo[j] ? 1.0 : 0.0;
       comp_add(s[j], c[j], a >= mu[j] ? a : 0.0);
     }
   }
@@ -166,8 +172,8 @@ BP_INLINE_BODY void group_stats_body(const T* r, std::size_t len, double scale, 
 #define BP_STREAM_PASSES(SUFFIX, T)                                                                              \
   BP_AVX2_CLONES void column_stats_##SUFFIX(const T* y, std::size_t n, std::size_t stride, std::size_t c0,       \
                                             std::size_t c1, double scale, const double* mu, double* k, double* s, \
-                                            double* c) {                                                          \
-    column_stats_body<T>(y, n, stride, c0, c1, scale, mu, k, s, c);                                               \
+                                            double* c, const double* lo, double* cnt) {                           \
+    column_stats_body<T>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);                                      \
   }                                                                                                               \
   BP_AVX2_CLONES void group_stats_##SUFFIX(const T* r, std::size_t len, double scale, double u, double* k,        \
                                            double* s) {                                                           \
@@ -178,12 +184,14 @@ BP_STREAM_PASSES(f64, double)
 #undef BP_STREAM_PASSES
 
 inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                         double scale, const double* mu, double* k, double* s, double* c) {
-  column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c);
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                         double* cnt) {
+  column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
 }
 inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                         double scale, const double* mu, double* k, double* s, double* c) {
-  column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c);
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                         double* cnt) {
+  column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
 }
 inline void group_stats(const float* r, std::size_t len, double scale, double u, double* k, double* s) {
   group_stats_f32(r, len, scale, u, k, s);
@@ -193,9 +201,10 @@ inline void group_stats(const double* r, std::size_t len, double scale, double u
 }
 
 // Column pass over the whole matrix; blocks whose columns are all dead
-// (mu = +inf) are skipped.
+// (mu = +inf) are skipped. cnt[j] counts the entries >= lo[j] (candidates).
 template <class T>
-void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c) {
+void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c,
+                 const double* lo, double* cnt) {
   const std::size_t n = y.rows, m = y.cols;
   parallel_ranges(m, kBlock, y.size(), [&](std::size_t c0, std::size_t c1) {
     for (std::size_t b0 = c0; b0 < c1; b0 += kBlock) {
@@ -203,9 +212,87 @@ void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* 
       bool any = false;
       for (std::size_t j = b0; j < b1; ++j) any |= mu[j] < kInf;
       if (!any) continue;
-      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c);
+      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c, lo, cnt);
     }
   });
+}
+
+
+// Copies the entries |y| * scale >= lo[j] of the alive columns into one
+// buffer, group by group; cnt[j] (from the pass that used the same lo) sizes
+// each group exactly. A count that disagrees (the caller's memory changed
+// under us) only loses entries, never writes out of bounds.
+template <class T>
+void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std::size_t>& alive, const double* lo,
+                    const double* cnt, ScratchVector<double>& cdata, ScratchVector<std::size_t>& cbeg,
+                    ScratchVector<std::size_t>& clen) {
+  const std::size_t m = y.cols;
+  cbeg.assign(m, 0);
+  clen.assign(m, 0);
+  std::size_t off = 0;
+  for (std::size_t j : alive) {
+    cbeg[j] = off;
+    off += static_cast<std::size_t>(cnt[j]);
+  }
+  cdata.resize(off);
+  for (std::size_t i = 0; i < y.rows; ++i) {
+    const T* r = y.data + i * m;
+    for (std::size_t j : alive) {
+      const double a = std::fabs(static_cast<double>(r[j])) * scale;
+      if (a >= lo[j] && clen[j] < static_cast<std::size_t>(cnt[j])) cdata[cbeg[j] + clen[j]++] = a;
+    }
+  }
+}
+
+// Lower bounds of mu_j*, from the statistics (k_j, S_j) of the pass at
+// thresholds mu_j and the current lower bound theta of theta*.
+// Upper bound of theta*: phi_j is convex with phi_j(x0) = f0 (x0 = max(mu_j, 0),
+// f0 = S_j - k_j x0), phi_j(0) = s_j and phi_j(max_j) = 0, so it lies below
+// its chords, and mu_j(t) <= max_j - t (max_j - x0) / f0 for t <= f0,
+// <= x0 (s_j - t) / (s_j - f0) above; the root of the sum of these = eta is
+// >= theta*. Lower bound of mu_j*: phi_j(x) >= S_j - k_j x (the active set's
+// own terms) and >= max_j - x, so mu_j(theta_hi) >= both roots.
+void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const double* mu,
+                      const double* k, const double* S, double theta, double* lo) {
+  const std::size_t na = alive.size();
+  ScratchVector<double> a(na), b(na), f(na), mx(na), s(na);
+  double top = 0.0;
+  for (std::size_t q = 0; q < na; ++q) {
+    const std::size_t j = alive[q];
+    const double x0 = std::max(mu[j], 0.0), f0 = S[j] - k[j] * x0;
+    mx[q] = p.mx[j];
+    s[q] = p.s[j];
+    f[q] = f0;
+    top = std::max(top, p.s[j]);
+    if (!(f0 > 0.0) || !(x0 < p.mx[j]) || !(p.s[j] > f0 || x0 == 0.0)) {
+      a[q] = 0.0;  // no usable chord: mu_j(t) <= max_j
+      b[q] = 0.0;
+      f[q] = kInf;
+    } else {
+      a[q] = (p.mx[j] - x0) / f0;
+      b[q] = x0 > 0.0 ? x0 / (p.s[j] - f0) : 0.0;
+    }
+  }
+  auto upper_sum = [&](double t) {
+    double u = 0.0;
+    for (std::size_t q = 0; q < na; ++q) {
+      const double right = mx[q] - t * a[q], left = b[q] * (s[q] - t);
+      u += t >= s[q] ? 0.0 : (t <= f[q] ? right : left);
+    }
+    return u;
+  };
+  double lo_t = std::max(theta, 0.0), hi_t = top;
+  if (upper_sum(lo_t) <= p.eta) hi_t = lo_t;
+  for (int it = 0; it < 40 && hi_t - lo_t > 1e-9 * hi_t; ++it) {
+    const double mid = 0.5 * (lo_t + hi_t);
+    if (upper_sum(mid) <= p.eta) hi_t = mid; else lo_t = mid;
+  }
+  // The sums above carry rounding: widen the bound so the filter stays safe.
+  const double theta_hi = hi_t * (1.0 + 1e-9) + 1e-300;
+  for (std::size_t j : alive) {
+    const double by_set = (S[j] - theta_hi) / k[j], by_max = p.mx[j] - theta_hi;
+    lo[j] = below(std::max({0.0, by_set, by_max}));
+  }
 }
 
 }  // namespace
@@ -262,44 +349,64 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     }
   }
 
-  // The compact copy: group alive-at-compaction q in compact[q], |y| * scale.
-  ScratchVector<ScratchVector<double>> compact;
-  ScratchVector<std::size_t> slot;
+  // Candidates: lo[j] is a lower bound of mu_j* (or +inf: none yet), and the
+  // last column pass counted cnt[j] entries >= lo[j]; lo_next holds the
+  // bounds for the next pass. total[j] is the l1 norm of group j as the
+  // iteration sees it (all of it, or its candidates once compacted).
+  ScratchVector<double> lo(ng, kInf), lo_next(ng, kInf), cnt(ng, 0.0), total(p.s, p.s + ng);
+  bool counted = false, next_ready = false;
+  // The compact copy: group j's kept entries (|y| * scale) are
+  // cdata[cbeg[j] .. cbeg[j] + clen[j]).
+  ScratchVector<double> cdata;
+  ScratchVector<std::size_t> cbeg, clen;
+  bool compacted = false;
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     if (alive.empty()) break;
     if (stop.requested()) return StreamEnd::kStopped;
-    const std::size_t live_entries = alive.size() * len;
-    if (g == Groups::kColumns && compact.empty() && live_entries <= kCompactMaxEntries &&
-        4 * live_entries <= ng * len) {
-      compact.resize(alive.size());
-      slot.assign(ng, 0);
-      for (std::size_t q = 0; q < alive.size(); ++q) {
-        compact[q].resize(len);
-        slot[alive[q]] = q;
-      }
-      for (std::size_t i = 0; i < y.rows; ++i) {
-        const T* r = y.data + i * y.cols;
-        for (std::size_t q = 0; q < alive.size(); ++q) {
-          compact[q][i] = std::fabs(static_cast<double>(r[alive[q]])) * p.scale;
+    if (g == Groups::kColumns && !compacted) {
+      // Copy out either whole groups (when few survive) or the candidates
+      // (when the bounds leave few entries), whichever is smaller, once it
+      // fits the budget: the remaining passes then read only that.
+      const std::size_t live = alive.size() * len;
+      std::size_t cand = 0;
+      if (counted) for (std::size_t j : alive) cand += static_cast<std::size_t>(cnt[j]);
+      const bool whole = live <= kCompactMaxEntries && 4 * live <= ng * len;
+      const bool by_bounds = counted && cand <= kCompactMaxEntries && 8 * cand <= ng * len;
+      if (whole || by_bounds) {
+        const bool use_lo = by_bounds && (!whole || cand < live);
+        if (!use_lo) {
+          for (std::size_t j : alive) { lo[j] = 0.0; cnt[j] = static_cast<double>(len); }
         }
+        compact_groups(y, p.scale, alive, lo.data(), cnt.data(), cdata, cbeg, clen);
+        for (std::size_t j : alive) {
+          CompensatedSum c;
+          for (std::size_t q = 0; q < clen[j]; ++q) c.add(cdata[cbeg[j] + q]);
+          total[j] = c.value();
+        }
+        compacted = true;
+        t_trace.compacted = true;
+        t_trace.candidates = use_lo;
+        alive_changed = true;  // the (truncated) problem changed: no early "same"
+      } else if (next_ready) {
+        lo.swap(lo_next);
+        counted = true;
       }
-      t_trace.compacted = true;
     }
     // Active statistics at the current thresholds.
-    if (!compact.empty()) {
-      parallel_ranges(alive.size(), 1, live_entries, [&](std::size_t b, std::size_t e) {
+    if (compacted) {
+      parallel_ranges(alive.size(), 1, cdata.size(), [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
           const std::size_t j = alive[q];
-          group_stats(compact[slot[j]].data(), len, 1.0, mu[j], &k[j], &S[j]);
+          group_stats(cdata.data() + cbeg[j], clen[j], 1.0, mu[j], &k[j], &S[j]);
         }
       });
       ++t_trace.compact_passes;
     } else if (g == Groups::kColumns) {
-      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data());
+      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data(), lo.data(), cnt.data());
       ++t_trace.full_passes;
     } else {
-      parallel_ranges(alive.size(), 1, live_entries, [&](std::size_t b, std::size_t e) {
+      parallel_ranges(alive.size(), 1, alive.size() * len, [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
           const std::size_t j = alive[q];
           group_stats(y.data + j * y.cols, len, p.scale, mu[j], &k[j], &S[j]);
@@ -331,6 +438,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     // Every iterate is a lower bound of theta*, rising; rounding must not
     // step it back.
     if (next > theta) theta = next;
+    if (g == Groups::kColumns && !compacted) {
+      candidate_bounds(p, alive, mu.data(), k.data(), S.data(), theta, lo_next.data());
+      next_ready = true;
+    }
     for (std::size_t j : alive) {
       mu[j] = (S[j] - theta) / k[j];
       prev_k[j] = k[j];
@@ -338,7 +449,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     }
     std::size_t w = 0;
     for (std::size_t j : alive) {
-      if (p.s[j] > theta) alive[w++] = j; else mu[j] = kInf;
+      if (total[j] > theta) alive[w++] = j; else { mu[j] = kInf; lo[j] = kInf; lo_next[j] = kInf; }
     }
     alive_changed = w != alive.size();
     alive.resize(w);

@@ -45,11 +45,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
 double envelope_theta(const ThresholdProblem& p);
 
 // Exposed for the tests: the number of passes over the matrix (or over the
-// compact copy) of the last call on this thread, and whether it compacted.
+// compact copy) of the last call on this thread, and what it compacted.
 struct StreamTrace {
   int full_passes = 0;
   int compact_passes = 0;
   bool compacted = false;
+  bool candidates = false;  // the copy kept only entries above lower bounds of mu_j*
 };
 StreamTrace last_stream_trace();
 
