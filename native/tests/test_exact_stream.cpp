@@ -62,8 +62,8 @@ void expect_same_as_sort(const std::vector<double>& y, std::size_t n, std::size_
 // in the regime it is meant for, and all agree with 'sort'.
 TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
   Rng rng(140);
-  const std::size_t n = 300, m = 400;
   struct Expect {
+    std::size_t n, m;
     Kind kind;
     double r;  // eta = r * ||Y||_{1,inf}
     bool compacted, candidates;
@@ -71,17 +71,20 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
   };
   const Expect cases[] = {
       // Heavy tails, small radius: a handful of groups survive, copied whole.
-      {Kind::kCauchy, 0.01, true, false, "cauchy 0.01"},
-      {Kind::kCauchy, 0.1, true, false, "cauchy 0.1"},
+      {600, 300, Kind::kCauchy, 0.01, true, false, "cauchy 0.01"},
+      {600, 300, Kind::kCauchy, 0.1, true, false, "cauchy 0.1"},
       // Large radius: every group survives but only its top entries can be
-      // active; the chord bounds leave few candidates.
-      {Kind::kGauss, 0.9, true, true, "gauss 0.9"},
-      {Kind::kSparse, 0.9, true, true, "sparse 0.9"},
+      // active; the chord bounds leave few candidates (in long groups).
+      {600, 300, Kind::kGauss, 0.9, true, true, "gauss 0.9"},
+      {600, 300, Kind::kSparse, 0.9, true, true, "sparse 0.9"},
+      // ... but short groups are not worth the bounds: passes only.
+      {100, 1000, Kind::kGauss, 0.9, false, false, "short groups, gauss 0.9"},
       // Middle radius on uniform data: most entries can be active in most
       // groups: streaming passes only.
-      {Kind::kUniform, 0.1, false, false, "uniform 0.1"},
+      {600, 300, Kind::kUniform, 0.1, false, false, "uniform 0.1"},
   };
   for (const Expect& e : cases) {
+    const std::size_t n = e.n, m = e.m;
     std::vector<double> y = regime_matrix(rng, n, m, e.kind);
     const double eta = e.r * l1inf(y, n, m);
     expect_same_as_sort(y, n, m, false, eta, e.name);
@@ -96,7 +99,7 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
 
 TEST(stream_equals_sort_across_the_regime_grid) {
   Rng rng(141);
-  const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}};
+  const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
   const Kind kinds[] = {Kind::kUniform, Kind::kGauss, Kind::kCauchy, Kind::kSparse};
   const double radii[] = {-1.0, 0.001, 0.01, 0.1, 0.5, 0.9, 0.999};
   for (const auto& sh : shapes) {
