@@ -15,7 +15,9 @@ export type NativeOperationName =
   | 'exactNewton' // exact l1,inf, semismooth Newton
   | 'exactSort' // exact l1,inf, sort
   | 'proxNewton' // prox of the l_inf,1 norm, Newton
-  | 'proxSort'; // prox of the l_inf,1 norm, sort
+  | 'proxSort' // prox of the l_inf,1 norm, sort
+  | 'exactStream' // exact l1,inf, Newton on streaming passes
+  | 'proxStream'; // prox of the l_inf,1 norm, streaming Newton
 
 /** An operation number: only ever read from `NativeBinding.operations`, never written as a literal. */
 export type NativeOp = number & { readonly __nativeOp: never };

@@ -12,6 +12,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildBenchAddon } from './addon.mjs';
 
+// `--grid`: the regime grid of issue 14 instead (bench/grid.mjs).
+if (process.argv.includes('--grid')) {
+  await import('./grid.mjs');
+  process.exit(0);
+}
+
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');

@@ -8,7 +8,7 @@ import { allocate } from './memory';
 import * as check from './validate';
 
 /** The exact l1,inf method used when `opts.method` is not given: the fastest correct one (see bench/). */
-export const DEFAULT_EXACT_METHOD: ExactMethod = 'newton';
+export const DEFAULT_EXACT_METHOD: ExactMethod = 'stream';
 
 /** Every value `opts.method` accepts. */
 export const EXACT_METHODS = check.EXACT_METHODS;
@@ -102,6 +102,7 @@ export const OP = native.operations;
 
 export function exactOp(method: ExactMethod, prox: boolean): NativeOp {
   if (method === 'sort') return prox ? OP.proxSort : OP.exactSort;
+  if (method === 'stream') return prox ? OP.proxStream : OP.exactStream;
   return prox ? OP.proxNewton : OP.exactNewton;
 }
 
@@ -126,8 +127,10 @@ export function bilevelL12<T extends FloatArray>(y: Matrix<T>, eta: number, opts
 
 /**
  * The exact Euclidean projection onto the l1,inf ball of radius eta.
- * `opts.method`: 'newton' (semismooth Newton, Chu et al. 2020) or 'sort'
- * (sort-based, O(nm log nm)); the default is the fastest.
+ * `opts.method`: 'stream' (semismooth Newton on streaming count-and-sum
+ * passes, no candidate lists; the default, the fastest at every radius
+ * measured in bench/results/grid.md), 'newton' (semismooth Newton on gathered
+ * candidate lists, Chu et al. 2020) or 'sort' (sort-based, O(nm log nm)).
  */
 export function projectL1Inf<T extends FloatArray>(y: Matrix<T>, eta: number, opts?: ExactOptions<T>): Projection<T> {
   const p = prepare<T>(y, eta, opts, 'eta', check.EXACT_KEYS);

@@ -29,8 +29,8 @@ export interface ProjectOptions<T extends FloatArray = FloatArray> {
   out?: T;
 }
 
-/** The exact l1,inf methods. Both always exist; the default is the fastest. */
-export type ExactMethod = 'newton' | 'sort';
+/** The exact l1,inf methods. All always exist; the default is the fastest. */
+export type ExactMethod = 'newton' | 'sort' | 'stream';
 
 export interface ExactOptions<T extends FloatArray = FloatArray> extends ProjectOptions<T> {
   method?: ExactMethod;

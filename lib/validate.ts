@@ -185,7 +185,7 @@ export function groups(v: unknown, name = 'opts.groups'): Groups {
   return v === undefined ? 'columns' : oneOf(v, GROUPS, name);
 }
 
-export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort'];
+export const EXACT_METHODS: readonly ExactMethod[] = ['newton', 'sort', 'stream'];
 
 export function exactMethod(v: unknown, fallback: ExactMethod, name = 'opts.method'): ExactMethod {
   return v === undefined ? fallback : oneOf(v, EXACT_METHODS, name);

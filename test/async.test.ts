@@ -38,7 +38,7 @@ describe('async results equal sync results', () => {
   const cases = loadManifest().filter((c) => c.algorithm !== 'projectL1Ball');
   const rows: [string, string, RefCase][] = [];
   for (const c of cases) {
-    const methods = c.algorithm === 'projectL1Inf' || c.algorithm === 'proxLInf1' ? ['newton', 'sort'] : ['default'];
+    const methods = c.algorithm === 'projectL1Inf' || c.algorithm === 'proxLInf1' ? ['newton', 'sort', 'stream'] : ['default'];
     for (const m of methods) rows.push([c.id, m, c]);
   }
   test.each(rows)('reference %s (%s)', async (_id, method, c) => {

@@ -327,7 +327,7 @@ interface OptsPlan {
   whole: 'object' | 'undefined' | 'zoo';
   groups: 'absent' | 'columns' | 'rows' | 'zoo';
   out: OutKind;
-  method: 'absent' | 'newton' | 'sort' | 'zoo';
+  method: 'absent' | 'newton' | 'sort' | 'stream' | 'zoo';
   signal: SignalKind;
   zooValue: unknown;
   zooValue2: unknown;
@@ -337,7 +337,7 @@ const optsPlan = fc.record({
   whole: fc.constantFrom('object', 'object', 'object', 'undefined', 'zoo') as fc.Arbitrary<OptsPlan['whole']>,
   groups: fc.constantFrom('absent', 'columns', 'rows', 'zoo') as fc.Arbitrary<OptsPlan['groups']>,
   out: outKind,
-  method: fc.constantFrom('absent', 'newton', 'sort', 'zoo') as fc.Arbitrary<OptsPlan['method']>,
+  method: fc.constantFrom('absent', 'newton', 'sort', 'stream', 'zoo') as fc.Arbitrary<OptsPlan['method']>,
   signal: fc.constantFrom<SignalKind>(...(['none', 'none', 'live', 'aborted', 'fake', 'zoo'] as const)),
   zooValue: zoo,
   zooValue2: zoo,
@@ -507,7 +507,7 @@ function expectProjection(fn: Fn, y: unknown, eta: unknown, opts: unknown, isAsy
     checkEnum(o.groups, ['columns', 'rows'], 'opts.groups', v);
     if (o.groups === 'rows') groups = 'rows';
     checkOut(o.out, m?.data, v);
-    if (fn.exact) checkEnum(o.method, ['newton', 'sort'], 'opts.method', v);
+    if (fn.exact) checkEnum(o.method, ['newton', 'sort', 'stream'], 'opts.method', v);
     if (isAsync && o.signal !== undefined) {
       if (realSignals.has(o.signal as object)) aborted = (o.signal as AbortSignal).aborted;
       else {

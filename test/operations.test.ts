@@ -5,7 +5,7 @@ import * as bp from '../lib';
 import { native } from '../lib/native';
 import type { NativeOperationName } from '../binding';
 
-const NAMES = ['bilevelL1Inf', 'bilevelL11', 'bilevelL12', 'exactNewton', 'exactSort', 'proxNewton', 'proxSort'] as const satisfies readonly NativeOperationName[];
+const NAMES = ['bilevelL1Inf', 'bilevelL11', 'bilevelL12', 'exactNewton', 'exactSort', 'proxNewton', 'proxSort', 'exactStream', 'proxStream'] as const satisfies readonly NativeOperationName[];
 
 function matrix(rows: number, cols: number, seed: number): bp.Matrix<Float64Array> {
   const data = new Float64Array(rows * cols);
@@ -33,6 +33,8 @@ test.each([
   ['exactSort', (y: bp.Matrix<Float64Array>) => bp.projectL1Inf(y, 0.7, { method: 'sort' })],
   ['proxNewton', (y: bp.Matrix<Float64Array>) => bp.proxLInf1(y, 0.7, { method: 'newton' })],
   ['proxSort', (y: bp.Matrix<Float64Array>) => bp.proxLInf1(y, 0.7, { method: 'sort' })],
+  ['exactStream', (y: bp.Matrix<Float64Array>) => bp.projectL1Inf(y, 0.7, { method: 'stream' })],
+  ['proxStream', (y: bp.Matrix<Float64Array>) => bp.proxLInf1(y, 0.7, { method: 'stream' })],
 ] as const)('%s runs the kernel of its name', (name, facade) => {
   const y = matrix(9, 13, 11);
   const out = new Float64Array(y.data.length);

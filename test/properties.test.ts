@@ -19,6 +19,7 @@ const METHODS: Method[] = [
   { name: 'bilevelL12', own: 'l12', run: (y, e, o) => bp.bilevelL12(y, e, o) },
   { name: 'projectL1Inf newton', own: 'l1inf', run: (y, e, o) => bp.projectL1Inf(y, e, { ...o, method: 'newton' }) },
   { name: 'projectL1Inf sort', own: 'l1inf', run: (y, e, o) => bp.projectL1Inf(y, e, { ...o, method: 'sort' }) },
+  { name: 'projectL1Inf stream', own: 'l1inf', run: (y, e, o) => bp.projectL1Inf(y, e, { ...o, method: 'stream' }) },
 ];
 
 const RUNS = { numRuns: 150 };
@@ -145,6 +146,19 @@ describe('the exact l1,inf projection', () => {
       fc.property(matrixCase(40), (c) => {
         const { y, eta, scale } = setup(c, METHODS[3]);
         const a = bp.projectL1Inf(y, eta, { groups: c.groups, method: 'newton' });
+        const b = bp.projectL1Inf(y, eta, { groups: c.groups, method: 'sort' });
+        expect(maxDiff(a.data, b.data)).toBeLessThanOrEqual(1e-12 * scale);
+        expect(maxDiff(a.radii, b.radii)).toBeLessThanOrEqual(1e-12 * scale);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('stream = sort to 1e-12 max|Y|', () => {
+    fc.assert(
+      fc.property(matrixCase(40), (c) => {
+        const { y, eta, scale } = setup(c, METHODS[3]);
+        const a = bp.projectL1Inf(y, eta, { groups: c.groups, method: 'stream' });
         const b = bp.projectL1Inf(y, eta, { groups: c.groups, method: 'sort' });
         expect(maxDiff(a.data, b.data)).toBeLessThanOrEqual(1e-12 * scale);
         expect(maxDiff(a.radii, b.radii)).toBeLessThanOrEqual(1e-12 * scale);

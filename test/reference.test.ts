@@ -19,11 +19,13 @@ const runners: Record<string, Record<string, Runner>> = {
     default: (c, y) => bp.projectL1Inf(matrixOf(c, y), c.eta, opts(c)),
     newton: (c, y) => bp.projectL1Inf(matrixOf(c, y), c.eta, { ...opts(c), method: 'newton' }),
     sort: (c, y) => bp.projectL1Inf(matrixOf(c, y), c.eta, { ...opts(c), method: 'sort' }),
+    stream: (c, y) => bp.projectL1Inf(matrixOf(c, y), c.eta, { ...opts(c), method: 'stream' }),
   },
   proxLInf1: {
     default: (c, y) => bp.proxLInf1(matrixOf(c, y), c.eta, opts(c)),
     newton: (c, y) => bp.proxLInf1(matrixOf(c, y), c.eta, { ...opts(c), method: 'newton' }),
     sort: (c, y) => bp.proxLInf1(matrixOf(c, y), c.eta, { ...opts(c), method: 'sort' }),
+    stream: (c, y) => bp.proxLInf1(matrixOf(c, y), c.eta, { ...opts(c), method: 'stream' }),
   },
   bilevelL1Inf: { default: (c, y) => bp.bilevelL1Inf(matrixOf(c, y), c.eta, opts(c)) },
   bilevelL11: { default: (c, y) => bp.bilevelL11(matrixOf(c, y), c.eta, opts(c)) },

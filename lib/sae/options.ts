@@ -15,7 +15,7 @@ export const PROJECTION_CODE: Record<SaeProjection, NativeOp | null> = {
   'bilevel-l1inf': native.operations.bilevelL1Inf,
   'bilevel-l11': native.operations.bilevelL11,
   'bilevel-l12': native.operations.bilevelL12,
-  l1inf: native.operations.exactNewton,
+  l1inf: native.operations.exactStream, // the default exact method (DEFAULT_EXACT_METHOD)
 };
 
 /** Reported after every epoch of every fold. */

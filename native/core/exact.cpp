@@ -11,6 +11,7 @@
 
 #include "apply.hpp"
 #include "candidates.hpp"
+#include "exact_stream.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
@@ -338,6 +339,13 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   *regime = Regime::kClip;
   if (method == ExactMethod::kSort) {
     sort_thresholds(y, g, p, mu);
+  } else if (method == ExactMethod::kStream) {
+    const ThresholdProblem tp{p.ng, p.len, p.scale, p.eta, p.mx.data(), p.s.data()};
+    switch (stream_thresholds(y, g, tp, mu, stop)) {
+      case StreamEnd::kConverged: break;
+      case StreamEnd::kIterationCap: sort_thresholds(y, g, p, mu); break;
+      case StreamEnd::kStopped: return Status::kAborted;
+    }
   } else {
     switch (newton_thresholds(y, g, p, mu, stop)) {
       case NewtonEnd::kConverged: break;

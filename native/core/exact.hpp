@@ -5,7 +5,7 @@
 //   sum_i max(|y_ij| - mu_j, 0) = theta   for every group with mu_j > 0,
 //   ||y_j||_1 <= theta                     for every group with mu_j = 0,
 //   sum_j mu_j = eta.
-// Both methods solve this system exactly (up to rounding).
+// Every method solves this system exactly (up to rounding).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,10 @@ enum class ExactMethod : int {
   // Sort every group, list every breakpoint of sum_j mu_j(theta), sort them
   // and bisect: O(nm log nm), independent of the Newton code path.
   kSort = 1,
+  // Semismooth Newton on streaming count-and-sum passes over the matrix (no
+  // candidate lists), started from a per-group envelope of free lower bounds;
+  // the surviving groups are copied out once few remain. See exact_stream.hpp.
+  kStream = 2,
 };
 
 // `stop` is polled between Newton iterations (kAborted, out untouched).

@@ -14,7 +14,9 @@ bool operation_from_number(double number, Operation* op) {
   return false;
 }
 
-bool is_exact_projection(Operation op) { return op == Operation::kExactNewton || op == Operation::kExactSort; }
+bool is_exact_projection(Operation op) {
+  return op == Operation::kExactNewton || op == Operation::kExactSort || op == Operation::kExactStream;
+}
 
 template <class T>
 Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
@@ -27,6 +29,8 @@ Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out
     case Operation::kExactSort: return project_l1inf_exact(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
     case Operation::kProxNewton: return prox_linf1(y, g, eta, ExactMethod::kNewton, out, radii, res, stop);
     case Operation::kProxSort: return prox_linf1(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
+    case Operation::kExactStream: return project_l1inf_exact(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
+    case Operation::kProxStream: return prox_linf1(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
   }
   // Unreachable for a value of the enum: operation_from_number admits only those.
   return Status::kOk;

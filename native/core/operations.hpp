@@ -21,6 +21,8 @@ enum class Operation : int {
   kExactSort = 4,    // the exact l1,inf projection, sort and bisect
   kProxNewton = 5,   // the prox of the l_inf,1 norm (Moreau), Newton
   kProxSort = 6,     // the prox of the l_inf,1 norm (Moreau), sort
+  kExactStream = 7,  // the exact l1,inf projection, Newton on streaming passes
+  kProxStream = 8,   // the prox of the l_inf,1 norm (Moreau), streaming Newton
 };
 
 struct OperationName {
@@ -32,7 +34,8 @@ inline constexpr OperationName kOperations[] = {
     {"bilevelL1Inf", Operation::kBilevelL1Inf}, {"bilevelL11", Operation::kBilevelL11},
     {"bilevelL12", Operation::kBilevelL12},     {"exactNewton", Operation::kExactNewton},
     {"exactSort", Operation::kExactSort},       {"proxNewton", Operation::kProxNewton},
-    {"proxSort", Operation::kProxSort},
+    {"proxSort", Operation::kProxSort},         {"exactStream", Operation::kExactStream},
+    {"proxStream", Operation::kProxStream},
 };
 
 // The operation whose number is `number` (an integer-valued double, as a

@@ -55,9 +55,13 @@ Run<T> run(bool prox, bp::ExactMethod method, const std::vector<T>& y, const Sha
 }
 
 const char* name_of(bool prox, bp::ExactMethod m) {
+  if (m == bp::ExactMethod::kStream) return prox ? "prox stream" : "projection stream";
   if (prox) return m == bp::ExactMethod::kNewton ? "prox newton" : "prox sort";
   return m == bp::ExactMethod::kNewton ? "projection newton" : "projection sort";
 }
+
+// Every method, with 'sort' (the reference) at index 1.
+constexpr int kMethodCount = 3;
 
 template <class T>
 void fuzz(Bytes& in) {
@@ -70,15 +74,16 @@ void fuzz(Bytes& in) {
   context() = fmt("exact<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) ||y||_1,inf=%.17Lg", type_name<T>(), s.rows, s.cols,
                   s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(), poisoned ? " +non-finite" : "", eta, eta, total);
   const std::size_t ng = s.ng();
-  const bp::ExactMethod kMethods[] = {bp::ExactMethod::kNewton, bp::ExactMethod::kSort};
+  const bp::ExactMethod kMethods[kMethodCount] = {bp::ExactMethod::kNewton, bp::ExactMethod::kSort,
+                                                  bp::ExactMethod::kStream};
 
-  Run<T> proj[2], prox[2];
-  for (int i = 0; i < 2; ++i) {
+  Run<T> proj[kMethodCount], prox[kMethodCount];
+  for (int i = 0; i < kMethodCount; ++i) {
     proj[i] = run<T>(false, kMethods[i], y, s, eta);
     prox[i] = run<T>(true, kMethods[i], y, s, eta);
   }
   if (!finite) {
-    for (const Run<T>* r : {&proj[0], &proj[1], &prox[0], &prox[1]}) {
+    for (const Run<T>* r : {&proj[0], &proj[1], &proj[2], &prox[0], &prox[1], &prox[2]}) {
       BPF_CHECK(r->st == bp::Status::kNonFinite, "status %d for a non-finite entry", static_cast<int>(r->st));
       BPF_CHECK(same_bits(r->out, sentinel<T>(y.size())) && same_bits(r->mu, sentinel<double>(ng)),
                 "out or radii written although the call failed");
@@ -94,7 +99,7 @@ void fuzz(Bytes& in) {
   const LD tol_mu = 16 * static_cast<LD>(ng + len + 8) * static_cast<LD>(len + 1) * static_cast<LD>(DBL_EPSILON) * big +
                     64 * static_cast<LD>(ng + 2) * static_cast<LD>(std::numeric_limits<double>::denorm_min());
 
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < kMethodCount; ++i) {
     for (bool is_prox : {false, true}) {
       const Run<T>& r = is_prox ? prox[i] : proj[i];
       const char* nm = name_of(is_prox, kMethods[i]);
@@ -110,7 +115,7 @@ void fuzz(Bytes& in) {
 
   if (!extended_precision()) return;
   if (eta == 0) {
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < kMethodCount; ++i) {
       for (T v : proj[i].out) BPF_CHECK(v == 0, "eta = 0 but the projection has %.17g", double(v));
       BPF_CHECK(same_bits(prox[i].out, y), "eta = 0 but the prox is not y");
     }
@@ -123,7 +128,7 @@ void fuzz(Bytes& in) {
   const LD tol_id = 8 * static_cast<LD>(ng + 8) * static_cast<LD>(DBL_EPSILON) * total +
                     static_cast<LD>(ng) * static_cast<LD>(std::numeric_limits<double>::denorm_min());
   if (total <= eta_l - tol_id) {
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < kMethodCount; ++i) {
       BPF_CHECK(same_bits(proj[i].out, y), "%s: eta is above the norm but x != y", name_of(false, kMethods[i]));
       for (T v : prox[i].out) BPF_CHECK(v == 0, "eta above the norm but the prox has %.17g", double(v));
     }
@@ -134,7 +139,7 @@ void fuzz(Bytes& in) {
     return;
   }
 
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < kMethodCount; ++i) {
     const char* nm = name_of(false, kMethods[i]);
     const std::vector<double>& mu = proj[i].mu;
     LD sum_mu = 0;
@@ -181,14 +186,17 @@ void fuzz(Bytes& in) {
     BPF_CHECK(own <= eta_l + slack<T>(ng, eta_l), "%s: infeasible, ||x||_1,inf = %.17Lg > eta", nm, own);
   }
 
-  // Newton = sort.
-  for (std::size_t g = 0; g < ng; ++g) {
-    BPF_CHECK(std::fabs(static_cast<LD>(proj[0].mu[g]) - static_cast<LD>(proj[1].mu[g])) <= tol_mu,
-              "newton mu[%zu] = %.17g, sort mu = %.17g (tol %.3Lg)", g, proj[0].mu[g], proj[1].mu[g], tol_mu);
-  }
-  for (std::size_t k = 0; k < y.size(); ++k) {
-    BPF_CHECK(std::fabs(static_cast<LD>(proj[0].out[k]) - static_cast<LD>(proj[1].out[k])) <= tol_mu + slack<T>(1, big),
-              "newton x[%zu] = %.17g, sort x = %.17g", k, double(proj[0].out[k]), double(proj[1].out[k]));
+  // Newton = sort, stream = sort.
+  for (int i : {0, 2}) {
+    const char* nm = name_of(false, kMethods[i]);
+    for (std::size_t g = 0; g < ng; ++g) {
+      BPF_CHECK(std::fabs(static_cast<LD>(proj[i].mu[g]) - static_cast<LD>(proj[1].mu[g])) <= tol_mu,
+                "%s mu[%zu] = %.17g, sort mu = %.17g (tol %.3Lg)", nm, g, proj[i].mu[g], proj[1].mu[g], tol_mu);
+    }
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      BPF_CHECK(std::fabs(static_cast<LD>(proj[i].out[k]) - static_cast<LD>(proj[1].out[k])) <= tol_mu + slack<T>(1, big),
+                "%s x[%zu] = %.17g, sort x = %.17g", nm, k, double(proj[i].out[k]), double(proj[1].out[k]));
+    }
   }
 
   // In place, and interrupted.
@@ -200,10 +208,10 @@ void fuzz(Bytes& in) {
                                                   bp::ExactMethod::kNewton, z.data(), mu.data(), &res);
     BPF_CHECK(st == bp::Status::kOk && same_bits(z, proj[0].out) && same_bits(mu, proj[0].mu), "in place differs");
   }
-  {
+  for (int i : {0, 2}) {
     Countdown cd{stop_after % 12};
-    const Run<T> r = run<T>(stop_after & 0x80, bp::ExactMethod::kNewton, y, s, eta, bp::StopToken{&poll_countdown, &cd});
-    const Run<T>& full = (stop_after & 0x80) ? prox[0] : proj[0];
+    const Run<T> r = run<T>(stop_after & 0x80, kMethods[i], y, s, eta, bp::StopToken{&poll_countdown, &cd});
+    const Run<T>& full = (stop_after & 0x80) ? prox[i] : proj[i];
     if (r.st == bp::Status::kAborted) {
       BPF_CHECK(same_bits(r.out, sentinel<T>(y.size())), "aborted after %d polls but out was written", stop_after % 12);
     } else {

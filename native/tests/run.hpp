@@ -8,7 +8,7 @@
 
 namespace bptest {
 
-enum class Method { kBilevelL1Inf, kBilevelL11, kBilevelL12, kNewton, kSort, kProxNewton, kProxSort };
+enum class Method { kBilevelL1Inf, kBilevelL11, kBilevelL12, kNewton, kSort, kProxNewton, kProxSort, kStream, kProxStream };
 
 template <class T>
 struct Result {
@@ -34,6 +34,8 @@ Result<T> run(Method method, const std::vector<T>& y, std::size_t n, std::size_t
     case Method::kSort: r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr); break;
     case Method::kProxNewton: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kNewton, r.out.data(), r.radii.data(), &pr); break;
     case Method::kProxSort: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr); break;
+    case Method::kStream: r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr); break;
+    case Method::kProxStream: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr); break;
   }
   r.zero_groups = pr.zero_groups;
   return r;

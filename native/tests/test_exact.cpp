@@ -64,8 +64,12 @@ TEST(newton_equals_sort_and_meets_kkt) {
     double eta = nrm * (trial % 7 == 0 ? 1e-4 * rng.uniform() : rng.uniform());
     Result<double> a = run(Method::kNewton, y, n, m, rows, eta);
     Result<double> b = run(Method::kSort, y, n, m, rows, eta);
-    CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
+    Result<double> st = run(Method::kStream, y, n, m, rows, eta);
+    CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk && st.status == bp::Status::kOk);
     double scale = max_abs(y);
+    for (std::size_t k = 0; k < y.size(); ++k) CHECK_NEAR(st.out[k], b.out[k], 1e-12 * scale);
+    for (std::size_t g = 0; g < st.radii.size(); ++g) CHECK_NEAR(st.radii[g], b.radii[g], 1e-12 * scale);
+    if (eta > 0 && eta < nrm) check_kkt(y, st, n, m, rows, eta);
     for (std::size_t k = 0; k < y.size(); ++k) CHECK_NEAR(a.out[k], b.out[k], 1e-12 * scale);
     for (std::size_t g = 0; g < a.radii.size(); ++g) CHECK_NEAR(a.radii[g], b.radii[g], 1e-12 * scale);
     if (eta > 0 && eta < nrm) {
@@ -113,7 +117,7 @@ TEST(exact_projection_identity_and_idempotence) {
 TEST(exact_trivial_cases) {
   Rng rng(23);
   std::vector<double> y = random_matrix(rng, 6, 5, 1);
-  for (Method method : {Method::kNewton, Method::kSort}) {
+  for (Method method : {Method::kNewton, Method::kSort, Method::kStream}) {
     Result<double> z = run(method, y, 6, 5, false, 0.0);
     CHECK(z.zero_groups == 5);
     for (double v : z.out) CHECK(v == 0);
@@ -143,7 +147,7 @@ TEST(exact_trivial_cases) {
 
 TEST(exact_extreme_magnitudes_and_bad_entries) {
   std::vector<double> y = {1.7e308, -1.2e308, 1e308, 3e-320, -1e-321, 2e-310, 1.5e308, 1e308, 0.5};
-  for (Method method : {Method::kNewton, Method::kSort}) {
+  for (Method method : {Method::kNewton, Method::kSort, Method::kStream}) {
     for (bool rows : {false, true}) {
       Result<double> r = run(method, y, 3, 3, rows, 1e308);
       CHECK(r.status == bp::Status::kOk);
@@ -167,9 +171,11 @@ TEST(exact_float_inputs) {
     double eta = norm_of(y, n, m, false, bp::NormKind::kL1Inf) * 0.3;
     Result<float> a = run(Method::kNewton, f, n, m, false, eta);
     Result<float> b = run(Method::kSort, f, n, m, false, eta);
+    Result<float> s = run(Method::kStream, f, n, m, false, eta);
     Result<double> d = run(Method::kSort, y, n, m, false, eta);
     for (std::size_t g = 0; g < m; ++g) {
       CHECK_NEAR(a.radii[g], d.radii[g], 1e-12 * max_abs(y));
+      CHECK_NEAR(s.radii[g], d.radii[g], 1e-12 * max_abs(y));
       CHECK_NEAR(b.radii[g], d.radii[g], 1e-12 * max_abs(y));
     }
     for (std::size_t k = 0; k < y.size(); ++k) CHECK(a.out[k] == static_cast<float>(d.out[k]) || std::fabs(a.out[k] - d.out[k]) <= 1e-6 * max_abs(y));

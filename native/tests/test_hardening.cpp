@@ -95,7 +95,7 @@ TEST(hardening_exact_identity_with_entries_near_dbl_max) {
     for (std::size_t j = 0; j < ng; ++j)
       for (std::size_t k = 0; k < len; ++k)
         mx[j] = std::max(mx[j], std::fabs(c.y[c.by_rows ? j * c.cols + k : k * c.cols + j]));
-    for (bp::ExactMethod m : {bp::ExactMethod::kNewton, bp::ExactMethod::kSort}) {
+    for (bp::ExactMethod m : {bp::ExactMethod::kNewton, bp::ExactMethod::kSort, bp::ExactMethod::kStream}) {
       std::vector<double> out(c.y.size(), -7.0), radii(ng, -1.0);
       bp::ProjectionResult res;
       CHECK(bp::project_l1inf_exact(bp::MatrixRef<double>{c.y.data(), c.rows, c.cols}, g, c.eta, m, out.data(),

@@ -81,8 +81,8 @@ TEST(reference_vectors) {
   for (const Json& c : manifest["cases"].array) {
     const std::string alg = c["algorithm"].string;
     std::vector<Method> methods;
-    if (alg == "projectL1Inf") methods = {Method::kNewton, Method::kSort};
-    else if (alg == "proxLInf1") methods = {Method::kProxNewton, Method::kProxSort};
+    if (alg == "projectL1Inf") methods = {Method::kNewton, Method::kSort, Method::kStream};
+    else if (alg == "proxLInf1") methods = {Method::kProxNewton, Method::kProxSort, Method::kProxStream};
     else if (alg == "bilevelL1Inf") methods = {Method::kBilevelL1Inf};
     else if (alg == "bilevelL11") methods = {Method::kBilevelL11};
     else if (alg == "bilevelL12") methods = {Method::kBilevelL12};

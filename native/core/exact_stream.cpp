@@ -1,0 +1,534 @@
+#include "exact_stream.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+#include "numeric.hpp"
+#include "parallel.hpp"
+#include "scratch.hpp"
+
+namespace bp {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Columns per block of a column pass: the four per-column arrays of a block
+// (mu, count, sum, compensation: 256 KB) stay in L2 while the rows stream by.
+// Long row segments keep the hardware prefetcher running: on 4000 x 4000,
+// blocks of 512 columns (4 KB per row) made a pass 2x slower than 8192.
+constexpr std::size_t kBlock = 8192;
+
+// The surviving groups are copied out once they hold at most a quarter of the
+// entries and at most this many (4 MB of doubles); candidates once they are
+// at most a sixteenth of the entries, in groups of at least kCandidateMinLen
+// (the copy costs one to two passes; with more candidates, or short groups,
+// it and the bounds cost more than the passes they save: measured at
+// 1000 x 8000 Gaussian 0.5 and 100 x 80000 uniform 0.9).
+// The copy is sized exactly from counts, never grown.
+constexpr std::size_t kCandidateMinLen = 512;
+constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
+
+// Never reached in the tests (the active sets settle in a few passes); the
+// caller then falls back to the sort-based method.
+constexpr int kMaxPasses = 200;
+
+thread_local StreamTrace t_trace;
+
+// Neumaier's compensated add of x >= 0 into sum >= 0.
+inline void comp_add(double& sum, double& comp, double x) {
+  const double t = sum + x;
+  const double big = sum >= x ? sum : x, small = sum >= x ? x : sum;
+  comp += (big - t) + small;
+  sum = t;
+}
+
+// Four lanes of doubles as GCC/Clang vector extensions: comparisons give
+// all-ones masks, so the selects below are branch-free, and each target clone
+// lowers them to its own instructions (two SSE2 halves, or one AVX2 register)
+// with the same arithmetic in the same order.
+// (Every function taking or returning these is inlined into its clone, so the
+// 32-byte vector ABI note GCC gives for the SSE2 build does not apply.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+typedef double V4 __attribute__((vector_size(32)));
+typedef long long M4 __attribute__((vector_size(32)));
+typedef float V4f __attribute__((vector_size(16)));
+
+BP_INLINE_BODY V4 load4(const double* p) {
+  V4 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+BP_INLINE_BODY V4 load4(const float* p) {
+  V4f v;
+  std::memcpy(&v, p, sizeof v);
+  return __builtin_convertvector(v, V4);
+}
+BP_INLINE_BODY void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
+BP_INLINE_BODY V4 abs4(V4 x) {
+  const M4 magnitude = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
+  return (V4)((M4)x & magnitude);
+}
+BP_INLINE_BODY V4 select4(M4 m, V4 a, V4 b) { return (V4)((m & (M4)a) | (~m & (M4)b)); }
+BP_INLINE_BODY V4 keep4(M4 m, V4 a) { return (V4)(m & (M4)a); }
+
+BP_INLINE_BODY void comp_add4(double* sum, double* comp, V4 x) {
+  const V4 s = load4(sum), t = s + x;
+  const M4 ge = s >= x;
+  const V4 big = select4(ge, s, x), small = select4(ge, x, s);
+  store4(comp, load4(comp) + ((big - t) + small));
+  store4(sum, t);
+}
+
+// Count and (compensated) sum of the entries |y| * scale >= mu[j] of columns
+// [c0, c1). Eight rows are summed plainly (entries >= 0: the error is a few
+// ulps of the partial sum) before one compensated add, so the pass stays
+// bound by memory. Each column's result depends only on the row order.
+template <class T>
+BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                      double scale, const double* mu, double* k, double* s, double* c,
+                                      const double* lo, double* cnt) {
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
+  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale};
+  const std::size_t c4 = c0 + (c1 - c0) / 4 * 4;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < c4; j += 4) {
+      const V4 u = load4(mu + j), l = load4(lo + j);
+      V4 kk = {0, 0, 0, 0}, ss = {0, 0, 0, 0}, nn = {0, 0, 0, 0};
+      for (std::size_t q = 0; q < 8; ++q) {
+        const V4 a = abs4(load4(r + q * stride + j)) * sc;
+        const M4 on = a >= u;
+        kk += keep4(on, one);
+        ss += keep4(on, a);
+        nn += keep4(a >= l, one);
+      }
+      store4(k + j, load4(k + j) + kk);
+      store4(cnt + j, load4(cnt + j) + nn);
+      comp_add4(s + j, c + j, ss);
+    }
+    for (; j < c1; ++j) {
+      double kk = 0.0, ss = 0.0, nn = 0.0;
+      for (std::size_t q = 0; q < 8; ++q) {
+        const double a = std::fabs(static_cast<double>(r[q * stride + j])) * scale;
+        kk += a >= mu[j] ? 1.0 : 0.0;
+        ss += a >= mu[j] ? a : 0.0;
+        nn += a >= lo[j] ? 1.0 : 0.0;
+      }
+      k[j] += kk;
+      cnt[j] += nn;
+      comp_add(s[j], c[j], ss);
+    }
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < c4; j += 4) {
+      const V4 a = abs4(load4(r + j)) * sc;
+      const M4 on = a >= load4(mu + j);
+      store4(k + j, load4(k + j) + keep4(on, one));
+      store4(cnt + j, load4(cnt + j) + keep4(a >= load4(lo + j), one));
+      comp_add4(s + j, c + j, keep4(on, a));
+    }
+    for (; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j])) * scale;
+      k[j] += a >= mu[j] ? 1.0 : 0.0;
+      cnt[j] += a >= lo[j] ? 1.0 : 0.0;
+      comp_add(s[j], c[j], a >= mu[j] ? a : 0.0);
+    }
+  }
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
+// The same for one contiguous group: eight lanes of plain sums over 64
+// entries, then one compensated add per 64.
+template <class T>
+BP_INLINE_BODY void group_stats_body(const T* r, std::size_t len, double scale, double u, double* k_out,
+                                     double* s_out) {
+  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale}, uu = {u, u, u, u};
+  V4 k0 = {0, 0, 0, 0}, k1 = {0, 0, 0, 0};
+  double sum = 0.0, comp = 0.0;
+  std::size_t j = 0;
+  for (; j + 64 <= len; j += 64) {
+    V4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
+    for (std::size_t q = 0; q < 64; q += 8) {
+      const V4 a0 = abs4(load4(r + j + q)) * sc, a1 = abs4(load4(r + j + q + 4)) * sc;
+      const M4 on0 = a0 >= uu, on1 = a1 >= uu;
+      k0 += keep4(on0, one);
+      k1 += keep4(on1, one);
+      s0 += keep4(on0, a0);
+      s1 += keep4(on1, a1);
+    }
+    const V4 s = s0 + s1;
+    comp_add(sum, comp, (s[0] + s[1]) + (s[2] + s[3]));
+  }
+  // Short groups (candidate lists) spend most of their time here: eight at
+  // a time, then one by one.
+  for (; j + 8 <= len; j += 8) {
+    const V4 a0 = abs4(load4(r + j)) * sc, a1 = abs4(load4(r + j + 4)) * sc;
+    const M4 on0 = a0 >= uu, on1 = a1 >= uu;
+    k0 += keep4(on0, one);
+    k1 += keep4(on1, one);
+    const V4 s = keep4(on0, a0) + keep4(on1, a1);
+    comp_add(sum, comp, (s[0] + s[1]) + (s[2] + s[3]));
+  }
+  double kt = 0.0;
+  for (; j < len; ++j) {
+    const double a = std::fabs(static_cast<double>(r[j])) * scale;
+    kt += a >= u ? 1.0 : 0.0;
+    comp_add(sum, comp, a >= u ? a : 0.0);
+  }
+  const V4 kk = k0 + k1;
+  *k_out = ((kk[0] + kk[1]) + (kk[2] + kk[3])) + kt;
+  *s_out = sum + comp;
+}
+
+// Appends the entries |y| * scale >= bound[j] of rows [0, n) to their
+// column's segment of out (at cbeg[j] + len[j], at most cap[j] of them).
+// Candidates are a small share of the entries: four are compared at a time
+// and only a block holding one is looked at entry by entry.
+template <class T>
+BP_INLINE_BODY void fill_body(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                              const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  const V4 sc = {scale, scale, scale, scale};
+  const std::size_t m4 = m / 4 * 4;
+  auto put = [&](std::size_t j, double a) {
+    if (a >= bound[j] && len[j] < cap[j]) out[cbeg[j] + len[j]++] = a;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* r = y + i * m;
+    std::size_t j = 0;
+    for (; j < m4; j += 4) {
+      const V4 a = abs4(load4(r + j)) * sc;
+      const M4 on = a >= load4(bound + j);
+      if ((on[0] | on[1] | on[2] | on[3]) == 0) continue;
+      for (std::size_t q = 0; q < 4; ++q) put(j + q, a[q]);
+    }
+    for (; j < m; ++j) put(j, std::fabs(static_cast<double>(r[j])) * scale);
+  }
+}
+
+// The passes are compute-bound with SSE2 alone: an AVX2 clone is picked at
+// load time where the CPU has it. Both do the same operations in the same
+// order, so results do not depend on the clone.
+#define BP_STREAM_PASSES(SUFFIX, T)                                                                              \
+  BP_AVX2_CLONES void column_stats_##SUFFIX(const T* y, std::size_t n, std::size_t stride, std::size_t c0,       \
+                                            std::size_t c1, double scale, const double* mu, double* k, double* s, \
+                                            double* c, const double* lo, double* cnt) {                           \
+    column_stats_body<T>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);                                      \
+  }                                                                                                               \
+  BP_AVX2_CLONES void group_stats_##SUFFIX(const T* r, std::size_t len, double scale, double u, double* k,        \
+                                           double* s) {                                                           \
+    group_stats_body<T>(r, len, scale, u, k, s);                                                                  \
+  }                                                                                                               \
+  BP_AVX2_CLONES void fill_##SUFFIX(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,   \
+                                    const std::size_t* cap, const std::size_t* cbeg, std::size_t* len,             \
+                                    double* out) {                                                                \
+    fill_body<T>(y, n, m, scale, bound, cap, cbeg, len, out);                                                      \
+  }
+BP_STREAM_PASSES(f32, float)
+BP_STREAM_PASSES(f64, double)
+#undef BP_STREAM_PASSES
+
+inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                         double* cnt) {
+  column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+}
+inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                         double* cnt) {
+  column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+}
+inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  fill_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  fill_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void group_stats(const float* r, std::size_t len, double scale, double u, double* k, double* s) {
+  group_stats_f32(r, len, scale, u, k, s);
+}
+inline void group_stats(const double* r, std::size_t len, double scale, double u, double* k, double* s) {
+  group_stats_f64(r, len, scale, u, k, s);
+}
+
+// Column pass over the whole matrix; blocks whose columns are all dead
+// (mu = +inf) are skipped. cnt[j] counts the entries >= lo[j] (candidates).
+template <class T>
+void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c,
+                 const double* lo, double* cnt) {
+  const std::size_t n = y.rows, m = y.cols;
+  parallel_ranges(m, kBlock, y.size(), [&](std::size_t c0, std::size_t c1) {
+    for (std::size_t b0 = c0; b0 < c1; b0 += kBlock) {
+      const std::size_t b1 = std::min(c1, b0 + kBlock);
+      bool any = false;
+      for (std::size_t j = b0; j < b1; ++j) any |= mu[j] < kInf;
+      if (!any) continue;
+      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c, lo, cnt);
+    }
+  });
+}
+
+
+// Copies the entries |y| * scale >= lo[j] of the alive columns into one
+// buffer, group by group; cnt[j] (from the pass that used the same lo) sizes
+// each group exactly. A count that disagrees (the caller's memory changed
+// under us) only loses entries, never writes out of bounds.
+template <class T>
+void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std::size_t>& alive, const double* lo,
+                    const double* cnt, ScratchVector<double>& cdata, ScratchVector<std::size_t>& cbeg,
+                    ScratchVector<std::size_t>& clen) {
+  const std::size_t m = y.cols;
+  ScratchVector<double> bound(m, kInf);
+  ScratchVector<std::size_t> cap(m, 0);
+  for (std::size_t j : alive) {
+    bound[j] = lo[j];
+    cap[j] = static_cast<std::size_t>(cnt[j]);
+  }
+  cbeg.assign(m + 1, 0);
+  for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
+  clen.assign(m, 0);
+  cdata.resize(cbeg[m]);
+  fill(y.data, y.rows, m, scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
+}
+
+// Lower bounds of mu_j*, from the statistics (k_j, S_j) of the pass at
+// thresholds mu_j and the current lower bound theta of theta*.
+// Upper bound of theta*: phi_j is convex with phi_j(x0) = f0 (x0 = max(mu_j, 0),
+// f0 = S_j - k_j x0), phi_j(0) = s_j and phi_j(max_j) = 0, so it lies below
+// its chords, and mu_j(t) <= max_j - t (max_j - x0) / f0 for t <= f0,
+// <= x0 (s_j - t) / (s_j - f0) above; the root of the sum of these = eta is
+// >= theta*. Lower bound of mu_j*: phi_j(x) >= S_j - k_j x (the active set's
+// own terms) and >= max_j - x, so mu_j(theta_hi) >= both roots.
+void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const double* mu,
+                      const double* k, const double* S, double theta, double* lo) {
+  const std::size_t na = alive.size();
+  ScratchVector<double> a(na), b(na), f(na), mx(na), s(na);
+  double top = 0.0;
+  for (std::size_t q = 0; q < na; ++q) {
+    const std::size_t j = alive[q];
+    const double x0 = std::max(mu[j], 0.0), f0 = S[j] - k[j] * x0;
+    mx[q] = p.mx[j];
+    s[q] = p.s[j];
+    f[q] = f0;
+    top = std::max(top, p.s[j]);
+    if (!(f0 > 0.0) || !(x0 < p.mx[j]) || !(p.s[j] > f0 || x0 == 0.0)) {
+      a[q] = 0.0;  // no usable chord: mu_j(t) <= max_j
+      b[q] = 0.0;
+      f[q] = kInf;
+    } else {
+      a[q] = (p.mx[j] - x0) / f0;
+      b[q] = x0 > 0.0 ? x0 / (p.s[j] - f0) : 0.0;
+    }
+  }
+  auto upper_sum = [&](double t) {
+    double u = 0.0;
+    for (std::size_t q = 0; q < na; ++q) {
+      const double right = mx[q] - t * a[q], left = b[q] * (s[q] - t);
+      u += t >= s[q] ? 0.0 : (t <= f[q] ? right : left);
+    }
+    return u;
+  };
+  double lo_t = std::max(theta, 0.0), hi_t = top;
+  if (upper_sum(lo_t) <= p.eta) hi_t = lo_t;
+  // A filter, not a result: a bound within 1e-6 of the root is plenty.
+  for (int it = 0; it < 24 && hi_t - lo_t > 1e-6 * hi_t; ++it) {
+    const double mid = 0.5 * (lo_t + hi_t);
+    if (upper_sum(mid) <= p.eta) hi_t = mid; else lo_t = mid;
+  }
+  // The sums above carry rounding: widen the bound so the filter stays safe.
+  const double theta_hi = hi_t * (1.0 + 1e-9) + 1e-300;
+  for (std::size_t j : alive) {
+    const double by_set = (S[j] - theta_hi) / k[j], by_max = p.mx[j] - theta_hi;
+    lo[j] = below(std::max({0.0, by_set, by_max}));
+  }
+}
+
+}  // namespace
+
+StreamTrace last_stream_trace() { return t_trace; }
+
+// G(theta) = sum_j max(0, (s_j - theta) / len, mx_j - theta) is convex,
+// piecewise linear and decreasing, and G <= sum_j mu_j(theta) pointwise, so
+// its root is at most theta*. Newton from theta = 0 rises monotonically to
+// the root and stops when the pieces stop changing; every iterate is itself a
+// lower bound (up to rounding), so a capped run is still a valid start.
+double envelope_theta(const ThresholdProblem& p) {
+  const double len = static_cast<double>(p.len);
+  double theta = 0.0;
+  for (int it = 0; it < 64; ++it) {
+    CompensatedSum val;
+    double slope = 0.0;
+    for (std::size_t j = 0; j < p.ng; ++j) {
+      const double by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
+      if (by_max >= by_sum) {
+        if (by_max > 0.0) { val.add(by_max); slope += 1.0; }
+      } else if (by_sum > 0.0) {
+        val.add(by_sum);
+        slope += 1.0 / len;
+      }
+    }
+    const double excess = val.value() - p.eta;
+    if (!(excess > 0.0) || !(slope > 0.0)) break;
+    const double next = theta + excess / slope;
+    if (!(next > theta)) break;
+    theta = next;
+  }
+  return theta;
+}
+
+template <class T>
+StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProblem& p, double* mu_out,
+                            const StopToken& stop) {
+  t_trace = {};
+  const std::size_t ng = p.ng, len = p.len;
+  const double dlen = static_cast<double>(len);
+  double theta = envelope_theta(p);
+
+  // Groups with s_j <= theta_0 <= theta* are zero in the solution. The others
+  // start at the envelope's threshold: mu = max(0, (s - theta)/len, mx - theta).
+  ScratchVector<double> mu(ng, kInf), k(ng, 0.0), S(ng, 0.0), C(ng, 0.0);
+  ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);
+  ScratchVector<std::size_t> alive;
+  const double dead_at = below(theta);
+  for (std::size_t j = 0; j < ng; ++j) {
+    if (p.s[j] > dead_at) {
+      alive.push_back(j);
+      mu[j] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+    }
+  }
+
+  // Candidates: lo[j] is a lower bound of mu_j* (or +inf: none yet), and the
+  // last column pass counted cnt[j] entries >= lo[j]; lo_next holds the
+  // bounds for the next pass. total[j] is the l1 norm of group j as the
+  // iteration sees it (all of it, or its candidates once compacted).
+  ScratchVector<double> lo(ng, kInf), lo_next(ng, kInf), cnt(ng, 0.0), total(p.s, p.s + ng);
+  bool counted = false, next_ready = false;
+  // The compact copy: group j's kept entries (|y| * scale) are
+  // cdata[cbeg[j] .. cbeg[j] + clen[j]).
+  ScratchVector<double> cdata;
+  ScratchVector<std::size_t> cbeg, clen;
+  bool compacted = false;
+  bool alive_changed = true;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    if (alive.empty()) break;
+    if (stop.requested()) return StreamEnd::kStopped;
+    if (g == Groups::kColumns && !compacted) {
+      // Copy out either whole groups (when few survive) or the candidates
+      // (when the bounds leave few entries), whichever is smaller, once it
+      // fits the budget: the remaining passes then read only that.
+      const std::size_t live = alive.size() * len;
+      std::size_t cand = 0;
+      if (counted) for (std::size_t j : alive) cand += static_cast<std::size_t>(cnt[j]);
+      const bool whole = live <= kCompactMaxEntries && 4 * live <= ng * len;
+      const bool by_bounds = counted && 16 * cand <= ng * len;
+      if (whole || by_bounds) {
+        const bool use_lo = by_bounds && (!whole || cand < live);
+        if (!use_lo) {
+          for (std::size_t j : alive) { lo[j] = 0.0; cnt[j] = static_cast<double>(len); }
+        }
+        compact_groups(y, p.scale, alive, lo.data(), cnt.data(), cdata, cbeg, clen);
+        for (std::size_t j : alive) {
+          CompensatedSum c;
+          for (std::size_t q = 0; q < clen[j]; ++q) c.add(cdata[cbeg[j] + q]);
+          total[j] = c.value();
+        }
+        compacted = true;
+        t_trace.compacted = true;
+        t_trace.candidates = use_lo;
+        alive_changed = true;  // the (truncated) problem changed: no early "same"
+      } else if (next_ready) {
+        lo.swap(lo_next);
+        counted = true;
+      }
+    }
+    // Active statistics at the current thresholds.
+    if (compacted) {
+      parallel_ranges(alive.size(), 1, cdata.size(), [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+          const std::size_t j = alive[q];
+          group_stats(cdata.data() + cbeg[j], clen[j], 1.0, mu[j], &k[j], &S[j]);
+        }
+      });
+      ++t_trace.compact_passes;
+    } else if (g == Groups::kColumns) {
+      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data(), lo.data(), cnt.data());
+      ++t_trace.full_passes;
+    } else {
+      parallel_ranges(alive.size(), 1, alive.size() * len, [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+          const std::size_t j = alive[q];
+          group_stats(y.data + j * y.cols, len, p.scale, mu[j], &k[j], &S[j]);
+        }
+      });
+      ++t_trace.full_passes;
+    }
+    bool same = !alive_changed;
+    for (std::size_t j : alive) {
+      // Rounding can leave mu a hair above the largest entry; the largest
+      // entry is then the active set (a valid subgradient at the kink).
+      if (k[j] == 0.0) { k[j] = 1.0; S[j] = p.mx[j]; }
+      if (k[j] != prev_k[j] || S[j] != prev_s[j]) same = false;
+    }
+    // The Newton step on (mu, theta): theta = (sum S/k - eta) / sum 1/k.
+    CompensatedSum num, den;
+    for (std::size_t j : alive) {
+      num.add(S[j] / k[j]);
+      den.add(1.0 / k[j]);
+    }
+    const double next = (num.value() - p.eta) / den.value();
+    if (same) {
+      // The active sets reproduced themselves: this step is exact.
+      theta = next;
+      for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+      for (std::size_t j : alive) mu_out[j] = std::max((S[j] - theta) / k[j], 0.0);
+      return StreamEnd::kConverged;
+    }
+    // Every iterate is a lower bound of theta*, rising; rounding must not
+    // step it back.
+    if (next > theta) theta = next;
+    // The bounds cost ~24 sweeps over the groups: with short groups (wide
+    // matrices) that is a pass's worth, so they are only computed for long
+    // groups.
+    if (g == Groups::kColumns && !compacted) {
+      if (len >= kCandidateMinLen) {
+        candidate_bounds(p, alive, mu.data(), k.data(), S.data(), theta, lo_next.data());
+        next_ready = true;
+      } else {
+        next_ready = false;
+      }
+    }
+    for (std::size_t j : alive) {
+      mu[j] = (S[j] - theta) / k[j];
+      prev_k[j] = k[j];
+      prev_s[j] = S[j];
+    }
+    std::size_t w = 0;
+    for (std::size_t j : alive) {
+      if (total[j] > theta) alive[w++] = j; else { mu[j] = kInf; lo[j] = kInf; lo_next[j] = kInf; }
+    }
+    alive_changed = w != alive.size();
+    alive.resize(w);
+  }
+  if (alive.empty()) {
+    for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+    return StreamEnd::kConverged;
+  }
+  return StreamEnd::kIterationCap;
+}
+
+template StreamEnd stream_thresholds<float>(const MatrixRef<float>&, Groups, const ThresholdProblem&, double*,
+                                            const StopToken&);
+template StreamEnd stream_thresholds<double>(const MatrixRef<double>&, Groups, const ThresholdProblem&, double*,
+                                             const StopToken&);
+
+}  // namespace bp

@@ -1,0 +1,57 @@
+// The exact l1,inf thresholds by semismooth Newton on streaming count-and-sum
+// passes: no candidate lists, scratch O(groups).
+//
+// Each Newton iteration needs, per group, only the number k_j and sum S_j of
+// the entries at or above the current threshold mu_j. With groups = columns
+// of a row-major matrix those are per-column accumulators updated row by row,
+// so a pass reads the matrix once, in order, and copies nothing. When few
+// groups can still survive (small radii, heavy tails) their entries are
+// copied once into a small contiguous buffer and the remaining passes read
+// only that.
+//
+// The start comes from two free lower bounds of phi_j(mu) = sum_i (a_ij - mu)+
+// (s_j - len * mu and max_j - mu): at small radii nearly every entry of a
+// surviving group is active, at large radii only the top few are, and the
+// envelope picks the right one per group. See docs/exact-stream.md.
+#pragma once
+
+#include <cstddef>
+
+#include "status.hpp"
+
+namespace bp {
+
+// The problem in scaled units: mx[j] and s[j] are the largest |y| and the sum
+// of |y| of group j times `scale`; eta is the scaled radius, below the norm.
+struct ThresholdProblem {
+  std::size_t ng = 0;
+  std::size_t len = 0;
+  double scale = 1.0;
+  double eta = 0.0;
+  const double* mx = nullptr;
+  const double* s = nullptr;
+};
+
+enum class StreamEnd { kConverged, kIterationCap, kStopped };
+
+// mu[0..ng) receives the clipping thresholds (scaled units) on kConverged.
+// `stop` is polled between passes.
+template <class T>
+StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProblem& p, double* mu,
+                            const StopToken& stop);
+
+// Exposed for the tests: the start of the iteration, theta_0 <= theta*, the
+// root of sum_j max(0, (s_j - theta) / len, mx_j - theta) = eta.
+double envelope_theta(const ThresholdProblem& p);
+
+// Exposed for the tests: the number of passes over the matrix (or over the
+// compact copy) of the last call on this thread, and what it compacted.
+struct StreamTrace {
+  int full_passes = 0;
+  int compact_passes = 0;
+  bool compacted = false;
+  bool candidates = false;  // the copy kept only entries above lower bounds of mu_j*
+};
+StreamTrace last_stream_trace();
+
+}  // namespace bp

@@ -1,0 +1,181 @@
+// The streaming exact method: each of its strategies (full passes, a compact
+// copy of the surviving groups, a compact copy of the candidates) is taken
+// where its regime says, and every one agrees with the sort-based method;
+// results do not depend on the thread count; the envelope start is a lower
+// bound of theta*.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "exact_stream.hpp"
+#include "harness.hpp"
+#include "parallel.hpp"
+#include "run.hpp"
+
+using namespace bptest;
+
+namespace {
+
+enum class Kind { kUniform, kGauss, kCauchy, kSparse };
+
+std::vector<double> regime_matrix(Rng& rng, std::size_t n, std::size_t m, Kind kind) {
+  std::vector<double> y(n * m);
+  for (double& v : y) {
+    switch (kind) {
+      case Kind::kUniform: v = rng.uniform(); break;
+      case Kind::kGauss: v = rng.normal(); break;
+      case Kind::kCauchy: v = std::tan(3.141592653589793 * (rng.uniform() - 0.5)); break;
+      case Kind::kSparse: v = rng.uniform() < 0.9 ? 0.0 : rng.normal(); break;
+    }
+  }
+  return y;
+}
+
+double l1inf(const std::vector<double>& y, std::size_t n, std::size_t m) {
+  double s = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    double mx = 0;
+    for (std::size_t i = 0; i < n; ++i) mx = std::max(mx, std::fabs(y[i * m + j]));
+    s += mx;
+  }
+  return s;
+}
+
+void expect_same_as_sort(const std::vector<double>& y, std::size_t n, std::size_t m, bool rows, double eta,
+                         const std::string& what) {
+  Result<double> a = run(Method::kStream, y, n, m, rows, eta);
+  Result<double> b = run(Method::kSort, y, n, m, rows, eta);
+  CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
+  double scale = 0;
+  for (double v : y) scale = std::max(scale, std::fabs(v));
+  double worst = 0;
+  for (std::size_t k = 0; k < y.size(); ++k) worst = std::max(worst, std::fabs(a.out[k] - b.out[k]));
+  for (std::size_t g = 0; g < a.radii.size(); ++g) worst = std::max(worst, std::fabs(a.radii[g] - b.radii[g]));
+  CHECK_MSG(worst <= 1e-12 * scale, what << ": stream and sort differ by " << worst << " (scale " << scale << ")");
+  CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
+}
+
+}  // namespace
+
+// The strategy is chosen per call from what the first passes show (how many
+// groups can survive, how many entries can be active); each choice is taken
+// in the regime it is meant for, and all agree with 'sort'.
+TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
+  Rng rng(140);
+  struct Expect {
+    std::size_t n, m;
+    Kind kind;
+    double r;  // eta = r * ||Y||_{1,inf}
+    bool compacted, candidates;
+    const char* name;
+  };
+  const Expect cases[] = {
+      // Heavy tails, small radius: a handful of groups survive, copied whole.
+      {600, 300, Kind::kCauchy, 0.01, true, false, "cauchy 0.01"},
+      {600, 300, Kind::kCauchy, 0.1, true, false, "cauchy 0.1"},
+      // Large radius: every group survives but only its top entries can be
+      // active; the chord bounds leave few candidates (in long groups).
+      {600, 300, Kind::kGauss, 0.9, true, true, "gauss 0.9"},
+      {600, 300, Kind::kSparse, 0.9, true, true, "sparse 0.9"},
+      // ... but short groups are not worth the bounds: passes only.
+      {100, 1000, Kind::kGauss, 0.9, false, false, "short groups, gauss 0.9"},
+      // Middle radius on uniform data: most entries can be active in most
+      // groups: streaming passes only.
+      {600, 300, Kind::kUniform, 0.1, false, false, "uniform 0.1"},
+  };
+  for (const Expect& e : cases) {
+    const std::size_t n = e.n, m = e.m;
+    std::vector<double> y = regime_matrix(rng, n, m, e.kind);
+    const double eta = e.r * l1inf(y, n, m);
+    expect_same_as_sort(y, n, m, false, eta, e.name);
+    (void)run(Method::kStream, y, n, m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    CHECK_MSG(tr.compacted == e.compacted, e.name << ": compacted " << tr.compacted);
+    CHECK_MSG(tr.candidates == e.candidates, e.name << ": candidates " << tr.candidates);
+    CHECK_MSG(tr.full_passes + tr.compact_passes >= 1 && tr.full_passes + tr.compact_passes < 40,
+              e.name << ": passes " << tr.full_passes << " + " << tr.compact_passes);
+  }
+}
+
+TEST(stream_equals_sort_across_the_regime_grid) {
+  Rng rng(141);
+  const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
+  const Kind kinds[] = {Kind::kUniform, Kind::kGauss, Kind::kCauchy, Kind::kSparse};
+  const double radii[] = {-1.0, 0.001, 0.01, 0.1, 0.5, 0.9, 0.999};
+  for (const auto& sh : shapes) {
+    for (Kind kind : kinds) {
+      std::vector<double> y = regime_matrix(rng, sh[0], sh[1], kind);
+      for (bool rows : {false, true}) {
+        const double nrm = rows ? l1inf([&] {
+          std::vector<double> t(y.size());
+          for (std::size_t i = 0; i < sh[0]; ++i)
+            for (std::size_t j = 0; j < sh[1]; ++j) t[j * sh[0] + i] = y[i * sh[1] + j];
+          return t;
+        }(), sh[1], sh[0])
+                                : l1inf(y, sh[0], sh[1]);
+        for (double r : radii) {
+          const double eta = r < 0 ? 1.0 : r * nrm;
+          expect_same_as_sort(y, sh[0], sh[1], rows, eta,
+                              std::to_string(sh[0]) + "x" + std::to_string(sh[1]) + " kind " +
+                                  std::to_string(static_cast<int>(kind)) + (rows ? " rows" : " cols") + " r " +
+                                  std::to_string(r));
+        }
+      }
+    }
+  }
+}
+
+TEST(stream_results_do_not_depend_on_the_thread_count) {
+  Rng rng(142);
+  const std::size_t n = 700, m = 600;  // above the parallel threshold
+  for (Kind kind : {Kind::kGauss, Kind::kCauchy, Kind::kSparse}) {
+    std::vector<double> y = regime_matrix(rng, n, m, kind);
+    for (double r : {0.05, 0.5, 0.9}) {
+      const double eta = r * l1inf(y, n, m);
+      const unsigned before = bp::set_thread_limit(1);
+      Result<double> one = run(Method::kStream, y, n, m, false, eta);
+      bp::set_thread_limit(3);
+      Result<double> three = run(Method::kStream, y, n, m, false, eta);
+      Result<double> rows3 = run(Method::kStream, y, n, m, true, eta);
+      bp::set_thread_limit(1);
+      Result<double> rows1 = run(Method::kStream, y, n, m, true, eta);
+      bp::set_thread_limit(before);
+      CHECK(one.out == three.out && one.radii == three.radii);
+      CHECK(rows1.out == rows3.out && rows1.radii == rows3.radii);
+    }
+  }
+}
+
+// theta_0 from the envelope is at most theta*, the l1 mass every surviving
+// group loses (read off the sort-based result).
+TEST(stream_envelope_start_is_a_lower_bound) {
+  Rng rng(143);
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = 1 + rng.below(80), m = 1 + rng.below(80);
+    std::vector<double> y = regime_matrix(rng, n, m, static_cast<Kind>(trial % 4));
+    const double nrm = l1inf(y, n, m);
+    if (!(nrm > 0)) continue;
+    const double eta = nrm * (0.001 + 0.998 * rng.uniform());
+    Result<double> b = run(Method::kSort, y, n, m, false, eta);
+    std::vector<double> mx(m, 0.0), s(m, 0.0);
+    double theta = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      double removed = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double a = std::fabs(y[i * m + j]);
+        mx[j] = std::max(mx[j], a);
+        s[j] += a;
+        removed += std::max(a - b.radii[j], 0.0);
+      }
+      if (b.radii[j] > 0) theta = std::max(theta, removed);
+    }
+    bp::ThresholdProblem p;
+    p.ng = m;
+    p.len = n;
+    p.eta = eta;
+    p.mx = mx.data();
+    p.s = s.data();
+    const double t0 = bp::envelope_theta(p);
+    CHECK_MSG(t0 <= theta * (1 + 1e-12) + 1e-300, "trial " << trial << ": theta0 " << t0 << " > theta* " << theta);
+  }
+}
