@@ -50,7 +50,7 @@ export interface SaeModel {
   predict(X: Matrix): Label[];
   /** Class probabilities, rows x classes, row-major; each row sums to 1. */
   predictProba(X: Matrix): Float64Array;
-  /** The selected columns of X, ascending, in X's float type (no preprocessing). */
+  /** The selected columns of X, ascending, preprocessed as at fit time, in X's float type. */
   transform<T extends FloatArray>(X: Matrix<T>): Matrix<T>;
   /** A plain object that JSON.stringify writes losslessly and loadSaeModel restores. */
   toJSON(): SaeModelJson;
