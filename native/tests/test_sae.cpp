@@ -103,9 +103,9 @@ bp::sae::FoldResult<float> train(const ToyData& d, const bp::sae::TrainConfig& c
 bp::sae::TrainConfig small_config(bp::sae::ProjectionKind kind, double eta) {
   bp::sae::TrainConfig cfg;
   cfg.hidden = 16;
-  cfg.epochs1 = 8;
-  cfg.epochs2 = 6;
-  cfg.adam.lr = 2e-3;
+  cfg.phase1_epochs = 8;
+  cfg.phase2_epochs = 6;
+  cfg.learning_rate = 2e-3;
   cfg.projection = kind;
   cfg.eta = eta;
   return cfg;
@@ -133,8 +133,7 @@ TEST(sae_loss_is_cross_entropy_plus_smooth_l1) {
 }
 
 TEST(sae_adam_follows_pytorch_formula) {
-  bp::sae::AdamSettings s;
-  s.lr = 0.1;
+  bp::sae::AdamSettings s{0.1, 0.9, 0.999, 1e-8};
   bp::sae::Adam<double> adam(1, s);
   double p = 1.0, m = 0, v = 0;
   const double grads[3] = {0.5, -0.25, 2.0};
@@ -187,7 +186,7 @@ TEST(sae_baseline_learns_and_is_deterministic) {
   auto a = train(d, cfg, &st);
   CHECK(st == bp::Status::kOk);
   CHECK_MSG(a.best_accuracy > 0.85, a.best_accuracy);
-  CHECK(a.epochs.size() == cfg.epochs1);
+  CHECK(a.epochs.size() == cfg.phase1_epochs);
   CHECK(a.reported_phase == 1);
   CHECK(a.best_w1.size() == cfg.hidden * d.m);
   CHECK(a.zero_columns == 0);
@@ -211,9 +210,9 @@ TEST(sae_projection_zeroes_columns_and_phase_two_keeps_them) {
     bp::sae::TrainConfig cfg = small_config(kind, 0.5);
     auto r = train(d, cfg, &st, {}, obs);
     CHECK(st == bp::Status::kOk);
-    CHECK(epochs_seen == cfg.epochs1 + cfg.epochs2);
+    CHECK(epochs_seen == cfg.phase1_epochs + cfg.phase2_epochs);
     CHECK(r.reported_phase == 2);
-    CHECK(r.best_epoch >= 1 && r.best_epoch <= cfg.epochs2);
+    CHECK(r.best_epoch >= 1 && r.best_epoch <= cfg.phase2_epochs);
     CHECK_MSG(r.zero_columns_after_projection > 0, static_cast<int>(kind));
     // Phase 2 cannot revive a column the projection removed.
     CHECK_MSG(r.zero_columns >= r.zero_columns_after_projection,
@@ -258,8 +257,8 @@ TEST(sae_zero_column_count_uses_the_threshold) {
 TEST(sae_projection_happens_even_without_phase_one) {
   ToyData d = toy(80, 20, 2, 2);
   bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.1);
-  cfg.epochs1 = 0;
-  cfg.epochs2 = 2;
+  cfg.phase1_epochs = 0;
+  cfg.phase2_epochs = 2;
   bp::Status st;
   auto r = train(d, cfg, &st);
   CHECK(st == bp::Status::kOk);
