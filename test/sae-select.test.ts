@@ -2,7 +2,7 @@
 // AbortSignal, the event loop staying free, and argument errors (asserted by
 // { name, message }: see BUILD-NOTES on jest realms).
 import { makeClassification } from '../lib/datasets/make-classification';
-import { kFold, selectFeatures, type SaeProgress } from '../lib/sae';
+import { foldsCsv, formatReport, kFold, resultToJson, selectFeatures, type SaeProgress } from '../lib/sae';
 
 const data = makeClassification({ nSamples: 120, nFeatures: 30, nInformative: 4, randomState: 7 });
 const quick = { folds: 3, phase1Epochs: 4, phase2Epochs: 3, hidden: 12, learningRate: 2e-3 };
@@ -166,5 +166,13 @@ describe('selectFeatures', () => {
     expect(zero.warnings.join(' ')).toMatch(/No feature was kept.*opts\.eta/);
     const all = await selectFeatures(data.X, data.y, { ...quick, phase2Epochs: 0, eta: 1e6, pruneBelow: 0 });
     expect(all.warnings.join(' ')).toMatch(/removed no feature.*opts\.eta/);
+    // The reports carry them, with the metrics.
+    const ctx = { dataset: 'test', projection: 'bilevel-l1inf', eta: 0 };
+    expect(formatReport(zero, ctx)).toMatch(/warning: No feature was kept/);
+    const json = JSON.parse(resultToJson(zero, ctx));
+    expect(json.warnings).toEqual(zero.warnings);
+    expect(json.metrics.confusion).toEqual(zero.metrics.confusion);
+    expect(json.epochSelection).toBe('test-fold');
+    expect(foldsCsv(zero).split('\n')[0]).toMatch(/,balanced_accuracy,macro_f1,roc_auc,eta$/);
   });
 });
