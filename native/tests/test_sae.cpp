@@ -8,6 +8,7 @@
 #include "harness.hpp"
 #include "sae/adam.hpp"
 #include "sae/network.hpp"
+#include "sae/predict.hpp"
 #include "sae/projection_step.hpp"
 #include "sae/rng.hpp"
 #include "sae/trainer.hpp"
@@ -265,4 +266,57 @@ TEST(sae_projection_happens_even_without_phase_one) {
   CHECK(r.epochs.size() == 2);
   CHECK_MSG(r.zero_columns_after_projection > 0, r.zero_columns_after_projection);
   CHECK(r.zero_columns >= r.zero_columns_after_projection);
+}
+
+TEST(sae_keep_projects_at_the_radius_that_keeps_k_columns) {
+  ToyData d = toy(160, 30, 3, 4);
+  for (auto kind : {bp::sae::ProjectionKind::kBilevelL1Inf, bp::sae::ProjectionKind::kBilevelL11,
+                    bp::sae::ProjectionKind::kBilevelL12, bp::sae::ProjectionKind::kExactL1Inf}) {
+    bp::sae::TrainConfig cfg = small_config(kind, 123.0);  // eta is ignored when keep is set
+    cfg.keep = 7;
+    bp::Status st;
+    auto r = train(d, cfg, &st);
+    CHECK(st == bp::Status::kOk);
+    CHECK_MSG(r.zero_columns_after_projection == d.m - 7, static_cast<int>(kind) << ": " << r.zero_columns_after_projection);
+    CHECK(r.eta > 0.0 && r.eta != 123.0);
+    CHECK(r.zero_columns >= d.m - 7);  // phase 2 never revives a column
+  }
+}
+
+TEST(sae_epoch_selection_last_and_validation) {
+  ToyData d = toy(160, 20, 3, 8);
+  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.5);
+  cfg.epoch_selection = bp::sae::EpochSelection::kLast;
+  bp::Status st;
+  auto last = train(d, cfg, &st);
+  CHECK(st == bp::Status::kOk);
+  CHECK(last.best_epoch == cfg.phase2_epochs);
+  CHECK(last.best_accuracy == last.last_accuracy);
+  // The validation set alone decides: with no validation samples every epoch
+  // scores 0 and the first one is kept.
+  cfg.epoch_selection = bp::sae::EpochSelection::kValidation;
+  auto none = train(d, cfg, &st);
+  CHECK(none.best_epoch == 1);
+}
+
+TEST(sae_predict_encoder_matches_the_trainers_network) {
+  ToyData d = toy(100, 12, 3, 6);
+  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kNone, 0);
+  cfg.epoch_selection = bp::sae::EpochSelection::kLast;
+  bp::Status st;
+  auto r = train(d, cfg, &st);
+  CHECK(st == bp::Status::kOk);
+  const Shape shape{d.m, cfg.hidden, 2};
+  CHECK(r.best_encoder.size() == bp::sae::encoder_param_count(shape));
+  std::vector<double> proba(d.n * 2);
+  std::vector<std::int32_t> cls(d.n);
+  CHECK(bp::sae::predict_encoder(shape, r.best_encoder.data(), d.x.data(), d.n, proba.data(), cls.data()) == bp::Status::kOk);
+  // The last epoch's test accuracy, recomputed from the kept encoder.
+  std::size_t correct = 0;
+  for (std::int32_t i : d.test) correct += cls[i] == d.y[i] ? 1u : 0u;
+  CHECK_NEAR(static_cast<double>(correct) / static_cast<double>(d.test.size()), r.last_accuracy, 1e-12);
+  for (std::size_t i = 0; i < d.n; ++i) {
+    CHECK_NEAR(proba[2 * i] + proba[2 * i + 1], 1.0, 1e-12);
+    CHECK((proba[2 * i + 1] > proba[2 * i]) == (cls[i] == 1) || proba[2 * i + 1] == proba[2 * i]);
+  }
 }
