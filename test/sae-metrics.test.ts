@@ -43,4 +43,12 @@ describe('classificationMetrics', () => {
     expect(binaryAuc([true, true], [0.1, 0.2])).toBeNaN();
     expect(classificationMetrics([1, 1], [1, 0], [0.4, 0.6, 0.7, 0.3], 2).rocAuc).toBeNaN();
   });
+
+  test('bad arguments name themselves', () => {
+    expect(() => classificationMetrics([0, 2], [0, 1], [1, 0, 0, 1], 2)).toThrow(expect.objectContaining({ name: 'RangeError', message: expect.stringContaining('yTrue[1]') }));
+    expect(() => classificationMetrics([0, 1], [0], [1, 0, 0, 1], 2)).toThrow(/yPred/);
+    expect(() => classificationMetrics([0, 1], [0, 1], [1, 0, 0], 2)).toThrow(/proba/);
+    expect(() => classificationMetrics([0, 1], [0, 1], [1, 0, 0, 1], 1)).toThrow(expect.objectContaining({ code: 'ERR_BP_INVALID_ARGUMENT', message: expect.stringContaining('k') }));
+    expect(() => classificationMetrics('01' as never, [0, 1], [1, 0, 0, 1], 2)).toThrow(expect.objectContaining({ name: 'TypeError' }));
+  });
 });
