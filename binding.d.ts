@@ -57,6 +57,12 @@ export interface NativeBinding {
   projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
+  /**
+   * The largest radius whose projection keeps at most `keep` groups
+   * (projection 0 bilevel l1,inf, 1 bilevel l1,1, 2 bilevel l1,2, 3 exact
+   * l1,inf), or -status.
+   */
+  radiusForKeep(projection: 0 | 1 | 2 | 3, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, keep: number): number;
   isDetached(a: ArrayBufferView): boolean;
   /** 0: disjoint memory, 1: the same bytes, 2: partly shared (compares addresses). */
   memoryOverlap(a: NativeFloatArray, b: NativeFloatArray): 0 | 1 | 2;
@@ -80,9 +86,9 @@ export interface NativeBinding {
    * thread pool. Every array is held until the Promise settles; the caller
    * must pass only private memory nobody can detach or shrink meanwhile.
    * flag[0] != 0 (Atomics.store) stops it between batches (status -3).
-   * onEpoch runs on the main thread after each epoch. On status 0, outW1
-   * (x's type, hidden * features, row-major hidden x features) holds the
-   * best epoch's first-layer weights.
+   * onEpoch runs on the main thread after each epoch. On status 0,
+   * outEncoder (x's type, hidden * features + hidden + classes * hidden +
+   * classes) holds W1, b1, W2, b2 of the kept epoch (config.epochSelection).
    */
   saeTrainFold(
     config: NativeSaeConfig,
@@ -91,11 +97,25 @@ export interface NativeBinding {
     features: number,
     y: Int32Array,
     train: Int32Array,
+    validation: Int32Array,
     test: Int32Array,
-    outW1: NativeFloatArray,
+    outEncoder: NativeFloatArray,
     flag: Int32Array,
     onEpoch: ((phase: number, epoch: number, trainLoss: number, trainAccuracy: number, testAccuracy: number) => void) | undefined,
   ): Promise<NativeSaeFoldResult>;
+  /** TrainConfig's defaults, under the option names of NativeSaeConfig. */
+  saeDefaults(): NativeSaeConfig;
+  /** Class probabilities (samples x classes) and classes of an encoder; returns 0 or -status. */
+  saePredict(
+    x: NativeFloatArray,
+    samples: number,
+    features: number,
+    encoder: NativeFloatArray,
+    hidden: number,
+    classes: number,
+    outProba: Float64Array,
+    outClass: Int32Array,
+  ): number;
   readonly napiVersion: number;
   /** The split steps (native/binding/split_binding.cc). kind: 0 linf, 1 l1, 2 l2. Writes out; returns 0 or -status. */
   groupNorms(kind: 0 | 1 | 2, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, out: Float64Array): number;
@@ -117,22 +137,30 @@ export interface NativeBinding {
   l1BallThresholdStats(v: NativeFloatArray, tau: number, out: Float64Array): number;
 }
 
-/** Configuration of saeTrainFold; keep in step with native/binding/sae_binding.cc. */
+/**
+ * Configuration of saeTrainFold: the fields of TrainConfig
+ * (native/core/sae/trainer.hpp) under the names of their options in
+ * lib/sae/options.ts; saeDefaults() returns their defaults.
+ */
 export interface NativeSaeConfig {
   hidden: number;
   classes: number;
-  epochs1: number;
-  epochs2: number;
-  batch: number;
-  lr: number;
+  phase1Epochs: number;
+  phase2Epochs: number;
+  batchSize: number;
+  learningRate: number;
   beta1: number;
   beta2: number;
-  eps: number;
-  lambda: number;
-  smoothBeta: number;
+  adamEps: number;
+  lossLambda: number;
+  smoothL1Beta: number;
   /** A number of `operations`, or null for none (the unconstrained baseline). */
   projection: NativeOp | null;
   eta: number;
+  /** -1: project at eta; k >= 0: at the radius that keeps k W1 columns. */
+  keep: number;
+  /** 0 test fold, 1 validation, 2 last. */
+  epochSelection: 0 | 1 | 2;
   projectBias: boolean;
   projectW2: boolean;
   pruneBelow: number;
@@ -150,6 +178,8 @@ export interface NativeSaeFoldResult {
   lastAccuracy?: number;
   zeroColumnsAfterProjection?: number;
   zeroColumns?: number;
-  /** 5 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy. */
+  /** The radius the projection used. */
+  eta?: number;
+  /** 6 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy, validation accuracy. */
   epochs?: Float64Array;
 }

@@ -60,3 +60,4 @@ export {
   type ThresholdStats,
 } from './split';
 export { applyRadiiAsync, groupNormsAsync, type SplitAsyncOptions } from './split-async';
+export { radiusForKeep, KEEP_PROJECTIONS, type KeepProjection, type RadiusForKeepOptions } from './radius-for-keep';

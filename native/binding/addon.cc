@@ -16,7 +16,8 @@
 #include "sae_binding.h"
 
 namespace bpaddon {
-void RegisterSplit(Napi::Env env, Napi::Object exports);  // split_binding.cc
+void RegisterSplit(Napi::Env env, Napi::Object exports);          // split_binding.cc
+void RegisterRadiusForKeep(Napi::Env env, Napi::Object exports);  // radius_binding.cc
 #ifdef BP_BENCH_HOOKS
 void RegisterBench(Napi::Env env, Napi::Object exports);  // native/bench/bench_binding.cc
 #endif
@@ -144,6 +145,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   bpaddon::ExportOperations(env, exports);
   bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterSplit(env, exports);
+  bpaddon::RegisterRadiusForKeep(env, exports);
 #ifdef BP_BENCH_HOOKS
   bpaddon::RegisterBench(env, exports);
 #endif

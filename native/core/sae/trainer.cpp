@@ -4,6 +4,9 @@
 #include <cmath>
 #include <new>
 
+#include "adam.hpp"
+#include "radius_for_keep.hpp"
+
 namespace bp {
 namespace sae {
 
@@ -11,6 +14,20 @@ namespace {
 
 // Test samples are classified this many at a time at least.
 constexpr std::size_t kPredictBlock = 4;
+
+// The projection whose radius keep_columns computes: the same maths as the
+// operation the trainer runs (an exact l1,inf by any method keeps the same
+// columns).
+KeepProjection keep_projection_of(Operation op) {
+  switch (op) {
+    case Operation::kBilevelL11: return KeepProjection::kBilevelL11;
+    case Operation::kBilevelL12: return KeepProjection::kBilevelL12;
+    case Operation::kExactNewton:
+    case Operation::kExactSort:
+    case Operation::kExactStream: return KeepProjection::kExactL1Inf;
+    default: return KeepProjection::kBilevelL1Inf;
+  }
+}
 
 template <class T>
 class FoldTrainer {
@@ -22,17 +39,17 @@ class FoldTrainer {
         cfg_(cfg),
         stop_(stop),
         observer_(observer),
-        net_(Shape{data.features, cfg.hidden, cfg.classes}, std::max<std::size_t>(cfg.batch, kPredictBlock)),
-        adam_(net_.param_count(), cfg.adam),
+        net_(Shape{data.features, cfg.hidden, cfg.classes}, std::max<std::size_t>(cfg.batch_size, kPredictBlock)),
+        adam_(net_.param_count(), AdamSettings{cfg.learning_rate, cfg.beta1, cfg.beta2, cfg.adam_eps}),
         grad_(net_.param_count()),
         order_(fold.train_count),
-        xs_(std::max(cfg.batch, fold.test_count)),
-        ys_(cfg.batch),
-        pred_(fold.test_count) {}
+        xs_(std::max(cfg.batch_size, std::max(fold.test_count, fold.validation_count))),
+        ys_(cfg.batch_size),
+        pred_(std::max(fold.test_count, fold.validation_count)) {}
 
   Status run(FoldResult<T>* out) {
     const bool projecting = cfg_.projection.has_value();
-    const bool phase2 = projecting && cfg_.epochs2 > 0;
+    const bool phase2 = projecting && cfg_.phase2_epochs > 0;
     out->epochs.clear();
     out->reported_phase = phase2 ? 2 : 1;
     best_correct_ = -1;
@@ -41,15 +58,14 @@ class FoldTrainer {
     Rng rng1(cfg_.seed);
     net_.init_uniform(rng1);
     adam_.reset();
-    for (std::size_t e = 1; e <= cfg_.epochs1; ++e) {
+    for (std::size_t e = 1; e <= cfg_.phase1_epochs; ++e) {
       EpochRecord rec;
       rec.phase = 1;
       rec.epoch = e;
       Status st = train_epoch(rng1, false, &rec);
       if (st != Status::kOk) return st;
-      if (projecting && e == cfg_.epochs1) {
-        st = project_network(net_, cfg_.projection, cfg_.eta, cfg_.targets, &out->zero_columns_after_projection,
-                             stop_);
+      if (projecting && e == cfg_.phase1_epochs) {
+        st = project(out);
         if (st != Status::kOk) return st;
       }
       const std::size_t correct = evaluate(&rec);
@@ -57,13 +73,12 @@ class FoldTrainer {
       observer_(rec);
       // The baseline reports phase 1; a projected run with no phase 2 reports
       // the projected network (the last epoch of phase 1) only.
-      if (!phase2 && (!projecting || e == cfg_.epochs1)) keep_if_best(correct, e, out);
+      if (!phase2 && (!projecting || e == cfg_.phase1_epochs)) keep_if_best(correct, e, out);
       if (!phase2) out->last_accuracy = rec.test_accuracy;
     }
 
-    if (projecting && cfg_.epochs1 == 0) {  // no phase 1 epoch to end with the projection
-      Status st = project_network(net_, cfg_.projection, cfg_.eta, cfg_.targets, &out->zero_columns_after_projection,
-                                  stop_);
+    if (projecting && cfg_.phase1_epochs == 0) {  // no phase 1 epoch to end with the projection
+      Status st = project(out);
       if (st != Status::kOk) return st;
     }
     if (phase2) {
@@ -71,7 +86,7 @@ class FoldTrainer {
       prune_small(net_, cfg_.prune_below);
       Rng rng2(cfg_.seed);
       adam_.reset();
-      for (std::size_t e = 1; e <= cfg_.epochs2; ++e) {
+      for (std::size_t e = 1; e <= cfg_.phase2_epochs; ++e) {
         EpochRecord rec;
         rec.phase = 2;
         rec.epoch = e;
@@ -84,19 +99,38 @@ class FoldTrainer {
         out->last_accuracy = rec.test_accuracy;
       }
     }
-    if (best_correct_ < 0) {  // no epoch at all: report the network as it stands
-      const std::size_t w1 = net_.layout().w1;
-      out->best_w1.assign(net_.params() + w1, net_.params() + w1 + cfg_.hidden * data_.features);
-    }
+    if (best_correct_ < 0) snapshot(out);  // no epoch at all: report the network as it stands
     out->zero_columns = count_zero_columns(out->best_w1.data(), cfg_.hidden, data_.features, cfg_.zero_below);
     return Status::kOk;
   }
 
  private:
+  // The projection of the recipe, at cfg.eta or at the radius that keeps
+  // cfg.keep columns of W1 as it stands now.
+  Status project(FoldResult<T>* out) {
+    double eta = cfg_.eta;
+    if (cfg_.keep >= 0) {
+      const ParamLayout& L = net_.layout();
+      const MatrixRef<T> w1{net_.params() + L.w1, cfg_.hidden, data_.features};
+      const KeepProjection kind = keep_projection_of(*cfg_.projection);
+      const Status st = radius_for_keep(w1, Groups::kColumns, kind, static_cast<std::size_t>(cfg_.keep), &eta);
+      if (st != Status::kOk) return st;
+    }
+    out->eta = eta;
+    const ProjectionTargets targets{cfg_.project_bias, cfg_.project_w2};
+    return project_network(net_, cfg_.projection, eta, targets, &out->zero_columns_after_projection, stop_);
+  }
+
+  void snapshot(FoldResult<T>* out) {
+    const ParamLayout& L = net_.layout();
+    out->best_w1.assign(net_.params() + L.w1, net_.params() + L.w1 + cfg_.hidden * data_.features);
+    out->best_encoder.assign(net_.params(), net_.params() + L.w3);
+  }
+
   const T* row(std::int32_t i) const { return data_.x + static_cast<std::size_t>(i) * data_.features; }
 
   Status train_epoch(Rng& rng, bool masked, EpochRecord* rec) {
-    const std::size_t n = fold_.train_count, bs = cfg_.batch;
+    const std::size_t n = fold_.train_count, bs = cfg_.batch_size;
     // A fresh permutation every epoch, as a shuffling DataLoader draws one.
     std::copy(fold_.train, fold_.train + n, order_.begin());
     rng.shuffle(order_.data(), n);
@@ -110,7 +144,7 @@ class FoldTrainer {
         xs_[b] = row(order_[s + b]);
         ys_[b] = data_.y[order_[s + b]];
       }
-      const LossTerms t = net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.lambda, cfg_.smooth_beta,
+      const LossTerms t = net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.loss_lambda, cfg_.smooth_l1_beta,
                                                  grad_.data());
       loss += t.classification + t.reconstruction;
       correct += t.correct;
@@ -134,23 +168,37 @@ class FoldTrainer {
     for (std::size_t i = 0; i < count; ++i) g[i] = std::fabs(w[i]) < thr ? T(0) : g[i];
   }
 
-  std::size_t evaluate(EpochRecord* rec) {
-    const std::size_t n = fold_.test_count;
-    for (std::size_t i = 0; i < n; ++i) xs_[i] = row(fold_.test[i]);
-    net_.predict(xs_.data(), n, pred_.data());
+  // Accuracy on `count` samples given by index.
+  std::size_t correct_on(const std::int32_t* idx, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) xs_[i] = row(idx[i]);
+    net_.predict(xs_.data(), count, pred_.data());
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < n; ++i) correct += pred_[i] == data_.y[fold_.test[i]] ? 1u : 0u;
-    rec->test_accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    for (std::size_t i = 0; i < count; ++i) correct += pred_[i] == data_.y[idx[i]] ? 1u : 0u;
     return correct;
   }
 
+  // Fills the record's held-out accuracies; returns the count the epoch
+  // choice compares (correct answers on the test or the validation indices).
+  std::size_t evaluate(EpochRecord* rec) {
+    const std::size_t n = fold_.test_count;
+    const std::size_t correct = correct_on(fold_.test, n);
+    rec->test_accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    if (cfg_.epoch_selection != EpochSelection::kValidation) return correct;
+    const std::size_t v = fold_.validation_count;
+    const std::size_t sel = correct_on(fold_.validation, v);
+    rec->validation_accuracy = v > 0 ? static_cast<double>(sel) / static_cast<double>(v) : 0.0;
+    return sel;
+  }
+
   void keep_if_best(std::size_t correct, std::size_t epoch, FoldResult<T>* out) {
-    if (static_cast<long long>(correct) <= best_correct_) return;  // strict: the first best epoch wins ties
+    // Strict for the best-epoch choices: the first best epoch wins ties; the
+    // last-epoch choice takes every epoch, so the last one stays.
+    if (cfg_.epoch_selection != EpochSelection::kLast && static_cast<long long>(correct) <= best_correct_) return;
     best_correct_ = static_cast<long long>(correct);
     out->best_epoch = epoch;
-    out->best_accuracy = fold_.test_count > 0 ? static_cast<double>(correct) / static_cast<double>(fold_.test_count) : 0.0;
-    const std::size_t w1 = net_.layout().w1;
-    out->best_w1.assign(net_.params() + w1, net_.params() + w1 + cfg_.hidden * data_.features);
+    const std::vector<EpochRecord>& e = out->epochs;
+    out->best_accuracy = e.empty() ? 0.0 : e.back().test_accuracy;
+    snapshot(out);
   }
 
   const Dataset<T>& data_;
