@@ -46,6 +46,12 @@ export interface NativeBinding {
   projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
+  /**
+   * The largest radius whose projection keeps at most `keep` groups
+   * (projection 0 bilevel l1,inf, 1 bilevel l1,1, 2 bilevel l1,2, 3 exact
+   * l1,inf), or -status.
+   */
+  radiusForKeep(projection: 0 | 1 | 2 | 3, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, keep: number): number;
   isDetached(a: ArrayBufferView): boolean;
   /** 0: disjoint memory, 1: the same bytes, 2: partly shared (compares addresses). */
   memoryOverlap(a: NativeFloatArray, b: NativeFloatArray): 0 | 1 | 2;
@@ -65,9 +71,9 @@ export interface NativeBinding {
    * thread pool. Every array is held until the Promise settles; the caller
    * must pass only private memory nobody can detach or shrink meanwhile.
    * flag[0] != 0 (Atomics.store) stops it between batches (status -3).
-   * onEpoch runs on the main thread after each epoch. On status 0, outW1
-   * (x's type, hidden * features, row-major hidden x features) holds the
-   * best epoch's first-layer weights.
+   * onEpoch runs on the main thread after each epoch. On status 0,
+   * outEncoder (x's type, hidden * features + hidden + classes * hidden +
+   * classes) holds W1, b1, W2, b2 of the kept epoch (config.choice).
    */
   saeTrainFold(
     config: NativeSaeConfig,
@@ -76,11 +82,23 @@ export interface NativeBinding {
     features: number,
     y: Int32Array,
     train: Int32Array,
+    select: Int32Array,
     test: Int32Array,
-    outW1: NativeFloatArray,
+    outEncoder: NativeFloatArray,
     flag: Int32Array,
     onEpoch: ((phase: number, epoch: number, trainLoss: number, trainAccuracy: number, testAccuracy: number) => void) | undefined,
   ): Promise<NativeSaeFoldResult>;
+  /** Class probabilities (samples x classes) and classes of an encoder; returns 0 or -status. */
+  saePredict(
+    x: NativeFloatArray,
+    samples: number,
+    features: number,
+    encoder: NativeFloatArray,
+    hidden: number,
+    classes: number,
+    outProba: Float64Array,
+    outClass: Int32Array,
+  ): number;
   readonly napiVersion: number;
 }
 
@@ -100,6 +118,10 @@ export interface NativeSaeConfig {
   /** 0 none, 1 bilevel l1,inf, 2 bilevel l1,1, 3 bilevel l1,2, 4 exact l1,inf. */
   projection: 0 | 1 | 2 | 3 | 4;
   eta: number;
+  /** -1: project at eta; k >= 0: at the radius that keeps k W1 columns. */
+  keep: number;
+  /** Kept epoch: 0 best on test, 1 best on select, 2 last. */
+  choice: 0 | 1 | 2;
   projectBias: boolean;
   projectW2: boolean;
   pruneBelow: number;
@@ -117,6 +139,8 @@ export interface NativeSaeFoldResult {
   lastAccuracy?: number;
   zeroColumnsAfterProjection?: number;
   zeroColumns?: number;
-  /** 5 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy. */
+  /** The radius the projection used. */
+  eta?: number;
+  /** 6 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy, select accuracy. */
   epochs?: Float64Array;
 }

@@ -90,7 +90,7 @@ describe('selectFeatures', () => {
     ['y of the wrong length', () => selectFeatures(data.X, data.y.subarray(1)), 'RangeError', /y.*120/],
     ['y with one class', () => selectFeatures(data.X, new Int32Array(120)), 'RangeError', /two classes/],
     ['y not integers', () => selectFeatures(data.X, Array.from(data.y, (v) => v + 0.5)), 'TypeError', /y\[0\]/],
-    ['an unknown option', () => selectFeatures(data.X, data.y, { epochs: 3 } as never), 'RangeError', /opts\.epochs/],
+    ['an unknown option', () => selectFeatures(data.X, data.y, { epochs: 3 } as never), 'RangeError', /Unknown option 'epochs' in opts/],
     ['a bad projection', () => selectFeatures(data.X, data.y, { projection: 'l2' as never }), 'RangeError', /opts\.projection/],
     ['a negative eta', () => selectFeatures(data.X, data.y, { eta: -1 }), 'RangeError', /opts\.eta/],
     ['eta a string', () => selectFeatures(data.X, data.y, { eta: '1' as never }), 'TypeError', /opts\.eta/],

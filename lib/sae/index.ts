@@ -7,3 +7,7 @@ export { kFold, type Fold } from './kfold';
 export { preprocess, type PreprocessOptions, type Preprocessed } from './preprocess';
 export { CsvError, loadLabelledCsv, parseLabelledCsv, type CsvLayout, type CsvOptions, type LabelledData, type MissingPolicy } from '../io/csv';
 export { featuresCsv, foldsCsv, formatReport, resultToJson, type ReportContext } from './report';
+export { fitSae } from './fit';
+export { loadSaeModel, ModelError } from './load';
+export { classificationMetrics, type ClassificationMetrics } from './metrics';
+export type { EpochSelection, FitSaeOptions, Label, RankedFeature, SaeModel, SaeModelJson } from './model';

@@ -2,7 +2,9 @@
 // index: the sample order is numpy's RandomState(seed).permutation(n), the
 // first n % n_splits folds get one extra sample, and both index lists of a
 // fold come out sorted (sklearn builds them from boolean masks).
+import { argumentError } from '../errors';
 import { RandomState } from '../random/mt19937';
+import * as check from '../validate';
 
 export interface Fold {
   train: Int32Array;
@@ -10,14 +12,11 @@ export interface Fold {
 }
 
 export function kFold(nSamples: number, nSplits: number, seed: number | null = null): Fold[] {
-  if (!Number.isSafeInteger(nSamples) || nSamples < 0) {
-    throw new RangeError(`Expected a non-negative integer for nSamples but received ${nSamples}`);
-  }
-  if (!Number.isSafeInteger(nSplits) || nSplits < 2) {
-    throw new RangeError(`Expected an integer >= 2 for nSplits but received ${nSplits}`);
-  }
+  check.integer(nSamples, 'nSamples', 0, 2 ** 31 - 1);
+  check.integer(nSplits, 'nSplits', 2, 2 ** 31 - 1);
+  if (seed !== null) check.integer(seed, 'seed', 0, 0xffffffff);
   if (nSplits > nSamples) {
-    throw new RangeError(`Cannot have nSplits = ${nSplits} greater than the number of samples (${nSamples})`);
+    throw argumentError(`Cannot have nSplits = ${nSplits} greater than the number of samples (nSamples = ${nSamples})`);
   }
   let order: Int32Array;
   if (seed === null) {

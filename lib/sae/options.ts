@@ -1,7 +1,8 @@
 // The options of selectFeatures and of the SAE trainer: defaults (the paper's
 // recipe, EXPERIMENTS.md section 1) and validation with errors that name the
 // option and what it received, before any work starts.
-import { describe } from '../validate';
+import { argumentError } from '../errors';
+import * as check from '../validate';
 
 export type SaeProjection = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf' | 'none';
 
@@ -36,8 +37,29 @@ export interface SaeProgress {
 export interface SaeOptions {
   /** The constraint on W1, applied once at the end of phase 1. Default 'bilevel-l1inf'. */
   projection?: SaeProjection;
-  /** Radius of the projection. Default 1. */
+  /**
+   * Radius of the projection, in the projection's own norm (the same eta
+   * means different sparsity for different projections). Default 1.
+   * Exclusive with keep.
+   */
   eta?: number;
+  /**
+   * Keep this many input features: W1 is projected at the radius that keeps
+   * exactly keep columns (radiusForKeep, computed on each fold's W1 when the
+   * projection happens). Exclusive with eta; needs a projection.
+   */
+  keep?: number;
+  /**
+   * Which epoch's weights each fold keeps, within the reported phase:
+   * 'test-fold' (default for selectFeatures: the authors' protocol, the best
+   * test accuracy, optimistic), 'validation' (best accuracy on a seeded,
+   * stratified hold-out of validationFraction of the training samples;
+   * honest), 'last' (the last epoch; honest). fitSae has no test fold and
+   * defaults to 'last'.
+   */
+  epochSelection?: 'test-fold' | 'validation' | 'last';
+  /** Fraction of the training samples held out for epochSelection 'validation'. Default 0.2. */
+  validationFraction?: number;
   /** Cross-validation folds (KFold with numpy-compatible shuffling). Default 4. */
   folds?: number;
   /**
@@ -93,6 +115,10 @@ export interface SaeOptions {
 export interface ResolvedSaeOptions {
   projection: SaeProjection;
   eta: number;
+  /** -1 when the radius is eta. */
+  keep: number;
+  epochSelection: 'test-fold' | 'validation' | 'last';
+  validationFraction: number;
   folds: number;
   foldsToRun: number;
   seed: number;
@@ -122,6 +148,9 @@ export interface ResolvedSaeOptions {
 export const SAE_DEFAULTS: Omit<ResolvedSaeOptions, 'concurrency' | 'foldsToRun'> = {
   projection: 'bilevel-l1inf',
   eta: 1,
+  keep: -1,
+  epochSelection: 'test-fold',
+  validationFraction: 0.2,
   folds: 4,
   seed: 5,
   hidden: 100,
@@ -145,56 +174,34 @@ export const SAE_DEFAULTS: Omit<ResolvedSaeOptions, 'concurrency' | 'foldsToRun'
   scale: true,
 };
 
-const KNOWN = new Set<string>([...Object.keys(SAE_DEFAULTS), 'concurrency', 'foldsToRun', 'informative', 'onProgress', 'signal']);
+const KNOWN = [...Object.keys(SAE_DEFAULTS), 'concurrency', 'foldsToRun', 'informative', 'onProgress', 'signal'];
 
-function integer(v: unknown, name: string, min: number, max = 2 ** 31 - 1): number {
-  if (typeof v !== 'number') throw new TypeError(`Expected an integer >= ${min} for ${name} but received ${describe(v)}`);
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new RangeError(`Expected an integer in [${min}, ${max}] for ${name} but received ${describe(v)}`);
-  }
-  return v;
-}
-
-function real(v: unknown, name: string, test: (x: number) => boolean, what: string): number {
-  if (typeof v !== 'number') throw new TypeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  if (!Number.isFinite(v) || !test(v)) throw new RangeError(`Expected ${what} for ${name} but received ${describe(v)}`);
-  return v;
-}
-
-function bool(v: unknown, name: string): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`Expected a boolean for ${name} but received ${describe(v)}`);
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, name: string, allowed: readonly T[]): T {
-  if ((allowed as readonly unknown[]).includes(v)) return v as T;
-  const list = allowed.map((a) => `'${a}'`).join(', ');
-  if (typeof v !== 'string') throw new TypeError(`Expected one of ${list} for ${name} but received ${describe(v)}`);
-  throw new RangeError(`Expected one of ${list} for ${name} but received ${describe(v)}`);
-}
+const integer = (v: unknown, name: string, min: number, max = 2 ** 31 - 1) => check.integer(v, name, min, max);
+const bool = (v: unknown, name: string) => check.boolean(v, name);
+const oneOf = <T extends string>(v: unknown, name: string, allowed: readonly T[]) => check.oneOf(v, allowed, name);
 
 /**
  * Checks every option (unknown names included: a typo must not silently fall
  * back to a default) and fills in the defaults. `cpus` bounds the default
  * concurrency.
  */
-export function resolveSaeOptions(opts: unknown, cpus: number, name = 'opts'): ResolvedSaeOptions {
-  if (opts !== undefined && (typeof opts !== 'object' || opts === null || Array.isArray(opts))) {
-    throw new TypeError(`Expected an options object or undefined for ${name} but received ${describe(opts)}`);
-  }
-  const o = (opts ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!KNOWN.has(k)) throw new RangeError(`Unknown option ${name}.${k}; known options: ${[...KNOWN].join(', ')}`);
-  }
+export function resolveSaeOptions(opts: unknown, cpus: number, name = 'opts', extra: readonly string[] = []): ResolvedSaeOptions {
+  const known = [...KNOWN, ...extra];
+  const o = check.options(opts, known, name) as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   const d = SAE_DEFAULTS;
   const pick = <T>(k: string, f: (v: unknown, n: string) => T, dflt: T): T => (o[k] === undefined ? dflt : f(o[k], `${name}.${k}`));
-  const positive = (v: unknown, n: string) => real(v, n, (x) => x > 0, 'a finite number > 0');
-  const nonNegative = (v: unknown, n: string) => real(v, n, (x) => x >= 0, 'a finite number >= 0');
-  const unit = (v: unknown, n: string) => real(v, n, (x) => x >= 0 && x < 1, 'a number in [0, 1)');
+  const positive = (v: unknown, n: string) => check.finite(v, n, 0, Infinity, { min: true });
+  const nonNegative = (v: unknown, n: string) => check.finite(v, n, 0);
+  const unit = (v: unknown, n: string) => check.finite(v, n, 0, 1, { max: true });
+  check.exclusive(o.eta, o.keep, `${name}.eta`, `${name}.keep`);
   const folds = pick('folds', (v, n) => integer(v, n, 2), d.folds);
   const r: ResolvedSaeOptions = {
     projection: pick('projection', (v, n) => oneOf(v, n, SAE_PROJECTIONS), d.projection),
     eta: pick('eta', nonNegative, d.eta),
+    keep: pick('keep', (v, n) => integer(v, n, 0), d.keep),
+    epochSelection: pick('epochSelection', (v, n) => oneOf(v, n, ['test-fold', 'validation', 'last'] as const), d.epochSelection),
+    validationFraction: pick('validationFraction', (v, n) => check.finite(v, n, 0, 1, { min: true, max: true }), d.validationFraction),
     folds,
     foldsToRun: pick('foldsToRun', (v, n) => integer(v, n, 1, folds), folds),
     seed: pick('seed', (v, n) => integer(v, n, 0, 0xffffffff), d.seed),
@@ -220,8 +227,12 @@ export function resolveSaeOptions(opts: unknown, cpus: number, name = 'opts'): R
     concurrency: 1,
   };
   r.concurrency = pick('concurrency', (v, n) => integer(v, n, 1, 64), Math.max(1, Math.min(r.foldsToRun, cpus)));
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new TypeError(`Expected a function for ${name}.onProgress but received ${describe(o.onProgress)}`);
+  if (o.onProgress !== undefined) check.func(o.onProgress, `${name}.onProgress`);
+  if (r.keep >= 0 && r.projection === 'none') {
+    throw argumentError(`${name}.keep needs a projection: ${name}.projection is 'none', which keeps every feature`);
+  }
+  if (o.validationFraction !== undefined && r.epochSelection !== 'validation') {
+    throw argumentError(`${name}.validationFraction is only used with ${name}.epochSelection 'validation' (got '${r.epochSelection}')`);
   }
   return r;
 }

@@ -4,11 +4,18 @@
 // column, how many folds kept each, and recall of the informative features
 // when they are known.
 import type { FloatArray } from '../types';
+import { sparsityWarnings } from './fit';
+import { classificationMetrics, type ClassificationMetrics } from './metrics';
+import type { EpochSelection, Label } from './model';
 import type { EpochLog, FoldOutcome } from './train-fold';
 
 export interface FoldSummary {
-  /** 1-based epoch of the reported phase whose test accuracy is reported (chosen on the test fold). */
+  /** 1-based epoch of the reported phase that was kept (by epochSelection). */
   bestEpoch: number;
+  /** The radius the projection used (opts.eta, or the radius that kept opts.keep columns of this fold's W1). */
+  eta: number;
+  /** The kept epoch on this fold's test samples. */
+  metrics: ClassificationMetrics;
   reportedPhase: 1 | 2;
   bestAccuracy: number;
   lastAccuracy: number;
@@ -60,12 +67,26 @@ export interface SelectFeaturesResult {
   /** Per fold: W1 at the best epoch (hidden x features, row-major, PyTorch's layout). */
   weights: FloatArray[];
   /** The original label of each class index. */
-  classes: number[];
+  classes: Label[];
+  /** How each fold's kept epoch was chosen. */
+  epochSelection: EpochSelection;
+  /** Every fold's test predictions pooled (each sample once, predicted by the fold that did not train on it). */
+  metrics: ClassificationMetrics;
+  /** Guard rails: no feature kept, or none removed, with the knob to turn. Empty when all is well. */
+  warnings: string[];
   recall?: Recall;
   /** A reminder that travels with the numbers. */
   note: string;
   elapsedSeconds: number;
 }
+
+export const NOTES: Record<EpochSelection, string> = {
+  'test-fold':
+    'epochSelection test-fold: each fold keeps the epoch with the best test accuracy, chosen on the test fold itself as the ' +
+    "authors' code does (optimistic); accuracy.lastEpochMean involves no such choice.",
+  validation: 'epochSelection validation: each fold keeps the epoch with the best accuracy on a stratified hold-out of its training samples; the test fold is not looked at.',
+  last: 'epochSelection last: each fold keeps its last epoch; no choice is made on held-out data.',
+};
 
 export const BEST_EPOCH_NOTE =
   'accuracy.mean is the best-epoch test accuracy with the best epoch chosen on the test fold itself, as the ' +
@@ -101,10 +122,17 @@ export function summarize(
   hidden: number,
   features: number,
   zeroBelow: number,
-  classes: number[],
+  classes: Label[],
   informative: Uint8Array | undefined,
   elapsedSeconds: number,
+  run: {
+    predictions: { truth: Int32Array; cls: Int32Array; proba: Float64Array }[];
+    epochSelection: EpochSelection;
+    projection: string;
+    by: 'eta' | 'keep';
+  },
 ): SelectFeaturesResult {
+  const k = classes.length;
   const scores = new Float64Array(features);
   const keptInFolds = new Int32Array(features);
   const foldScores: Float64Array[] = [];
@@ -118,8 +146,11 @@ export function summarize(
       keptInFolds[j] += kept[j];
       zero += kept[j] ? 0 : 1;
     }
+    const p = run.predictions[f];
     folds.push({
       bestEpoch: o.bestEpoch,
+      eta: o.eta,
+      metrics: classificationMetrics(p.truth, p.cls, p.proba, k),
       reportedPhase: o.reportedPhase,
       bestAccuracy: o.bestAccuracy,
       lastAccuracy: o.lastAccuracy,
@@ -153,11 +184,27 @@ export function summarize(
     folds,
     weights: outcomes.map((o) => o.w1),
     classes,
-    note: BEST_EPOCH_NOTE,
+    epochSelection: run.epochSelection,
+    metrics: pooledMetrics(run.predictions, k),
+    warnings: sparsityWarnings(selected.length, features, run.projection, run.by),
+    note: NOTES[run.epochSelection],
     elapsedSeconds,
   };
   if (informative) result.recall = recallOf(selected, scores, informative);
   return result;
+}
+
+function pooledMetrics(p: { truth: Int32Array; cls: Int32Array; proba: Float64Array }[], k: number): ClassificationMetrics {
+  const n = p.reduce((a, q) => a + q.truth.length, 0);
+  const truth = new Int32Array(n), cls = new Int32Array(n), proba = new Float64Array(n * k);
+  let at = 0;
+  for (const q of p) {
+    truth.set(q.truth, at);
+    cls.set(q.cls, at);
+    proba.set(q.proba, at * k);
+    at += q.truth.length;
+  }
+  return classificationMetrics(truth, cls, proba, k);
 }
 
 export function recallOf(selected: Int32Array, scores: Float64Array, informative: Uint8Array): Recall {

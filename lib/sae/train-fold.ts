@@ -4,6 +4,7 @@
 // AbortSignal fires.
 import { types } from 'util';
 import { native } from '../native';
+import { nativeError, nonFinite, outOfMemory } from '../errors';
 import { abortReason } from '../signal';
 import type { FloatArray } from '../types';
 import { PROJECTION_CODE, type ResolvedSaeOptions } from './options';
@@ -38,13 +39,29 @@ export interface FoldOutcome {
   bestAccuracy: number;
   lastAccuracy: number;
   zeroColumnsAfterProjection: number;
-  /** W1 columns removed (every |w| < zeroBelow) at the best epoch. */
+  /** W1 columns removed (every |w| < zeroBelow) at the kept epoch. */
   zeroColumns: number;
-  /** hidden x features, row-major (PyTorch's layout), at the best epoch. */
+  /** The radius the projection used (opts.eta, or the radius that kept opts.keep columns). */
+  eta: number;
+  /** hidden x features, row-major (PyTorch's layout), at the kept epoch. */
   w1: FloatArray;
+  /** W1, b1, W2, b2 of the kept epoch, in that order (what prediction needs). */
+  encoder: FloatArray;
   epochs: EpochLog[];
 }
 
+/** Kept-epoch codes of the native trainer (native/core/sae/trainer.hpp). */
+const CHOICE = { 'test-fold': 0, validation: 1, last: 2 } as const;
+
+/** Number of encoder parameters: W1 (h x m), b1 (h), W2 (k x h), b2 (k). */
+export function encoderSize(features: number, hidden: number, classes: number): number {
+  return hidden * features + hidden + classes * hidden + classes;
+}
+
+/**
+ * Trains on `train`; `test` is evaluated after every epoch (and chooses the
+ * kept epoch under 'test-fold'); `select` chooses it under 'validation'.
+ */
 export async function trainFold(
   data: TrainingData,
   train: Int32Array,
@@ -52,12 +69,14 @@ export async function trainFold(
   o: ResolvedSaeOptions,
   signal?: AbortSignal,
   onEpoch?: (e: EpochLog) => void,
+  select: Int32Array = new Int32Array(0),
 ): Promise<FoldOutcome> {
   signal?.throwIfAborted();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const onAbort = () => Atomics.store(flag, 0, 1);
   signal?.addEventListener('abort', onAbort, { once: true });
-  const w1 = types.isFloat32Array(data.x) ? new Float32Array(o.hidden * data.features) : new Float64Array(o.hidden * data.features);
+  const size = encoderSize(data.features, o.hidden, data.classes);
+  const encoder = types.isFloat32Array(data.x) ? new Float32Array(size) : new Float64Array(size);
   try {
     const r = await native.saeTrainFold(
       {
@@ -74,6 +93,8 @@ export async function trainFold(
         smoothBeta: o.smoothL1Beta,
         projection: PROJECTION_CODE[o.projection],
         eta: o.eta,
+        keep: o.keep,
+        choice: CHOICE[o.epochSelection],
         projectBias: o.projectBias,
         projectW2: o.projectW2,
         pruneBelow: o.pruneBelow,
@@ -86,8 +107,9 @@ export async function trainFold(
       data.features,
       data.y,
       train,
+      select,
       test,
-      w1,
+      encoder,
       flag,
       onEpoch &&
         ((phase, epoch, trainLoss, trainAccuracy, testAccuracy) =>
@@ -95,13 +117,13 @@ export async function trainFold(
     );
     if (r.status === -STATUS_ABORTED || signal?.aborted) throw abortReason(signal);
     if (r.status === -STATUS_NON_FINITE) {
-      throw new RangeError('The network weights became non-finite during training (try a smaller opts.learningRate)');
+      throw nonFinite('The network weights became non-finite during training (try a smaller opts.learningRate)');
     }
-    if (r.status === -STATUS_OUT_OF_MEMORY) throw new RangeError('Not enough memory to train the network');
-    if (r.status !== 0) throw new Error(`bilevel-projection: unexpected native status ${r.status}`);
+    if (r.status === -STATUS_OUT_OF_MEMORY) throw outOfMemory('training the network');
+    if (r.status !== 0) throw nativeError(`unexpected native status ${r.status}`);
     const raw = r.epochs as Float64Array;
     const epochs: EpochLog[] = [];
-    for (let i = 0; i + 5 <= raw.length; i += 5) {
+    for (let i = 0; i + 6 <= raw.length; i += 6) {
       epochs.push({ phase: raw[i] === 2 ? 2 : 1, epoch: raw[i + 1], trainLoss: raw[i + 2], trainAccuracy: raw[i + 3], testAccuracy: raw[i + 4] });
     }
     return {
@@ -111,7 +133,9 @@ export async function trainFold(
       lastAccuracy: r.lastAccuracy as number,
       zeroColumnsAfterProjection: r.zeroColumnsAfterProjection as number,
       zeroColumns: r.zeroColumns as number,
-      w1,
+      eta: r.eta as number,
+      w1: encoder.slice(0, o.hidden * data.features),
+      encoder,
       epochs,
     };
   } finally {

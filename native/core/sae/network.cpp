@@ -296,6 +296,16 @@ LossTerms Network<T>::loss_and_gradient(const T* const* xs, const std::int32_t* 
 }
 
 template <class T>
+void Network<T>::logits(const T* const* xs, std::size_t batch, T* z) {
+  const std::size_t k = shape_.classes;
+  for (std::size_t q = 0; q < batch; q += max_batch_) {
+    const std::size_t nb = std::min(max_batch_, batch - q);
+    encode(xs + q, nb);
+    std::copy(z_.data(), z_.data() + nb * k, z + q * k);
+  }
+}
+
+template <class T>
 void Network<T>::predict(const T* const* xs, std::size_t batch, std::int32_t* cls) {
   const std::size_t k = shape_.classes;
   for (std::size_t q = 0; q < batch; q += max_batch_) {

@@ -65,6 +65,10 @@ class Network {
   // the encoder runs.
   void predict(const T* const* xs, std::size_t batch, std::int32_t* cls);
 
+  // The logits (batch x k, row-major) of each sample: the arithmetic predict
+  // uses, so a saved model reproduces what training measured.
+  void logits(const T* const* xs, std::size_t batch, T* z);
+
  private:
   void encode(const T* const* xs, std::size_t batch);
   LossTerms forward_loss(const T* const* xs, const std::int32_t* ys, std::size_t batch, double lambda,

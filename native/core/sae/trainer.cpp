@@ -4,6 +4,8 @@
 #include <cmath>
 #include <new>
 
+#include "radius_for_keep.hpp"
+
 namespace bp {
 namespace sae {
 
@@ -26,9 +28,9 @@ class FoldTrainer {
         adam_(net_.param_count(), cfg.adam),
         grad_(net_.param_count()),
         order_(fold.train_count),
-        xs_(std::max(cfg.batch, fold.test_count)),
+        xs_(std::max(cfg.batch, std::max(fold.test_count, fold.select_count))),
         ys_(cfg.batch),
-        pred_(fold.test_count) {}
+        pred_(std::max(fold.test_count, fold.select_count)) {}
 
   Status run(FoldResult<T>* out) {
     const bool projecting = cfg_.projection != ProjectionKind::kNone;
@@ -48,8 +50,7 @@ class FoldTrainer {
       Status st = train_epoch(rng1, false, &rec);
       if (st != Status::kOk) return st;
       if (projecting && e == cfg_.epochs1) {
-        st = project_network(net_, cfg_.projection, cfg_.eta, cfg_.targets, &out->zero_columns_after_projection,
-                             stop_);
+        st = project(out);
         if (st != Status::kOk) return st;
       }
       const std::size_t correct = evaluate(&rec);
@@ -62,8 +63,7 @@ class FoldTrainer {
     }
 
     if (projecting && cfg_.epochs1 == 0) {  // no phase 1 epoch to end with the projection
-      Status st = project_network(net_, cfg_.projection, cfg_.eta, cfg_.targets, &out->zero_columns_after_projection,
-                                  stop_);
+      Status st = project(out);
       if (st != Status::kOk) return st;
     }
     if (phase2) {
@@ -84,15 +84,33 @@ class FoldTrainer {
         out->last_accuracy = rec.test_accuracy;
       }
     }
-    if (best_correct_ < 0) {  // no epoch at all: report the network as it stands
-      const std::size_t w1 = net_.layout().w1;
-      out->best_w1.assign(net_.params() + w1, net_.params() + w1 + cfg_.hidden * data_.features);
-    }
+    if (best_correct_ < 0) snapshot(out);  // no epoch at all: report the network as it stands
     out->zero_columns = count_zero_columns(out->best_w1.data(), cfg_.hidden, data_.features, cfg_.zero_below);
     return Status::kOk;
   }
 
  private:
+  // The projection of the recipe, at cfg.eta or at the radius that keeps
+  // cfg.keep columns of W1 as it stands now.
+  Status project(FoldResult<T>* out) {
+    double eta = cfg_.eta;
+    if (cfg_.keep >= 0) {
+      const ParamLayout& L = net_.layout();
+      const MatrixRef<T> w1{net_.params() + L.w1, cfg_.hidden, data_.features};
+      const auto kind = static_cast<KeepProjection>(static_cast<int>(cfg_.projection) - 1);
+      const Status st = radius_for_keep(w1, Groups::kColumns, kind, static_cast<std::size_t>(cfg_.keep), &eta);
+      if (st != Status::kOk) return st;
+    }
+    out->eta = eta;
+    return project_network(net_, cfg_.projection, eta, cfg_.targets, &out->zero_columns_after_projection, stop_);
+  }
+
+  void snapshot(FoldResult<T>* out) {
+    const ParamLayout& L = net_.layout();
+    out->best_w1.assign(net_.params() + L.w1, net_.params() + L.w1 + cfg_.hidden * data_.features);
+    out->best_encoder.assign(net_.params(), net_.params() + L.w3);
+  }
+
   const T* row(std::int32_t i) const { return data_.x + static_cast<std::size_t>(i) * data_.features; }
 
   Status train_epoch(Rng& rng, bool masked, EpochRecord* rec) {
@@ -134,23 +152,37 @@ class FoldTrainer {
     for (std::size_t i = 0; i < count; ++i) g[i] = std::fabs(w[i]) < thr ? T(0) : g[i];
   }
 
-  std::size_t evaluate(EpochRecord* rec) {
-    const std::size_t n = fold_.test_count;
-    for (std::size_t i = 0; i < n; ++i) xs_[i] = row(fold_.test[i]);
-    net_.predict(xs_.data(), n, pred_.data());
+  // Accuracy on `count` samples given by index.
+  std::size_t correct_on(const std::int32_t* idx, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) xs_[i] = row(idx[i]);
+    net_.predict(xs_.data(), count, pred_.data());
     std::size_t correct = 0;
-    for (std::size_t i = 0; i < n; ++i) correct += pred_[i] == data_.y[fold_.test[i]] ? 1u : 0u;
-    rec->test_accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    for (std::size_t i = 0; i < count; ++i) correct += pred_[i] == data_.y[idx[i]] ? 1u : 0u;
     return correct;
   }
 
+  // Fills the record's held-out accuracies; returns the count the epoch
+  // choice compares (correct answers on the test or the select indices).
+  std::size_t evaluate(EpochRecord* rec) {
+    const std::size_t n = fold_.test_count;
+    const std::size_t correct = correct_on(fold_.test, n);
+    rec->test_accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    if (cfg_.choice != EpochChoice::kBestOnSelect) return correct;
+    const std::size_t v = fold_.select_count;
+    const std::size_t sel = correct_on(fold_.select, v);
+    rec->select_accuracy = v > 0 ? static_cast<double>(sel) / static_cast<double>(v) : 0.0;
+    return sel;
+  }
+
   void keep_if_best(std::size_t correct, std::size_t epoch, FoldResult<T>* out) {
-    if (static_cast<long long>(correct) <= best_correct_) return;  // strict: the first best epoch wins ties
+    // Strict for the best-epoch choices: the first best epoch wins ties; the
+    // last-epoch choice takes every epoch, so the last one stays.
+    if (cfg_.choice != EpochChoice::kLast && static_cast<long long>(correct) <= best_correct_) return;
     best_correct_ = static_cast<long long>(correct);
     out->best_epoch = epoch;
-    out->best_accuracy = fold_.test_count > 0 ? static_cast<double>(correct) / static_cast<double>(fold_.test_count) : 0.0;
-    const std::size_t w1 = net_.layout().w1;
-    out->best_w1.assign(net_.params() + w1, net_.params() + w1 + cfg_.hidden * data_.features);
+    const std::vector<EpochRecord>& e = out->epochs;
+    out->best_accuracy = e.empty() ? 0.0 : e.back().test_accuracy;
+    snapshot(out);
   }
 
   const Dataset<T>& data_;

@@ -17,6 +17,13 @@
 namespace bp {
 namespace sae {
 
+// Which epoch's weights a fold keeps, within the reported phase.
+enum class EpochChoice : int {
+  kBestOnTest = 0,    // best accuracy on the test indices (the authors' protocol; optimistic)
+  kBestOnSelect = 1,  // best accuracy on the separate `select` indices (a validation hold-out)
+  kLast = 2,          // the last epoch (no choice made on held-out data)
+};
+
 struct TrainConfig {
   std::size_t hidden = 100;
   std::size_t classes = 2;
@@ -28,6 +35,11 @@ struct TrainConfig {
   double smooth_beta = 1.0;   // SmoothL1's beta
   ProjectionKind projection = ProjectionKind::kNone;
   double eta = 1.0;
+  // >= 0: ignore eta and project at the radius that keeps this many W1
+  // columns, computed on W1 as it stands when the projection happens (the
+  // same radius then serves b1 and W2).
+  long long keep = -1;
+  EpochChoice choice = EpochChoice::kBestOnTest;
   ProjectionTargets targets;
   double prune_below = 1e-3;  // phase 2 starts by zeroing |w| below this in W1 and W2
   double mask_below = 1e-4;   // and then freezes (zero gradient) |w| below this
@@ -49,6 +61,8 @@ struct FoldIndices {
   std::size_t train_count = 0;
   const std::int32_t* test = nullptr;
   std::size_t test_count = 0;
+  const std::int32_t* select = nullptr;  // used by EpochChoice::kBestOnSelect only
+  std::size_t select_count = 0;
 };
 
 struct EpochRecord {
@@ -57,6 +71,7 @@ struct EpochRecord {
   double train_loss = 0.0;    // mean total loss per training sample
   double train_accuracy = 0.0;
   double test_accuracy = 0.0;
+  double select_accuracy = 0.0;  // on the select indices (kBestOnSelect only)
 };
 
 // Called on the training thread after every epoch (progress reports).
@@ -72,12 +87,14 @@ template <class T>
 struct FoldResult {
   std::vector<EpochRecord> epochs;  // phase 1 then phase 2
   int reported_phase = 1;           // the phase the accuracies below come from
-  std::size_t best_epoch = 0;       // 1-based within the reported phase (best test accuracy, first of ties)
-  double best_accuracy = 0.0;
+  std::size_t best_epoch = 0;       // 1-based within the reported phase: the kept epoch (cfg.choice)
+  double best_accuracy = 0.0;       // test accuracy of the kept epoch
   double last_accuracy = 0.0;       // the reported phase's last epoch
   std::size_t zero_columns_after_projection = 0;
   std::size_t zero_columns = 0;     // of best_w1, by zero_below
-  std::vector<T> best_w1;           // hidden x features, at the best epoch
+  double eta = 0.0;                 // the radius the projection used (cfg.eta, or the one for cfg.keep)
+  std::vector<T> best_w1;           // hidden x features, at the kept epoch
+  std::vector<T> best_encoder;      // W1, b1, W2, b2 in ParamLayout order, at the kept epoch
 };
 
 // Trains one fold. The caller has checked the arguments (shapes, labels in
