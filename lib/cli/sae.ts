@@ -65,12 +65,19 @@ Output:
   --top N                 features listed on stdout (default 20)
 `;
 
-/** Runs `fn` with SIGINT turned into an abort: outputs are left whole, temporary files removed. */
-async function interruptible(fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+/**
+ * Runs `fn` with SIGINT turned into an abort of the training (`abortable`)
+ * or an immediate exit: outputs are left whole, temporary files removed.
+ */
+async function interruptible(fn: (signal: AbortSignal) => Promise<number>, abortable = true): Promise<number> {
   const ac = new AbortController();
   const onInt = () => {
     removePendingTemporaryFiles();
-    if (ac.signal.aborted) process.exit(130); // a second Ctrl-C: leave now
+    if (!abortable || ac.signal.aborted) {
+      // Nothing to abort (or a second Ctrl-C): leave now; files are written whole or not at all.
+      process.stderr.write('bilevel-projection sae: interrupted; no output was written\n');
+      process.exit(130);
+    }
     ac.abort();
   };
   process.on('SIGINT', onInt);
@@ -91,10 +98,17 @@ export async function runSaeCommand(argv: string[]): Promise<number> {
       return interruptible((signal) => runFit(rest, signal));
     case 'predict':
     case 'transform':
-      return interruptible(() => runApplyCommand(sub, rest));
+      return interruptible(() => runApplyCommand(sub, rest), false);
     case 'help':
       process.stdout.write(SAE_USAGE);
       return 0;
+    case '--help':
+    case '-h':
+      if (rest.length === 0) {
+        process.stdout.write(`${SAE_USAGE}\n${CV_USAGE}`);
+        return 0;
+      }
+      return interruptible((signal) => runCv(argv, signal));
     default:
       if (sub !== undefined && !sub.startsWith('-')) {
         process.stderr.write(`bilevel-projection sae: unknown subcommand '${sub}' (cv, fit, predict, transform)\n`);

@@ -6,7 +6,9 @@
 //    column chosen by name.
 // Records arrive one by one so that a file is never held as text: only the
 // numbers are kept, in a Float64Array sized from a record count when the
-// reader knows it (grown by half when it does not).
+// reader knows it (grown by half when it does not). The authors' layout
+// stores features as rows, so it is transposed at the end: twice the matrix
+// for a moment (their files are small: hundreds of samples).
 import type { Matrix } from '../types';
 import { CsvError, encodeLabels, isMissing, parseNumber } from './csv-fields';
 
