@@ -80,7 +80,7 @@ test('SIGINT while fit trains: exit 130, one line, the old model untouched, no t
   let err = '';
   child.stderr.on('data', (b) => (err += String(b)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise((r) => setTimeout(r, 2500)); // loaded and training by now
+  await new Promise((r) => setTimeout(r, 4000)); // started, loaded and training by now (the run would take hours)
   expect(child.exitCode).toBeNull();
   child.kill('SIGINT');
   const code = await exited;
