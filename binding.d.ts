@@ -73,7 +73,7 @@ export interface NativeBinding {
    * flag[0] != 0 (Atomics.store) stops it between batches (status -3).
    * onEpoch runs on the main thread after each epoch. On status 0,
    * outEncoder (x's type, hidden * features + hidden + classes * hidden +
-   * classes) holds W1, b1, W2, b2 of the kept epoch (config.choice).
+   * classes) holds W1, b1, W2, b2 of the kept epoch (config.epochSelection).
    */
   saeTrainFold(
     config: NativeSaeConfig,
@@ -82,12 +82,14 @@ export interface NativeBinding {
     features: number,
     y: Int32Array,
     train: Int32Array,
-    select: Int32Array,
+    validation: Int32Array,
     test: Int32Array,
     outEncoder: NativeFloatArray,
     flag: Int32Array,
     onEpoch: ((phase: number, epoch: number, trainLoss: number, trainAccuracy: number, testAccuracy: number) => void) | undefined,
   ): Promise<NativeSaeFoldResult>;
+  /** TrainConfig's defaults, under the option names of NativeSaeConfig. */
+  saeDefaults(): NativeSaeConfig;
   /** Class probabilities (samples x classes) and classes of an encoder; returns 0 or -status. */
   saePredict(
     x: NativeFloatArray,
@@ -102,26 +104,30 @@ export interface NativeBinding {
   readonly napiVersion: number;
 }
 
-/** Configuration of saeTrainFold; keep in step with native/binding/sae_binding.cc. */
+/**
+ * Configuration of saeTrainFold: the fields of TrainConfig
+ * (native/core/sae/trainer.hpp) under the names of their options in
+ * lib/sae/options.ts; saeDefaults() returns their defaults.
+ */
 export interface NativeSaeConfig {
   hidden: number;
   classes: number;
-  epochs1: number;
-  epochs2: number;
-  batch: number;
-  lr: number;
+  phase1Epochs: number;
+  phase2Epochs: number;
+  batchSize: number;
+  learningRate: number;
   beta1: number;
   beta2: number;
-  eps: number;
-  lambda: number;
-  smoothBeta: number;
+  adamEps: number;
+  lossLambda: number;
+  smoothL1Beta: number;
   /** 0 none, 1 bilevel l1,inf, 2 bilevel l1,1, 3 bilevel l1,2, 4 exact l1,inf. */
   projection: 0 | 1 | 2 | 3 | 4;
   eta: number;
   /** -1: project at eta; k >= 0: at the radius that keeps k W1 columns. */
   keep: number;
-  /** Kept epoch: 0 best on test, 1 best on select, 2 last. */
-  choice: 0 | 1 | 2;
+  /** 0 test fold, 1 validation, 2 last. */
+  epochSelection: 0 | 1 | 2;
   projectBias: boolean;
   projectW2: boolean;
   pruneBelow: number;
@@ -141,6 +147,6 @@ export interface NativeSaeFoldResult {
   zeroColumns?: number;
   /** The radius the projection used. */
   eta?: number;
-  /** 6 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy, select accuracy. */
+  /** 6 numbers per epoch: phase, epoch, train loss, train accuracy, test accuracy, validation accuracy. */
   epochs?: Float64Array;
 }

@@ -28,8 +28,8 @@ export interface RadiusForKeepOptions {
  * (relative) of the exact breakpoint. Groups whose norm ties with the
  * (keep+1)-th largest enter together, so a tie at the boundary gives fewer
  * than `keep`. `keep` >= the number of non-zero groups returns the mixed norm
- * (everything kept); `keep` = 0 returns 0. 'l1inf' is checked against the
- * default exact method ('newton').
+ * (everything kept); `keep` = 0 returns 0. For 'l1inf' the answer holds for
+ * both exact methods ('newton' and 'sort').
  *
  * Cost: the group norms, then one projection of y into scratch memory
  * (rows * cols entries) to confirm the rounding.

@@ -139,7 +139,9 @@ describe('fitSae', () => {
     await expect(fitSae(d.X, d.y, { keep: -1 })).rejects.toMatchObject({ name: 'RangeError', message: expect.stringContaining('opts.keep') });
     await expect(fitSae(d.X, d.y, { keep: 2, projection: 'none' })).rejects.toMatchObject({ message: expect.stringContaining('opts.keep') });
     await expect(fitSae(d.X, d.y, { featureNames: ['a'] })).rejects.toMatchObject({ message: expect.stringContaining('opts.featureNames') });
-    await expect(fitSae(d.X, [1, 'a'] as never)).rejects.toMatchObject({ name: 'RangeError' });
+    const mixed = Array.from(d.y, (c, i) => (i === 7 ? 'a' : c));
+    await expect(fitSae(d.X, mixed as never)).rejects.toMatchObject({ name: 'TypeError', message: expect.stringContaining('y[7]') });
+    await expect(fitSae(d.X, [1, 'a'] as never)).rejects.toMatchObject({ name: 'RangeError', message: expect.stringContaining('one label per row of X (200)') });
   });
 
   test('guard rails: a radius that keeps nothing or removes nothing says so and names the knob', async () => {
@@ -149,6 +151,9 @@ describe('fitSae', () => {
     const all = await fitSae(d.X, d.y, { ...quick, phase2Epochs: 0, eta: 1e6, pruneBelow: 0 });
     expect(all.selected).toHaveLength(50);
     expect(all.warnings.join(' ')).toMatch(/removed no feature.*opts\.eta/);
+    const every = await fitSae(d.X, d.y, { ...quick, phase2Epochs: 0, keep: 80, pruneBelow: 0 });
+    expect(every.selected).toHaveLength(50);
+    expect(every.warnings.join(' ')).toMatch(/removed no feature: opts\.keep is at least the number of features/);
   });
 
   test("epochSelection 'validation' chooses on a hold-out; the model still predicts", async () => {

@@ -2,7 +2,7 @@
 // AbortSignal, the event loop staying free, and argument errors (asserted by
 // { name, message }: see BUILD-NOTES on jest realms).
 import { makeClassification } from '../lib/datasets/make-classification';
-import { selectFeatures, type SaeProgress } from '../lib/sae';
+import { foldsCsv, formatReport, kFold, resultToJson, selectFeatures, type SaeProgress } from '../lib/sae';
 
 const data = makeClassification({ nSamples: 120, nFeatures: 30, nInformative: 4, randomState: 7 });
 const quick = { folds: 3, phase1Epochs: 4, phase2Epochs: 3, hidden: 12, learningRate: 2e-3 };
@@ -99,8 +99,80 @@ describe('selectFeatures', () => {
     ['informative of the wrong length', () => selectFeatures(data.X, data.y, { informative: [1] }), 'RangeError', /opts\.informative/],
     ['onProgress not a function', () => selectFeatures(data.X, data.y, { onProgress: 3 as never }), 'TypeError', /opts\.onProgress/],
     ['signal not an AbortSignal', () => selectFeatures(data.X, data.y, { signal: {} as never }), 'TypeError', /opts\.signal/],
+    ['eta and keep together', () => selectFeatures(data.X, data.y, { eta: 1, keep: 3 }), 'RangeError', /opts\.eta and opts\.keep are mutually exclusive/],
+    ['a fractional keep', () => selectFeatures(data.X, data.y, { keep: 2.5 }), 'RangeError', /opts\.keep/],
+    ['keep without a projection', () => selectFeatures(data.X, data.y, { keep: 2, projection: 'none' }), 'RangeError', /opts\.keep/],
+    ['a bad epochSelection', () => selectFeatures(data.X, data.y, { epochSelection: 'best' as never }), 'RangeError', /opts\.epochSelection/],
+    ['validationFraction without validation', () => selectFeatures(data.X, data.y, { validationFraction: 0.3 }), 'RangeError', /opts\.validationFraction/],
   ];
   test.each(bad)('%s', async (_what, call, name, re) => {
     await expect(call()).rejects.toEqual(err(name, re));
+  });
+
+  test('keep: each fold projects W1 at the radius that keeps that many columns', async () => {
+    const r = await selectFeatures(data.X, data.y, { ...quick, phase2Epochs: 0, keep: 5, projection: 'bilevel-l11' });
+    for (const f of r.folds) {
+      expect(f.zeroColumnsAfterProjection).toBe(30 - 5);
+      expect(f.eta).toBeGreaterThan(0);
+    }
+    expect(new Set(r.folds.map((f) => f.eta)).size).toBe(3); // computed on each fold's own W1
+    expect(r.warnings).toEqual([]);
+  });
+
+  test("epochSelection: 'last' keeps the last epoch, 'validation' never looks at the test fold", async () => {
+    const last = await selectFeatures(data.X, data.y, { ...quick, epochSelection: 'last' });
+    for (const f of last.folds) {
+      expect(f.bestEpoch).toBe(3);
+      expect(f.bestAccuracy).toBe(f.lastAccuracy);
+    }
+    expect(last.note).toMatch(/last epoch/);
+    const val = await selectFeatures(data.X, data.y, { ...quick, epochSelection: 'validation', validationFraction: 0.3 });
+    expect(val.epochSelection).toBe('validation');
+    expect(val.folds.every((f) => f.bestEpoch >= 1 && f.bestEpoch <= 3)).toBe(true);
+    expect(val.note).toMatch(/hold-out/);
+    // Flipping the labels of fold 0's test samples changes nothing fold 0 keeps.
+    const test0 = kFold(120, 3, 5)[0].test;
+    const flipped = Int32Array.from(data.y);
+    for (const i of test0) flipped[i] = 1 - flipped[i];
+    const one = { ...quick, foldsToRun: 1, epochSelection: 'validation' as const };
+    const a = await selectFeatures(data.X, data.y, one);
+    const b = await selectFeatures(data.X, flipped, one);
+    expect(b.folds[0].bestEpoch).toBe(a.folds[0].bestEpoch);
+    expect(Array.from(b.weights[0])).toEqual(Array.from(a.weights[0]));
+    expect(b.folds[0].bestAccuracy).toBeCloseTo(1 - a.folds[0].bestAccuracy, 12);
+  });
+
+  test('metrics per fold and pooled agree with the accuracies, and text labels survive', async () => {
+    const labels = Array.from(data.y, (c) => (c === 1 ? 'yes' : 'no'));
+    const r = await selectFeatures(data.X, labels, { ...quick, epochSelection: 'last' });
+    expect(r.classes).toEqual(['no', 'yes']);
+    let correct = 0;
+    for (const f of r.folds) {
+      expect(f.metrics.accuracy).toBe(f.bestAccuracy);
+      expect(f.metrics.samples).toBe(f.testSize);
+      const c = f.metrics.confusion;
+      expect(c[0][0] + c[0][1] + c[1][0] + c[1][1]).toBe(f.testSize);
+      correct += c[0][0] + c[1][1];
+      expect(f.metrics.rocAuc).toBeGreaterThanOrEqual(0);
+      expect(f.metrics.rocAuc).toBeLessThanOrEqual(1);
+    }
+    expect(r.metrics.samples).toBe(120);
+    expect(r.metrics.accuracy).toBeCloseTo(correct / 120, 15);
+  });
+
+  test('guard rails: keeping nothing or removing nothing is reported with the knob to turn', async () => {
+    const zero = await selectFeatures(data.X, data.y, { ...quick, eta: 0 });
+    expect(zero.selected).toHaveLength(0);
+    expect(zero.warnings.join(' ')).toMatch(/No feature was kept.*opts\.eta/);
+    const all = await selectFeatures(data.X, data.y, { ...quick, phase2Epochs: 0, eta: 1e6, pruneBelow: 0 });
+    expect(all.warnings.join(' ')).toMatch(/removed no feature.*opts\.eta/);
+    // The reports carry them, with the metrics.
+    const ctx = { dataset: 'test', projection: 'bilevel-l1inf', eta: 0 };
+    expect(formatReport(zero, ctx)).toMatch(/warning: No feature was kept/);
+    const json = JSON.parse(resultToJson(zero, ctx));
+    expect(json.warnings).toEqual(zero.warnings);
+    expect(json.metrics.confusion).toEqual(zero.metrics.confusion);
+    expect(json.epochSelection).toBe('test-fold');
+    expect(foldsCsv(zero).split('\n')[0]).toMatch(/,balanced_accuracy,macro_f1,roc_auc,eta$/);
   });
 });

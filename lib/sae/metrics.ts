@@ -6,6 +6,24 @@
 // the macro mean of one-vs-rest AUCs over classes with both positives and
 // negatives) and the confusion matrix (rows: true class, columns: predicted).
 
+import { argumentError, invalidType } from '../errors';
+import * as check from '../validate';
+
+const isArrayLike = (v: unknown): v is ArrayLike<unknown> =>
+  Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+
+/** The length of an array of class indices in [0, k). */
+function classIndices(v: unknown, name: string, k: number): number {
+  if (!isArrayLike(v)) throw invalidType(name, 'an array of class indices', v);
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= k) {
+      throw argumentError(`Expected class indices in [0, ${k}) in ${name} but ${name}[${i}] is ${String(c)}`);
+    }
+  }
+  return v.length;
+}
+
 export interface ClassificationMetrics {
   /** Samples scored. */
   samples: number;
@@ -22,7 +40,11 @@ export interface ClassificationMetrics {
  * yTrue and yPred: class indices in [0, k); proba: samples x k, row-major.
  */
 export function classificationMetrics(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, proba: ArrayLike<number>, k: number): ClassificationMetrics {
-  const n = yTrue.length;
+  check.integer(k, 'k', 2, 2 ** 31 - 1);
+  const n = classIndices(yTrue, 'yTrue', k);
+  if (classIndices(yPred, 'yPred', k) !== n) throw argumentError(`Expected yPred to have the length of yTrue (${n}) but it has ${yPred.length}`);
+  if (!isArrayLike(proba)) throw invalidType('proba', 'an array of numbers (samples x k)', proba);
+  if (proba.length !== n * k) throw argumentError(`Expected proba to have yTrue.length * k = ${n * k} entries but it has ${proba.length}`);
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;
   for (let i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
 // recipe, EXPERIMENTS.md section 1) and validation with errors that name the
 // option and what it received, before any work starts.
 import { argumentError } from '../errors';
+import { native } from '../native';
 import * as check from '../validate';
 
 export type SaeProjection = 'bilevel-l1inf' | 'bilevel-l11' | 'bilevel-l12' | 'l1inf' | 'none';
@@ -144,30 +145,41 @@ export interface ResolvedSaeOptions {
   concurrency: number;
 }
 
+/** The native code of each epochSelection (native/core/sae/trainer.hpp). */
+export const EPOCH_SELECTION_CODE = { 'test-fold': 0, validation: 1, last: 2 } as const;
+
+const byCode = <K extends string>(codes: Record<K, number>, code: number): K => (Object.keys(codes) as K[]).find((k) => codes[k] === code) as K;
+
+// The trainer's knobs are defined once, with their defaults, in TrainConfig
+// (native/core/sae/trainer.hpp); the binding hands them out under these very
+// option names. Only what never reaches the trainer (folds, preprocessing,
+// arithmetic, the validation split) has its default here.
+const trainer = native.saeDefaults();
+
 /** The paper's recipe (EXPERIMENTS.md section 1). */
 export const SAE_DEFAULTS: Omit<ResolvedSaeOptions, 'concurrency' | 'foldsToRun'> = {
-  projection: 'bilevel-l1inf',
-  eta: 1,
-  keep: -1,
-  epochSelection: 'test-fold',
+  projection: byCode(PROJECTION_CODE, trainer.projection),
+  eta: trainer.eta,
+  keep: trainer.keep,
+  epochSelection: byCode(EPOCH_SELECTION_CODE, trainer.epochSelection),
   validationFraction: 0.2,
   folds: 4,
-  seed: 5,
-  hidden: 100,
-  phase1Epochs: 30,
-  phase2Epochs: 30,
-  batchSize: 4,
-  learningRate: 5e-4,
-  beta1: 0.9,
-  beta2: 0.999,
-  adamEps: 1e-8,
-  lossLambda: 5e-5,
-  smoothL1Beta: 1,
-  projectBias: true,
-  projectW2: true,
-  pruneBelow: 1e-3,
-  maskBelow: 1e-4,
-  zeroBelow: 1e-3,
+  seed: trainer.seed,
+  hidden: trainer.hidden,
+  phase1Epochs: trainer.phase1Epochs,
+  phase2Epochs: trainer.phase2Epochs,
+  batchSize: trainer.batchSize,
+  learningRate: trainer.learningRate,
+  beta1: trainer.beta1,
+  beta2: trainer.beta2,
+  adamEps: trainer.adamEps,
+  lossLambda: trainer.lossLambda,
+  smoothL1Beta: trainer.smoothL1Beta,
+  projectBias: trainer.projectBias,
+  projectW2: trainer.projectW2,
+  pruneBelow: trainer.pruneBelow,
+  maskBelow: trainer.maskBelow,
+  zeroBelow: trainer.zeroBelow,
   dtype: 'float32',
   log: false,
   center: true,

@@ -1,6 +1,6 @@
 // Writing a selectFeatures result for people and programs: a text summary
-// (which always says that the best epoch is chosen on the test fold), JSON,
-// and two CSV tables (per fold; per feature).
+// (which always says how the kept epoch was chosen, and repeats the
+// warnings), JSON, and two CSV tables (per fold; per feature).
 import type { SelectFeaturesResult } from './summary';
 
 const pct = (x: number, d = 1) => (Number.isFinite(x) ? (100 * x).toFixed(d) : 'n/a');
@@ -20,8 +20,11 @@ export function formatReport(r: SelectFeaturesResult, c: ReportContext): string 
   const lines: string[] = [];
   const proj = c.projection === 'none' ? 'no projection (baseline)' : `${c.projection}, eta = ${c.eta}`;
   lines.push(`SAE feature selection: ${c.dataset}; ${proj}; ${r.folds.length} folds; ${r.elapsedSeconds.toFixed(1)} s`);
-  lines.push(`  accuracy, best epoch*   ${pct(a.mean)} % ± ${pct(a.std)}   (folds: ${a.perFold.map((x) => pct(x)).join(', ')})`);
+  const kept = r.epochSelection === 'test-fold' ? 'best epoch*  ' : r.epochSelection === 'validation' ? 'kept epoch** ' : 'kept (last)  ';
+  lines.push(`  accuracy, ${kept}  ${pct(a.mean)} % ± ${pct(a.std)}   (folds: ${a.perFold.map((x) => pct(x)).join(', ')})`);
   lines.push(`  accuracy, last epoch    ${pct(a.lastEpochMean)} % ± ${pct(a.lastEpochStd)}   (folds: ${a.lastEpochPerFold.map((x) => pct(x)).join(', ')})`);
+  const mt = r.metrics;
+  lines.push(`  pooled test folds       balanced accuracy ${pct(mt.balancedAccuracy)} %, macro F1 ${pct(mt.macroF1)} %, ROC AUC ${Number.isFinite(mt.rocAuc) ? mt.rocAuc.toFixed(3) : 'n/a'}`);
   lines.push(`  W1 column sparsity      ${pct(r.sparsity)} %   (folds: ${r.folds.map((f) => pct(f.sparsity)).join(', ')})`);
   lines.push(`  selected features       ${r.selected.length} of ${r.scores.length} (kept by at least one fold)`);
   if (r.recall) {
@@ -30,8 +33,13 @@ export function formatReport(r: SelectFeaturesResult, c: ReportContext): string 
         `recall in the top ${r.recall.informative} ${pct(r.recall.recallAtK)} %`,
     );
   }
-  lines.push('  * the best epoch is chosen on the test fold itself, as in the authors\' code: an optimistic figure;');
-  lines.push('    the last-epoch accuracy involves no such choice. ± is the population std over folds.');
+  if (r.epochSelection === 'test-fold') {
+    lines.push('  * the best epoch is chosen on the test fold itself, as in the authors\' code: an optimistic figure;');
+    lines.push('    the last-epoch accuracy involves no such choice. ± is the population std over folds.');
+  } else if (r.epochSelection === 'validation') {
+    lines.push('  ** the epoch is chosen on a hold-out of each fold\'s training samples; the test fold is not looked at.');
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
   const top = Math.min(c.top ?? 20, r.selected.length);
   if (top > 0) {
     lines.push('');
@@ -52,7 +60,10 @@ export function resultToJson(r: SelectFeaturesResult, c: ReportContext): string 
     projection: c.projection,
     eta: c.eta,
     note: r.note,
+    epochSelection: r.epochSelection,
+    warnings: r.warnings,
     accuracy: r.accuracy,
+    metrics: r.metrics,
     sparsity: r.sparsity,
     recall: r.recall ?? null,
     classes: r.classes,
@@ -72,11 +83,17 @@ function csvField(s: string): string {
   return /[",;\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per fold: best epoch (chosen on the test fold), accuracies, sparsity. */
+/** One row per fold: the kept epoch (by epochSelection), accuracies, sparsity, the kept epoch's test metrics, the radius used. */
 export function foldsCsv(r: SelectFeaturesResult): string {
-  const rows = ['fold,reported_phase,best_epoch,best_epoch_accuracy,last_epoch_accuracy,w1_sparsity,zero_columns_after_projection,train_size,test_size'];
+  const rows = [
+    'fold,reported_phase,best_epoch,best_epoch_accuracy,last_epoch_accuracy,w1_sparsity,zero_columns_after_projection,train_size,test_size,' +
+      'balanced_accuracy,macro_f1,roc_auc,eta',
+  ];
   r.folds.forEach((f, i) => {
-    rows.push([i, f.reportedPhase, f.bestEpoch, f.bestAccuracy, f.lastAccuracy, f.sparsity, f.zeroColumnsAfterProjection, f.trainSize, f.testSize].join(','));
+    const m = f.metrics;
+    rows.push(
+      [i, f.reportedPhase, f.bestEpoch, f.bestAccuracy, f.lastAccuracy, f.sparsity, f.zeroColumnsAfterProjection, f.trainSize, f.testSize, m.balancedAccuracy, m.macroF1, m.rocAuc, f.eta].join(','),
+    );
   });
   return rows.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@ import { native } from '../native';
 import { nativeError, nonFinite, outOfMemory } from '../errors';
 import { abortReason } from '../signal';
 import type { FloatArray } from '../types';
-import { PROJECTION_CODE, type ResolvedSaeOptions } from './options';
+import { EPOCH_SELECTION_CODE, PROJECTION_CODE, type ResolvedSaeOptions } from './options';
 
 const STATUS_NON_FINITE = 1;
 const STATUS_OUT_OF_MEMORY = 2;
@@ -50,9 +50,6 @@ export interface FoldOutcome {
   epochs: EpochLog[];
 }
 
-/** Kept-epoch codes of the native trainer (native/core/sae/trainer.hpp). */
-const CHOICE = { 'test-fold': 0, validation: 1, last: 2 } as const;
-
 /** Number of encoder parameters: W1 (h x m), b1 (h), W2 (k x h), b2 (k). */
 export function encoderSize(features: number, hidden: number, classes: number): number {
   return hidden * features + hidden + classes * hidden + classes;
@@ -60,7 +57,7 @@ export function encoderSize(features: number, hidden: number, classes: number): 
 
 /**
  * Trains on `train`; `test` is evaluated after every epoch (and chooses the
- * kept epoch under 'test-fold'); `select` chooses it under 'validation'.
+ * kept epoch under 'test-fold'); `validation` chooses it under 'validation'.
  */
 export async function trainFold(
   data: TrainingData,
@@ -69,7 +66,7 @@ export async function trainFold(
   o: ResolvedSaeOptions,
   signal?: AbortSignal,
   onEpoch?: (e: EpochLog) => void,
-  select: Int32Array = new Int32Array(0),
+  validation: Int32Array = new Int32Array(0),
 ): Promise<FoldOutcome> {
   signal?.throwIfAborted();
   const flag = new Int32Array(new SharedArrayBuffer(4));
@@ -82,19 +79,19 @@ export async function trainFold(
       {
         hidden: o.hidden,
         classes: data.classes,
-        epochs1: o.phase1Epochs,
-        epochs2: o.phase2Epochs,
-        batch: o.batchSize,
-        lr: o.learningRate,
+        phase1Epochs: o.phase1Epochs,
+        phase2Epochs: o.phase2Epochs,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
         beta1: o.beta1,
         beta2: o.beta2,
-        eps: o.adamEps,
-        lambda: o.lossLambda,
-        smoothBeta: o.smoothL1Beta,
+        adamEps: o.adamEps,
+        lossLambda: o.lossLambda,
+        smoothL1Beta: o.smoothL1Beta,
         projection: PROJECTION_CODE[o.projection],
         eta: o.eta,
         keep: o.keep,
-        choice: CHOICE[o.epochSelection],
+        epochSelection: EPOCH_SELECTION_CODE[o.epochSelection],
         projectBias: o.projectBias,
         projectW2: o.projectW2,
         pruneBelow: o.pruneBelow,
@@ -107,7 +104,7 @@ export async function trainFold(
       data.features,
       data.y,
       train,
-      select,
+      validation,
       test,
       encoder,
       flag,

@@ -1,10 +1,13 @@
-// saeTrainFold(config, x, samples, features, y, train, select, test, outEncoder, flag, onEpoch)
+// saeTrainFold(config, x, samples, features, y, train, validation, test, outEncoder, flag, onEpoch)
 //   -> Promise<{ status, reportedPhase, bestEpoch, bestAccuracy, lastAccuracy,
 //                zeroColumnsAfterProjection, zeroColumns, eta, epochs }>
 // status is 0 or -code (1 non-finite, 2 out of memory, 3 aborted). epochs is a
 // Float64Array of 6 numbers per epoch: phase, epoch, train loss, train
-// accuracy, test accuracy, select accuracy. outEncoder (x's type, the encoder's
+// accuracy, test accuracy, validation accuracy. outEncoder (x's type, the encoder's
 // parameter count) receives W1, b1, W2, b2 of the kept epoch on success.
+// config: TrainConfig's fields under their option names (kFields below).
+//
+// saeDefaults() -> TrainConfig's defaults under the same names.
 //
 // saePredict(x, samples, features, encoder, hidden, classes, outProba, outClass)
 //   -> 0 or -code: the encoder's class probabilities and classes, synchronously.
@@ -16,6 +19,7 @@
 #include "sae_binding.h"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,42 +59,98 @@ bool ReadCount(Napi::Env env, Napi::Object o, const char* key, std::size_t min, 
   return true;
 }
 
+// Every field of TrainConfig, under the name of its option in lib/sae
+// (options.ts): the config object is read, and the defaults handed out, by
+// this one table, so a name cannot drift between the layers.
+struct ConfigField {
+  const char* name;
+  enum Kind { kCount, kReal, kFlag, kCode } kind;
+  double min, max;  // inclusive bounds (integers for kCount and kCode)
+  double (*get)(const bp::sae::TrainConfig&);
+  void (*set)(bp::sae::TrainConfig&, double);
+};
+
+#define BP_FIELD(js, member, kind, lo, hi)                                                                       \
+  ConfigField {                                                                                                  \
+    js, ConfigField::kind, lo, hi, [](const bp::sae::TrainConfig& c) { return static_cast<double>(c.member); }, \
+        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<decltype(c.member)>(v); }                 \
+  }
+#define BP_ENUM_FIELD(js, member, type, hi)                                                                       \
+  ConfigField {                                                                                                   \
+    js, ConfigField::kCode, 0, hi,                                                                                \
+        [](const bp::sae::TrainConfig& c) { return static_cast<double>(static_cast<int>(c.member)); },            \
+        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<type>(static_cast<int>(v)); }              \
+  }
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kMaxCount = 2147483647.0;
+
+const ConfigField kFields[] = {
+    BP_FIELD("hidden", hidden, kCount, 1, kMaxCount),
+    BP_FIELD("classes", classes, kCount, 1, kMaxCount),
+    BP_FIELD("phase1Epochs", phase1_epochs, kCount, 0, kMaxCount),
+    BP_FIELD("phase2Epochs", phase2_epochs, kCount, 0, kMaxCount),
+    BP_FIELD("batchSize", batch_size, kCount, 1, kMaxCount),
+    BP_FIELD("learningRate", learning_rate, kReal, 0, kInf),
+    BP_FIELD("beta1", beta1, kReal, 0, 1),
+    BP_FIELD("beta2", beta2, kReal, 0, 1),
+    BP_FIELD("adamEps", adam_eps, kReal, 0, kInf),
+    BP_FIELD("lossLambda", loss_lambda, kReal, 0, kInf),
+    BP_FIELD("smoothL1Beta", smooth_l1_beta, kReal, 0, kInf),
+    BP_ENUM_FIELD("projection", projection, bp::sae::ProjectionKind, 4),
+    BP_FIELD("eta", eta, kReal, 0, kInf),
+    BP_FIELD("keep", keep, kCount, -1, kMaxCount),
+    BP_ENUM_FIELD("epochSelection", epoch_selection, bp::sae::EpochSelection, 2),
+    BP_FIELD("projectBias", project_bias, kFlag, 0, 1),
+    BP_FIELD("projectW2", project_w2, kFlag, 0, 1),
+    BP_FIELD("pruneBelow", prune_below, kReal, 0, kInf),
+    BP_FIELD("maskBelow", mask_below, kReal, 0, kInf),
+    BP_FIELD("zeroBelow", zero_below, kReal, 0, kInf),
+    BP_FIELD("seed", seed, kCount, 0, 4294967295.0),
+};
+
+#undef BP_FIELD
+#undef BP_ENUM_FIELD
+
 bool ReadConfig(Napi::Env env, Napi::Value v, bp::sae::TrainConfig* c) {
   if (!v.IsObject()) return Fail(env, "config must be an object");
   Napi::Object o = v.As<Napi::Object>();
-  double proj = 0, seed = 0, keep = -1, choice = 0;
-  if (!ReadCount(env, o, "hidden", 1, &c->hidden) || !ReadCount(env, o, "classes", 1, &c->classes) ||
-      !ReadCount(env, o, "epochs1", 0, &c->epochs1) || !ReadCount(env, o, "epochs2", 0, &c->epochs2) ||
-      !ReadCount(env, o, "batch", 1, &c->batch) || !ReadNumber(env, o, "lr", &c->adam.lr) ||
-      !ReadNumber(env, o, "beta1", &c->adam.beta1) || !ReadNumber(env, o, "beta2", &c->adam.beta2) ||
-      !ReadNumber(env, o, "eps", &c->adam.eps) || !ReadNumber(env, o, "lambda", &c->lambda) ||
-      !ReadNumber(env, o, "smoothBeta", &c->smooth_beta) || !ReadNumber(env, o, "projection", &proj) ||
-      !ReadNumber(env, o, "eta", &c->eta) || !ReadNumber(env, o, "pruneBelow", &c->prune_below) ||
-      !ReadNumber(env, o, "maskBelow", &c->mask_below) || !ReadNumber(env, o, "zeroBelow", &c->zero_below) ||
-      !ReadNumber(env, o, "seed", &seed) || !ReadNumber(env, o, "keep", &keep) ||
-      !ReadNumber(env, o, "choice", &choice)) {
-    return false;
+  for (const ConfigField& f : kFields) {
+    Napi::Value x = o.Get(f.name);
+    double d = 0;
+    if (f.kind == ConfigField::kFlag) {
+      if (!x.IsBoolean()) return Fail(env, std::string("config.") + f.name + " must be a boolean");
+      d = x.As<Napi::Boolean>().Value() ? 1 : 0;
+    } else {
+      if (!x.IsNumber()) return Fail(env, std::string("config.") + f.name + " must be a number");
+      d = x.As<Napi::Number>().DoubleValue();
+      const bool integral = f.kind == ConfigField::kCount || f.kind == ConfigField::kCode;
+      if (!(d >= f.min && d <= f.max) || (integral && d != static_cast<double>(static_cast<std::int64_t>(d)))) {
+        return Fail(env, std::string("config.") + f.name + " is out of range", true);
+      }
+    }
+    f.set(*c, d);
   }
-  if (!(keep >= -1 && keep <= 2147483647.0 && keep == static_cast<double>(static_cast<long long>(keep)))) {
-    return Fail(env, "config.keep must be -1 or an integer >= 0", true);
+  if (c->keep >= 0 && c->projection == bp::sae::ProjectionKind::kNone) {
+    return Fail(env, "config.keep needs a projection", true);
   }
-  if (!(choice == 0 || choice == 1 || choice == 2)) return Fail(env, "config.choice must be 0, 1 or 2", true);
-  if (keep >= 0 && proj == 0) return Fail(env, "config.keep needs a projection", true);
-  c->keep = static_cast<long long>(keep);
-  c->choice = static_cast<bp::sae::EpochChoice>(static_cast<int>(choice));
-  if (!(proj >= 0 && proj <= 4 && proj == static_cast<double>(static_cast<int>(proj)))) {
-    return Fail(env, "config.projection must be 0..4", true);
-  }
-  if (!(c->eta >= 0.0) || c->eta - c->eta != 0.0) return Fail(env, "config.eta must be finite and >= 0", true);
-  if (!(c->smooth_beta > 0.0)) return Fail(env, "config.smoothBeta must be > 0", true);
-  if (!(seed >= 0 && seed <= 4294967295.0 && seed == static_cast<double>(static_cast<std::uint32_t>(seed)))) {
-    return Fail(env, "config.seed must be an integer in [0, 2^32 - 1]", true);
-  }
-  c->projection = static_cast<bp::sae::ProjectionKind>(static_cast<int>(proj));
-  c->seed = static_cast<std::uint32_t>(seed);
-  c->targets.bias = o.Get("projectBias").ToBoolean().Value();
-  c->targets.w2 = o.Get("projectW2").ToBoolean().Value();
   return true;
+}
+
+// saeDefaults() -> the TrainConfig defaults, by option name (projection and
+// epochSelection as their codes).
+Napi::Value Defaults(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const bp::sae::TrainConfig d;
+  Napi::Object o = Napi::Object::New(env);
+  for (const ConfigField& f : kFields) {
+    if (f.kind == ConfigField::kFlag) {
+      o.Set(f.name, Napi::Boolean::New(env, f.get(d) != 0));
+    } else {
+      o.Set(f.name, Napi::Number::New(env, f.get(d)));
+    }
+  }
+  return o;
 }
 
 bool ReadInt32Array(Napi::Env env, Napi::Value v, const char* name, Napi::Int32Array* out) {
@@ -171,7 +231,7 @@ class SaeWorker : public Napi::AsyncProgressQueueWorker<bp::sae::EpochRecord> {
         epochs[6 * i + 2] = r.train_loss;
         epochs[6 * i + 3] = r.train_accuracy;
         epochs[6 * i + 4] = r.test_accuracy;
-        epochs[6 * i + 5] = r.select_accuracy;
+        epochs[6 * i + 5] = r.validation_accuracy;
       }
       o.Set("epochs", epochs);
     }
@@ -198,14 +258,14 @@ Napi::Value TrainFold(const Napi::CallbackInfo& info) {
   bp::sae::TrainConfig cfg;
   FloatView x, w1;
   std::size_t samples = 0, features = 0;
-  Napi::Int32Array y, train, select, test, flag;
+  Napi::Int32Array y, train, validation, test, flag;
   if (info.Length() < 11) {
-    Fail(env, "expected (config, x, samples, features, y, train, select, test, outEncoder, flag, onEpoch)");
+    Fail(env, "expected (config, x, samples, features, y, train, validation, test, outEncoder, flag, onEpoch)");
     return env.Undefined();
   }
   if (!ReadConfig(env, info[0], &cfg) || !ReadFloatArray(env, info[1], &x) ||
       !ReadShape(env, info[2], info[3], x, &samples, &features) || !ReadInt32Array(env, info[4], "y", &y) ||
-      !ReadInt32Array(env, info[5], "train", &train) || !ReadInt32Array(env, info[6], "select", &select) ||
+      !ReadInt32Array(env, info[5], "train", &train) || !ReadInt32Array(env, info[6], "validation", &validation) ||
       !ReadInt32Array(env, info[7], "test", &test) || !ReadFloatArray(env, info[8], &w1) ||
       !ReadInt32Array(env, info[9], "flag", &flag)) {
     return env.Undefined();
@@ -218,8 +278,8 @@ Napi::Value TrainFold(const Napi::CallbackInfo& info) {
     Fail(env, "every label must be in [0, config.classes)", true);
     return env.Undefined();
   }
-  if (!AllBelow(train, samples) || !AllBelow(select, samples) || !AllBelow(test, samples)) {
-    Fail(env, "train, select and test indices must be in [0, samples)", true);
+  if (!AllBelow(train, samples) || !AllBelow(validation, samples) || !AllBelow(test, samples)) {
+    Fail(env, "train, validation and test indices must be in [0, samples)", true);
     return env.Undefined();
   }
   if (w1.is_double != x.is_double ||
@@ -232,9 +292,9 @@ Napi::Value TrainFold(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   Napi::Array keep = Napi::Array::New(env, 7);
-  for (std::uint32_t i = 0; i < 7; ++i) keep.Set(i, info[i == 0 ? 1 : (i + 3)]);  // x, y, train, select, test, outEncoder, flag
+  for (std::uint32_t i = 0; i < 7; ++i) keep.Set(i, info[i == 0 ? 1 : (i + 3)]);  // x, y, train, validation, test, outEncoder, flag
   const bp::sae::FoldIndices fold{train.Data(), train.ElementLength(), test.Data(), test.ElementLength(),
-                                  select.Data(), select.ElementLength()};
+                                  validation.Data(), validation.ElementLength()};
   if (x.is_double) {
     auto* wk = new SaeWorker<double>(
         env, cfg, bp::sae::Dataset<double>{static_cast<const double*>(x.data), samples, features, y.Data()}, fold,
@@ -291,6 +351,7 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
 void RegisterSae(Napi::Env env, Napi::Object exports) {
   exports.Set("saeTrainFold", Napi::Function::New(env, TrainFold, "saeTrainFold"));
   exports.Set("saePredict", Napi::Function::New(env, Predict, "saePredict"));
+  exports.Set("saeDefaults", Napi::Function::New(env, Defaults, "saeDefaults"));
 }
 
 }  // namespace bpaddon

@@ -26,9 +26,17 @@ Status kept_groups(const MatrixRef<T>& y, Groups g, KeepProjection p, double eta
     case KeepProjection::kBilevelL1Inf: st = bilevel_l1inf(y, g, eta, out.data(), radii.data(), &res); break;
     case KeepProjection::kBilevelL11: st = bilevel_l11(y, g, eta, out.data(), radii.data(), &res); break;
     case KeepProjection::kBilevelL12: st = bilevel_l12(y, g, eta, out.data(), radii.data(), &res); break;
-    case KeepProjection::kExactL1Inf:
+    case KeepProjection::kExactL1Inf: {
+      // Both exact methods are this library's projection, and their
+      // thresholds can differ by a rounding error: the answer must suit
+      // each, so the larger count decides.
       st = project_l1inf_exact(y, g, eta, ExactMethod::kNewton, out.data(), radii.data(), &res);
+      if (st != Status::kOk) return st;
+      ProjectionResult sorted;
+      st = project_l1inf_exact(y, g, eta, ExactMethod::kSort, out.data(), radii.data(), &sorted);
+      res.zero_groups = std::min(res.zero_groups, sorted.zero_groups);
       break;
+    }
   }
   *kept = radii.size() - res.zero_groups;
   return st;

@@ -8,6 +8,7 @@
 #include "harness.hpp"
 #include "sae/adam.hpp"
 #include "sae/network.hpp"
+#include "sae/predict.hpp"
 #include "sae/projection_step.hpp"
 #include "sae/rng.hpp"
 #include "sae/trainer.hpp"
@@ -103,9 +104,9 @@ bp::sae::FoldResult<float> train(const ToyData& d, const bp::sae::TrainConfig& c
 bp::sae::TrainConfig small_config(bp::sae::ProjectionKind kind, double eta) {
   bp::sae::TrainConfig cfg;
   cfg.hidden = 16;
-  cfg.epochs1 = 8;
-  cfg.epochs2 = 6;
-  cfg.adam.lr = 2e-3;
+  cfg.phase1_epochs = 8;
+  cfg.phase2_epochs = 6;
+  cfg.learning_rate = 2e-3;
   cfg.projection = kind;
   cfg.eta = eta;
   return cfg;
@@ -133,8 +134,7 @@ TEST(sae_loss_is_cross_entropy_plus_smooth_l1) {
 }
 
 TEST(sae_adam_follows_pytorch_formula) {
-  bp::sae::AdamSettings s;
-  s.lr = 0.1;
+  bp::sae::AdamSettings s{0.1, 0.9, 0.999, 1e-8};
   bp::sae::Adam<double> adam(1, s);
   double p = 1.0, m = 0, v = 0;
   const double grads[3] = {0.5, -0.25, 2.0};
@@ -187,7 +187,7 @@ TEST(sae_baseline_learns_and_is_deterministic) {
   auto a = train(d, cfg, &st);
   CHECK(st == bp::Status::kOk);
   CHECK_MSG(a.best_accuracy > 0.85, a.best_accuracy);
-  CHECK(a.epochs.size() == cfg.epochs1);
+  CHECK(a.epochs.size() == cfg.phase1_epochs);
   CHECK(a.reported_phase == 1);
   CHECK(a.best_w1.size() == cfg.hidden * d.m);
   CHECK(a.zero_columns == 0);
@@ -211,9 +211,9 @@ TEST(sae_projection_zeroes_columns_and_phase_two_keeps_them) {
     bp::sae::TrainConfig cfg = small_config(kind, 0.5);
     auto r = train(d, cfg, &st, {}, obs);
     CHECK(st == bp::Status::kOk);
-    CHECK(epochs_seen == cfg.epochs1 + cfg.epochs2);
+    CHECK(epochs_seen == cfg.phase1_epochs + cfg.phase2_epochs);
     CHECK(r.reported_phase == 2);
-    CHECK(r.best_epoch >= 1 && r.best_epoch <= cfg.epochs2);
+    CHECK(r.best_epoch >= 1 && r.best_epoch <= cfg.phase2_epochs);
     CHECK_MSG(r.zero_columns_after_projection > 0, static_cast<int>(kind));
     // Phase 2 cannot revive a column the projection removed.
     CHECK_MSG(r.zero_columns >= r.zero_columns_after_projection,
@@ -258,12 +258,65 @@ TEST(sae_zero_column_count_uses_the_threshold) {
 TEST(sae_projection_happens_even_without_phase_one) {
   ToyData d = toy(80, 20, 2, 2);
   bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.1);
-  cfg.epochs1 = 0;
-  cfg.epochs2 = 2;
+  cfg.phase1_epochs = 0;
+  cfg.phase2_epochs = 2;
   bp::Status st;
   auto r = train(d, cfg, &st);
   CHECK(st == bp::Status::kOk);
   CHECK(r.epochs.size() == 2);
   CHECK_MSG(r.zero_columns_after_projection > 0, r.zero_columns_after_projection);
   CHECK(r.zero_columns >= r.zero_columns_after_projection);
+}
+
+TEST(sae_keep_projects_at_the_radius_that_keeps_k_columns) {
+  ToyData d = toy(160, 30, 3, 4);
+  for (auto kind : {bp::sae::ProjectionKind::kBilevelL1Inf, bp::sae::ProjectionKind::kBilevelL11,
+                    bp::sae::ProjectionKind::kBilevelL12, bp::sae::ProjectionKind::kExactL1Inf}) {
+    bp::sae::TrainConfig cfg = small_config(kind, 123.0);  // eta is ignored when keep is set
+    cfg.keep = 7;
+    bp::Status st;
+    auto r = train(d, cfg, &st);
+    CHECK(st == bp::Status::kOk);
+    CHECK_MSG(r.zero_columns_after_projection == d.m - 7, static_cast<int>(kind) << ": " << r.zero_columns_after_projection);
+    CHECK(r.eta > 0.0 && r.eta != 123.0);
+    CHECK(r.zero_columns >= d.m - 7);  // phase 2 never revives a column
+  }
+}
+
+TEST(sae_epoch_selection_last_and_validation) {
+  ToyData d = toy(160, 20, 3, 8);
+  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kBilevelL1Inf, 0.5);
+  cfg.epoch_selection = bp::sae::EpochSelection::kLast;
+  bp::Status st;
+  auto last = train(d, cfg, &st);
+  CHECK(st == bp::Status::kOk);
+  CHECK(last.best_epoch == cfg.phase2_epochs);
+  CHECK(last.best_accuracy == last.last_accuracy);
+  // The validation set alone decides: with no validation samples every epoch
+  // scores 0 and the first one is kept.
+  cfg.epoch_selection = bp::sae::EpochSelection::kValidation;
+  auto none = train(d, cfg, &st);
+  CHECK(none.best_epoch == 1);
+}
+
+TEST(sae_predict_encoder_matches_the_trainers_network) {
+  ToyData d = toy(100, 12, 3, 6);
+  bp::sae::TrainConfig cfg = small_config(bp::sae::ProjectionKind::kNone, 0);
+  cfg.epoch_selection = bp::sae::EpochSelection::kLast;
+  bp::Status st;
+  auto r = train(d, cfg, &st);
+  CHECK(st == bp::Status::kOk);
+  const Shape shape{d.m, cfg.hidden, 2};
+  CHECK(r.best_encoder.size() == bp::sae::encoder_param_count(shape));
+  std::vector<double> proba(d.n * 2);
+  std::vector<std::int32_t> cls(d.n);
+  CHECK(bp::sae::predict_encoder(shape, r.best_encoder.data(), d.x.data(), d.n, proba.data(), cls.data()) == bp::Status::kOk);
+  // The last epoch's test accuracy, recomputed from the kept encoder.
+  std::size_t correct = 0;
+  for (std::int32_t i : d.test) correct += cls[i] == d.y[i] ? 1u : 0u;
+  CHECK_NEAR(static_cast<double>(correct) / static_cast<double>(d.test.size()), r.last_accuracy, 1e-12);
+  for (std::size_t i = 0; i < d.n; ++i) {
+    CHECK_NEAR(proba[2 * i] + proba[2 * i + 1], 1.0, 1e-12);
+    CHECK((proba[2 * i + 1] > proba[2 * i]) == (cls[i] == 1) || proba[2 * i + 1] == proba[2 * i]);
+  }
 }

@@ -12,11 +12,12 @@
 namespace bp {
 namespace sae {
 
+// No defaults here: the SAE's live in TrainConfig (trainer.hpp), once.
 struct AdamSettings {
-  double lr = 5e-4;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double eps = 1e-8;
+  double lr;
+  double beta1;
+  double beta2;
+  double eps;
 };
 
 template <class T>

@@ -21,8 +21,9 @@ enum class ProjectionKind : int {
 };
 
 struct ProjectionTargets {
-  bool bias = true;  // b1: l1 ball of radius eta (clipped to [-eta, eta] for the exact l1,inf)
-  bool w2 = true;    // W2 (k x hidden): groups are its columns, the hidden units
+  // No defaults here: TrainConfig's project_bias and project_w2 hold them.
+  bool bias;  // b1: l1 ball of radius eta (clipped to [-eta, eta] for the exact l1,inf)
+  bool w2;    // W2 (k x hidden): groups are its columns, the hidden units
 };
 
 // Projects the network's parameters in place with radius eta. zero_columns

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <new>
 
+#include "adam.hpp"
 #include "radius_for_keep.hpp"
 
 namespace bp {
@@ -24,17 +25,17 @@ class FoldTrainer {
         cfg_(cfg),
         stop_(stop),
         observer_(observer),
-        net_(Shape{data.features, cfg.hidden, cfg.classes}, std::max<std::size_t>(cfg.batch, kPredictBlock)),
-        adam_(net_.param_count(), cfg.adam),
+        net_(Shape{data.features, cfg.hidden, cfg.classes}, std::max<std::size_t>(cfg.batch_size, kPredictBlock)),
+        adam_(net_.param_count(), AdamSettings{cfg.learning_rate, cfg.beta1, cfg.beta2, cfg.adam_eps}),
         grad_(net_.param_count()),
         order_(fold.train_count),
-        xs_(std::max(cfg.batch, std::max(fold.test_count, fold.select_count))),
-        ys_(cfg.batch),
-        pred_(std::max(fold.test_count, fold.select_count)) {}
+        xs_(std::max(cfg.batch_size, std::max(fold.test_count, fold.validation_count))),
+        ys_(cfg.batch_size),
+        pred_(std::max(fold.test_count, fold.validation_count)) {}
 
   Status run(FoldResult<T>* out) {
     const bool projecting = cfg_.projection != ProjectionKind::kNone;
-    const bool phase2 = projecting && cfg_.epochs2 > 0;
+    const bool phase2 = projecting && cfg_.phase2_epochs > 0;
     out->epochs.clear();
     out->reported_phase = phase2 ? 2 : 1;
     best_correct_ = -1;
@@ -43,13 +44,13 @@ class FoldTrainer {
     Rng rng1(cfg_.seed);
     net_.init_uniform(rng1);
     adam_.reset();
-    for (std::size_t e = 1; e <= cfg_.epochs1; ++e) {
+    for (std::size_t e = 1; e <= cfg_.phase1_epochs; ++e) {
       EpochRecord rec;
       rec.phase = 1;
       rec.epoch = e;
       Status st = train_epoch(rng1, false, &rec);
       if (st != Status::kOk) return st;
-      if (projecting && e == cfg_.epochs1) {
+      if (projecting && e == cfg_.phase1_epochs) {
         st = project(out);
         if (st != Status::kOk) return st;
       }
@@ -58,11 +59,11 @@ class FoldTrainer {
       observer_(rec);
       // The baseline reports phase 1; a projected run with no phase 2 reports
       // the projected network (the last epoch of phase 1) only.
-      if (!phase2 && (!projecting || e == cfg_.epochs1)) keep_if_best(correct, e, out);
+      if (!phase2 && (!projecting || e == cfg_.phase1_epochs)) keep_if_best(correct, e, out);
       if (!phase2) out->last_accuracy = rec.test_accuracy;
     }
 
-    if (projecting && cfg_.epochs1 == 0) {  // no phase 1 epoch to end with the projection
+    if (projecting && cfg_.phase1_epochs == 0) {  // no phase 1 epoch to end with the projection
       Status st = project(out);
       if (st != Status::kOk) return st;
     }
@@ -71,7 +72,7 @@ class FoldTrainer {
       prune_small(net_, cfg_.prune_below);
       Rng rng2(cfg_.seed);
       adam_.reset();
-      for (std::size_t e = 1; e <= cfg_.epochs2; ++e) {
+      for (std::size_t e = 1; e <= cfg_.phase2_epochs; ++e) {
         EpochRecord rec;
         rec.phase = 2;
         rec.epoch = e;
@@ -102,7 +103,8 @@ class FoldTrainer {
       if (st != Status::kOk) return st;
     }
     out->eta = eta;
-    return project_network(net_, cfg_.projection, eta, cfg_.targets, &out->zero_columns_after_projection, stop_);
+    const ProjectionTargets targets{cfg_.project_bias, cfg_.project_w2};
+    return project_network(net_, cfg_.projection, eta, targets, &out->zero_columns_after_projection, stop_);
   }
 
   void snapshot(FoldResult<T>* out) {
@@ -114,7 +116,7 @@ class FoldTrainer {
   const T* row(std::int32_t i) const { return data_.x + static_cast<std::size_t>(i) * data_.features; }
 
   Status train_epoch(Rng& rng, bool masked, EpochRecord* rec) {
-    const std::size_t n = fold_.train_count, bs = cfg_.batch;
+    const std::size_t n = fold_.train_count, bs = cfg_.batch_size;
     // A fresh permutation every epoch, as a shuffling DataLoader draws one.
     std::copy(fold_.train, fold_.train + n, order_.begin());
     rng.shuffle(order_.data(), n);
@@ -128,7 +130,7 @@ class FoldTrainer {
         xs_[b] = row(order_[s + b]);
         ys_[b] = data_.y[order_[s + b]];
       }
-      const LossTerms t = net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.lambda, cfg_.smooth_beta,
+      const LossTerms t = net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.loss_lambda, cfg_.smooth_l1_beta,
                                                  grad_.data());
       loss += t.classification + t.reconstruction;
       correct += t.correct;
@@ -162,22 +164,22 @@ class FoldTrainer {
   }
 
   // Fills the record's held-out accuracies; returns the count the epoch
-  // choice compares (correct answers on the test or the select indices).
+  // choice compares (correct answers on the test or the validation indices).
   std::size_t evaluate(EpochRecord* rec) {
     const std::size_t n = fold_.test_count;
     const std::size_t correct = correct_on(fold_.test, n);
     rec->test_accuracy = n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
-    if (cfg_.choice != EpochChoice::kBestOnSelect) return correct;
-    const std::size_t v = fold_.select_count;
-    const std::size_t sel = correct_on(fold_.select, v);
-    rec->select_accuracy = v > 0 ? static_cast<double>(sel) / static_cast<double>(v) : 0.0;
+    if (cfg_.epoch_selection != EpochSelection::kValidation) return correct;
+    const std::size_t v = fold_.validation_count;
+    const std::size_t sel = correct_on(fold_.validation, v);
+    rec->validation_accuracy = v > 0 ? static_cast<double>(sel) / static_cast<double>(v) : 0.0;
     return sel;
   }
 
   void keep_if_best(std::size_t correct, std::size_t epoch, FoldResult<T>* out) {
     // Strict for the best-epoch choices: the first best epoch wins ties; the
     // last-epoch choice takes every epoch, so the last one stays.
-    if (cfg_.choice != EpochChoice::kLast && static_cast<long long>(correct) <= best_correct_) return;
+    if (cfg_.epoch_selection != EpochSelection::kLast && static_cast<long long>(correct) <= best_correct_) return;
     best_correct_ = static_cast<long long>(correct);
     out->best_epoch = epoch;
     const std::vector<EpochRecord>& e = out->epochs;

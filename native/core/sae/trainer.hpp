@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <vector>
 
-#include "adam.hpp"
 #include "network.hpp"
 #include "projection_step.hpp"
 #include "status.hpp"
@@ -17,34 +16,43 @@
 namespace bp {
 namespace sae {
 
-// Which epoch's weights a fold keeps, within the reported phase.
-enum class EpochChoice : int {
-  kBestOnTest = 0,    // best accuracy on the test indices (the authors' protocol; optimistic)
-  kBestOnSelect = 1,  // best accuracy on the separate `select` indices (a validation hold-out)
-  kLast = 2,          // the last epoch (no choice made on held-out data)
+// Which epoch's weights a fold keeps, within the reported phase (the option
+// epochSelection of lib/sae).
+enum class EpochSelection : int {
+  kTestFold = 0,    // best accuracy on the test indices (the authors' protocol; optimistic)
+  kValidation = 1,  // best accuracy on the separate validation indices (a hold-out)
+  kLast = 2,        // the last epoch (no choice made on held-out data)
 };
 
+// The knobs of the SAE recipe, and the one place their defaults are written:
+// lib/sae reads them through the binding (saeDefaults), and every field is
+// named as its option in lib/sae/options.ts (snake_case here, camelCase
+// there: phase1_epochs is phase1Epochs), so nothing is renamed on the way.
 struct TrainConfig {
   std::size_t hidden = 100;
-  std::size_t classes = 2;
-  std::size_t epochs1 = 30;  // phase 1
-  std::size_t epochs2 = 30;  // phase 2 (only when projecting)
-  std::size_t batch = 4;
-  AdamSettings adam;
-  double lambda = 5e-5;       // weight of the reconstruction loss
-  double smooth_beta = 1.0;   // SmoothL1's beta
-  ProjectionKind projection = ProjectionKind::kNone;
+  std::size_t classes = 2;          // not an option: the labels decide
+  std::size_t phase1_epochs = 30;   // unconstrained
+  std::size_t phase2_epochs = 30;   // after the projection (only when projecting)
+  std::size_t batch_size = 4;
+  double learning_rate = 5e-4;      // Adam's
+  double beta1 = 0.9;
+  double beta2 = 0.999;
+  double adam_eps = 1e-8;
+  double loss_lambda = 5e-5;        // weight of the reconstruction loss
+  double smooth_l1_beta = 1.0;      // SmoothL1's beta
+  ProjectionKind projection = ProjectionKind::kBilevelL1Inf;
   double eta = 1.0;
   // >= 0: ignore eta and project at the radius that keeps this many W1
   // columns, computed on W1 as it stands when the projection happens (the
   // same radius then serves b1 and W2).
   long long keep = -1;
-  EpochChoice choice = EpochChoice::kBestOnTest;
-  ProjectionTargets targets;
-  double prune_below = 1e-3;  // phase 2 starts by zeroing |w| below this in W1 and W2
-  double mask_below = 1e-4;   // and then freezes (zero gradient) |w| below this
-  double zero_below = 1e-3;   // a W1 column with every |w| below this counts as removed
-  std::uint32_t seed = 5;     // init and shuffles; reseeded at the start of each phase
+  EpochSelection epoch_selection = EpochSelection::kTestFold;
+  bool project_bias = true;         // also project b1 (as the authors do)
+  bool project_w2 = true;           // and W2, by hidden units
+  double prune_below = 1e-3;        // phase 2 starts by zeroing |w| below this in W1 and W2
+  double mask_below = 1e-4;         // and then freezes (zero gradient) |w| below this
+  double zero_below = 1e-3;         // a W1 column with every |w| below this counts as removed
+  std::uint32_t seed = 5;           // init and shuffles; reseeded at the start of each phase
 };
 
 // Row-major samples x features, and the labels, shared read-only by folds.
@@ -61,8 +69,8 @@ struct FoldIndices {
   std::size_t train_count = 0;
   const std::int32_t* test = nullptr;
   std::size_t test_count = 0;
-  const std::int32_t* select = nullptr;  // used by EpochChoice::kBestOnSelect only
-  std::size_t select_count = 0;
+  const std::int32_t* validation = nullptr;  // used by EpochSelection::kValidation only
+  std::size_t validation_count = 0;
 };
 
 struct EpochRecord {
@@ -71,7 +79,7 @@ struct EpochRecord {
   double train_loss = 0.0;    // mean total loss per training sample
   double train_accuracy = 0.0;
   double test_accuracy = 0.0;
-  double select_accuracy = 0.0;  // on the select indices (kBestOnSelect only)
+  double validation_accuracy = 0.0;  // on the validation indices (kValidation only)
 };
 
 // Called on the training thread after every epoch (progress reports).
@@ -87,7 +95,7 @@ template <class T>
 struct FoldResult {
   std::vector<EpochRecord> epochs;  // phase 1 then phase 2
   int reported_phase = 1;           // the phase the accuracies below come from
-  std::size_t best_epoch = 0;       // 1-based within the reported phase: the kept epoch (cfg.choice)
+  std::size_t best_epoch = 0;       // 1-based within the reported phase: the kept epoch (cfg.epoch_selection)
   double best_accuracy = 0.0;       // test accuracy of the kept epoch
   double last_accuracy = 0.0;       // the reported phase's last epoch
   std::size_t zero_columns_after_projection = 0;
