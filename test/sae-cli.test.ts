@@ -1,6 +1,6 @@
 // The `sae` command on a CSV file in the authors' layout: the text report (with
 // its caveat about the best epoch), the JSON and CSV files, and an exit code
-// of 2 with the line and column for a malformed file.
+// of 1 with the line and column for a malformed file.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -51,7 +51,7 @@ describe('bilevel-projection sae', () => {
     expect(text).toMatch(/chosen on the test fold/);
     expect(text).toMatch(/gene\d+/);
     const json = JSON.parse(fs.readFileSync(path.join(out, 'result.json'), 'utf8'));
-    expect(json.classes).toEqual([0, 1]);
+    expect(json.classes).toEqual([1, 2]); // the labels as written in the file, not class indices
     expect(json.folds).toHaveLength(2);
     expect(json.note).toMatch(/test fold/);
     expect(json.selected[0].name).toMatch(/^gene/);
@@ -59,7 +59,7 @@ describe('bilevel-projection sae', () => {
     expect(fs.readFileSync(path.join(out, 'features.csv'), 'utf8').split('\n')[0]).toMatch(/^rank,index,name,mean_norm/);
   });
 
-  test('a malformed file: exit code 2 and a message with line and column', async () => {
+  test('a malformed file: exit code 1 (a failure, not a usage error) and a message with line and column', async () => {
     const file = path.join(dir, 'bad.csv');
     fs.writeFileSync(file, 'Name;a;b\nLabel;1;2\ng1;0,5;oops\n');
     const io = capture();
@@ -69,7 +69,7 @@ describe('bilevel-projection sae', () => {
     } finally {
       io.restore();
     }
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(io.err.join('')).toContain(`${file}:3: column 3 ("b"): expected a number but found "oops"`);
   });
 

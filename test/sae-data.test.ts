@@ -113,11 +113,11 @@ describe('CSV loading', () => {
     expect(err).toBeInstanceOf(CsvError);
   });
 
-  test('loadLabelledCsv names the file in errors', () => {
+  test('loadLabelledCsv names the file in errors', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sae-csv-'));
     const file = path.join(dir, 'bad.csv');
     fs.writeFileSync(file, 'Name;a\nLabel;1\ng;1,2,3\n');
-    expect(() => loadLabelledCsv(file)).toThrow(expect.objectContaining({ name: 'CsvError', message: expect.stringContaining(`${file}:3: column 2 ("a")`) }));
+    await expect(loadLabelledCsv(file)).rejects.toThrow(expect.objectContaining({ name: 'CsvError', code: 'ERR_BP_PARSE', message: expect.stringContaining(`${file}:3: column 2 ("a")`) }));
     fs.rmSync(dir, { recursive: true });
   });
 });

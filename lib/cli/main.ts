@@ -12,7 +12,8 @@ const USAGE = `Usage: bilevel-projection <command>
 
 Commands:
   demo                                        project a small matrix and show which columns survive (default)
-  sae [--data FILE] [--projection P] [--eta E] feature selection with the sparse supervised autoencoder (sae --help)
+  sae cv|fit|predict|transform [options]     feature selection with the sparse supervised autoencoder, and
+                                              a fitted model applied to new data (sae help; sae alone is sae cv)
   paper table1 [--random-state N] [--out DIR] the paper's Table I and Figures 3-6 (about 2 s)
   paper sae [--out DIR]                       the paper's Tables II/III and Figures 7/9 (paper sae --help; minutes)
   help                                        this text

@@ -13,13 +13,31 @@ function temporaryName(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${counter}.tmp`);
 }
 
+/** Temporary files being written now: an interrupted command removes them on its way out. */
+const pending = new Set<string>();
+
+/** Removes the temporary files of writes still under way (for a SIGINT handler); the targets are untouched. */
+export function removePendingTemporaryFiles(): void {
+  for (const tmp of pending) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing more to do on the way out
+    }
+  }
+  pending.clear();
+}
+
 /** Writes `text` to `file` atomically (temporary name, then rename). */
 export function writeFileAtomically(file: string, text: string | Uint8Array): void {
   const tmp = temporaryName(file);
+  pending.add(tmp);
   try {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
+    pending.delete(tmp);
   } catch (e) {
+    pending.delete(tmp);
     try {
       fs.rmSync(tmp, { force: true });
     } catch {
@@ -31,23 +49,36 @@ export function writeFileAtomically(file: string, text: string | Uint8Array): vo
 
 /**
  * Creates `dir` (and its parents) if needed. Refuses a path that exists and
- * is not a directory, without calling fs.mkdirSync's recursive walk on it.
+ * is not a directory. Walks the parents itself, one mkdir per missing level:
+ * fs.mkdirSync's recursive mode loops forever on a path it cannot create
+ * under some pseudo file systems (/proc/nope on Linux, Node 20).
  */
 export function ensureDirectory(dir: string): void {
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(dir);
-  } catch {
-    st = undefined;
+  const missing: string[] = [];
+  let at = path.resolve(dir);
+  for (;;) {
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(at);
+    } catch {
+      st = undefined;
+    }
+    if (st !== undefined) {
+      if (!st.isDirectory()) throw fileError(missing.length === 0 ? `${dir} exists and is not a directory` : `cannot create ${dir}: ${at} is not a directory`);
+      break;
+    }
+    missing.push(at);
+    const up = path.dirname(at);
+    if (up === at) break;
+    at = up;
   }
-  if (st !== undefined) {
-    if (!st.isDirectory()) throw fileError(`${dir} exists and is not a directory`);
-    return;
-  }
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw fileError(`could not create the directory ${dir}: ${(e as Error).message}`, e);
+  for (const d of missing.reverse()) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(d).isDirectory()) continue;
+      throw fileError(`could not create the directory ${dir}: ${(e as Error).message}`, e);
+    }
   }
 }
 

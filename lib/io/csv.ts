@@ -1,223 +1,169 @@
-// Loading a labelled data matrix from CSV, in the two layouts users have:
-//  - the authors' (SAE-Supervised-Autoencoder-Omics): ';'-separated, a
-//    'Name' row of sample names, a 'Label' row, then one row per feature
-//    (feature name first), decimal comma accepted;
-//  - the common one: a header row, then one row per sample, the label in a
-//    column chosen by name.
-// A malformed file gets a CsvError naming the line and column (1-based).
+// Loading a labelled data matrix from CSV (RFC 4180: quoted separators,
+// quoted newlines, "" inside quotes; a BOM; CRLF), in the two layouts of
+// csv-table.ts. csv-parse splits the records; this file adds what it does not
+// know: separator detection, the file's encoding, line numbers for records
+// that span lines, and errors that name the line and column.
+//
+// loadLabelledCsv streams the file: the text is never held, only the numbers.
 import * as fs from 'fs';
-import type { Matrix } from '../types';
+import { parse, type Options as ParseOptions } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import { argumentError, fileError, unknownOption } from '../errors';
+import { CsvError, detectSeparator } from './csv-fields';
+import { scanCsvFile } from './csv-scan';
+import { TableBuilder, type CsvLayout, type LabelledData, type MissingPolicy } from './csv-table';
 
-export type CsvLayout = 'auto' | 'features-in-rows' | 'samples-in-rows';
+export { CsvError } from './csv-fields';
+export type { CsvLayout, LabelledData, MissingPolicy } from './csv-table';
 
 export interface CsvOptions {
   /** 'auto' (default) reads the authors' layout when line 1 starts with 'Name' and line 2 with 'Label'. */
   layout?: CsvLayout;
-  /** Field separator; default: the most frequent of ';', ',', tab on line 1. */
+  /** Field separator; default: the most frequent of ';', ',', tab on the first line. */
   separator?: string;
   /** samples-in-rows: the label column's header (default 'label', case-insensitive). */
   labelColumn?: string;
   /** samples-in-rows: a column of sample names to leave out of X (a first column with an empty header is one already). */
   idColumn?: string;
+  /** samples-in-rows: more columns to leave out of X (notes, dates, ...). */
+  ignoreColumns?: string[];
+  /** What to do with empty, NA and nan cells: 'error' (default; names line and column), 'drop-rows' (leave those samples out), 'mean' (the feature's mean over the other samples). */
+  missing?: MissingPolicy;
+  /** The file's text encoding: 'utf8' (default) or 'latin1' (ISO-8859-1). */
+  encoding?: 'utf8' | 'latin1';
+  /** When false, a samples-in-rows file without a label column is accepted (y is then empty). Default true. */
+  requireLabels?: boolean;
   /** Used in error messages. */
   fileName?: string;
 }
 
-export interface LabelledData {
-  /** samples x features, row-major. */
-  X: Matrix<Float64Array>;
-  /** Class index of each sample, in [0, classNames.length). */
-  y: Int32Array;
-  /** The label text of each class index (numeric labels in numeric order, others in text order). */
-  classNames: string[];
-  featureNames: string[];
-  sampleNames: string[];
-  layout: Exclude<CsvLayout, 'auto'>;
-}
+const KNOWN = ['layout', 'separator', 'labelColumn', 'idColumn', 'ignoreColumns', 'missing', 'encoding', 'requireLabels', 'fileName'] as const;
 
-export class CsvError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = 'CsvError';
+function checkOptions(fn: string, o: CsvOptions): void {
+  if (typeof o !== 'object' || o === null) throw argumentError(`Expected an options object for ${fn} but received ${o === null ? 'null' : typeof o}`, 'type');
+  for (const k of Object.keys(o)) if (!(KNOWN as readonly string[]).includes(k)) throw unknownOption(fn, k, KNOWN);
+  const oneOf = (name: keyof CsvOptions, values: readonly string[]) => {
+    const v = o[name];
+    if (v !== undefined && !values.includes(v as string)) {
+      throw argumentError(`Expected one of ${values.map((s) => `'${s}'`).join(', ')} for opts.${name} but received ${JSON.stringify(v)}`);
+    }
+  };
+  oneOf('layout', ['auto', 'features-in-rows', 'samples-in-rows']);
+  oneOf('missing', ['error', 'drop-rows', 'mean']);
+  oneOf('encoding', ['utf8', 'latin1']);
+  for (const k of ['separator', 'labelColumn', 'idColumn', 'fileName'] as const) {
+    const v = o[k];
+    if (v !== undefined && (typeof v !== 'string' || v === '')) throw argumentError(`Expected a non-empty string for opts.${k} but received ${JSON.stringify(v)}`, 'type');
+  }
+  if (o.ignoreColumns !== undefined && (!Array.isArray(o.ignoreColumns) || o.ignoreColumns.some((c) => typeof c !== 'string'))) {
+    throw argumentError('Expected an array of column names for opts.ignoreColumns', 'type');
   }
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-interface Line {
-  no: number; // 1-based line number in the file
-  fields: string[];
+function parserOptions(sep: string, encoding: BufferEncoding): ParseOptions {
+  return { delimiter: sep, bom: true, encoding, info: true, relax_column_count: true, skip_empty_lines: true };
 }
 
-/** Splits one line; double quotes protect separators ("" is a literal quote). */
-function splitLine(text: string, sep: string, no: number, where: string): string[] {
-  if (!text.includes('"')) return text.split(sep).map((f) => f.trim());
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (text.startsWith(sep, i)) {
-      out.push(cur.trim());
-      cur = '';
-      i += sep.length - 1;
-    } else cur += ch;
+/**
+ * 1-based line numbers of records. csv-parse's own count is off after a
+ * quoted CRLF (it counts two lines), so count from the records themselves:
+ * each earlier record ends with one line break, holds the breaks inside its
+ * quoted fields, and csv-parse reports the blank lines it skipped.
+ */
+class LineCounter {
+  private records = 0;
+  private breaks = 0;
+  /** Where a record starts, given csv-parse's count of skipped blank lines so far. */
+  next(record: string[], emptyLines: number): number {
+    const line = 1 + this.records + this.breaks + emptyLines;
+    this.records++;
+    for (const f of record) {
+      if (f.length > 0 && (f.includes('\n') || f.includes('\r'))) this.breaks += (f.match(/\r\n|\r|\n/g) as string[]).length;
+    }
+    return line;
   }
-  if (quoted) throw new CsvError(`${where}:${no}: unterminated quoted field`, no, out.length + 1);
-  out.push(cur.trim());
-  return out;
-}
-
-function detectSeparator(first: string): string {
-  const counts: [string, number][] = [';', ',', '\t'].map((s) => [s, first.split(s).length - 1]);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0][1] > 0 ? counts[0][0] : ',';
-}
-
-function parseNumber(field: string, sep: string, line: number, col: number, where: string, header?: string): number {
-  const name = header ? ` ("${header}")` : '';
-  if (field === '') throw new CsvError(`${where}:${line}: column ${col}${name}: missing value`, line, col);
-  // A decimal comma ("0,5") is unambiguous unless ',' separates fields.
-  const t = sep !== ',' && /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(field) ? field.replace(',', '.') : field;
-  if (!NUMBER.test(t)) {
-    const shown = field.length > 30 ? `${field.slice(0, 30)}...` : field;
-    throw new CsvError(`${where}:${line}: column ${col}${name}: expected a number but found "${shown}"`, line, col);
-  }
-  const v = Number(t);
-  if (!Number.isFinite(v)) {
-    throw new CsvError(`${where}:${line}: column ${col}${name}: "${field}" is beyond the range of a double`, line, col);
-  }
-  return v;
-}
-
-/** Class indices for label texts: numeric labels sorted as numbers, others as text. */
-function encodeClassNames(labels: string[]): { y: Int32Array; classNames: string[] } {
-  const distinct = [...new Set(labels)];
-  const numeric = distinct.every((l) => NUMBER.test(l.replace(',', '.')));
-  distinct.sort(numeric ? (a, b) => Number(a.replace(',', '.')) - Number(b.replace(',', '.')) : undefined);
-  const index = new Map(distinct.map((c, i) => [c, i]));
-  return { y: Int32Array.from(labels, (l) => index.get(l) as number), classNames: distinct };
-}
-
-function readLines(text: string, sep: string | undefined, where: string): { lines: Line[]; sep: string } {
-  const raw = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const firstIdx = raw.findIndex((l) => l.trim() !== '');
-  if (firstIdx < 0) throw new CsvError(`${where}: the file is empty`, 1, 1);
-  const s = sep ?? detectSeparator(raw[firstIdx]);
-  const lines: Line[] = [];
-  raw.forEach((t, i) => {
-    if (t.trim() !== '') lines.push({ no: i + 1, fields: splitLine(t, s, i + 1, where) });
-  });
-  return { lines, sep: s };
-}
-
-function checkWidth(l: Line, width: number, headerNo: number, where: string): void {
-  if (l.fields.length !== width) {
-    throw new CsvError(
-      `${where}:${l.no}: ${l.fields.length} fields but line ${headerNo} has ${width}`,
-      l.no,
-      Math.min(l.fields.length, width) + 1,
-    );
+  /** Where the record that failed to parse starts. */
+  failed(emptyLines: number | undefined): number {
+    return 1 + this.records + this.breaks + (emptyLines ?? 0);
   }
 }
 
-function featuresInRows(lines: Line[], sep: string, where: string): LabelledData {
-  const [head, labelLine, ...rest] = lines;
-  if (!head || !/^name$/i.test(head.fields[0])) {
-    throw new CsvError(`${where}:${head?.no ?? 1}: column 1: expected 'Name' (the authors' layout starts with a Name row)`, head?.no ?? 1, 1);
-  }
-  if (!labelLine || !/^labels?$/i.test(labelLine.fields[0])) {
-    const no = labelLine?.no ?? head.no + 1;
-    throw new CsvError(`${where}:${no}: column 1: expected 'Label' (the second row holds the class of each sample)`, no, 1);
-  }
-  const width = head.fields.length;
-  const n = width - 1;
-  if (n < 1) throw new CsvError(`${where}:${head.no}: no sample columns after 'Name'`, head.no, 2);
-  checkWidth(labelLine, width, head.no, where);
-  labelLine.fields.slice(1).forEach((f, i) => {
-    if (f === '') throw new CsvError(`${where}:${labelLine.no}: column ${i + 2}: missing label`, labelLine.no, i + 2);
-  });
-  if (rest.length === 0) throw new CsvError(`${where}: no feature rows after the Label row (line ${labelLine.no})`, labelLine.no + 1, 1);
-  const m = rest.length;
-  const X = new Float64Array(n * m);
-  const featureNames: string[] = [];
-  rest.forEach((l, j) => {
-    checkWidth(l, width, head.no, where);
-    featureNames.push(l.fields[0]);
-    for (let i = 0; i < n; i++) X[i * m + j] = parseNumber(l.fields[i + 1], sep, l.no, i + 2, where, head.fields[i + 1]);
-  });
-  const { y, classNames } = encodeClassNames(labelLine.fields.slice(1));
-  return { X: { data: X, rows: n, cols: m }, y, classNames, featureNames, sampleNames: head.fields.slice(1), layout: 'features-in-rows' };
-}
+type Parsed = { record: string[]; info: { empty_lines: number } };
 
-function samplesInRows(lines: Line[], sep: string, where: string, o: CsvOptions): LabelledData {
-  const [head, ...rest] = lines;
-  const names = head.fields;
-  const want = (o.labelColumn ?? 'label').toLowerCase();
-  const labelCol = names.findIndex((h) => h.toLowerCase() === want);
-  if (labelCol < 0) {
-    const shown = names.slice(0, 8).map((h) => `"${h}"`).join(', ') + (names.length > 8 ? ', ...' : '');
-    throw new CsvError(`${where}:${head.no}: no column named "${o.labelColumn ?? 'label'}" in the header (${shown}); name the label column with labelColumn (--label-column on the command line)`, head.no, 1);
-  }
-  let idCol = -1;
-  if (o.idColumn !== undefined) {
-    idCol = names.findIndex((h) => h.toLowerCase() === o.idColumn!.toLowerCase());
-    if (idCol < 0) throw new CsvError(`${where}:${head.no}: no column named "${o.idColumn}" in the header`, head.no, 1);
-  } else if (names[0] === '' && labelCol !== 0) {
-    idCol = 0; // an unnamed first column is a row index (pandas writes one)
-  }
-  const featureCols: number[] = [];
-  names.forEach((_, c) => {
-    if (c !== labelCol && c !== idCol) featureCols.push(c);
-  });
-  if (featureCols.length === 0) throw new CsvError(`${where}:${head.no}: no feature columns besides the label`, head.no, 1);
-  if (rest.length === 0) throw new CsvError(`${where}: no sample rows after the header (line ${head.no})`, head.no + 1, 1);
-  const n = rest.length, m = featureCols.length;
-  const X = new Float64Array(n * m);
-  const labels: string[] = [];
-  const sampleNames: string[] = [];
-  rest.forEach((l, i) => {
-    checkWidth(l, names.length, head.no, where);
-    const lab = l.fields[labelCol];
-    if (lab === '') throw new CsvError(`${where}:${l.no}: column ${labelCol + 1} ("${names[labelCol]}"): missing label`, l.no, labelCol + 1);
-    labels.push(lab);
-    sampleNames.push(idCol >= 0 ? l.fields[idCol] : String(i));
-    featureCols.forEach((c, j) => {
-      X[i * m + j] = parseNumber(l.fields[c], sep, l.no, c + 1, where, names[c]);
-    });
-  });
-  const { y, classNames } = encodeClassNames(labels);
-  return { X: { data: X, rows: n, cols: m }, y, classNames, featureNames: featureCols.map((c) => names[c]), sampleNames, layout: 'samples-in-rows' };
+/** csv-parse's own errors (a quote never closed, a stray quote) as a CsvError with our message shape. */
+function fromParser(e: unknown, where: string, lines: LineCounter): unknown {
+  const pe = e as { code?: string; empty_lines?: number; column?: number; message?: string };
+  if (typeof pe.code !== 'string' || !pe.code.startsWith('CSV_')) return e;
+  const line = lines.failed(pe.empty_lines);
+  const column = typeof pe.column === 'number' ? pe.column + 1 : 1;
+  const what =
+    pe.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'unterminated quoted field (a double quote opens a field that never closes)'
+      : pe.code === 'CSV_INVALID_CLOSING_QUOTE'
+        ? 'a quoted field is followed by more text (write "" for a quote inside quotes)'
+        : (pe.message ?? pe.code);
+  return new CsvError(`${where}:${line}: ${what}`, line, column);
 }
 
 /** Parses CSV text in either layout (see CsvOptions). */
 export function parseLabelledCsv(text: string, opts: CsvOptions = {}): LabelledData {
+  checkOptions('parseLabelledCsv', opts);
+  if (typeof text !== 'string') throw argumentError(`Expected a string for text but received ${typeof text}`, 'type');
   const where = opts.fileName ?? 'csv';
-  const { lines, sep } = readLines(text, opts.separator, where);
-  let layout = opts.layout ?? 'auto';
-  if (layout === 'auto') {
-    const a = lines[0]?.fields[0] ?? '', b = lines[1]?.fields[0] ?? '';
-    // A 'Name' first cell with no label column in that row is the authors'
-    // layout missing its Label row: say so, rather than ask for a label column.
-    const want = (opts.labelColumn ?? 'label').toLowerCase();
-    const hasLabelColumn = (lines[0]?.fields ?? []).some((h) => h.toLowerCase() === want);
-    layout = /^name$/i.test(a) && (/^labels?$/i.test(b) || !hasLabelColumn) ? 'features-in-rows' : 'samples-in-rows';
+  const body = text.replace(/^\uFEFF/, '');
+  const firstLine = body.split(/\r\n|\n|\r/).find((l) => l.trim() !== '');
+  if (firstLine === undefined) throw new CsvError(`${where}: the file is empty`, 1, 1);
+  const sep = opts.separator ?? detectSeparator(firstLine);
+  let records: Parsed[];
+  const lines = new LineCounter();
+  try {
+    records = parseSync(body, parserOptions(sep, 'utf8')) as unknown as Parsed[];
+  } catch (e) {
+    // Count the lines of the records before the one that failed.
+    try {
+      const before = parseSync(body, { ...parserOptions(sep, 'utf8'), to: Math.max(0, ((e as { records?: number }).records ?? 0)) }) as unknown as Parsed[];
+      for (const r of before) lines.next(r.record, r.info.empty_lines);
+    } catch {
+      // the same error again: the count stays at the start
+    }
+    throw fromParser(e, where, lines);
   }
-  return layout === 'features-in-rows' ? featuresInRows(lines, sep, where) : samplesInRows(lines, sep, where, opts);
+  const b = new TableBuilder(opts, sep, where, records.length);
+  for (const r of records) b.push(r.record, lines.next(r.record, r.info.empty_lines));
+  return b.finish();
 }
 
-/** Reads and parses a CSV file (see parseLabelledCsv). */
-export function loadLabelledCsv(file: string, opts: CsvOptions = {}): LabelledData {
-  return parseLabelledCsv(fs.readFileSync(file, 'utf8'), { fileName: file, ...opts });
+/**
+ * Reads a CSV file (see parseLabelledCsv) as a stream: the file's text is
+ * never held whole. A missing or unreadable file is an error with code
+ * ERR_BP_FILE naming it; a malformed one a CsvError (ERR_BP_PARSE).
+ */
+export async function loadLabelledCsv(file: string, opts: CsvOptions = {}): Promise<LabelledData> {
+  checkOptions('loadLabelledCsv', opts);
+  if (typeof file !== 'string' || file === '') throw argumentError(`Expected a file name for file but received ${JSON.stringify(file)}`, 'type');
+  const where = opts.fileName ?? file;
+  const encoding = opts.encoding ?? 'utf8';
+  // One quick pass over the bytes finds the first line (for the separator)
+  // and counts the records, so the matrix is allocated once, at its size.
+  const scan = scanCsvFile(file);
+  if (scan.firstLine === undefined) throw new CsvError(`${where}: the file is empty`, 1, 1);
+  const first = scan.firstLine.toString(encoding).replace(/^\uFEFF/, '');
+  const sep = opts.separator ?? detectSeparator(first);
+  const b = new TableBuilder(opts, sep, where, scan.records);
+  // Few records queued between parser and reader: each holds a row of strings.
+  const parser = parse({ ...parserOptions(sep, encoding), readableHighWaterMark: 2 } as ParseOptions);
+  const source = fs.createReadStream(file);
+  source.on('error', (e) => parser.destroy(fileError(`cannot read ${file}: ${e.message}`, e)));
+  source.pipe(parser);
+  const lines = new LineCounter();
+  try {
+    for await (const r of parser as AsyncIterable<Parsed>) {
+      b.push(r.record, lines.next(r.record, r.info.empty_lines));
+    }
+  } catch (e) {
+    throw fromParser(e, where, lines);
+  } finally {
+    source.destroy();
+  }
+  return b.finish();
 }

@@ -5,7 +5,7 @@ export { SAE_DEFAULTS, SAE_PROJECTIONS, type SaeOptions, type SaeProgress, type 
 export type { SelectFeaturesResult, AccuracySummary, FoldSummary, Recall } from './summary';
 export { kFold, type Fold } from './kfold';
 export { preprocess, type PreprocessOptions, type Preprocessed } from './preprocess';
-export { CsvError, loadLabelledCsv, parseLabelledCsv, type CsvLayout, type CsvOptions, type LabelledData } from '../io/csv';
+export { CsvError, loadLabelledCsv, parseLabelledCsv, type CsvLayout, type CsvOptions, type LabelledData, type MissingPolicy } from '../io/csv';
 export { featuresCsv, foldsCsv, formatReport, resultToJson, type ReportContext } from './report';
 export { fitSae } from './fit';
 export { loadSaeModel, ModelError } from './load';
