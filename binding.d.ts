@@ -46,6 +46,12 @@ export interface NativeBinding {
   projectL1Ball(v: NativeFloatArray, eta: number, out: NativeFloatArray): number;
   /** Returns the norm (>= 0) or -status. */
   norm(kind: NativeNorm, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups): number;
+  /**
+   * The largest radius whose projection keeps at most `keep` groups
+   * (projection 0 bilevel l1,inf, 1 bilevel l1,1, 2 bilevel l1,2, 3 exact
+   * l1,inf), or -status.
+   */
+  radiusForKeep(projection: 0 | 1 | 2 | 3, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, keep: number): number;
   isDetached(a: ArrayBufferView): boolean;
   /** 0: disjoint memory, 1: the same bytes, 2: partly shared (compares addresses). */
   memoryOverlap(a: NativeFloatArray, b: NativeFloatArray): 0 | 1 | 2;

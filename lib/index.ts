@@ -41,3 +41,4 @@ export {
   type AsyncOptions,
 } from './async';
 export { ERROR_CODES, type CodedError, type ErrorCode } from './errors';
+export { radiusForKeep, KEEP_PROJECTIONS, type KeepProjection, type RadiusForKeepOptions } from './radius-for-keep';

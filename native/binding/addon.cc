@@ -17,6 +17,7 @@
 
 namespace bpaddon {
 void RegisterBench(Napi::Env env, Napi::Object exports);  // bench_binding.cc
+void RegisterRadiusForKeep(Napi::Env env, Napi::Object exports);  // radius_binding.cc
 }  // namespace bpaddon
 
 namespace {
@@ -140,6 +141,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("napiVersion", Napi::Number::New(env, NAPI_VERSION));
   bpaddon::RegisterSae(env, exports);
   bpaddon::RegisterBench(env, exports);
+  bpaddon::RegisterRadiusForKeep(env, exports);
   return exports;
 }
 
