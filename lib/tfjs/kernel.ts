@@ -71,14 +71,14 @@ export function denseKernel(v: unknown, name: string): DenseKernel {
 }
 
 /**
- * A copy of the kernel's entries (Float32). A copy, because on the CPU backend
- * `dataSync()` hands out the variable's own storage, which must not be written
- * behind tfjs's back. No tensor is created.
+ * The kernel's entries as a Float32 matrix, to be READ only: on the CPU
+ * backend `dataSync()` hands out the variable's own storage, which must never
+ * be written behind tfjs's back. No copy, no tensor.
  */
 export function readKernel(k: DenseKernel): Matrix<Float32Array> {
   const weights = k.layer.getWeights(); // the variables' own tensors: not to be disposed
   const values = weights[k.index].dataSync();
-  return { data: Float32Array.from(values as Float32Array), rows: k.rows, cols: k.cols };
+  return { data: values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>), rows: k.rows, cols: k.cols };
 }
 
 /**
@@ -97,12 +97,20 @@ export function writeKernel(tf: Tf, k: DenseKernel, data: Float32Array): void {
   }
 }
 
-/** Indices of the groups of m with a nonzero entry, ascending. */
-export function nonzeroGroups(m: Matrix<Float32Array>, groups: Groups): Int32Array {
+/**
+ * Indices of the groups of m with a nonzero entry, ascending. A group whose
+ * radius is 0 is zero (every projection here scales or clips it to 0), so
+ * only groups with a positive radius are scanned, and a scan stops at the
+ * first nonzero entry: about one entry per kept group instead of the matrix.
+ */
+export function nonzeroGroups(m: Matrix<Float32Array>, groups: Groups, radii?: Float64Array): Int32Array {
   const { data, rows, cols } = m;
+  const n = groups === 'rows' ? rows : cols;
+  const candidate = (g: number) => radii === undefined || radii.length !== n || radii[g] !== 0;
   if (groups === 'rows') {
     const kept: number[] = [];
     for (let i = 0; i < rows; i++) {
+      if (!candidate(i)) continue;
       for (let j = i * cols, end = j + cols; j < end; j++) {
         if (data[j] !== 0) {
           kept.push(i);
@@ -112,9 +120,17 @@ export function nonzeroGroups(m: Matrix<Float32Array>, groups: Groups): Int32Arr
     }
     return Int32Array.from(kept);
   }
+  let open: number[] = [];
+  for (let j = 0; j < cols; j++) if (candidate(j)) open.push(j);
   const alive = new Uint8Array(cols);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0, o = i * cols; j < cols; j++) if (data[o + j] !== 0) alive[j] = 1;
+  for (let i = 0; i < rows && open.length > 0; i++) {
+    const o = i * cols;
+    const still: number[] = [];
+    for (const j of open) {
+      if (data[o + j] !== 0) alive[j] = 1;
+      else still.push(j);
+    }
+    open = still;
   }
   const kept: number[] = [];
   for (let j = 0; j < cols; j++) if (alive[j]) kept.push(j);

@@ -2,6 +2,7 @@
 // callback: options checked once, then read -> (mask) -> project -> write.
 import * as main from '../index';
 import { argumentError, ensureCode, nonFinite } from '../errors';
+import { allocate } from '../memory';
 import type { Groups, Matrix } from '../types';
 import * as check from '../validate';
 import { AXES, groupsOf, nonzeroGroups, readKernel, writeKernel, zeroGroups, type Axis, type DenseKernel } from './kernel';
@@ -46,18 +47,18 @@ function radiusFor(m: Matrix<Float32Array>, spec: ProjectionSpec): number {
   return main.radiusForKeep(m, spec.keep!, { projection: spec.projection, groups: spec.groups });
 }
 
-/** Projects m in place onto the ball of radius eta; returns the radii. */
-function projectInPlace(m: Matrix<Float32Array>, spec: ProjectionSpec, eta: number): Float64Array {
-  const opts = { groups: spec.groups, out: m.data };
+/** Projects y into out (which may be y.data) onto the ball of radius eta; returns the radii. */
+function projectInto(y: Matrix<Float32Array>, out: Float32Array, spec: ProjectionSpec, eta: number): Float64Array {
+  const opts = { groups: spec.groups, out };
   switch (spec.projection) {
     case 'bilevel-l1inf':
-      return main.bilevelL1Inf(m, eta, opts).radii;
+      return main.bilevelL1Inf(y, eta, opts).radii;
     case 'bilevel-l11':
-      return main.bilevelL11(m, eta, opts).radii;
+      return main.bilevelL11(y, eta, opts).radii;
     case 'bilevel-l12':
-      return main.bilevelL12(m, eta, opts).radii;
+      return main.bilevelL12(y, eta, opts).radii;
     case 'l1inf':
-      return main.projectL1Inf(m, eta, opts).radii;
+      return main.projectL1Inf(y, eta, opts).radii;
   }
 }
 
@@ -74,16 +75,28 @@ export interface LayerProjectionResult {
  * Reads the kernel, zeroes the groups flagged in `frozen` (if any), projects
  * it when `spec` is given, and writes it back. Returns what was kept (radii
  * empty when nothing was projected). Nothing is written if a step throws.
+ *
+ * One new Float32Array per call, which tfjs then owns as the variable's
+ * storage (tf.tensor does not copy it): the projection reads tfjs's storage
+ * and writes straight into it, or, with a mask, copies, masks and projects
+ * in place.
  */
 export function projectKernel(tf: Tf, k: DenseKernel, spec: ProjectionSpec | undefined, groups: Groups, frozen?: Uint8Array): LayerProjectionResult {
-  const m = readKernel(k);
-  if (frozen) zeroGroups(m, groups, frozen);
-  let radii: Float64Array = new Float64Array(0);
+  const stored = readKernel(k);
+  const out = allocate<Float32Array>(stored.data, stored.data.length, `the projected kernel of the Dense layer '${k.layer.name}'`);
+  const result: Matrix<Float32Array> = { data: out, rows: stored.rows, cols: stored.cols };
+  let input = stored;
+  if (frozen || !spec) {
+    out.set(stored.data);
+    if (frozen) zeroGroups(result, groups, frozen);
+    input = result;
+  }
+  let radii: Float64Array | undefined;
   let eta = NaN;
   if (spec) {
     try {
-      eta = spec.eta ?? radiusFor(m, spec);
-      radii = projectInPlace(m, spec, eta);
+      eta = spec.eta ?? radiusFor(input, spec);
+      radii = projectInto(input, out, spec, eta);
     } catch (err) {
       // The projection names its argument `y`; the caller knows it as the layer.
       if ((err as { code?: unknown }).code === 'ERR_BP_NON_FINITE') {
@@ -92,6 +105,6 @@ export function projectKernel(tf: Tf, k: DenseKernel, spec: ProjectionSpec | und
       throw ensureCode(err as Error, 'ERR_BP_INVALID_ARGUMENT');
     }
   }
-  writeKernel(tf, k, m.data);
-  return { kept: nonzeroGroups(m, groups), radii, eta };
+  writeKernel(tf, k, out);
+  return { kept: nonzeroGroups(result, groups, radii), radii: radii ?? new Float64Array(0), eta };
 }
