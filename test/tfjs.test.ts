@@ -266,6 +266,16 @@ describe('projectionCallback while training', () => {
     expect(nonzeroCols(kernelOf(a), 64, 16)).toEqual(Array.from(cb.last[0].kept));
   });
 
+  test('fitDataset runs the callback too', async () => {
+    const model = mlp(7);
+    const ds = tf.data.zip({ xs: tf.data.array(tf.unstack(xTrain.slice([0, 0], [64, 64]))), ys: tf.data.array(tf.unstack(yTrain.slice([0, 0], [64, 2]))) }).batch(16);
+    const cb = projectionCallback({ keep: 5, every: 'epoch' });
+    await model.fitDataset(ds, { epochs: 2, verbose: 0, callbacks: [cb] });
+    expect(cb.projections).toBe(2);
+    expect(nonzeroRows(kernelOf(model.layers[0]), 64, 16)).toEqual(Array.from(cb.last[0].kept));
+    expect(cb.last[0].kept.length).toBe(5);
+  });
+
   test('no tensor leaks across 100 batches of projection and masking', async () => {
     const model = mlp(5);
     const x = xTrain.slice([0, 0], [100 * 2, 64]);

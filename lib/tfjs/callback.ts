@@ -1,7 +1,9 @@
 // projectionCallback: projects Dense kernels while a tfjs model trains, after
 // the optimizer's step (model.fit / fitDataset run callbacks after each
-// batch's update). A tf.Callback rather than a kernelConstraint: tfjs applies
-// constraints only on some code paths, while callbacks always run.
+// batch's update). A tf.Callback rather than a kernelConstraint: in
+// tfjs-layers 4.x fit() has the optimizer assign the underlying variables
+// directly, and constraints run only when a weight is written through the
+// layer (setWeights), so a constraint would never see the training steps.
 import type { Callback, LayersModel } from '@tensorflow/tfjs';
 import { argumentError, invalidType, invalidValue } from '../errors';
 import type { Groups } from '../types';
