@@ -11,6 +11,7 @@
 //   ERR_BP_PARSE             a CSV or model file is malformed (says where)
 //   ERR_BP_NATIVE            the addon returned a status it should not (a bug)
 //   ABORT_ERR                an AbortSignal fired (Node's own code for aborts)
+//   ERR_BP_MISSING_PEER      an optional peer a subpath needs is not installed
 
 export const ERROR_CODES = [
   'ERR_BP_INVALID_ARGUMENT',
@@ -20,6 +21,7 @@ export const ERROR_CODES = [
   'ERR_BP_PARSE',
   'ERR_BP_NATIVE',
   'ABORT_ERR',
+  'ERR_BP_MISSING_PEER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -101,6 +103,11 @@ export function fileError(message: string, cause?: unknown): CodedError<Error> {
 
 export function nativeError(message: string): CodedError<Error> {
   return withCode(new Error(`bilevel-projection: ${message}`), 'ERR_BP_NATIVE');
+}
+
+/** An optional peer dependency is not installed: one line that says what to install. */
+export function missingPeer(message: string): CodedError<Error> {
+  return withCode(new Error(message), 'ERR_BP_MISSING_PEER');
 }
 
 /** Gives an error made elsewhere (a DOMException, a parser's error) a code if it has none. */
