@@ -85,7 +85,10 @@ export function argumentError(message: string, kind: 'type' | 'range' = 'range')
 /** An option key the function does not know: names it and lists the known ones. */
 export function unknownOption(name: string, key: string, known: readonly string[]): CodedError<RangeError> {
   const list = known.length > 0 ? known.map((k) => `'${k}'`).join(', ') : 'none';
-  return withCode(new RangeError(`Unknown option ${name}.${key} (the known options of ${name} are ${list})`), 'ERR_BP_INVALID_ARGUMENT');
+  return withCode(
+    new RangeError(`Unknown option '${key}' in ${name}: ${name}.${key} is not an option of this call; known options: ${list}`),
+    'ERR_BP_INVALID_ARGUMENT',
+  );
 }
 
 export function nonFinite(message: string): CodedError<RangeError> {

@@ -12,7 +12,9 @@ import * as main from '../lib';
 import * as datasets from '../lib/datasets';
 import { ERROR_CODES } from '../lib/errors';
 import * as paper from '../lib/paper';
+import * as mlMatrix from '../lib/ml-matrix';
 import * as sae from '../lib/sae';
+import * as tfjs from '../lib/tfjs';
 
 const SCALE = Number(process.env.FUZZ_RUNS ?? '') || 0;
 const runs = (n: number) => ({ numRuns: SCALE > 0 ? SCALE : n });
@@ -22,6 +24,8 @@ const ENTRIES: [string, Record<string, unknown>][] = [
   ['bilevel-projection/sae', sae],
   ['bilevel-projection/datasets', datasets],
   ['bilevel-projection/paper', paper],
+  ['bilevel-projection/tfjs', tfjs],
+  ['bilevel-projection/ml-matrix', mlMatrix],
 ];
 
 // Functions that take no argument at all (nothing to get wrong).

@@ -27,14 +27,16 @@ Status kept_groups(const MatrixRef<T>& y, Groups g, KeepProjection p, double eta
     case KeepProjection::kBilevelL11: st = bilevel_l11(y, g, eta, out.data(), radii.data(), &res); break;
     case KeepProjection::kBilevelL12: st = bilevel_l12(y, g, eta, out.data(), radii.data(), &res); break;
     case KeepProjection::kExactL1Inf: {
-      // Both exact methods are this library's projection, and their
+      // Every exact method is this library's projection, and their
       // thresholds can differ by a rounding error: the answer must suit
-      // each, so the larger count decides.
-      st = project_l1inf_exact(y, g, eta, ExactMethod::kNewton, out.data(), radii.data(), &res);
-      if (st != Status::kOk) return st;
-      ProjectionResult sorted;
-      st = project_l1inf_exact(y, g, eta, ExactMethod::kSort, out.data(), radii.data(), &sorted);
-      res.zero_groups = std::min(res.zero_groups, sorted.zero_groups);
+      // each, so the largest count decides.
+      res.zero_groups = radii.size();
+      for (ExactMethod m : {ExactMethod::kStream, ExactMethod::kNewton, ExactMethod::kSort}) {
+        ProjectionResult r;
+        st = project_l1inf_exact(y, g, eta, m, out.data(), radii.data(), &r);
+        if (st != Status::kOk) return st;
+        res.zero_groups = std::min(res.zero_groups, r.zero_groups);
+      }
       break;
     }
   }
