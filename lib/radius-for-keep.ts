@@ -29,7 +29,7 @@ export interface RadiusForKeepOptions {
  * (keep+1)-th largest enter together, so a tie at the boundary gives fewer
  * than `keep`. `keep` >= the number of non-zero groups returns the mixed norm
  * (everything kept); `keep` = 0 returns 0. For 'l1inf' the answer holds for
- * both exact methods ('newton' and 'sort').
+ * every exact method ('stream', 'newton' and 'sort').
  *
  * Cost: the group norms, then one projection of y into scratch memory
  * (rows * cols entries) to confirm the rounding.

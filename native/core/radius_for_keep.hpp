@@ -14,7 +14,7 @@ enum class KeepProjection : int {
   kBilevelL1Inf = 0,
   kBilevelL11 = 1,
   kBilevelL12 = 2,
-  kExactL1Inf = 3,  // checked against both exact methods (Newton and sort)
+  kExactL1Inf = 3,  // checked against every exact method (stream, Newton, sort)
 };
 
 // The largest radius whose projection of y keeps at most `keep` groups (a
