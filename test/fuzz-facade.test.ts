@@ -384,6 +384,21 @@ interface Violation {
 }
 
 const isObjectArg = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+/** An options argument: a plain object (any realm's Object.prototype, or none). */
+const isOptionsArg = (v: unknown) => {
+  if (!isObjectArg(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype || proto?.constructor?.name === 'Object';
+};
+
+/** Every key a call does not know, given a value, is a RangeError naming opts.<key>. */
+function checkKeys(opts: unknown, known: readonly string[], v: Violation[]): void {
+  if (!isOptionsArg(opts)) return;
+  for (const k of Object.keys(opts as object)) {
+    if (!known.includes(k) && (opts as Record<string, unknown>)[k] !== undefined) v.push({ names: [`opts.${k}`], cls: 'RangeError' });
+  }
+}
 const isLive = (v: Float) => !detachedViews.has(v);
 
 function sameMemory(a: Float, b: Float): boolean {
@@ -501,9 +516,10 @@ function expectProjection(fn: Fn, y: unknown, eta: unknown, opts: unknown, isAsy
   checkRadius(eta, fn.etaName, v);
   let groups: 'columns' | 'rows' = 'columns';
   let aborted = false;
-  if (opts !== undefined && !isObjectArg(opts)) v.push({ names: ['opts'], cls: 'TypeError' });
+  if (opts !== undefined && !isOptionsArg(opts)) v.push({ names: ['opts'], cls: 'TypeError' });
   else if (opts !== undefined) {
     const o = opts as Record<string, unknown>;
+    checkKeys(o, ['groups', 'out', ...(fn.exact ? ['method'] : []), ...(isAsync ? ['signal'] : [])], v);
     checkEnum(o.groups, ['columns', 'rows'], 'opts.groups', v);
     if (o.groups === 'rows') groups = 'rows';
     checkOut(o.out, m?.data, v);
@@ -755,8 +771,11 @@ describe('projectL1Ball', () => {
         const viol: Violation[] = [];
         const vv = checkFloatArg(v, 'v', viol);
         checkRadius(c.eta, 'eta', viol);
-        if (opts !== undefined && !isObjectArg(opts)) viol.push({ names: ['opts'], cls: 'TypeError' });
-        else checkOut((opts as { out?: unknown } | undefined)?.out, vv, viol);
+        if (opts !== undefined && !isOptionsArg(opts)) viol.push({ names: ['opts'], cls: 'TypeError' });
+        else {
+          checkKeys(opts, ['out'], viol);
+          checkOut((opts as { out?: unknown } | undefined)?.out, vv, viol);
+        }
         if (vv && !allFinite(vv)) viol.push({ names: ['v'], cls: 'RangeError' });
         const ex: Expectation = { violations: viol, aborted: false, groups: 'columns' };
         const bufs = buffersOf(v, opts);
@@ -819,8 +838,9 @@ describe('norm', () => {
         checkEnum(c.kind, ['l1inf', 'l11', 'l12', 'linf1'], 'kind', viol);
         if (c.kind === undefined) viol.push({ names: ['kind'], cls: 'TypeError' });
         let groups = 'columns';
-        if (opts !== undefined && !isObjectArg(opts)) viol.push({ names: ['opts'], cls: 'TypeError' });
+        if (opts !== undefined && !isOptionsArg(opts)) viol.push({ names: ['opts'], cls: 'TypeError' });
         else if (opts !== undefined) {
+          checkKeys(opts, ['groups'], viol);
           checkEnum((opts as Record<string, unknown>).groups, ['columns', 'rows'], 'opts.groups', viol);
           if ((opts as Record<string, unknown>).groups === 'rows') groups = 'rows';
         }
@@ -1019,7 +1039,8 @@ describe('regressions found by the facade fuzzer', () => {
 
   test('an option getter that detaches y.data: the error names y.data, and nothing is written', async () => {
     for (const f of PROJECTIONS) {
-      for (const key of ['groups', 'out', 'method', 'signal'] as const) {
+      // The keys each call reads (a key it does not know is never read).
+      for (const key of ['groups', 'out', ...(f.exact ? ['method'] : [])] as const) {
         const data = Float64Array.from([1, -2, 3, 4]);
         const opts = Object.defineProperty({}, key, {
           get() {
@@ -1037,6 +1058,14 @@ describe('regressions found by the facade fuzzer', () => {
         });
         await expect(f.async!({ data: data2, rows: 2, cols: 2 }, 1, opts2)).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/y\.data/) });
       }
+      const data3 = Float64Array.from([1, -2, 3, 4]);
+      const opts3 = Object.defineProperty({}, 'signal', {
+        get() {
+          structuredClone(data3.buffer, { transfer: [data3.buffer] });
+          return undefined;
+        },
+      });
+      await expect(f.async!({ data: data3, rows: 2, cols: 2 }, 1, opts3)).rejects.toMatchObject({ name: 'TypeError', message: expect.stringMatching(/y\.data/) });
     }
     // The matrix's own getters, likewise: all three are read before any is checked.
     const data = Float64Array.from([1, -2, 3, 4]);
