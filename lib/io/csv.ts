@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import { parse, type Options as ParseOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { argumentError, fileError, unknownOption } from '../errors';
+import { argumentError, fileError, invalidType } from '../errors';
+import * as check from '../validate';
 import { CsvError, detectSeparator } from './csv-fields';
 import { scanCsvFile } from './csv-scan';
 import { TableBuilder, type CsvLayout, type LabelledData, type MissingPolicy } from './csv-table';
@@ -39,25 +40,22 @@ export interface CsvOptions {
 
 const KNOWN = ['layout', 'separator', 'labelColumn', 'idColumn', 'ignoreColumns', 'missing', 'encoding', 'requireLabels', 'fileName'] as const;
 
-function checkOptions(fn: string, o: CsvOptions): void {
-  if (typeof o !== 'object' || o === null) throw argumentError(`Expected an options object for ${fn} but received ${o === null ? 'null' : typeof o}`, 'type');
-  for (const k of Object.keys(o)) if (!(KNOWN as readonly string[]).includes(k)) throw unknownOption(fn, k, KNOWN);
-  const oneOf = (name: keyof CsvOptions, values: readonly string[]) => {
-    const v = o[name];
-    if (v !== undefined && !values.includes(v as string)) {
-      throw argumentError(`Expected one of ${values.map((s) => `'${s}'`).join(', ')} for opts.${name} but received ${JSON.stringify(v)}`);
-    }
-  };
-  oneOf('layout', ['auto', 'features-in-rows', 'samples-in-rows']);
-  oneOf('missing', ['error', 'drop-rows', 'mean']);
-  oneOf('encoding', ['utf8', 'latin1']);
+// The options, through lib/validate.ts's toolkit: unknown keys refused,
+// each value checked and named (opts.<key>).
+function checkOptions(opts: unknown): CsvOptions {
+  const o = check.options(opts, KNOWN);
+  if (o.layout !== undefined) check.oneOf(o.layout, ['auto', 'features-in-rows', 'samples-in-rows'], 'opts.layout');
+  if (o.missing !== undefined) check.oneOf(o.missing, ['error', 'drop-rows', 'mean'], 'opts.missing');
+  if (o.encoding !== undefined) check.oneOf(o.encoding, ['utf8', 'latin1'], 'opts.encoding');
   for (const k of ['separator', 'labelColumn', 'idColumn', 'fileName'] as const) {
-    const v = o[k];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) throw argumentError(`Expected a non-empty string for opts.${k} but received ${JSON.stringify(v)}`, 'type');
+    if (o[k] !== undefined) check.string(o[k], `opts.${k}`, true);
   }
-  if (o.ignoreColumns !== undefined && (!Array.isArray(o.ignoreColumns) || o.ignoreColumns.some((c) => typeof c !== 'string'))) {
-    throw argumentError('Expected an array of column names for opts.ignoreColumns', 'type');
+  if (o.requireLabels !== undefined) check.boolean(o.requireLabels, 'opts.requireLabels');
+  if (o.ignoreColumns !== undefined) {
+    if (!Array.isArray(o.ignoreColumns)) throw invalidType('opts.ignoreColumns', 'an array of column names', o.ignoreColumns);
+    o.ignoreColumns.forEach((c: unknown, i: number) => check.string(c, `opts.ignoreColumns[${i}]`));
   }
+  return o as CsvOptions;
 }
 
 function parserOptions(sep: string, encoding: BufferEncoding): ParseOptions {
@@ -107,8 +105,8 @@ function fromParser(e: unknown, where: string, lines: LineCounter): unknown {
 
 /** Parses CSV text in either layout (see CsvOptions). */
 export function parseLabelledCsv(text: string, opts: CsvOptions = {}): LabelledData {
-  checkOptions('parseLabelledCsv', opts);
-  if (typeof text !== 'string') throw argumentError(`Expected a string for text but received ${typeof text}`, 'type');
+  check.string(text, 'text');
+  opts = checkOptions(opts);
   const where = opts.fileName ?? 'csv';
   const body = text.replace(/^\uFEFF/, '');
   const firstLine = body.split(/\r\n|\n|\r/).find((l) => l.trim() !== '');
@@ -139,8 +137,8 @@ export function parseLabelledCsv(text: string, opts: CsvOptions = {}): LabelledD
  * ERR_BP_FILE naming it; a malformed one a CsvError (ERR_BP_PARSE).
  */
 export async function loadLabelledCsv(file: string, opts: CsvOptions = {}): Promise<LabelledData> {
-  checkOptions('loadLabelledCsv', opts);
-  if (typeof file !== 'string' || file === '') throw argumentError(`Expected a file name for file but received ${JSON.stringify(file)}`, 'type');
+  check.string(file, 'file', true);
+  opts = checkOptions(opts);
   const where = opts.fileName ?? file;
   const encoding = opts.encoding ?? 'utf8';
   // One quick pass over the bytes finds the first line (for the separator)
