@@ -6,6 +6,10 @@
 //   std::__throw_bad_array_new_length, exported only by GCC 11's libstdc++
 //   (GLIBCXX_3.4.29). Defined here with hidden visibility, the reference
 //   resolves inside the addon.
+// - GCC 12's libstdc++ gave std::condition_variable::wait(unique_lock&) a
+//   new version (GLIBCXX_3.4.30; the kernels' thread pool waits on one). The
+//   wrapper below calls the version every libstdc++ since GCC 4.4 has
+//   (GLIBCXX_3.4.11), which GCC 12's still exports for compatibility.
 // - glibc 2.27/2.29 gave exp, log, pow (and the float variants) new symbol
 //   versions. CMake links the addon with --wrap for them, and the wrappers
 //   below call the versions every glibc of the architecture has (x86-64:
@@ -44,4 +48,15 @@ BP_OLD_LIBM(float, powf, (float x, float y), (x, y))
 BP_OLD_LIBM(float, exp2f, (float x), (x))
 BP_OLD_LIBM(float, log2f, (float x), (x))
 #undef BP_OLD_LIBM
+
+#if defined(__GLIBCXX__)
+// void std::condition_variable::wait(std::unique_lock<std::mutex>&): `this`
+// and the reference are both passed as pointers (Itanium C++ ABI).
+extern "C" void bp_old_condition_variable_wait(void* self, void* lock);
+__asm__(".symver bp_old_condition_variable_wait,_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE@GLIBCXX_3.4.11");
+extern "C" __attribute__((visibility("hidden"))) void __wrap__ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE(
+    void* self, void* lock) {
+  bp_old_condition_variable_wait(self, lock);
+}
+#endif
 #endif
