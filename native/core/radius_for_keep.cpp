@@ -2,47 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <new>
 #include <numeric>
 #include <vector>
 
-#include "bilevel.hpp"
 #include "exact.hpp"
 #include "l1ball.hpp"
+#include "memory_advice.hpp"
 #include "numeric.hpp"
 #include "reduce.hpp"
 
 namespace bp {
 namespace {
-
-// Groups not entirely zero in the projection of y at radius eta, as this
-// library's own kernel computes it.
-template <class T>
-Status kept_groups(const MatrixRef<T>& y, Groups g, KeepProjection p, double eta, std::vector<T>& out,
-                   std::vector<double>& radii, std::size_t* kept) {
-  ProjectionResult res;
-  Status st = Status::kOk;
-  switch (p) {
-    case KeepProjection::kBilevelL1Inf: st = bilevel_l1inf(y, g, eta, out.data(), radii.data(), &res); break;
-    case KeepProjection::kBilevelL11: st = bilevel_l11(y, g, eta, out.data(), radii.data(), &res); break;
-    case KeepProjection::kBilevelL12: st = bilevel_l12(y, g, eta, out.data(), radii.data(), &res); break;
-    case KeepProjection::kExactL1Inf: {
-      // Every exact method is this library's projection, and their
-      // thresholds can differ by a rounding error: the answer must suit
-      // each, so the largest count decides.
-      res.zero_groups = radii.size();
-      for (ExactMethod m : {ExactMethod::kStream, ExactMethod::kNewton, ExactMethod::kSort}) {
-        ProjectionResult r;
-        st = project_l1inf_exact(y, g, eta, m, out.data(), radii.data(), &r);
-        if (st != Status::kOk) return st;
-        res.zero_groups = std::min(res.zero_groups, r.zero_groups);
-      }
-      break;
-    }
-  }
-  *kept = radii.size() - res.zero_groups;
-  return st;
-}
 
 // |y| * scale over group j, gathered (a column is read with a stride).
 template <class T>
@@ -57,6 +30,52 @@ void gather_group(const MatrixRef<T>& y, Groups g, std::size_t j, double scale, 
   }
 }
 
+double compensated_total(const std::vector<double>& v) {
+  CompensatedSum s;
+  for (double x : v) s.add(x);
+  return s.value();
+}
+
+// Groups a bilevel projection keeps at radius eta, replaying its outer level
+// on the norms v it computes itself (bilevel.cpp: same passes, same scale,
+// same threshold routine, same summation order): group j survives when
+// v_j - tau > 0.
+std::size_t bilevel_kept(const std::vector<double>& v, double scale, double eta, std::size_t nonzero,
+                         std::vector<double>& scratch) {
+  if (eta == 0.0) return 0;
+  const double r = eta * scale;
+  if (compensated_total(v) <= r) return nonzero;  // the identity
+  scratch = v;
+  const double tau = l1_threshold_inplace(scratch.data(), scratch.size(), r);
+  return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [tau](double x) { return std::max(x - tau, 0.0) > 0.0; }));
+}
+
+// Groups the exact projection keeps: the larger count of the streaming
+// method (the default) and the semismooth Newton on candidate lists, whose
+// thresholds can differ by a rounding error at the breakpoint. (The
+// sort-based method is left to the margin below the breakpoint: it costs
+// O(nm log nm).)
+// `out` is allocated once, uninitialised and hinted to huge pages: zeroing
+// 64 MB of fresh 4 kB pages costs more than the projection itself.
+template <class T>
+Status exact_kept(const MatrixRef<T>& y, Groups g, double eta, std::unique_ptr<T[]>& out, std::vector<double>& radii,
+                  std::size_t* kept) {
+  if (!out) {
+    out.reset(new T[y.size()]);
+    advise_huge_pages(out.get(), y.size() * sizeof(T));
+  }
+  radii.resize(group_count(y.rows, y.cols, g));
+  std::size_t zero = radii.size();
+  for (ExactMethod m : {ExactMethod::kStream, ExactMethod::kNewton}) {
+    ProjectionResult res;
+    const Status st = project_l1inf_exact(y, g, eta, m, out.get(), radii.data(), &res);
+    if (st != Status::kOk) return st;
+    zero = std::min(zero, res.zero_groups);
+  }
+  *kept = radii.size() - zero;
+  return Status::kOk;
+}
+
 }  // namespace
 
 template <class T>
@@ -65,37 +84,40 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0 || keep == 0) return Status::kOk;
   std::vector<double> mx(ng), s(ng);
-  if (!group_max_sum<false>(y, g, 1.0, mx.data(), nullptr)) return Status::kNonFinite;
+  if (!group_max_sum<true>(y, g, 1.0, mx.data(), s.data())) return Status::kNonFinite;
   const double big = max_of(mx.data(), ng);
   if (!is_finite(big)) return Status::kNonFinite;
-  // A power of two that keeps every sum below the overflow threshold: the
-  // norms are exact multiples of the true ones, and the answer is divided
-  // back at the end.
-  const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
-  group_max_sum<true>(y, g, scale, mx.data(), s.data());
-  const std::vector<double> raw = mx;  // group_l2 wants the unscaled maxima
-  for (double& m : mx) m *= scale;
-  // v: the norms the projection's outer l1 level works on; for the exact
-  // projection the kept set is decided by the l1 norms s instead.
-  std::vector<double> v;
+  // The norms exactly as each kernel computes them: a power of two keeps
+  // every sum below the overflow threshold (so the norms are exact multiples
+  // of the true ones, and the answer is divided back), chosen as the kernel
+  // chooses it. mx stays the unscaled group maxima.
+  const bool by_groups = p == KeepProjection::kBilevelL1Inf;
+  const double scale = overflow_guard_scale(big, static_cast<double>(by_groups ? ng : y.size()));
+  std::vector<double> v(ng);
   switch (p) {
-    case KeepProjection::kBilevelL1Inf: v = mx; break;
-    case KeepProjection::kBilevelL11: v = s; break;
-    case KeepProjection::kBilevelL12: {
-      v.resize(ng);
-      group_l2(y, g, raw.data(), scale, v.data());
+    case KeepProjection::kBilevelL1Inf:
+      for (std::size_t j = 0; j < ng; ++j) v[j] = mx[j] * scale;
       break;
-    }
-    case KeepProjection::kExactL1Inf: v = s; break;
+    case KeepProjection::kBilevelL11:
+    case KeepProjection::kExactL1Inf:  // its kept set is ordered by the l1 norms
+      if (scale != 1.0) group_max_sum<true>(y, g, scale, mx.data(), s.data());
+      v = s;
+      break;
+    case KeepProjection::kBilevelL12:
+      group_l2(y, g, mx.data(), scale, v.data());
+      break;
   }
   const std::size_t nonzero = static_cast<std::size_t>(std::count_if(mx.begin(), mx.end(), [](double m) { return m > 0.0; }));
   if (keep >= nonzero) {
     // Everything non-zero is kept: the mixed norm (l1,inf for the exact
-    // projection, whose kept-set norm s is only the ordering).
-    const std::vector<double>& n = p == KeepProjection::kExactL1Inf ? mx : v;
-    CompensatedSum total;
-    for (double x : n) total.add(x);
-    *radius = total.value() / scale;
+    // projection, whose l1 norms only order the groups).
+    if (p == KeepProjection::kExactL1Inf) {
+      CompensatedSum total;
+      for (double m : mx) total.add(m * scale);
+      *radius = total.value() / scale;
+    } else {
+      *radius = compensated_total(v) / scale;
+    }
     return Status::kOk;
   }
   // The keep + 1 largest groups, largest first (ties by index, so the answer
@@ -119,19 +141,33 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
     for (std::size_t i = 0; i < keep; ++i) star.add(v[order[i]] - next);
   }
   const double breakpoint = std::max(star.value(), 0.0) / scale;
-  // The kernel's own threshold is computed in floating point and may land a
-  // hair below `next` at the breakpoint, keeping one group more: step down
-  // until this library's projection keeps at most `keep`.
-  std::vector<T> out(y.size());
-  std::vector<double> radii(ng);
-  double eta = breakpoint;
+  // The kernels compute their threshold in floating point, and at the
+  // breakpoint it may land a hair below `next`, keeping one group more: step
+  // down by ulp-sized amounts, doubling, until the kernel keeps at most
+  // `keep`. The bilevel kernels' outer level is replayed here on their own
+  // norms (O(groups) per step); the exact projection is run (Newton). Its
+  // sort-based method reaches theta along another path, whose rounding
+  // (a few ulps of theta = next) moves the breakpoint by about as much in
+  // radius, so the exact answer starts that far below it: 16 ulps of next,
+  // at least 2^-40 and at most 2^-31 (5e-10) of the breakpoint.
+  const bool exact = p == KeepProjection::kExactL1Inf;
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double margin =
+      exact ? std::min(std::max(breakpoint * 0x1p-40, 16.0 * eps * next / scale), breakpoint * 0x1p-31) : 0.0;
+  std::vector<double> scratch, radii;
+  std::unique_ptr<T[]> out;
+  double eta = breakpoint - margin;
   double step = breakpoint * 0x1p-52;
   for (int i = 0; i < 80 && eta > 0.0; ++i) {
     std::size_t kept = 0;
-    const Status st = kept_groups(y, g, p, eta, out, radii, &kept);
-    if (st != Status::kOk) return st;
+    if (exact) {
+      const Status st = exact_kept(y, g, eta, out, radii, &kept);
+      if (st != Status::kOk) return st;
+    } else {
+      kept = bilevel_kept(v, scale, eta, nonzero, scratch);
+    }
     if (kept <= keep) break;
-    eta = breakpoint - step;
+    eta -= step;
     step *= 2.0;
   }
   *radius = std::max(eta, 0.0);

@@ -14,7 +14,7 @@ enum class KeepProjection : int {
   kBilevelL1Inf = 0,
   kBilevelL11 = 1,
   kBilevelL12 = 2,
-  kExactL1Inf = 3,  // checked against every exact method (stream, Newton, sort)
+  kExactL1Inf = 3,  // holds for both exact methods (Newton and sort)
 };
 
 // The largest radius whose projection of y keeps at most `keep` groups (a
@@ -22,11 +22,15 @@ enum class KeepProjection : int {
 //
 // keep == 0 gives 0; keep >= the number of non-zero groups gives the mixed
 // norm (everything is kept). Otherwise the breakpoint is computed in closed
-// form, then checked by running this library's own projection once: if
-// rounding inside the kernel would keep one group more at the breakpoint, the
-// radius is stepped down from it by ulp-sized amounts, doubling, until it
-// does not (in practice one or two steps, well inside 1e-9 relative). That
-// check needs scratch for one projection (rows * cols entries of T).
+// form, then checked against this library's own projection: if rounding
+// inside the kernel would keep one group more at the breakpoint, the radius
+// is stepped down from it by ulp-sized amounts, doubling, until it does not
+// (in practice zero to two steps, well inside 1e-9 relative). For the
+// bilevel projections the check replays their outer level on the norms they
+// compute (O(groups) per step); the exact projection is run once or twice
+// (Newton, with scratch for rows * cols entries of T), starting a few ulps of
+// the threshold below the breakpoint (at most 5e-10 of it) so that the
+// sort-based method agrees too.
 //
 // Ties: groups whose norm equals the (keep+1)-th largest enter together, so
 // with a tie at the boundary the answer keeps fewer than `keep` groups.
