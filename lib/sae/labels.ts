@@ -1,7 +1,8 @@
 // Labels as the user gives them (integers or strings) <-> class indices
 // 0..k-1, and the seeded stratified hold-out used to choose an epoch on data
 // the network does not train on.
-import { argumentError, invalidType } from '../errors';
+import * as check from '../validate';
+import { argumentError, describe, invalidType } from '../errors';
 import { RandomState } from '../random/mt19937';
 import type { Label } from './model';
 
@@ -11,6 +12,8 @@ import type { Label } from './model';
  * strings is refused (it would make '1' and 1 two classes).
  */
 export function encodeLabels(y: unknown, n: number, name = 'y'): { codes: Int32Array; classes: Label[] } {
+  check.string(name, 'name', true);
+  check.integer(n, 'n');
   const isInt32 = Object.prototype.toString.call(y) === '[object Int32Array]';
   if (!isInt32 && !Array.isArray(y)) throw invalidType(name, 'an Int32Array, an array of integers or an array of strings', y);
   const arr = y as ArrayLike<unknown>;
@@ -24,7 +27,7 @@ export function encodeLabels(y: unknown, n: number, name = 'y'): { codes: Int32A
     const ok = kind === 'string' ? typeof v === 'string' : typeof v === 'number' && Number.isSafeInteger(v);
     if (!ok) {
       const expected = kind === 'string' ? `string labels in ${name} (${name}[0] is a string)` : `integer labels in ${name}`;
-      throw argumentError(`Expected ${expected} but ${name}[${i}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`, 'type');
+      throw argumentError(`Expected ${expected} but ${name}[${i}] is ${describe(v)}`, 'type');
     }
     distinct.add(v as Label);
   }

@@ -1,6 +1,9 @@
 // Writing a selectFeatures result for people and programs: a text summary
 // (which always says how the kept epoch was chosen, and repeats the
 // warnings), JSON, and two CSV tables (per fold; per feature).
+import { types } from 'util';
+import { invalidType } from '../errors';
+import * as check from '../validate';
 import type { SelectFeaturesResult } from './summary';
 
 const pct = (x: number, d = 1) => (Number.isFinite(x) ? (100 * x).toFixed(d) : 'n/a');
@@ -15,7 +18,49 @@ export interface ReportContext {
   top?: number;
 }
 
+// The report helpers take what selectFeatures returned; a value that is not
+// such a result is refused up front (a TypeError naming the argument), not
+// met halfway through as "cannot read properties of undefined".
+function checkResult(r: unknown, name = 'r'): SelectFeaturesResult {
+  if (typeof r !== 'object' || r === null) throw invalidType(name, 'a result of selectFeatures', r);
+  const o = r as Record<string, unknown>;
+  const field = (key: string, ok: (v: unknown) => boolean, what: string) => {
+    if (!ok(o[key])) throw invalidType(`${name}.${key}`, what, o[key]);
+  };
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+  field('selected', (v) => types.isInt32Array(v), 'an Int32Array');
+  field('scores', (v) => types.isFloat64Array(v), 'a Float64Array');
+  field('keptInFolds', (v) => types.isInt32Array(v), 'an Int32Array');
+  field('accuracy', isObject, 'an object');
+  field('folds', (v) => Array.isArray(v) && v.every(isObject), 'an array of fold summaries');
+  field('foldScores', (v) => Array.isArray(v) && v.every((x) => types.isFloat64Array(x)), 'an array of Float64Array');
+  field('metrics', isObject, 'an object');
+  field('warnings', (v) => Array.isArray(v), 'an array');
+  field('classes', (v) => Array.isArray(v), 'an array');
+  field('sparsity', (v) => typeof v === 'number', 'a number');
+  field('elapsedSeconds', (v) => typeof v === 'number', 'a number');
+  return r as SelectFeaturesResult;
+}
+
+function checkContext(c: unknown, name = 'c'): ReportContext {
+  const o = check.options(c, ['dataset', 'projection', 'eta', 'featureNames', 'top'], name) as Record<string, unknown>;
+  if (c === undefined) throw invalidType(name, 'a report context { dataset, projection, eta }', c);
+  check.string(o.dataset, `${name}.dataset`);
+  check.string(o.projection, `${name}.projection`);
+  check.finite(o.eta, `${name}.eta`);
+  if (o.featureNames !== undefined) checkNames(o.featureNames, `${name}.featureNames`);
+  if (o.top !== undefined) check.integer(o.top, `${name}.top`, 0);
+  return c as ReportContext;
+}
+
+function checkNames(v: unknown, name: string): string[] {
+  if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw invalidType(name, 'an array of strings', v);
+  return v;
+}
+
 export function formatReport(r: SelectFeaturesResult, c: ReportContext): string {
+  checkResult(r);
+  checkContext(c);
   const a = r.accuracy;
   const lines: string[] = [];
   const proj = c.projection === 'none' ? 'no projection (baseline)' : `${c.projection}, eta = ${c.eta}`;
@@ -55,6 +100,8 @@ export function formatReport(r: SelectFeaturesResult, c: ReportContext): string 
 
 /** Everything but the weight matrices (which go to SVG, not JSON), with typed arrays as plain arrays. */
 export function resultToJson(r: SelectFeaturesResult, c: ReportContext): string {
+  checkResult(r);
+  checkContext(c);
   const out = {
     dataset: c.dataset,
     projection: c.projection,
@@ -85,6 +132,7 @@ function csvField(s: string): string {
 
 /** One row per fold: the kept epoch (by epochSelection), accuracies, sparsity, the kept epoch's test metrics, the radius used. */
 export function foldsCsv(r: SelectFeaturesResult): string {
+  checkResult(r);
   const rows = [
     'fold,reported_phase,best_epoch,best_epoch_accuracy,last_epoch_accuracy,w1_sparsity,zero_columns_after_projection,train_size,test_size,' +
       'balanced_accuracy,macro_f1,roc_auc,eta',
@@ -100,6 +148,11 @@ export function foldsCsv(r: SelectFeaturesResult): string {
 
 /** One row per selected feature, best first: mean and per-fold column norms, folds kept (topFeatures_NormL2 of the authors). */
 export function featuresCsv(r: SelectFeaturesResult, featureNames?: string[], informative?: ArrayLike<number>): string {
+  checkResult(r);
+  if (featureNames !== undefined) checkNames(featureNames, 'featureNames');
+  if (informative !== undefined && !(Array.isArray(informative) || types.isTypedArray(informative))) {
+    throw invalidType('informative', 'an array of 0/1 flags', informative);
+  }
   const folds = r.foldScores.length;
   const head = ['rank', 'index', 'name', 'mean_norm', 'std_norm', ...Array.from({ length: folds }, (_, f) => `fold${f}_norm`), 'kept_in_folds'];
   if (informative) head.push('informative');
