@@ -26,6 +26,13 @@ declare const weights: Float64Array;
 declare const data: Float64Array;
 declare const rows: number;
 declare const cols: number;
+declare const W1: Matrix<Float32Array>;
+declare const block0: Matrix<Float32Array>;
+declare const block1: Matrix<Float32Array>;
+declare const eta: number;
+declare const Xtrain: Matrix<Float64Array>;
+declare const Xnew: Matrix<Float64Array>;
+declare const labels: string[];
 `;
 
 function blocks(markdown: string): { line: number; code: string }[] {
