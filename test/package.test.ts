@@ -110,7 +110,7 @@ describeLinux('the npm package', () => {
     const allowed = [
       /^package\.json$/, /^README\.md$/, /^LICENSE$/, /^CMakeLists\.txt$/, /^binding\.d\.ts$/, /^install\/build\.js$/,
       /^dist\/.+\.(js|d\.ts)$/, /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[^/]+\.node$/,
-      /^native\/core\/(sae\/)?[^/]+\.(hpp|cpp)$/, /^native\/binding\/[^/]+\.(h|cc)$/,
+      /^native\/core\/((sae|simd)\/)?[^/]+\.(hpp|cpp)$/, /^native\/binding\/[^/]+\.(h|cc)$/,
     ];
     const stray = files.filter((f) => !allowed.some((re) => re.test(f)));
     expect(stray).toEqual([]);
