@@ -2,13 +2,10 @@
 //
 // Why: glibc hands the top of its heap back to the system once enough of it
 // is free (M_TRIM_THRESHOLD, 128 KB by default), so a kernel that allocates
-// and frees a few megabytes of scratch per call takes a page fault for every
-// 4 KB page on every call. On virtual machines a fault costs 10-15 us: the
-// Newton projection of 1000 x 8000 went from 29 to 19 ms with this cache.
-// The bound is a trade: 32 MB per thread also took 8000 x 1000 from 146 to
-// 41 ms, but five threads (the caller and libuv's pool) holding 32 MB each
-// is more than a library should keep, and it starved the address-space-
-// capped allocation test in test/stress.test.ts.
+// and frees a few megabytes of scratch per call would take a page fault for
+// every 4 KB page on every call, and faults are dear on virtual machines.
+// The bound per thread is a trade between those faults and what a library
+// may keep (five threads: the caller and libuv's pool); docs/memory.md.
 // Blocks freed through ScratchAllocator go to a per-thread cache, by
 // power-of-two size class, instead of back to malloc (at most kCacheBytes
 // per thread, freed when the thread ends); blocks too large to cache come

@@ -203,8 +203,8 @@ TEST(exact_newton_stops_when_asked) {
 #include "candidates.hpp"
 
 // below() keeps +inf ("no bound, the group is dead") as +inf: once it turned
-// it into 0, every dead column's entries were gathered and the exact
-// projection of a 1000 x 8000 matrix ran 4x slower, with the same result.
+// it into 0, every dead column's entries were gathered, which gave the same
+// result at several times the cost.
 TEST(candidate_gathering_skips_dead_groups_and_keeps_bounds_below) {
   const double inf = std::numeric_limits<double>::infinity();
   CHECK(bp::below(inf) == inf);
