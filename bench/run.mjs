@@ -2,7 +2,7 @@
 // [0, 1) matrices, eta = 1; n = 1000 rows with m = 1000..8000 columns, and
 // m = 1000 with n = 1000..8000; float64 and float32), every method against
 // the memory floors measured in the same process on the same matrix, linear
-// and n log n fits, SVG plots, a markdown table, and the targets of issue 5.
+// and n log n fits, SVG plots, a markdown table, and the speed targets (README, "Performance").
 // Results: bench/results/latest.{json,md} and bench/results/*.svg.
 import { execFileSync } from 'child_process';
 import { createRequire } from 'module';

@@ -2,7 +2,7 @@
 // against the one-shot call, for l1,inf and l1,2, float32 and float64,
 // interleaved in one process, beside a memcpy of the same bytes measured in
 // the same process. Prints one JSON object; medians of `runs` runs.
-// Target (issue 17): split / one-shot <= 1.10.
+// Target: split / one-shot <= 1.10 (README, "Scaling out").
 //   flock /tmp/bp-bench.lock node bench/split.mjs [rows] [cols] [runs]
 import { createRequire } from 'module';
 import { fileURLToPath } from 'url';

@@ -1,5 +1,5 @@
 // The one projection of the SAE recipe, applied at the end of the first
-// training phase (EXPERIMENTS.md section 1, step 5): W1 by feature columns,
+// training phase (docs/sae-recipe.md, step 4): W1 by feature columns,
 // and, as the authors did, the first-layer bias and W2 by hidden units.
 #pragma once
 

@@ -1,4 +1,4 @@
-// One fold of the SAE recipe of EXPERIMENTS.md section 1, end to end:
+// One fold of the SAE recipe of docs/sae-recipe.md, end to end:
 // phase 1 (unconstrained Adam), the projection once after the last training
 // pass of phase 1, phase 2 from the projected weights (small weights pruned,
 // fresh Adam, gradients of W1 and W2 masked where |w| is tiny), and the
