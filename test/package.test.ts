@@ -127,14 +127,15 @@ describeLinux('the npm package', () => {
     }
     const app = newProject(path.join(work, 'app'));
     npm(['install', tarball, '--no-audit', '--no-fund', '--foreground-scripts'], app, env);
-    // The build toolchain is not downloaded: three small dependencies, none of their own.
-    expect(fs.readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.')).sort()).toEqual(['bilevel-projection', 'node-addon-api', 'node-api-headers', 'node-gyp-build']);
+    // The build toolchain is not downloaded: four small dependencies (csv-parse
+    // for the CSV reader of bilevel-projection/sae), none of their own.
+    expect(fs.readdirSync(path.join(app, 'node_modules')).filter((d) => !d.startsWith('.')).sort()).toEqual(['bilevel-projection', 'csv-parse', 'node-addon-api', 'node-api-headers', 'node-gyp-build']);
     // ... and as small as README says (its apparent size, within 10%).
     const bytes = (p: string): number => {
       const st = fs.lstatSync(p);
       return st.isDirectory() ? fs.readdirSync(p).reduce((t, e) => t + bytes(path.join(p, e)), 0) : st.isFile() ? st.size : 0;
     };
-    const stated = /`node_modules` holds\s+4 packages and ([\d.]+) MB/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+    const stated = /`node_modules` holds\s+5 packages and ([\d.]+) MB/.exec(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
     expect(stated).not.toBeNull();
     expect(Math.abs(bytes(path.join(app, 'node_modules')) / 1e6 / Number(stated![1]) - 1)).toBeLessThan(0.1);
     const installed = path.join(app, 'node_modules', 'bilevel-projection');
@@ -146,6 +147,14 @@ describeLinux('the npm package', () => {
     expect(cjs).toBe(esm);
     expect(cjs.trim()).toBe('1 0.5,0,1.5'); // column maxima (3, 1, 4) onto the l1 ball of radius 2
 
+    // Every application entry, through require and import alike: the same names.
+    for (const [sub, name] of [['sae', 'fitSae'], ['datasets', 'makeClassification'], ['paper', 'runTable1']] as const) {
+      const viaRequire = execFileSync(process.execPath, ['-e', `console.log(Object.keys(require('bilevel-projection/${sub}')).sort().join(','))`], { cwd: app, env, encoding: 'utf8' }).trim();
+      const viaImport = execFileSync(process.execPath, ['--input-type=module', '-e', `import * as m from 'bilevel-projection/${sub}'; console.log(Object.keys(m).filter((k) => k !== 'default' && k !== 'module.exports').sort().join(','))`], { cwd: app, env, encoding: 'utf8' }).trim();
+      expect(viaImport).toBe(viaRequire);
+      expect(viaRequire.split(',')).toContain(name);
+    }
+
     // Types through the exports map, from an ES module and from a CommonJS module.
     fs.writeFileSync(path.join(app, 'esm.mts'), `import { bilevelL1Inf, projectL1InfAsync, type Matrix } from 'bilevel-projection';
 const y: Matrix<Float32Array> = { data: new Float32Array(6), rows: 2, cols: 3 };
@@ -155,11 +164,20 @@ const z: number = r.zeroGroups;
 void projectL1InfAsync(y, 1, { method: 'sort' });
 // @ts-expect-error: the radius must be a number
 bilevelL1Inf(y, '1');
-export { f, z };
+import { fitSae, type SaeModel } from 'bilevel-projection/sae';
+import { makeClassification } from 'bilevel-projection/datasets';
+import { runTable1 } from 'bilevel-projection/paper';
+const data = makeClassification({ nSamples: 20, nFeatures: 5 });
+const model: Promise<SaeModel> = fitSae(data.X, data.y, { keep: 2 });
+const cum: number = runTable1 === undefined ? 0 : 1;
+export { f, z, model, cum };
 `);
     fs.writeFileSync(path.join(app, 'cjs.cts'), `import bp = require('bilevel-projection');
 const r = bp.projectL1Inf({ data: new Float64Array(4), rows: 2, cols: 2 }, 1, { method: 'newton' });
 const d: Float64Array = r.data;
+import sae = require('bilevel-projection/sae');
+const k: typeof sae.kFold = sae.kFold;
+void k;
 // @ts-expect-error: unknown method names are a type error
 bp.projectL1Inf({ data: new Float64Array(4), rows: 2, cols: 2 }, 1, { method: 'magic' });
 export = d;
