@@ -9,6 +9,11 @@ import type { NativeBinding } from '../binding';
 const ADDON = 'bilevel_projection.node';
 const PREBUILD = 'bilevel-projection';
 
+// As node-gyp-build does: npm_config_platform / npm_config_arch name the
+// target of a cross install.
+const platform = () => process.env.npm_config_platform || process.platform;
+const arch = () => process.env.npm_config_arch || process.arch;
+
 /** Where the addon may be, best first (node-gyp-build's order: a local build beats a prebuild). */
 function* candidates(root: string): Generator<string> {
   const fromEnv = process.env.BILEVEL_PROJECTION_PREBUILD;
@@ -17,8 +22,8 @@ function* candidates(root: string): Generator<string> {
     yield path.join(root, 'build', 'Release', ADDON);
     yield path.join(root, 'build', 'Debug', ADDON);
   }
-  const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
-  if (process.platform === 'linux') {
+  const dir = path.join(root, 'prebuilds', `${platform()}-${arch()}`);
+  if (platform() === 'linux') {
     // glibc or musl: a glibc binary cannot load under musl nor the other way
     // round. Node's report says which C library it runs on (asked only here,
     // when there is no local build: it takes a few milliseconds).
@@ -44,11 +49,11 @@ function load(): NativeBinding {
   }
   const found = tried.some((t) => !t.endsWith(': not found'));
   const err = new Error(
-    `bilevel-projection: the native addon did not load on ${process.platform}-${process.arch}.\n` +
+    `bilevel-projection: the native addon did not load on ${platform()}-${arch()}.\n` +
       `Tried:\n  ${tried.join('\n  ')}\n` +
       (found
         ? 'A binary was found but cannot run here (the prebuilt ones need glibc >= 2.17 and libstdc++ with GLIBCXX_3.4.22, from GCC 6).\n'
-        : 'No prebuilt binary fits this platform (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled.\n') +
+        : `No prebuilt binary fits ${platform()}-${arch()} (prebuilt: linux-x64 and linux-arm64, glibc) and nothing was compiled.\n`) +
       'To compile it from source, install cmake >= 3.15 and a C++17 compiler, then run in your project:\n' +
       '  npm rebuild bilevel-projection\n' +
       '(with BILEVEL_PROJECTION_BUILD_FROM_SOURCE=1 when a prebuilt binary exists but cannot run; if your package manager ' +
