@@ -60,35 +60,47 @@ Threshold condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double
   }
   // rho carries the rounding of every incremental update; recompute the
   // threshold of the final set from a compensated sum, and re-check the set
-  // against it (a tie can flip under rounding).
+  // against it (a tie can flip under rounding). The list v[0, nv) is every
+  // candidate (nothing outside it exceeds rho <= tau) and is not compacted:
+  // an entry that falls out at one round may be back above tau at the next,
+  // when rounding moves tau down again.
   double tau = rho;
-  for (int round = 0; round < 8 && nv > 0; ++round) {
+  std::size_t active = nv;
+  for (int round = 0; round < 8 && active > 0; ++round) {
     CompensatedSum s;
-    for (std::size_t i = 0; i < nv; ++i) s.add(v[i]);
-    s.add(-radius);
-    tau = s.value() / static_cast<double>(nv);
-    std::size_t kept = 0;
+    std::size_t count = 0;
     for (std::size_t i = 0; i < nv; ++i) {
-      if (v[i] > tau) v[kept++] = v[i];
+      if (round == 0 || v[i] > tau) {
+        s.add(v[i]);
+        ++count;
+      }
     }
-    if (kept == nv) break;
-    nv = kept;
+    if (count == 0) break;
+    s.add(-radius);
+    tau = s.value() / static_cast<double>(count);
+    active = 0;
+    for (std::size_t i = 0; i < nv; ++i) active += v[i] > tau ? 1 : 0;
+    if (active == count) break;
   }
   // Feasibility in floating point: when the radius is tiny next to the
   // entries, tau's rounding error (relative to the entries) can exceed the
-  // radius itself. Raise tau until the survivors' mass fits.
-  for (int round = 0; round < 64 && nv > 0; ++round) {
+  // radius itself. Raise tau until the mass of every candidate above it fits.
+  for (int round = 0; round < 64; ++round) {
     CompensatedSum s;
+    active = 0;
     for (std::size_t i = 0; i < nv; ++i) {
-      if (v[i] > tau) s.add(v[i] - tau);
+      if (v[i] > tau) {
+        s.add(v[i] - tau);
+        ++active;
+      }
     }
     double excess = s.value() - radius;
-    if (!(excess > 0.0)) break;
-    double step = excess / static_cast<double>(nv);
+    if (!(excess > 0.0) || active == 0) break;
+    double step = excess / static_cast<double>(active);
     double next = tau + step;
     tau = next > tau ? next : std::nextafter(tau, INFINITY);
   }
-  return {tau > 0.0 ? tau : 0.0, nv};
+  return {tau > 0.0 ? tau : 0.0, active};
 }
 
 // The first (online) pass of Condat's algorithm over values produced by `get`.
