@@ -6,6 +6,10 @@
 #include <thread>
 #include <vector>
 
+#if defined(__GLIBCXX__) && defined(__linux__)
+#include <pthread.h>
+#endif
+
 namespace bp {
 namespace {
 
@@ -21,6 +25,27 @@ unsigned default_limit() {
 }
 
 std::atomic<unsigned> g_limit{0};  // 0: not set, use the default
+
+// libstdc++ of GCC 12 and later exports std::condition_variable::wait as
+// GLIBCXX_3.4.30, newer than the prebuilds may require (GCC 8's 3.4.25, see
+// test/package.test.ts): there the pool waits on a pthread condition
+// variable directly (the pool is never destroyed, so neither is it).
+#if defined(__GLIBCXX__) && defined(__linux__)
+class CondVar {
+ public:
+  CondVar() { pthread_cond_init(&c_, nullptr); }
+  template <class Pred>
+  void wait(std::unique_lock<std::mutex>& lock, Pred ready) {
+    while (!ready()) pthread_cond_wait(&c_, lock.mutex()->native_handle());
+  }
+  void notify_all() { pthread_cond_broadcast(&c_); }
+
+ private:
+  pthread_cond_t c_;
+};
+#else
+using CondVar = std::condition_variable;
+#endif
 
 // The persistent pool. Jobs wait in `queue` until every range is claimed;
 // helpers and callers claim ranges under the one mutex (a job has at most a
@@ -107,7 +132,7 @@ class Pool {
   }
 
   std::mutex m_;
-  std::condition_variable work_, finished_;
+  CondVar work_, finished_;
   std::vector<PoolJob*> queue_;
   std::size_t helpers_ = 0;
 };

@@ -1,0 +1,60 @@
+// `node bench/cell-check.mjs '<json list of {shape, kind, radius}>'`: re-times
+// single grid cells of the default exact method with each run paired with a
+// memcpy right before it (11 pairs after a warm-up), and reports the median
+// of the per-pair ratios. On a shared machine whose load drifts within
+// seconds, pairing keeps a slow memcpy and a fast projection (or the reverse)
+// from landing in different halves of the run. Prints one JSON line per cell.
+// Run it under `flock /tmp/bp-bench.lock`.
+import { createRequire } from 'module';
+import { fileURLToPath } from 'url';
+import * as path from 'path';
+
+const require = createRequire(import.meta.url);
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bp = require(path.join(root, 'dist', 'index.js'));
+const cells = JSON.parse(process.argv[2]);
+const seed = Number(process.argv[3] ?? 2);
+
+function makeData(rows, cols, kind) {
+  let s = (seed * 7919 + rows * 31 + cols + kind.length * 1000003) >>> 0;
+  const u = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return (s + 0.5) / 4294967296;
+  };
+  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  const a = new Float64Array(rows * cols);
+  for (let i = 0; i < a.length; i++) {
+    if (kind === 'uniform') a[i] = u();
+    else if (kind === 'gauss') a[i] = normal();
+    else if (kind === 'cauchy') a[i] = Math.tan(Math.PI * (u() - 0.5));
+    else a[i] = u() < 0.9 ? 0 : normal();
+  }
+  return a;
+}
+
+bp.setThreadCount(1);
+for (const c of cells) {
+  const [rows, cols] = c.shape.split('x').map(Number);
+  const data = makeData(rows, cols, c.kind);
+  const y = { data, rows, cols };
+  const out = new Float64Array(data.length);
+  const eta = c.radius === 'eta=1' ? 1 : c.radius * bp.norm(y, 'l1inf');
+  const ms = (f) => {
+    const t0 = process.hrtime.bigint();
+    f();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  out.set(data);
+  bp.projectL1Inf(y, eta, { out });
+  const ratios = [], copies = [], runs = [];
+  for (let k = 0; k < 11; k++) {
+    const m = ms(() => out.set(data));
+    const p = ms(() => bp.projectL1Inf(y, eta, { out }));
+    copies.push(m);
+    runs.push(p);
+    ratios.push(p / m);
+  }
+  const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  process.stdout.write(JSON.stringify({ ...c, seed, pairedRatio: med(ratios), memcpyMs: med(copies), exactMs: med(runs), ratioOfMedians: med(runs) / med(copies) }) + '\n');
+}
+bp.setThreadCount(0);
