@@ -6,10 +6,6 @@
 #include <thread>
 #include <vector>
 
-#if defined(__GLIBCXX__) && defined(__linux__)
-#include <pthread.h>
-#endif
-
 namespace bp {
 namespace {
 
@@ -26,26 +22,10 @@ unsigned default_limit() {
 
 std::atomic<unsigned> g_limit{0};  // 0: not set, use the default
 
-// libstdc++ of GCC 12 and later exports std::condition_variable::wait as
-// GLIBCXX_3.4.30, newer than the prebuilds may require (GCC 8's 3.4.25, see
-// test/package.test.ts): there the pool waits on a pthread condition
-// variable directly (the pool is never destroyed, so neither is it).
-#if defined(__GLIBCXX__) && defined(__linux__)
-class CondVar {
- public:
-  CondVar() { pthread_cond_init(&c_, nullptr); }
-  template <class Pred>
-  void wait(std::unique_lock<std::mutex>& lock, Pred ready) {
-    while (!ready()) pthread_cond_wait(&c_, lock.mutex()->native_handle());
-  }
-  void notify_all() { pthread_cond_broadcast(&c_); }
-
- private:
-  pthread_cond_t c_;
-};
-#else
+// The pool waits on std::condition_variable. (GCC 12's libstdc++ versions
+// its wait() as GLIBCXX_3.4.30; the prebuild links it to the older version
+// every libstdc++ exports: native/binding/glibc_compat.cc.)
 using CondVar = std::condition_variable;
-#endif
 
 // The persistent pool. Jobs wait in `queue` until every range is claimed;
 // helpers and callers claim ranges under the one mutex (a job has at most a
