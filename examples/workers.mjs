@@ -22,7 +22,7 @@ const bp = require(path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 if (!isMainThread) {
   // A worker: its block is a view of the shared matrix, never copied.
-  const { sab, rows, cols, r0, r1, kind } = workerData;
+  const { sab, cols, r0, r1, kind } = workerData;
   const groups = kind === 'l1inf' ? 'columns' : 'rows';
   const block = { data: new Float32Array(sab, r0 * cols * 4, (r1 - r0) * cols), rows: r1 - r0, cols };
   parentPort.on('message', (msg) => {
@@ -55,7 +55,7 @@ if (!isMainThread) {
 
   // Map: every worker's norms.
   const parts = await Promise.all(workers.map((w) => ask(w, { step: 'norms' })));
-  parts.forEach((p) => (wireBytes += p.norms.byteLength));
+  for (const p of parts) wireBytes += p.norms.byteLength;
   // Reduce: merged (l1inf: max over row shards) or concatenated (l12: whole row groups).
   let norms;
   if (kind === 'l1inf') norms = parts.map((p) => p.norms).reduce((a, b) => bp.combineGroupNorms('linf', a, b));

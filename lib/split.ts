@@ -94,7 +94,7 @@ function normVector(v: unknown, name: string, length: number | undefined, length
   for (let i = 0; i < n; i++) {
     const x = a[i];
     if (x >= 0 && (x !== Infinity || allowInfinity)) continue;
-    if (x !== x || x === Infinity) throw nonFinite(`Expected finite entries in ${name} but ${name}[${i}] is ${x}`);
+    if (Number.isNaN(x) || x === Infinity) throw nonFinite(`Expected finite entries in ${name} but ${name}[${i}] is ${x}`);
     throw invalidValue(`${name}[${i}]`, 'a number >= 0 (a norm or radius)', x);
   }
   return a;

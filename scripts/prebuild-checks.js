@@ -24,7 +24,7 @@ async function check(name, fn) {
     console.log(`ok   ${name} (${Date.now() - t0} ms)`);
   } catch (err) {
     failed++;
-    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
+    console.log(`FAIL ${name}: ${err?.stack ? err.stack : err}`);
   }
 }
 

@@ -5,29 +5,12 @@
 // README promises; one that needs less means the README scares users off for
 // nothing. readelf reads the version needs of any ELF architecture, so the
 // arm64 binary is checked on an x86-64 host too.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { compare, neededVersions } from './helpers/elf-versions';
 
 const ROOT = path.join(__dirname, '..');
 const FAMILIES = ['GLIBC', 'GLIBCXX', 'CXXABI', 'GCC'] as const;
-
-/** a < b, > 0 when a > b, for dotted versions such as 3.4.22. */
-function compare(a: string, b: string): number {
-  const x = a.split('.').map(Number), y = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
-}
-
-/** The newest version per family among the versions `file` needs. */
-export function neededVersions(file: string): Record<string, string> {
-  const text = execFileSync('readelf', ['-V', '-W', file], { encoding: 'utf8' });
-  const newest: Record<string, string> = {};
-  for (const m of text.matchAll(/Name: (GLIBC|GLIBCXX|CXXABI|GCC)_([0-9.]+)/g)) {
-    if (!newest[m[1]] || compare(m[2], newest[m[1]]) > 0) newest[m[1]] = m[2];
-  }
-  return newest;
-}
 
 /** README's table: `| \`linux-x64\` | \`GLIBC_2.14\` | ... |` rows of the Installation section. */
 function readmeTable(): Map<string, Record<string, string>> {

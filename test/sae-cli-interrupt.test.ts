@@ -15,7 +15,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function table(n: number, m: number, seed: number, labels = true): string {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 4 - 2;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 4 - 2;
+  };
   const out = [['id', ...Array.from({ length: m }, (_, j) => `f${j}`), ...(labels ? ['label'] : [])].join(',')];
   for (let i = 0; i < n; i++) {
     const x = Array.from({ length: m }, () => rnd().toFixed(3));

@@ -13,9 +13,18 @@ import { loadSaeModel } from '../lib/sae';
 
 function capture(): { out: string[]; err: string[]; restore: () => void } {
   const out: string[] = [], err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  return { out, err, restore: () => (o.mockRestore(), e.mockRestore()) };
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out.push(String(s));
+    return true;
+  });
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err.push(String(s));
+    return true;
+  });
+  return { out, err, restore: () => {
+    o.mockRestore();
+    e.mockRestore();
+  } };
 }
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -13,7 +13,7 @@ const d = makeClassification({ nSamples: 200, nFeatures: 50, nInformative: 5, nR
 
 function rows(X: Matrix, idx: number[]): Matrix<Float64Array> {
   const out = new Float64Array(idx.length * X.cols);
-  idx.forEach((i, r) => out.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), r * X.cols));
+  for (const [r, i] of idx.entries()) out.set(X.data.subarray(i * X.cols, (i + 1) * X.cols), r * X.cols);
   return { data: out, rows: idx.length, cols: X.cols };
 }
 
@@ -111,6 +111,7 @@ describe('fitSae', () => {
 
   test('a saved model of another version, a wrong type or a tampered shape is refused, naming the field', async () => {
     const good = () => JSON.parse(JSON.stringify(model));
+    // biome-ignore lint/suspicious/noExplicitAny: each case tampers with the parsed JSON in ways no model type allows (wrong types, wrong shapes)
     const cases: [(j: Record<string, any>) => void, RegExp][] = [
       [(j) => { j.version = 2; }, /version/],
       [(j) => { j.format = 'something-else'; }, /format/],

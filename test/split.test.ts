@@ -12,7 +12,6 @@ const CASES = 40;
 
 type Kind = 'l1inf' | 'l12';
 const NORM_OF: Record<Kind, 'linf' | 'l2'> = { l1inf: 'linf', l12: 'l2' };
-const ONE_SHOT = { l1inf: bp.bilevelL1Inf, l12: bp.bilevelL12 };
 
 /** eta below, near and above the mixed norm, and 0. */
 function etas(y: Matrix, kind: Kind, g: Groups, rand: () => number): number[] {

@@ -9,6 +9,7 @@ import { removePendingTemporaryFiles, writeFileAtomically } from '../io/atomic-w
 import { checkOutputDirectory, checkOutputFile } from '../io/output-check';
 import { progressBar } from '../io/progress-bar';
 import { PAPER_TABLES, type PaperDataset } from '../paper';
+import type { Matrix } from '../types';
 import { featuresCsv, fitSae, foldsCsv, formatReport, resultToJson, selectFeatures, type SaeModel, type SaeOptions, type SaeProgress } from '../sae';
 import { fail, num, parseFlags, UsageError, saeProgressText, writeOut } from './common';
 import { runApplyCommand } from './sae-apply';
@@ -156,7 +157,7 @@ async function runCv(argv: string[], signal: AbortSignal): Promise<number> {
   }
   try {
     const bar = progressBar('sae', process.stderr, !a['no-progress'], saeProgressText);
-    let X, y: Int32Array | number[] | string[], featureNames: string[] | undefined, informative: Uint8Array | undefined, dataset: string;
+    let X: Matrix<Float64Array>, y: Int32Array | number[] | string[], featureNames: string[] | undefined, informative: Uint8Array | undefined, dataset: string;
     if (a.data !== undefined) {
       const d = await loadData(a, true, prefix);
       X = d.X;
@@ -196,7 +197,7 @@ function modelSummary(model: SaeModel, file: string, samples: number, top: numbe
   const shown = model.ranking.slice(0, top);
   if (shown.length > 0) {
     lines.push(`  rank  feature${' '.repeat(18)}score (||W1[:,j]||)`);
-    shown.forEach((f, i) => lines.push(`  ${String(i + 1).padStart(4)}  ${(f.name ?? `feature ${f.index}`).padEnd(25).slice(0, 25)}${f.score.toFixed(4).padStart(12)}`));
+    for (const [i, f] of shown.entries()) lines.push(`  ${String(i + 1).padStart(4)}  ${(f.name ?? `feature ${f.index}`).padEnd(25).slice(0, 25)}${f.score.toFixed(4).padStart(12)}`);
   }
   return lines.join('\n') + '\n';
 }

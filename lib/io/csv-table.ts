@@ -109,7 +109,7 @@ function settleMissing(
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < m; j++) {
         const v = data[i * m + j];
-        if (v === v) {
+        if (!Number.isNaN(v)) {
           sum[j] += v;
           cnt[j]++;
         }
@@ -119,7 +119,7 @@ function settleMissing(
       if (cnt[j] === 0) throw new CsvError(`${where}: feature "${names.features[j]}" has no value at all: nothing to take the mean of`, 1, 1);
     }
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < m; j++) if (data[i * m + j] !== data[i * m + j]) data[i * m + j] = sum[j] / cnt[j];
+      for (let j = 0; j < m; j++) if (Number.isNaN(data[i * m + j])) data[i * m + j] = sum[j] / cnt[j];
     }
     return { X, dropped: [] };
   }
@@ -128,7 +128,7 @@ function settleMissing(
   const dropped: string[] = [];
   for (let i = 0; i < n; i++) {
     let complete = true;
-    for (let j = 0; j < m && complete; j++) complete = data[i * m + j] === data[i * m + j];
+    for (let j = 0; j < m && complete; j++) complete = !Number.isNaN(data[i * m + j]);
     if (complete) {
       if (kept.length !== i) data.copyWithin(kept.length * m, i * m, (i + 1) * m);
       kept.push(i);
@@ -154,7 +154,10 @@ export class TableBuilder {
 
   push(fields: string[], line: number): void {
     if (fields.length === 1 && fields[0].trim() === '') return; // a blank line
-    if (this.sink) return this.sink.push(fields, line);
+    if (this.sink) {
+      this.sink.push(fields, line);
+      return;
+    }
     this.first.push({ fields, line });
     if (this.first.length === 2) this.start();
   }
@@ -304,7 +307,7 @@ export class TableBuilder {
           const ignored = new Set<number>();
           for (const g of o.ignoreColumns ?? []) {
             findColumn(names, g, 'check ignoreColumns (--ignore-columns)', line);
-            names.forEach((h, c) => h.toLowerCase() === g.toLowerCase() && ignored.add(c)); // every column of that name
+            for (const [c, h] of names.entries()) if (h.toLowerCase() === g.toLowerCase()) ignored.add(c); // every column of that name
           }
           featureCols = [];
           const seen = new Map<string, number>();

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { parse, type Options as ParseOptions } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
-import { argumentError, fileError, invalidType } from '../errors';
+import { fileError, invalidType } from '../errors';
 import * as check from '../validate';
 import { CsvError, detectSeparator } from './csv-fields';
 import { scanCsvFile } from './csv-scan';
@@ -53,7 +53,7 @@ function checkOptions(opts: unknown): CsvOptions {
   if (o.requireLabels !== undefined) check.boolean(o.requireLabels, 'opts.requireLabels');
   if (o.ignoreColumns !== undefined) {
     if (!Array.isArray(o.ignoreColumns)) throw invalidType('opts.ignoreColumns', 'an array of column names', o.ignoreColumns);
-    o.ignoreColumns.forEach((c: unknown, i: number) => check.string(c, `opts.ignoreColumns[${i}]`));
+    for (const [i, c] of (o.ignoreColumns as unknown[]).entries()) check.string(c, `opts.ignoreColumns[${i}]`);
   }
   return o as CsvOptions;
 }

@@ -44,7 +44,7 @@ function featureNamesOf(v: unknown, m: number): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw invalidType('opts.featureNames', 'an array of strings', v);
   if (v.length !== m) throw argumentError(`Expected opts.featureNames to have one name per column of X (${m}) but it has ${v.length}`);
-  v.forEach((s, i) => check.string(s, `opts.featureNames[${i}]`));
+  for (const [i, s] of v.entries()) check.string(s, `opts.featureNames[${i}]`);
   return [...(v as string[])];
 }
 

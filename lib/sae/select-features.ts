@@ -10,7 +10,6 @@ import { argumentError, invalidType, nonFinite } from '../errors';
 import * as check from '../validate';
 import { kFold } from './kfold';
 import { encodeLabels, stratifiedHoldout } from './labels';
-import { classificationMetrics } from './metrics';
 import type { Label } from './model';
 import { predictEncoder } from './sae-model';
 import { resolveSaeOptions, type ResolvedSaeOptions, type SaeOptions, type SaeProgress } from './options';
@@ -140,7 +139,7 @@ export async function selectFeatures(X: Matrix, y: Int32Array | number[] | strin
     const predictions = outcomes.map((out, f) => {
       const test = splits[f].test;
       const x = types.isFloat32Array(prep.data) ? new Float32Array(test.length * m.cols) : new Float64Array(test.length * m.cols);
-      test.forEach((i, r) => x.set(prep.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols));
+      for (let r = 0; r < test.length; r++) x.set(prep.data.subarray(test[r] * m.cols, (test[r] + 1) * m.cols), r * m.cols);
       const { proba, cls } = predictEncoder(x, test.length, m.cols, out.encoder, o.hidden, classes.length);
       return { truth: Int32Array.from(test, (i) => codes[i]), cls, proba };
     });

@@ -138,7 +138,7 @@ export function makeProjectionCallback(tf: Tf) {
       const spec = project ? this.cfg.spec : undefined;
       for (let i = 0; i < this.kernels.length; i++) {
         const frozen = this.frozen[i];
-        const masking = frozen !== undefined && frozen.includes(1);
+        const masking = frozen?.includes(1) === true;
         if (!spec && !masking) continue;
         const k = this.kernels[i];
         const r = projectKernel(tf, k, spec, this.cfg.groups, masking ? frozen : undefined);
