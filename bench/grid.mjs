@@ -1,4 +1,4 @@
-// `npm run bench -- --grid [--quick] [--seed N]`: the regime grid of issue 14.
+// `npm run bench -- --grid [--quick] [--seed N]`: the regime grid of the exact projection (README, "Performance").
 // Shapes (row-major, groups = columns) x data kinds x radii (eta = 1, the
 // paper's protocol, and eta = r * the projection's own norm of Y), float64
 // and float32, one thread and the default thread count; every method as a
@@ -32,7 +32,7 @@ const CORE = ['bilevelL1Inf', 'bilevelL11', 'bilevelL12', 'exactDefault'];
 // 'sort' (the O(nm log nm) cross-check, 150-500x a memcpy) is left out of
 // the grid's timing unless --with-sort: it alone would take most of the run.
 // Its correctness is what the tests use it for; bench/run.mjs times it.
-// Likewise 'newton' (the default before issue 14: 5-260x) unless
+// Likewise 'newton' (the default before 'stream': 5-260x) unless
 // --with-newton; the anchors hold its ratios for every cell (oursAtAnchor).
 const withSort = argv.includes('--with-sort');
 const withNewton = argv.includes('--with-newton');
@@ -134,7 +134,7 @@ md.push('The published codes\' columns are **not measured by this script**: they
   'Machines and runs differ by 10–30 %; compare orders of magnitude, and re-run both on one machine to compare closely.');
 md.push('');
 if (!withSort) md.push("The sort-based method ('sort', the cross-check) is not timed here (run with `--with-sort`); bench/results/latest.md has it at the paper's protocol.\n");
-if (!withNewton) md.push("'newton' (the default before issue 14) is not timed here (run with `--with-newton`); the column 'newton at 4f7b65f (anchors)' is its ratio recorded in the anchors.\n");
+if (!withNewton) md.push("'newton' (the default before 'stream') is not timed here (run with `--with-newton`); the column 'newton at 4f7b65f (anchors)' is its ratio recorded in the anchors.\n");
 md.push('## Summary (one thread, float64)');
 md.push('');
 md.push('| method | median × memcpy | worst × memcpy | worst cell |');

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildBenchAddon } from './addon.mjs';
 
-// `--grid`: the regime grid of issue 14 instead (bench/grid.mjs).
+// `--grid`: the regime grid of the exact projection instead (bench/grid.mjs).
 if (process.argv.includes('--grid')) {
   await import('./grid.mjs');
   process.exit(0);

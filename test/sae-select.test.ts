@@ -1,6 +1,6 @@
 // selectFeatures: the result's shape and meaning, determinism, progress,
 // AbortSignal, the event loop staying free, and argument errors (asserted by
-// { name, message }: see BUILD-NOTES on jest realms).
+// { name, message }: under jest, errors from the addon's realm fail instanceof).
 import { makeClassification } from '../lib/datasets/make-classification';
 import { foldsCsv, formatReport, kFold, resultToJson, selectFeatures, type SaeProgress } from '../lib/sae';
 
@@ -8,7 +8,7 @@ const data = makeClassification({ nSamples: 120, nFeatures: 30, nInformative: 4,
 const quick = { folds: 3, phase1Epochs: 4, phase2Epochs: 3, hidden: 12, learningRate: 2e-3 };
 
 describe('selectFeatures', () => {
-  test('returns the contract of DESIGN.md, with fractions in [0, 1]', async () => {
+  test('returns the contract the README documents, with fractions in [0, 1]', async () => {
     const r = await selectFeatures(data.X, data.y, { ...quick, projection: 'bilevel-l1inf', eta: 1, informative: data.informative });
     expect(r.scores).toHaveLength(30);
     expect(r.accuracy.perFold).toHaveLength(3);

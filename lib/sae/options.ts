@@ -1,5 +1,5 @@
 // The options of selectFeatures and of the SAE trainer: defaults (the paper's
-// recipe, EXPERIMENTS.md section 1) and validation with errors that name the
+// recipe, docs/sae-recipe.md) and validation with errors that name the
 // option and what it received, before any work starts.
 import type { NativeOp } from '../../binding';
 import { argumentError } from '../errors';
@@ -157,7 +157,7 @@ const byCode = <K extends string, C>(codes: Record<K, C>, code: C): K => (Object
 // arithmetic, the validation split) has its default here.
 const trainer = native.saeDefaults();
 
-/** The paper's recipe (EXPERIMENTS.md section 1). */
+/** The paper's recipe (docs/sae-recipe.md). */
 export const SAE_DEFAULTS: Omit<ResolvedSaeOptions, 'concurrency' | 'foldsToRun'> = {
   projection: byCode(PROJECTION_CODE, trainer.projection),
   eta: trainer.eta,

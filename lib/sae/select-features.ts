@@ -68,7 +68,7 @@ export interface SelectFeaturesOptions extends SaeOptions {}
  * and Marmorat (section V.C): train, project W1 onto a mixed-norm ball by
  * feature columns once, retrain with the zero pattern frozen, and keep the
  * features whose column survives. Defaults follow the paper's recipe
- * (EXPERIMENTS.md section 1); see SaeOptions for every knob.
+ * (docs/sae-recipe.md); see SaeOptions for every knob.
  *
  * opts.epochSelection says which epoch each fold keeps: 'test-fold' (the
  * default, the authors' protocol: the best test accuracy, optimistic),
