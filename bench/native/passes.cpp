@@ -45,15 +45,18 @@ void run(std::size_t n, std::size_t m) {
   double copy = median_ms([&] { std::memcpy(out.data(), y.data(), y.size() * sizeof(T)); });
   double read = median_ms([&] { sink = sink + bp::sum_all(y.data(), y.size()); });
   double pass1 = median_ms([&] { bp::group_max_sum<false>(ref, bp::Groups::kColumns, 1.0, mx.data(), nullptr); });
-  double write = median_ms([&] { bp::apply_groups<bp::ClipMap<T>>(ref, bp::Groups::kColumns, u.data(), mx.data(), out.data()); });
+  double write =
+      median_ms([&] { bp::apply_groups<bp::ClipMap<T>>(ref, bp::Groups::kColumns, u.data(), mx.data(), out.data()); });
   bp::ProjectionResult pr;
   double whole = median_ms([&] { bp::bilevel_l1inf(ref, bp::Groups::kColumns, 1.0, out.data(), radii.data(), &pr); });
-  std::printf("%s %zux%zu  memcpy %.2f  read %.2f | bilevel l1,inf: pass1 %.2f  write %.2f  whole %.2f ms = %.2fx memcpy\n",
-              sizeof(T) == 8 ? "f64" : "f32", n, m, copy, read, pass1, write, whole, whole / copy);
+  std::printf(
+      "%s %zux%zu  memcpy %.2f  read %.2f | bilevel l1,inf: pass1 %.2f  write %.2f  whole %.2f ms = %.2fx memcpy\n",
+      sizeof(T) == 8 ? "f64" : "f32", n, m, copy, read, pass1, write, whole, whole / copy);
   bp::ScratchVector<double> buf;
   double scan = median_ms([&] { sink = sink + bp::l1_threshold_scan(y.data(), y.size(), 1.0, 1.0, buf).tau; });
   double ball = median_ms([&] { bp::project_l1_ball(y.data(), y.size(), 1.0, out.data()); });
-  std::printf("    l1 ball of the %zu entries: scan %.2f  whole %.2f ms = %.2fx read\n", y.size(), scan, ball, ball / read);
+  std::printf("    l1 ball of the %zu entries: scan %.2f  whole %.2f ms = %.2fx read\n", y.size(), scan, ball,
+              ball / read);
 }
 
 }  // namespace

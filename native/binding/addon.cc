@@ -11,8 +11,8 @@
 #include "async_project.h"
 #include "bilevel_projection.hpp"
 #include "memory_advice.hpp"
-#include "parallel.hpp"
 #include "operations.h"
+#include "parallel.hpp"
 #include "sae_binding.h"
 
 namespace bpaddon {
@@ -45,13 +45,15 @@ Napi::Value ProjectL1Ball(const Napi::CallbackInfo& info) {
   FloatView v, out;
   if (info.Length() < 3 || !bpaddon::ReadFloatArray(env, info[0], &v) || !info[1].IsNumber() ||
       !bpaddon::ReadFloatArray(env, info[2], &out) || !bpaddon::SameShapeNoPartialOverlap(env, v, out)) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "projectL1Ball(v, eta, out): bad arguments").ThrowAsJavaScriptException();
+    if (!env.IsExceptionPending())
+      Napi::TypeError::New(env, "projectL1Ball(v, eta, out): bad arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   double eta = info[1].As<Napi::Number>().DoubleValue();
-  bp::Status st = v.is_double
-      ? bp::project_l1_ball(static_cast<const double*>(v.data), v.length, eta, static_cast<double*>(out.data))
-      : bp::project_l1_ball(static_cast<const float*>(v.data), v.length, eta, static_cast<float*>(out.data));
+  bp::Status st =
+      v.is_double
+          ? bp::project_l1_ball(static_cast<const double*>(v.data), v.length, eta, static_cast<double*>(out.data))
+          : bp::project_l1_ball(static_cast<const float*>(v.data), v.length, eta, static_cast<float*>(out.data));
   return Napi::Number::New(env, -static_cast<double>(st));
 }
 
@@ -62,7 +64,8 @@ Napi::Value Norm(const Napi::CallbackInfo& info) {
   std::size_t rows = 0, cols = 0;
   if (info.Length() < 5 || !info[0].IsNumber() || !bpaddon::ReadFloatArray(env, info[1], &y) ||
       !bpaddon::ReadShape(env, info[2], info[3], y, &rows, &cols) || !info[4].IsNumber()) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "norm(kind, y, rows, cols, groups): bad arguments").ThrowAsJavaScriptException();
+    if (!env.IsExceptionPending())
+      Napi::TypeError::New(env, "norm(kind, y, rows, cols, groups): bad arguments").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   int kind = info[0].As<Napi::Number>().Int32Value();
@@ -72,11 +75,10 @@ Napi::Value Norm(const Napi::CallbackInfo& info) {
   }
   bp::Groups g = info[4].As<Napi::Number>().Int32Value() == 1 ? bp::Groups::kRows : bp::Groups::kColumns;
   double r = 0.0;
-  bp::Status st = y.is_double
-      ? bp::mixed_norm(bp::MatrixRef<double>{static_cast<const double*>(y.data), rows, cols}, g,
-                       static_cast<bp::NormKind>(kind), &r)
-      : bp::mixed_norm(bp::MatrixRef<float>{static_cast<const float*>(y.data), rows, cols}, g,
-                       static_cast<bp::NormKind>(kind), &r);
+  bp::Status st = y.is_double ? bp::mixed_norm(bp::MatrixRef<double>{static_cast<const double*>(y.data), rows, cols}, g,
+                                               static_cast<bp::NormKind>(kind), &r)
+                              : bp::mixed_norm(bp::MatrixRef<float>{static_cast<const float*>(y.data), rows, cols}, g,
+                                               static_cast<bp::NormKind>(kind), &r);
   if (st != bp::Status::kOk) return Napi::Number::New(env, -static_cast<double>(st));
   return Napi::Number::New(env, r);
 }
@@ -108,8 +110,10 @@ Napi::Value MemoryOverlap(const Napi::CallbackInfo& info) {
   const auto a0 = reinterpret_cast<std::uintptr_t>(a.data), b0 = reinterpret_cast<std::uintptr_t>(b.data);
   const std::uintptr_t a1 = a0 + a.length * (a.is_double ? 8 : 4), b1 = b0 + b.length * (b.is_double ? 8 : 4);
   int r = 0;
-  if (a0 == b0 && a1 == b1 && a.length > 0) r = 1;
-  else if (a0 < b1 && b0 < a1) r = 2;
+  if (a0 == b0 && a1 == b1 && a.length > 0)
+    r = 1;
+  else if (a0 < b1 && b0 < a1)
+    r = 2;
   return Napi::Number::New(env, r);
 }
 

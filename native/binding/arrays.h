@@ -18,8 +18,7 @@ struct FloatView {
 // Type, length and data pointer of a typed array in one Node-API call (the
 // per-call cost of the binding is mostly such calls). False, with no
 // exception pending, if v is not a typed array.
-inline bool TypedArrayInfo(Napi::Env env, Napi::Value v, napi_typedarray_type* type, std::size_t* length,
-                           void** data) {
+inline bool TypedArrayInfo(Napi::Env env, Napi::Value v, napi_typedarray_type* type, std::size_t* length, void** data) {
   napi_value buffer;
   std::size_t offset;
   return napi_get_typedarray_info(env, v, type, length, data, &buffer, &offset) == napi_ok;

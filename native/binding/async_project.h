@@ -69,7 +69,8 @@ inline Napi::Value ProjectAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ProjectArgs a;
   if (!ParseProjectArgs(info, &a)) return env.Undefined();
-  if (info.Length() < 9 || !info[8].IsTypedArray() || info[8].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+  if (info.Length() < 9 || !info[8].IsTypedArray() ||
+      info[8].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
       info[8].As<Napi::Int32Array>().ElementLength() < 1) {
     Napi::TypeError::New(env, "projectAsync: flag must be an Int32Array of length >= 1").ThrowAsJavaScriptException();
     return env.Undefined();

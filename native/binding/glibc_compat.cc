@@ -32,10 +32,12 @@ namespace std {
 #else
 #define BP_LIBM_BASE "GLIBC_2.17"
 #endif
-#define BP_OLD_LIBM(ret, name, params, args)                           \
-  extern "C" ret bp_old_##name params;                                 \
-  __asm__(".symver bp_old_" #name "," #name "@" BP_LIBM_BASE);         \
-  extern "C" __attribute__((visibility("hidden"))) ret __wrap_##name params { return bp_old_##name args; }
+#define BP_OLD_LIBM(ret, name, params, args)                                  \
+  extern "C" ret bp_old_##name params;                                        \
+  __asm__(".symver bp_old_" #name "," #name "@" BP_LIBM_BASE);                \
+  extern "C" __attribute__((visibility("hidden"))) ret __wrap_##name params { \
+    return bp_old_##name args;                                                \
+  }
 
 BP_OLD_LIBM(double, exp, (double x), (x))
 BP_OLD_LIBM(double, log, (double x), (x))
@@ -53,7 +55,8 @@ BP_OLD_LIBM(float, log2f, (float x), (x))
 // void std::condition_variable::wait(std::unique_lock<std::mutex>&): `this`
 // and the reference are both passed as pointers (Itanium C++ ABI).
 extern "C" void bp_old_condition_variable_wait(void* self, void* lock);
-__asm__(".symver bp_old_condition_variable_wait,_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE@GLIBCXX_3.4.11");
+__asm__(
+    ".symver bp_old_condition_variable_wait,_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE@GLIBCXX_3.4.11");
 extern "C" __attribute__((visibility("hidden"))) void __wrap__ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE(
     void* self, void* lock) {
   bp_old_condition_variable_wait(self, lock);

@@ -18,7 +18,8 @@ Napi::Value RadiusForKeep(const Napi::CallbackInfo& info) {
       !ReadShape(env, info[2], info[3], y, &rows, &cols) || !ReadDouble(env, info[4], &groups) ||
       !ReadDouble(env, info[5], &keep)) {
     if (!env.IsExceptionPending()) {
-      Napi::TypeError::New(env, "radiusForKeep(projection, y, rows, cols, groups, keep): bad arguments").ThrowAsJavaScriptException();
+      Napi::TypeError::New(env, "radiusForKeep(projection, y, rows, cols, groups, keep): bad arguments")
+          .ThrowAsJavaScriptException();
     }
     return env.Undefined();
   }
@@ -30,9 +31,10 @@ Napi::Value RadiusForKeep(const Napi::CallbackInfo& info) {
   const bp::Groups g = groups == 1 ? bp::Groups::kRows : bp::Groups::kColumns;
   const auto k = static_cast<std::size_t>(keep);
   double r = 0.0;
-  const bp::Status st = y.is_double
-      ? bp::radius_for_keep(bp::MatrixRef<double>{static_cast<const double*>(y.data), rows, cols}, g, p, k, &r)
-      : bp::radius_for_keep(bp::MatrixRef<float>{static_cast<const float*>(y.data), rows, cols}, g, p, k, &r);
+  const bp::Status st =
+      y.is_double
+          ? bp::radius_for_keep(bp::MatrixRef<double>{static_cast<const double*>(y.data), rows, cols}, g, p, k, &r)
+          : bp::radius_for_keep(bp::MatrixRef<float>{static_cast<const float*>(y.data), rows, cols}, g, p, k, &r);
   if (st != bp::Status::kOk) return Napi::Number::New(env, -static_cast<double>(st));
   return Napi::Number::New(env, r);
 }

@@ -70,16 +70,16 @@ struct ConfigField {
   void (*set)(bp::sae::TrainConfig&, double);
 };
 
-#define BP_FIELD(js, member, kind, lo, hi)                                                                       \
-  ConfigField {                                                                                                  \
+#define BP_FIELD(js, member, kind, lo, hi)                                                                      \
+  ConfigField {                                                                                                 \
     js, ConfigField::kind, lo, hi, [](const bp::sae::TrainConfig& c) { return static_cast<double>(c.member); }, \
-        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<decltype(c.member)>(v); }                 \
+        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<decltype(c.member)>(v); }                \
   }
-#define BP_ENUM_FIELD(js, member, type, hi)                                                                       \
-  ConfigField {                                                                                                   \
-    js, ConfigField::kCode, 0, hi,                                                                                \
-        [](const bp::sae::TrainConfig& c) { return static_cast<double>(static_cast<int>(c.member)); },            \
-        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<type>(static_cast<int>(v)); }              \
+#define BP_ENUM_FIELD(js, member, type, hi)                                                            \
+  ConfigField {                                                                                        \
+    js, ConfigField::kCode, 0, hi,                                                                     \
+        [](const bp::sae::TrainConfig& c) { return static_cast<double>(static_cast<int>(c.member)); }, \
+        [](bp::sae::TrainConfig& c, double v) { c.member = static_cast<type>(static_cast<int>(v)); }   \
   }
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -159,8 +159,9 @@ Napi::Value Defaults(const Napi::CallbackInfo& info) {
       o.Set(f.name, Napi::Number::New(env, f.get(d)));
     }
   }
-  o.Set("projection", d.projection.has_value() ? Napi::Number::New(env, static_cast<double>(static_cast<int>(*d.projection)))
-                                               : env.Null());
+  o.Set("projection", d.projection.has_value()
+                          ? Napi::Number::New(env, static_cast<double>(static_cast<int>(*d.projection)))
+                          : env.Null());
   return o;
 }
 
@@ -303,9 +304,10 @@ Napi::Value TrainFold(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   Napi::Array keep = Napi::Array::New(env, 7);
-  for (std::uint32_t i = 0; i < 7; ++i) keep.Set(i, info[i == 0 ? 1 : (i + 3)]);  // x, y, train, validation, test, outEncoder, flag
-  const bp::sae::FoldIndices fold{train.Data(), train.ElementLength(), test.Data(), test.ElementLength(),
-                                  validation.Data(), validation.ElementLength()};
+  for (std::uint32_t i = 0; i < 7; ++i)
+    keep.Set(i, info[i == 0 ? 1 : (i + 3)]);  // x, y, train, validation, test, outEncoder, flag
+  const bp::sae::FoldIndices fold{train.Data(),         train.ElementLength(), test.Data(),
+                                  test.ElementLength(), validation.Data(),     validation.ElementLength()};
   if (x.is_double) {
     auto* wk = new SaeWorker<double>(
         env, cfg, bp::sae::Dataset<double>{static_cast<const double*>(x.data), samples, features, y.Data()}, fold,
@@ -331,11 +333,13 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   napi_typedarray_type type;
   std::size_t plen = 0;
   void* pdata = nullptr;
-  if (info.Length() < 8 || !ReadFloatArray(env, info[0], &x) || !ReadShape(env, info[1], info[2], x, &samples, &features) ||
-      !ReadFloatArray(env, info[3], &enc) || !ReadDouble(env, info[4], &hidden) || !ReadDouble(env, info[5], &classes) ||
+  if (info.Length() < 8 || !ReadFloatArray(env, info[0], &x) ||
+      !ReadShape(env, info[1], info[2], x, &samples, &features) || !ReadFloatArray(env, info[3], &enc) ||
+      !ReadDouble(env, info[4], &hidden) || !ReadDouble(env, info[5], &classes) ||
       !TypedArrayInfo(env, info[6], &type, &plen, &pdata) || type != napi_float64_array ||
       !ReadInt32Array(env, info[7], "outClass", &cls)) {
-    if (!env.IsExceptionPending()) Fail(env, "saePredict(x, samples, features, encoder, hidden, classes, outProba, outClass): bad arguments");
+    if (!env.IsExceptionPending())
+      Fail(env, "saePredict(x, samples, features, encoder, hidden, classes, outProba, outClass): bad arguments");
     return env.Undefined();
   }
   if (!(hidden >= 1 && hidden <= 2147483647.0 && classes >= 1 && classes <= 2147483647.0)) {
@@ -350,10 +354,10 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   }
   auto* proba = static_cast<double*>(pdata);
   const bp::Status st = x.is_double
-      ? bp::sae::predict_encoder(s, static_cast<const double*>(enc.data), static_cast<const double*>(x.data), samples,
-                                 proba, cls.Data())
-      : bp::sae::predict_encoder(s, static_cast<const float*>(enc.data), static_cast<const float*>(x.data), samples,
-                                 proba, cls.Data());
+                            ? bp::sae::predict_encoder(s, static_cast<const double*>(enc.data),
+                                                       static_cast<const double*>(x.data), samples, proba, cls.Data())
+                            : bp::sae::predict_encoder(s, static_cast<const float*>(enc.data),
+                                                       static_cast<const float*>(x.data), samples, proba, cls.Data());
   return Napi::Number::New(env, -static_cast<double>(st));
 }
 

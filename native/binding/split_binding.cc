@@ -66,16 +66,18 @@ bool ParseNorms(const Napi::CallbackInfo& info, NormsArgs* a) {
     return Fail(env, "groupNorms(kind, y, rows, cols, groups, out): bad arguments");
   }
   a->kind = static_cast<int>(kind);
-  return ReadMatrix(info, 1, &a->m) &&
-         ReadDoubles(env, info[5], a->m.groups_count(), &a->out, nullptr, "groupNorms: out must be a Float64Array, one entry per group");
+  return ReadMatrix(info, 1, &a->m) && ReadDoubles(env, info[5], a->m.groups_count(), &a->out, nullptr,
+                                                   "groupNorms: out must be a Float64Array, one entry per group");
 }
 
 bp::Status RunNorms(const NormsArgs& a) {
   const auto k = static_cast<bp::GroupNormKind>(a.kind);
   if (a.m.y.is_double) {
-    return bp::group_norms(bp::MatrixRef<double>{static_cast<const double*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups, k, a.out);
+    return bp::group_norms(bp::MatrixRef<double>{static_cast<const double*>(a.m.y.data), a.m.rows, a.m.cols},
+                           a.m.groups, k, a.out);
   }
-  return bp::group_norms(bp::MatrixRef<float>{static_cast<const float*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups, k, a.out);
+  return bp::group_norms(bp::MatrixRef<float>{static_cast<const float*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups, k,
+                         a.out);
 }
 
 // applyRadii(kind, y, rows, cols, groups, radii, norms | undefined, mx | undefined, out)
@@ -97,11 +99,15 @@ bool ParseApply(const Napi::CallbackInfo& info, ApplyArgs* a) {
   a->kind = static_cast<int>(kind);
   if (!ReadMatrix(info, 1, &a->m)) return false;
   const std::size_t ng = a->m.groups_count();
-  if (!ReadDoubles(env, info[5], ng, &a->radii, nullptr, "applyRadii: radii must be a Float64Array, one entry per group")) return false;
-  if (a->kind == 1 && !ReadDoubles(env, info[6], ng, &a->norms, nullptr, "applyRadii: norms must be a Float64Array, one entry per group")) {
+  if (!ReadDoubles(env, info[5], ng, &a->radii, nullptr,
+                   "applyRadii: radii must be a Float64Array, one entry per group"))
+    return false;
+  if (a->kind == 1 && !ReadDoubles(env, info[6], ng, &a->norms, nullptr,
+                                   "applyRadii: norms must be a Float64Array, one entry per group")) {
     return false;
   }
-  if (!info[7].IsUndefined() && !ReadDoubles(env, info[7], ng, &a->mx, nullptr, "applyRadii: mx must be a Float64Array, one entry per group")) {
+  if (!info[7].IsUndefined() &&
+      !ReadDoubles(env, info[7], ng, &a->mx, nullptr, "applyRadii: mx must be a Float64Array, one entry per group")) {
     return false;
   }
   // An empty group list still needs a non-null pointer for "given".
@@ -114,11 +120,12 @@ bool ParseApply(const Napi::CallbackInfo& info, ApplyArgs* a) {
 double RunApply(const ApplyArgs& a) {
   const auto k = static_cast<bp::ApplyKind>(a.kind);
   std::size_t zero = 0;
-  const bp::Status st = a.m.y.is_double
-      ? bp::apply_radii(bp::MatrixRef<double>{static_cast<const double*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups, k,
-                        a.radii, a.norms, a.mx, static_cast<double*>(a.out.data), &zero)
-      : bp::apply_radii(bp::MatrixRef<float>{static_cast<const float*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups, k,
-                        a.radii, a.norms, a.mx, static_cast<float*>(a.out.data), &zero);
+  const bp::Status st =
+      a.m.y.is_double
+          ? bp::apply_radii(bp::MatrixRef<double>{static_cast<const double*>(a.m.y.data), a.m.rows, a.m.cols},
+                            a.m.groups, k, a.radii, a.norms, a.mx, static_cast<double*>(a.out.data), &zero)
+          : bp::apply_radii(bp::MatrixRef<float>{static_cast<const float*>(a.m.y.data), a.m.rows, a.m.cols}, a.m.groups,
+                            k, a.radii, a.norms, a.mx, static_cast<float*>(a.out.data), &zero);
   return st == bp::Status::kOk ? static_cast<double>(zero) : -static_cast<double>(st);
 }
 
@@ -156,7 +163,8 @@ Napi::Value BilevelRadii(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   double *norms = nullptr, *out = nullptr, eta = 0;
   std::size_t n = 0;
-  if (info.Length() < 3 || !ReadDoubles(env, info[0], SIZE_MAX, &norms, &n, "bilevelRadii: norms must be a Float64Array") ||
+  if (info.Length() < 3 ||
+      !ReadDoubles(env, info[0], SIZE_MAX, &norms, &n, "bilevelRadii: norms must be a Float64Array") ||
       !ReadDouble(env, info[1], &eta) ||
       !ReadDoubles(env, info[2], n, &out, nullptr, "bilevelRadii: out must be a Float64Array as long as norms")) {
     Fail(env, "bilevelRadii(norms, eta, out): bad arguments");
@@ -182,8 +190,10 @@ Napi::Value L1BallThresholdStats(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   bool nan = false;
-  if (v.is_double) bp::l1_ball_threshold_stats(static_cast<const double*>(v.data), v.length, tau, &out[0], &out[1], &nan);
-  else bp::l1_ball_threshold_stats(static_cast<const float*>(v.data), v.length, tau, &out[0], &out[1], &nan);
+  if (v.is_double)
+    bp::l1_ball_threshold_stats(static_cast<const double*>(v.data), v.length, tau, &out[0], &out[1], &nan);
+  else
+    bp::l1_ball_threshold_stats(static_cast<const float*>(v.data), v.length, tau, &out[0], &out[1], &nan);
   return Napi::Number::New(env, nan ? -1.0 : 0.0);
 }
 

@@ -45,11 +45,19 @@ struct ShrinkMap {
     double a = static_cast<double>(y);
     return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
   }
-  static void stream_each(const T* src, const double* t, T* dst, std::size_t n) { shrink_row<true, true>(src, t, 0.0, dst, n); }
-  static void stream_one(const T* src, double t, T* dst, std::size_t n) { shrink_row<false, true>(src, nullptr, t, dst, n); }
+  static void stream_each(const T* src, const double* t, T* dst, std::size_t n) {
+    shrink_row<true, true>(src, t, 0.0, dst, n);
+  }
+  static void stream_one(const T* src, double t, T* dst, std::size_t n) {
+    shrink_row<false, true>(src, nullptr, t, dst, n);
+  }
   // Hand-vectorised for direct writes too: the float rounding does not vectorise by itself.
-  static void row_each(const T* src, const double* t, T* dst, std::size_t n) { shrink_row<true, false>(src, t, 0.0, dst, n); }
-  static void row_one(const T* src, double t, T* dst, std::size_t n) { shrink_row<false, false>(src, nullptr, t, dst, n); }
+  static void row_each(const T* src, const double* t, T* dst, std::size_t n) {
+    shrink_row<true, false>(src, t, 0.0, dst, n);
+  }
+  static void row_one(const T* src, double t, T* dst, std::size_t n) {
+    shrink_row<false, false>(src, nullptr, t, dst, n);
+  }
   static double param(double t) { return t; }
   static bool is_zero(double mx, double t) { return apply(static_cast<T>(mx), t) == T(0); }
 };
@@ -115,23 +123,26 @@ void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
   // the map has a streaming row; otherwise rows are written directly.
   const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
   // Elementwise, so any split of the rows gives the same bytes.
-  parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(), [&](std::size_t r0, std::size_t r1) {
-    for (std::size_t i = r0; i < r1; ++i) {
-      const T* r = y.data + i * m;
-      T* o = out + i * m;
-      if (stream) {
-        if constexpr (Map::kStreams) {
-          if (g == Groups::kColumns) Map::stream_each(r, q.data(), o, m);
-          else Map::stream_one(r, Map::param(p[i]), o, m);
-        }
-      } else if (g == Groups::kColumns) {
-        row_each<Map>(r, q.data(), o, m);
-      } else {
-        row_one<Map>(r, Map::param(p[i]), o, m);
-      }
-    }
-    if (stream) stream_fence();
-  });
+  parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
+                  [&](std::size_t r0, std::size_t r1) {
+                    for (std::size_t i = r0; i < r1; ++i) {
+                      const T* r = y.data + i * m;
+                      T* o = out + i * m;
+                      if (stream) {
+                        if constexpr (Map::kStreams) {
+                          if (g == Groups::kColumns)
+                            Map::stream_each(r, q.data(), o, m);
+                          else
+                            Map::stream_one(r, Map::param(p[i]), o, m);
+                        }
+                      } else if (g == Groups::kColumns) {
+                        row_each<Map>(r, q.data(), o, m);
+                      } else {
+                        row_one<Map>(r, Map::param(p[i]), o, m);
+                      }
+                    }
+                    if (stream) stream_fence();
+                  });
 }
 
 // out = Map(y) with parameter p[j] for group j; returns how many groups of out
@@ -184,8 +195,10 @@ void apply_vector_blocks(const T* v, std::size_t n, double p, const std::uint64_
       std::size_t e = b;
       for (; e < b_end && !is_live(e); ++e) prefetch_ahead(e);
       const std::size_t hi = std::min(n, e * block);
-      if (stream) stream_zero(out + lo, hi - lo);
-      else std::fill(out + lo, out + hi, T(0));
+      if (stream)
+        stream_zero(out + lo, hi - lo);
+      else
+        std::fill(out + lo, out + hi, T(0));
       b = e;
     }
     if (stream) stream_fence();

@@ -88,8 +88,8 @@ OuterLevel outer_l1_projection(const ScratchVector<double>& norms, double r) {
 // Built from the split steps of split.hpp (norms, bilevel_radii,
 // apply_radii), so that the split path gives the very same bytes.
 template <class T>
-Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                     ProjectionResult* res, const StopToken& stop) try {
+Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                     const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   ScratchVector<double> mx(ng);
@@ -109,8 +109,8 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
 }
 
 template <class T>
-Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res, const StopToken& stop) try {
+Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                   const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   const std::size_t len = group_length(y.rows, y.cols, g);
@@ -156,8 +156,8 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
 // solved in units scaled by a power of two (no split path exists there: the
 // norms themselves cannot be written down).
 template <class T>
-Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res, const StopToken& stop) try {
+Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                   const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   ScratchVector<double> mx(ng);
@@ -188,13 +188,12 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   return Status::kOutOfMemory;
 }
 
-#define BP_INSTANTIATE(T)                                                                     \
-  template Status bilevel_l1inf<T>(const MatrixRef<T>&, Groups, double, T*, double*,          \
-                                   ProjectionResult*, const StopToken&);                      \
-  template Status bilevel_l11<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
-                                 ProjectionResult*, const StopToken&);                        \
-  template Status bilevel_l12<T>(const MatrixRef<T>&, Groups, double, T*, double*,            \
-                                 ProjectionResult*, const StopToken&);
+#define BP_INSTANTIATE(T)                                                                               \
+  template Status bilevel_l1inf<T>(const MatrixRef<T>&, Groups, double, T*, double*, ProjectionResult*, \
+                                   const StopToken&);                                                   \
+  template Status bilevel_l11<T>(const MatrixRef<T>&, Groups, double, T*, double*, ProjectionResult*,   \
+                                 const StopToken&);                                                     \
+  template Status bilevel_l12<T>(const MatrixRef<T>&, Groups, double, T*, double*, ProjectionResult*, const StopToken&);
 BP_INSTANTIATE(float)
 BP_INSTANTIATE(double)
 #undef BP_INSTANTIATE

@@ -20,13 +20,13 @@ struct ProjectionResult {
 // requested earlier gives kAborted with out untouched; later, out is written
 // in full.
 template <class T>
-Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                     ProjectionResult* res, const StopToken& stop = {});
+Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                     const StopToken& stop = {});
 template <class T>
-Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res, const StopToken& stop = {});
+Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                   const StopToken& stop = {});
 template <class T>
-Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-                   ProjectionResult* res, const StopToken& stop = {});
+Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+                   const StopToken& stop = {});
 
 }  // namespace bp

@@ -29,8 +29,8 @@ using GroupLists = ScratchVector<ScratchVector<double>>;
 // member were active, (sum - radius) / count, and a - radius for a single
 // entry. Groups with lower[j] == +inf are skipped.
 template <class T>
-void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const double* lower,
-                       const double* radius, GroupLists& lists) {
+void gather_candidates(const MatrixRef<T>& y, Groups g, double scale, const double* lower, const double* radius,
+                       GroupLists& lists) {
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t ng = group_count(n, m, g);
   const double inf = std::numeric_limits<double>::infinity();

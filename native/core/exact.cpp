@@ -27,7 +27,7 @@ struct Problem {
   std::size_t ng = 0;   // number of groups
   std::size_t len = 0;  // entries per group
   double scale = 1.0;
-  double eta = 0.0;        // radius, scaled
+  double eta = 0.0;          // radius, scaled
   ScratchVector<double> mx;  // max |y| per group, scaled
   ScratchVector<double> s;   // sum |y| per group, scaled
 };
@@ -84,8 +84,7 @@ enum class NewtonEnd { kConverged, kIterationCap, kStopped };
 // kIterationCap if the active sets did not settle within the cap (never
 // observed; the caller then falls back to the sort-based method).
 template <class T>
-NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu,
-                            const StopToken& stop) {
+NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu, const StopToken& stop) {
   const double len = static_cast<double>(p.len);
   // Lower bound of theta: mu_j(theta) >= (s_j - theta) / len, so the root of
   // sum_j max(s_j - theta, 0) = len * eta is below the solution. It is an l1
@@ -100,7 +99,10 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
     double lo = theta_lo;
     for (int it = 0; it < 40 && lo < theta_hi; ++it) {
       double mid = 0.5 * (lo + theta_hi);
-      if (upper_mu_sum(p, mid) <= p.eta) theta_hi = mid; else lo = mid;
+      if (upper_mu_sum(p, mid) <= p.eta)
+        theta_hi = mid;
+      else
+        lo = mid;
     }
   }
   // The bisection's sums carry rounding: widen the upper bound so that the
@@ -162,7 +164,10 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
     for (std::size_t j : alive) m[j] = (st[j].sum - theta) / static_cast<double>(st[j].k);
     std::size_t w = 0;
     for (std::size_t j : alive) {
-      if (total[j] > theta) alive[w++] = j; else m[j] = 0.0;
+      if (total[j] > theta)
+        alive[w++] = j;
+      else
+        m[j] = 0.0;
     }
     alive_changed = w != alive.size();
     alive.resize(w);
@@ -173,9 +178,15 @@ NewtonEnd newton_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, d
     CompensatedSum c;
     std::size_t k = 0;
     for (double v : lists[j]) {
-      if (v >= m[j]) { c.add(v); ++k; }
+      if (v >= m[j]) {
+        c.add(v);
+        ++k;
+      }
     }
-    if (k == 0) { c.add(p.mx[j]); k = 1; }
+    if (k == 0) {
+      c.add(p.mx[j]);
+      k = 1;
+    }
     st[j] = {k, c.value()};
     num.add(st[j].sum / static_cast<double>(k));
     den.add(1.0 / static_cast<double>(k));
@@ -207,7 +218,10 @@ struct SortedGroup {
     std::size_t lo = 0, hi = a.size();  // breakpoint(lo) <= theta (b_0 = 0)
     while (hi - lo > 1) {
       std::size_t mid = lo + (hi - lo) / 2;
-      if (breakpoint(mid) <= theta) lo = mid; else hi = mid;
+      if (breakpoint(mid) <= theta)
+        lo = mid;
+      else
+        hi = mid;
     }
     return lo + 1;
   }
@@ -221,7 +235,8 @@ struct SortedGroup {
 template <class T>
 void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* mu) {
   ScratchVector<double> lower(p.ng, kInf);
-  for (std::size_t j = 0; j < p.ng; ++j) if (p.mx[j] > 0.0) lower[j] = 0.0;
+  for (std::size_t j = 0; j < p.ng; ++j)
+    if (p.mx[j] > 0.0) lower[j] = 0.0;
   GroupLists lists;
   gather_candidates(y, g, p.scale, lower.data(), nullptr, lists);
   ScratchVector<SortedGroup> groups;
@@ -264,7 +279,10 @@ void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* 
   std::size_t lo = 0, hi = all.size() - 1;
   while (hi - lo > 1) {
     std::size_t mid = lo + (hi - lo) / 2;
-    if (g_of(all[mid]) >= 0.0) lo = mid; else hi = mid;
+    if (g_of(all[mid]) >= 0.0)
+      lo = mid;
+    else
+      hi = mid;
   }
   // On (all[lo], all[hi]) every group is on one linear piece: solve there.
   const double inside = 0.5 * (all[lo] + all[hi]);
@@ -302,9 +320,8 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
 // kClip, mu (length ng) holds the clipping thresholds in the caller's units;
 // on kIdentity the projection is y itself; on kZero it is 0.
 template <class T>
-Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                        const StopToken& stop, ScratchVector<double>& mx_out, double* mu,
-                        Regime* regime) {
+Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method, const StopToken& stop,
+                        ScratchVector<double>& mx_out, double* mu, Regime* regime) {
   Problem p;
   p.ng = group_count(y.rows, y.cols, g);
   p.len = group_length(y.rows, y.cols, g);
@@ -342,15 +359,23 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   } else if (method == ExactMethod::kStream) {
     const ThresholdProblem tp{p.ng, p.len, p.scale, p.eta, p.mx.data(), p.s.data()};
     switch (stream_thresholds(y, g, tp, mu, stop)) {
-      case StreamEnd::kConverged: break;
-      case StreamEnd::kIterationCap: sort_thresholds(y, g, p, mu); break;
-      case StreamEnd::kStopped: return Status::kAborted;
+      case StreamEnd::kConverged:
+        break;
+      case StreamEnd::kIterationCap:
+        sort_thresholds(y, g, p, mu);
+        break;
+      case StreamEnd::kStopped:
+        return Status::kAborted;
     }
   } else {
     switch (newton_thresholds(y, g, p, mu, stop)) {
-      case NewtonEnd::kConverged: break;
-      case NewtonEnd::kIterationCap: sort_thresholds(y, g, p, mu); break;
-      case NewtonEnd::kStopped: return Status::kAborted;
+      case NewtonEnd::kConverged:
+        break;
+      case NewtonEnd::kIterationCap:
+        sort_thresholds(y, g, p, mu);
+        break;
+      case NewtonEnd::kStopped:
+        return Status::kAborted;
     }
   }
   fit_radius(mu, p.ng, p.eta);
@@ -361,8 +386,8 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
 }  // namespace
 
 template <class T>
-Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                           T* out, double* radii, ProjectionResult* res, const StopToken& stop) try {
+Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method, T* out, double* radii,
+                           ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   ScratchVector<double> mx;
   Regime regime;
@@ -390,8 +415,8 @@ Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMet
 }
 
 template <class T>
-Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
-                  double* radii, ProjectionResult* res, const StopToken& stop) try {
+Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out, double* radii,
+                  ProjectionResult* res, const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   ScratchVector<double> mx;
   Regime regime;
@@ -418,11 +443,11 @@ Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod met
   return Status::kOutOfMemory;
 }
 
-#define BP_INSTANTIATE(T)                                                                       \
-  template Status project_l1inf_exact<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*,  \
-                                         double*, ProjectionResult*, const StopToken&);         \
-  template Status prox_linf1<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*, double*,  \
-                                ProjectionResult*, const StopToken&);
+#define BP_INSTANTIATE(T)                                                                                         \
+  template Status project_l1inf_exact<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*, double*,           \
+                                         ProjectionResult*, const StopToken&);                                    \
+  template Status prox_linf1<T>(const MatrixRef<T>&, Groups, double, ExactMethod, T*, double*, ProjectionResult*, \
+                                const StopToken&);
 BP_INSTANTIATE(float)
 BP_INSTANTIATE(double)
 #undef BP_INSTANTIATE

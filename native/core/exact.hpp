@@ -32,12 +32,12 @@ enum class ExactMethod : int {
 
 // `stop` is polled between Newton iterations (kAborted, out untouched).
 template <class T>
-Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method,
-                           T* out, double* radii, ProjectionResult* res, const StopToken& stop = {});
+Status project_l1inf_exact(const MatrixRef<T>& y, Groups g, double eta, ExactMethod method, T* out, double* radii,
+                           ProjectionResult* res, const StopToken& stop = {});
 
 // out = y - P_{l1,inf, alpha}(y); radii are the mu_j of that projection.
 template <class T>
-Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out,
-                  double* radii, ProjectionResult* res, const StopToken& stop = {});
+Status prox_linf1(const MatrixRef<T>& y, Groups g, double alpha, ExactMethod method, T* out, double* radii,
+                  ProjectionResult* res, const StopToken& stop = {});
 
 }  // namespace bp

@@ -24,8 +24,7 @@ struct Threshold {
 // set aside ("v tilde") in [0, vt_end) and the current list v in
 // [vt_end, v_end), with rho the running lower bound of the threshold. This
 // finishes the algorithm in place.
-Threshold condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double rho,
-                        double radius) {
+Threshold condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double rho, double radius) {
   // Set-aside elements that still exceed rho rejoin v: compact them to the
   // front, then slide v down behind them (both moves go leftwards, so the
   // buffer never grows).
@@ -141,7 +140,9 @@ Threshold condat_inplace(double* a, std::size_t k, double radius) {
   return condat_filter(k, radius, a, [a](std::size_t i) { return a[i]; });
 }
 
-inline unsigned nan_bit(double x) { return x != x ? 1u : 0u; }
+inline unsigned nan_bit(double x) {
+  return x != x ? 1u : 0u;
+}
 
 // The per-block test of the scan: is any |v[k]| of the block above t (so the
 // block may hold an active entry)? It also keeps, across blocks, the largest
@@ -197,8 +198,8 @@ double l1_threshold_inplace(double* a, std::size_t k, double radius) {
 }
 
 template <class T>
-L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         ScratchVector<double>& buf, ScratchVector<std::uint64_t>* live) {
+L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale, ScratchVector<double>& buf,
+                         ScratchVector<std::uint64_t>* live) {
   constexpr std::size_t kSample = 4096, kBlock = kL1Block;
   static_assert(kSample % kBlock == 0, "the sample ends on a block boundary");
   L1Scan r{0.0, 0.0, false};

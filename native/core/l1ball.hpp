@@ -42,8 +42,8 @@ constexpr std::size_t kL1Block = 64;
 // returned tau, so that the block's projection is known to be zero without
 // reading it again.
 template <class T>
-L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
-                         ScratchVector<double>& buf, ScratchVector<std::uint64_t>* live = nullptr);
+L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale, ScratchVector<double>& buf,
+                         ScratchVector<std::uint64_t>* live = nullptr);
 
 // Projection of v (length n) onto {x : ||x||_1 <= eta} into out (may alias v).
 // eta must be finite and >= 0. Every entry of v is checked before out is

@@ -12,9 +12,13 @@ namespace bp {
 
 // max that lets a NaN through once it has been seen, so that one pass both
 // finds the largest |entry| and notices a NaN (an infinity wins on its own).
-inline double nan_max(double m, double a) { return (a > m || a != a) ? a : m; }
+inline double nan_max(double m, double a) {
+  return (a > m || a != a) ? a : m;
+}
 
-inline bool is_finite(double x) { return x - x == 0.0; }
+inline bool is_finite(double x) {
+  return x - x == 0.0;
+}
 
 // Neumaier's compensated sum: the final soft thresholds are computed from a
 // short list of survivors, where the extra accuracy is nearly free.

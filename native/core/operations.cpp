@@ -19,18 +19,27 @@ bool is_exact_projection(Operation op) {
 }
 
 template <class T>
-Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-               ProjectionResult* res, const StopToken& stop) {
+Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+               const StopToken& stop) {
   switch (op) {
-    case Operation::kBilevelL1Inf: return bilevel_l1inf(y, g, eta, out, radii, res, stop);
-    case Operation::kBilevelL11: return bilevel_l11(y, g, eta, out, radii, res, stop);
-    case Operation::kBilevelL12: return bilevel_l12(y, g, eta, out, radii, res, stop);
-    case Operation::kExactNewton: return project_l1inf_exact(y, g, eta, ExactMethod::kNewton, out, radii, res, stop);
-    case Operation::kExactSort: return project_l1inf_exact(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
-    case Operation::kProxNewton: return prox_linf1(y, g, eta, ExactMethod::kNewton, out, radii, res, stop);
-    case Operation::kProxSort: return prox_linf1(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
-    case Operation::kExactStream: return project_l1inf_exact(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
-    case Operation::kProxStream: return prox_linf1(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
+    case Operation::kBilevelL1Inf:
+      return bilevel_l1inf(y, g, eta, out, radii, res, stop);
+    case Operation::kBilevelL11:
+      return bilevel_l11(y, g, eta, out, radii, res, stop);
+    case Operation::kBilevelL12:
+      return bilevel_l12(y, g, eta, out, radii, res, stop);
+    case Operation::kExactNewton:
+      return project_l1inf_exact(y, g, eta, ExactMethod::kNewton, out, radii, res, stop);
+    case Operation::kExactSort:
+      return project_l1inf_exact(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
+    case Operation::kProxNewton:
+      return prox_linf1(y, g, eta, ExactMethod::kNewton, out, radii, res, stop);
+    case Operation::kProxSort:
+      return prox_linf1(y, g, eta, ExactMethod::kSort, out, radii, res, stop);
+    case Operation::kExactStream:
+      return project_l1inf_exact(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
+    case Operation::kProxStream:
+      return prox_linf1(y, g, eta, ExactMethod::kStream, out, radii, res, stop);
   }
   // Unreachable for a value of the enum: operation_from_number admits only those.
   return Status::kOk;

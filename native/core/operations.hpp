@@ -49,7 +49,7 @@ bool is_exact_projection(Operation op);
 // y.data; radii has one entry per group). The one dispatcher behind the
 // binding's project and projectAsync and the SAE trainer's projection step.
 template <class T>
-Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii,
-               ProjectionResult* res, const StopToken& stop = {});
+Status project(Operation op, const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
+               const StopToken& stop = {});
 
 }  // namespace bp

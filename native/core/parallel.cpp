@@ -124,7 +124,9 @@ Pool& pool() {
 
 }  // namespace
 
-void detail::run_ranges(detail::RangeFn call, void* ctx, std::size_t count) { pool().run(call, ctx, count); }
+void detail::run_ranges(detail::RangeFn call, void* ctx, std::size_t count) {
+  pool().run(call, ctx, count);
+}
 
 unsigned thread_limit() {
   unsigned v = g_limit.load(std::memory_order_relaxed);

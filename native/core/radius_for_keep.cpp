@@ -47,7 +47,8 @@ std::size_t bilevel_kept(const std::vector<double>& v, double scale, double eta,
   if (compensated_total(v) <= r) return nonzero;  // the identity
   scratch = v;
   const double tau = l1_threshold_inplace(scratch.data(), scratch.size(), r);
-  return static_cast<std::size_t>(std::count_if(v.begin(), v.end(), [tau](double x) { return std::max(x - tau, 0.0) > 0.0; }));
+  return static_cast<std::size_t>(
+      std::count_if(v.begin(), v.end(), [tau](double x) { return std::max(x - tau, 0.0) > 0.0; }));
 }
 
 // Groups the exact projection keeps: the larger count of the streaming
@@ -107,7 +108,8 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
       group_l2(y, g, mx.data(), scale, v.data());
       break;
   }
-  const std::size_t nonzero = static_cast<std::size_t>(std::count_if(mx.begin(), mx.end(), [](double m) { return m > 0.0; }));
+  const std::size_t nonzero =
+      static_cast<std::size_t>(std::count_if(mx.begin(), mx.end(), [](double m) { return m > 0.0; }));
   if (keep >= nonzero) {
     // Everything non-zero is kept: the mixed norm (l1,inf for the exact
     // projection, whose l1 norms only order the groups).

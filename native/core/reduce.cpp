@@ -18,7 +18,9 @@ namespace {
 constexpr double kSafeLo = 0x1p-450;
 constexpr double kSafeHi = 0x1p+450;
 
-inline bool needs_rescue(double mx) { return mx > 0.0 && (mx < kSafeLo || mx > kSafeHi); }
+inline bool needs_rescue(double mx) {
+  return mx > 0.0 && (mx < kSafeLo || mx > kSafeHi);
+}
 
 // Multiplying by 2^-e, e = exponent of the group's largest entry, brings the
 // group to [0, 2). For subnormal groups 2^-e itself is not representable, so
@@ -40,8 +42,8 @@ inline unsigned nan_bit(T x) {
 // so an AVX2 build of it runs where the CPU has AVX2. Every build does the
 // same operations in the same order, so the results are identical.
 template <bool WithSum, class T>
-bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                    double scale, double* mx, double* sum) {
+bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                    double* mx, double* sum) {
   const simd::KernelTable& k = simd::kernels();
   if constexpr (std::is_same_v<T, float>) {
     return (WithSum ? k.column_max_sum_f32 : k.column_max_f32)(y, n, stride, c0, c1, scale, mx, sum);
@@ -62,11 +64,16 @@ bool row_max_sum(const T* y, std::size_t r0, std::size_t r1, std::size_t m, doub
     std::size_t j = 0;
     for (; j + 4 <= m; j += 4) {
       T a0 = std::fabs(r[j]), a1 = std::fabs(r[j + 1]), a2 = std::fabs(r[j + 2]), a3 = std::fabs(r[j + 3]);
-      m0 = std::max(m0, a0); m1 = std::max(m1, a1); m2 = std::max(m2, a2); m3 = std::max(m3, a3);
+      m0 = std::max(m0, a0);
+      m1 = std::max(m1, a1);
+      m2 = std::max(m2, a2);
+      m3 = std::max(m3, a3);
       nan |= nan_bit((a0 + a1) + (a2 + a3));
       if (WithSum) {
-        s0 += static_cast<double>(a0) * scale; s1 += static_cast<double>(a1) * scale;
-        s2 += static_cast<double>(a2) * scale; s3 += static_cast<double>(a3) * scale;
+        s0 += static_cast<double>(a0) * scale;
+        s1 += static_cast<double>(a1) * scale;
+        s2 += static_cast<double>(a2) * scale;
+        s3 += static_cast<double>(a3) * scale;
       }
     }
     for (; j < m; ++j) {
@@ -157,7 +164,10 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
       for (; j + 4 <= m; j += 4) {
         double a0 = f(static_cast<double>(r[j])), a1 = f(static_cast<double>(r[j + 1]));
         double a2 = f(static_cast<double>(r[j + 2])), a3 = f(static_cast<double>(r[j + 3]));
-        s0 += a0 * a0; s1 += a1 * a1; s2 += a2 * a2; s3 += a3 * a3;
+        s0 += a0 * a0;
+        s1 += a1 * a1;
+        s2 += a2 * a2;
+        s3 += a3 * a3;
       }
       for (; j < m; ++j) {
         double a = f(static_cast<double>(r[j]));

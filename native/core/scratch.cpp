@@ -75,9 +75,13 @@ void give(void* p, std::size_t bytes) noexcept {
   k.bytes += std::size_t(1) << c;
 }
 
-std::size_t cached_bytes() noexcept { return cache.bytes; }
+std::size_t cached_bytes() noexcept {
+  return cache.bytes;
+}
 
-void release() noexcept { cache.clear(); }
+void release() noexcept {
+  cache.clear();
+}
 
 }  // namespace scratch
 }  // namespace bp

@@ -47,9 +47,13 @@ struct ScratchAllocator {
   }
   void deallocate(T* p, std::size_t n) noexcept { scratch::give(p, n * sizeof(T)); }
   template <class U>
-  bool operator==(const ScratchAllocator<U>&) const noexcept { return true; }
+  bool operator==(const ScratchAllocator<U>&) const noexcept {
+    return true;
+  }
   template <class U>
-  bool operator!=(const ScratchAllocator<U>&) const noexcept { return false; }
+  bool operator!=(const ScratchAllocator<U>&) const noexcept {
+    return false;
+  }
 };
 
 template <class T>

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <type_traits>
 #include <new>
+#include <type_traits>
 
 #include "apply.hpp"
 #include "l1ball.hpp"
@@ -179,12 +179,12 @@ void l1_ball_threshold_stats(const T* v, std::size_t n, double tau, double* coun
   *nan = bad;
 }
 
-#define BP_INSTANTIATE(T)                                                                                  \
-  template Status group_norms<T>(const MatrixRef<T>&, Groups, GroupNormKind, double*);                     \
-  template Status apply_radii<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*, const double*,     \
-                                 const double*, T*, std::size_t*);                                         \
-  template std::size_t apply_radii_unchecked<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*,     \
-                                                const double*, const double*, T*);                         \
+#define BP_INSTANTIATE(T)                                                                                             \
+  template Status group_norms<T>(const MatrixRef<T>&, Groups, GroupNormKind, double*);                                \
+  template Status apply_radii<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*, const double*, const double*, \
+                                 T*, std::size_t*);                                                                   \
+  template std::size_t apply_radii_unchecked<T>(const MatrixRef<T>&, Groups, ApplyKind, const double*, const double*, \
+                                                const double*, T*);                                                   \
   template void l1_ball_threshold_stats<T>(const T*, std::size_t, double, double*, double*, bool*);
 BP_INSTANTIATE(float)
 BP_INSTANTIATE(double)

@@ -60,8 +60,12 @@ inline void shrink_row(const float* src, const double* t, double one, float* dst
 }
 
 // dst[k] = +0 with streaming stores: the zero blocks of a sparse result.
-inline void stream_zero(double* dst, std::size_t n) { simd::kernels().zero_f64(dst, n); }
-inline void stream_zero(float* dst, std::size_t n) { simd::kernels().zero_f32(dst, n); }
+inline void stream_zero(double* dst, std::size_t n) {
+  simd::kernels().zero_f64(dst, n);
+}
+inline void stream_zero(float* dst, std::size_t n) {
+  simd::kernels().zero_f32(dst, n);
+}
 
 // Asks for [p, p + bytes) to be brought into the cache, one request per line.
 inline void prefetch_range(const void* p, std::size_t bytes) {

@@ -34,9 +34,12 @@ bp::Status run(Method m, const std::vector<T>& y, const Shape& s, double eta, T*
                bp::ProjectionResult* res) {
   const bp::MatrixRef<T> ref{y.data(), s.rows, s.cols};
   switch (m) {
-    case kL1Inf: return bp::bilevel_l1inf(ref, s.groups(), eta, out, radii, res);
-    case kL11: return bp::bilevel_l11(ref, s.groups(), eta, out, radii, res);
-    default: return bp::bilevel_l12(ref, s.groups(), eta, out, radii, res);
+    case kL1Inf:
+      return bp::bilevel_l1inf(ref, s.groups(), eta, out, radii, res);
+    case kL11:
+      return bp::bilevel_l11(ref, s.groups(), eta, out, radii, res);
+    default:
+      return bp::bilevel_l12(ref, s.groups(), eta, out, radii, res);
   }
 }
 
@@ -48,8 +51,9 @@ void fuzz(Bytes& in, Method m) {
   const LD total = finite ? sum_of(nj) : 0;
   const double norm_d = saturate_to_double(total);
   const double eta = decode_radius(in, norm_d);
-  context() = fmt("%s<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) norm=%.17Lg", kNames[m], type_name<T>(), s.rows,
-                  s.cols, s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(), poisoned ? " +non-finite" : "", eta, eta, total);
+  context() = fmt("%s<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) norm=%.17Lg", kNames[m], type_name<T>(),
+                  s.rows, s.cols, s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(),
+                  poisoned ? " +non-finite" : "", eta, eta, total);
 
   const std::size_t ng = s.ng();
   std::vector<T> out = sentinel<T>(y.size());
@@ -77,8 +81,9 @@ void fuzz(Bytes& in, Method m) {
     std::vector<double> r2 = sentinel<double>(ng);
     bp::ProjectionResult res2;
     const bp::Status st2 = run(m, z, s, eta, z.data(), r2.data(), &res2);
-    BPF_CHECK(st2 == bp::Status::kOk && same_bits(z, out) && same_bits(r2, radii) && res2.zero_groups == res.zero_groups,
-              "in place differs from a separate out");
+    BPF_CHECK(
+        st2 == bp::Status::kOk && same_bits(z, out) && same_bits(r2, radii) && res2.zero_groups == res.zero_groups,
+        "in place differs from a separate out");
   }
 
   if (!extended_precision()) return;
@@ -90,7 +95,8 @@ void fuzz(Bytes& in, Method m) {
                        64 * static_cast<LD>(ng + 2) * static_cast<LD>(std::numeric_limits<double>::denorm_min());
 
   if (eta == 0) {
-    for (std::size_t k = 0; k < out.size(); ++k) BPF_CHECK(out[k] == 0, "eta = 0 but x[%zu] = %.17g", k, double(out[k]));
+    for (std::size_t k = 0; k < out.size(); ++k)
+      BPF_CHECK(out[k] == 0, "eta = 0 but x[%zu] = %.17g", k, double(out[k]));
     for (std::size_t j = 0; j < ng; ++j) BPF_CHECK(radii[j] == 0, "eta = 0 but radii[%zu] = %.17g", j, radii[j]);
     BPF_CHECK(res.zero_groups == ng, "eta = 0 but zeroGroups = %zu", res.zero_groups);
     return;
@@ -106,8 +112,8 @@ void fuzz(Bytes& in, Method m) {
   for (double u : radii) sum_u += static_cast<LD>(u);
   if (identity && total <= eta_l + tol_outer) {
     for (std::size_t j = 0; j < ng; ++j)
-      BPF_CHECK(std::fabs(static_cast<LD>(radii[j]) - nj[j]) <= tol_outer, "identity: radii[%zu] = %.17g but the group norm is %.17Lg",
-                j, radii[j], nj[j]);
+      BPF_CHECK(std::fabs(static_cast<LD>(radii[j]) - nj[j]) <= tol_outer,
+                "identity: radii[%zu] = %.17g but the group norm is %.17Lg", j, radii[j], nj[j]);
     return;
   }
 
@@ -116,7 +122,8 @@ void fuzz(Bytes& in, Method m) {
   BPF_CHECK(sum_u >= eta_l - tol_outer, "sum of radii %.17Lg < eta (tol %.3Lg)", sum_u, tol_outer);
   LD tau_lo = INFINITY, tau_hi = -INFINITY;
   for (std::size_t j = 0; j < ng; ++j) {
-    BPF_CHECK(static_cast<LD>(radii[j]) <= nj[j] + tol_outer, "radii[%zu] = %.17g above the group norm %.17Lg", j, radii[j], nj[j]);
+    BPF_CHECK(static_cast<LD>(radii[j]) <= nj[j] + tol_outer, "radii[%zu] = %.17g above the group norm %.17Lg", j,
+              radii[j], nj[j]);
     if (radii[j] > 0) {
       tau_lo = std::min(tau_lo, nj[j] - static_cast<LD>(radii[j]));
       tau_hi = std::max(tau_hi, nj[j] - static_cast<LD>(radii[j]));
@@ -125,7 +132,9 @@ void fuzz(Bytes& in, Method m) {
   if (tau_hi >= tau_lo) {
     BPF_CHECK(tau_hi - tau_lo <= 2 * tol_outer, "outer level: n_j - u_j ranges over [%.17Lg, %.17Lg]", tau_lo, tau_hi);
     for (std::size_t j = 0; j < ng; ++j) {
-      if (radii[j] == 0) BPF_CHECK(nj[j] <= tau_hi + 2 * tol_outer, "group %zu zeroed but its norm %.17Lg exceeds tau %.17Lg", j, nj[j], tau_hi);
+      if (radii[j] == 0)
+        BPF_CHECK(nj[j] <= tau_hi + 2 * tol_outer, "group %zu zeroed but its norm %.17Lg exceeds tau %.17Lg", j, nj[j],
+                  tau_hi);
     }
   }
 
@@ -169,8 +178,8 @@ void fuzz(Bytes& in, Method m) {
       own += l2;
     }
   }
-  BPF_CHECK(own <= eta_l + slack<T>(ng + s.len(), eta_l),
-            "infeasible: the norm of x is %.17Lg > eta = %.17g", own, eta);
+  BPF_CHECK(own <= eta_l + slack<T>(ng + s.len(), eta_l), "infeasible: the norm of x is %.17Lg > eta = %.17g", own,
+            eta);
 }
 
 }  // namespace
@@ -179,7 +188,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Bytes in(data, size);
   const std::uint8_t head = in.u8();
   const Method m = static_cast<Method>(head % 3);
-  if (head & 0x80) fuzz<float>(in, m);
-  else fuzz<double>(in, m);
+  if (head & 0x80)
+    fuzz<float>(in, m);
+  else
+    fuzz<double>(in, m);
   return 0;
 }

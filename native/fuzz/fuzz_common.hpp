@@ -52,10 +52,9 @@ inline std::string& context() {
   return c;
 }
 
-#define BPF_CHECK(cond, ...)                                                             \
-  do {                                                                                   \
-    if (!(cond)) ::bpfuzz::fail(__FILE__, __LINE__, #cond, ::bpfuzz::context() + "\n  " + \
-                                ::bpfuzz::fmt(__VA_ARGS__));                             \
+#define BPF_CHECK(cond, ...)                                                                                           \
+  do {                                                                                                                 \
+    if (!(cond)) ::bpfuzz::fail(__FILE__, __LINE__, #cond, ::bpfuzz::context() + "\n  " + ::bpfuzz::fmt(__VA_ARGS__)); \
   } while (0)
 
 // ---------------------------------------------------------------------------
@@ -116,23 +115,34 @@ inline double special_value(Bytes& in, double previous) {
   const std::uint8_t tag = in.u8();
   const double sign = (tag & 0x80) ? -1.0 : 1.0;
   switch (tag & 0x0F) {
-    case 0: return 0.0;
-    case 1: return -0.0;
-    case 2: return sign * std::numeric_limits<double>::denorm_min();
+    case 0:
+      return 0.0;
+    case 1:
+      return -0.0;
+    case 2:
+      return sign * std::numeric_limits<double>::denorm_min();
     case 3: {  // a random subnormal
       std::uint64_t bits = in.u64() & 0x000FFFFFFFFFFFFFull;
       double d;
       std::memcpy(&d, &bits, 8);
       return sign * d;
     }
-    case 4: return sign * DBL_MIN;
-    case 5: return sign * 1e308;
-    case 6: return sign * DBL_MAX;
-    case 7: return static_cast<double>(static_cast<int>(in.u8() % 9) - 4);  // small integers: ties
-    case 8: return sign * std::ldexp(1.0, static_cast<int>(in.u16() % 2098) - 1074);  // any power of two
-    case 9: return sign * static_cast<double>(FLT_MAX);
-    case 10: return sign * static_cast<double>(FLT_MIN) * (1.0 + (in.u8() % 4));
-    case 11: return sign * static_cast<double>(std::numeric_limits<float>::denorm_min()) * (1 + in.u8());
+    case 4:
+      return sign * DBL_MIN;
+    case 5:
+      return sign * 1e308;
+    case 6:
+      return sign * DBL_MAX;
+    case 7:
+      return static_cast<double>(static_cast<int>(in.u8() % 9) - 4);  // small integers: ties
+    case 8:
+      return sign * std::ldexp(1.0, static_cast<int>(in.u16() % 2098) - 1074);  // any power of two
+    case 9:
+      return sign * static_cast<double>(FLT_MAX);
+    case 10:
+      return sign * static_cast<double>(FLT_MIN) * (1.0 + (in.u8() % 4));
+    case 11:
+      return sign * static_cast<double>(std::numeric_limits<float>::denorm_min()) * (1 + in.u8());
     case 12: {  // raw bits, made finite
       std::uint64_t bits = in.u64();
       if (((bits >> 52) & 0x7FF) == 0x7FF) bits &= ~(std::uint64_t(1) << 62);
@@ -140,8 +150,10 @@ inline double special_value(Bytes& in, double previous) {
       std::memcpy(&d, &bits, 8);
       return d;
     }
-    case 13: return previous;  // a repeat: exact ties between entries
-    default: return sign * static_cast<double>(in.u16()) / 256.0;  // ordinary values
+    case 13:
+      return previous;  // a repeat: exact ties between entries
+    default:
+      return sign * static_cast<double>(in.u16()) / 256.0;  // ordinary values
   }
 }
 
@@ -176,12 +188,24 @@ std::vector<T> decode_values(Bytes& in, std::size_t n, std::string* how) {
   for (std::size_t k = 0; k < n; ++k) {
     double u = rng.uniform(), x;
     switch (dist) {
-      case 0: x = u; break;
-      case 1: x = 2.0 * u - 1.0; break;
-      case 2: x = static_cast<double>(static_cast<int>(rng.next() % 7) - 3); break;  // ties
-      case 3: x = std::tan(3.1 * (u - 0.5)); break;  // heavy tails
-      case 4: x = u < 0.7 ? 0.0 : 2.0 * rng.uniform() - 1.0; break;  // sparse: zero groups
-      default: x = (rng.next() & 1 ? 1.0 : -1.0) * std::ldexp(1.0, static_cast<int>(rng.next() % 60) - 30); break;
+      case 0:
+        x = u;
+        break;
+      case 1:
+        x = 2.0 * u - 1.0;
+        break;
+      case 2:
+        x = static_cast<double>(static_cast<int>(rng.next() % 7) - 3);
+        break;  // ties
+      case 3:
+        x = std::tan(3.1 * (u - 0.5));
+        break;  // heavy tails
+      case 4:
+        x = u < 0.7 ? 0.0 : 2.0 * rng.uniform() - 1.0;
+        break;  // sparse: zero groups
+      default:
+        x = (rng.next() & 1 ? 1.0 : -1.0) * std::ldexp(1.0, static_cast<int>(rng.next() % 60) - 30);
+        break;
     }
     y[k] = to_t<T>(std::ldexp(x, exp2));
   }
@@ -208,16 +232,26 @@ inline double decode_radius(Bytes& in, double norm) {
   const std::uint8_t tag = in.u8();
   const double frac = static_cast<double>(in.u16()) / 65535.0;
   switch (tag % 14) {
-    case 0: return 0.0;
-    case 1: return -0.0;
-    case 2: return std::numeric_limits<double>::denorm_min() * (1 + (tag >> 4));
-    case 3: return 1e308;
-    case 4: return DBL_MAX;
-    case 5: return norm;
-    case 6: return std::nextafter(norm, 0.0);
-    case 7: return std::nextafter(norm, INFINITY) < INFINITY ? std::nextafter(norm, INFINITY) : norm;
-    case 8: return norm * 1e-12 * (1.0 + frac);
-    case 9: return norm * (1.0 - 1e-12 * (1.0 + frac));
+    case 0:
+      return 0.0;
+    case 1:
+      return -0.0;
+    case 2:
+      return std::numeric_limits<double>::denorm_min() * (1 + (tag >> 4));
+    case 3:
+      return 1e308;
+    case 4:
+      return DBL_MAX;
+    case 5:
+      return norm;
+    case 6:
+      return std::nextafter(norm, 0.0);
+    case 7:
+      return std::nextafter(norm, INFINITY) < INFINITY ? std::nextafter(norm, INFINITY) : norm;
+    case 8:
+      return norm * 1e-12 * (1.0 + frac);
+    case 9:
+      return norm * (1.0 - 1e-12 * (1.0 + frac));
     case 10: {
       std::uint64_t bits = in.u64() & 0x7FFFFFFFFFFFFFFFull;
       if ((bits >> 52) == 0x7FF) bits &= ~(std::uint64_t(1) << 62);
@@ -263,16 +297,23 @@ inline Shape decode_shape(Bytes& in, std::size_t max_side, std::size_t max_entri
   auto side = [&]() -> std::size_t {
     const std::uint8_t t = in.u8();
     switch (t & 7) {
-      case 0: return 0;
-      case 1: return 1;
-      case 2: return 2 + (t >> 3) % 3;
-      default: return in.below(max_side + 1);
+      case 0:
+        return 0;
+      case 1:
+        return 1;
+      case 2:
+        return 2 + (t >> 3) % 3;
+      default:
+        return in.below(max_side + 1);
     }
   };
   s.rows = side();
   s.cols = side();
   while (s.rows * s.cols > max_entries) {
-    if (s.rows >= s.cols) s.rows /= 2; else s.cols /= 2;
+    if (s.rows >= s.cols)
+      s.rows /= 2;
+    else
+      s.cols /= 2;
   }
   s.by_rows = in.flag();
   return s;
@@ -298,7 +339,8 @@ inline bool extended_precision() {
 
 template <class T>
 bool all_finite(const std::vector<T>& v) {
-  for (T x : v) if (!std::isfinite(x)) return false;
+  for (T x : v)
+    if (!std::isfinite(x)) return false;
   return true;
 }
 
@@ -343,8 +385,9 @@ void check_shrinks_toward_zero(const std::vector<T>& y, const std::vector<T>& x,
   for (std::size_t k = 0; k < y.size(); ++k) {
     BPF_CHECK(std::fabs(x[k]) <= std::fabs(y[k]), "%s: |x[%zu]| = %.17g > |y[%zu]| = %.17g", what, k,
               static_cast<double>(x[k]), k, static_cast<double>(y[k]));
-    BPF_CHECK(x[k] == 0 || std::signbit(x[k]) == std::signbit(y[k]), "%s: sign of x[%zu] = %.17g differs from y = %.17g",
-              what, k, static_cast<double>(x[k]), static_cast<double>(y[k]));
+    BPF_CHECK(x[k] == 0 || std::signbit(x[k]) == std::signbit(y[k]),
+              "%s: sign of x[%zu] = %.17g differs from y = %.17g", what, k, static_cast<double>(x[k]),
+              static_cast<double>(y[k]));
   }
 }
 
@@ -386,7 +429,6 @@ LD eps_of() {
   return static_cast<LD>(std::numeric_limits<T>::epsilon());
 }
 
-
 // Slack for comparing a computed quantity with its exact value: `terms`
 // roundings of relative size eps_T (T = the output's type) on values up to
 // `scale_of_terms`, plus a few subnormal steps (results that underflow).
@@ -417,8 +459,8 @@ void check_soft_threshold(const std::vector<T>& y, const std::vector<T>& x, LD u
   }
   BPF_CHECK(l1x <= u + tol, "%s: ||x||_1 = %.17Lg > radius %.17Lg (tol %.3Lg)", what, l1x, u, tol);
   if (l1y > u + tol) {
-    BPF_CHECK(l1x >= u - tol, "%s: ||y||_1 = %.17Lg > radius %.17Lg but ||x||_1 = %.17Lg only (tol %.3Lg)", what, l1y, u,
-              l1x, tol);
+    BPF_CHECK(l1x >= u - tol, "%s: ||y||_1 = %.17Lg > radius %.17Lg but ||x||_1 = %.17Lg only (tol %.3Lg)", what, l1y,
+              u, l1x, tol);
   }
   LD lo = INFINITY, hi = -INFINITY;
   for (std::size_t k = 0; k < y.size(); ++k) {
@@ -429,11 +471,12 @@ void check_soft_threshold(const std::vector<T>& y, const std::vector<T>& x, LD u
   }
   const LD tol1 = slack<T>(1, big);
   if (hi >= lo) {
-    BPF_CHECK(hi - lo <= tol1, "%s: not one threshold: |y| - |x| ranges over [%.17Lg, %.17Lg] (tol %.3Lg)", what, lo, hi, tol1);
+    BPF_CHECK(hi - lo <= tol1, "%s: not one threshold: |y| - |x| ranges over [%.17Lg, %.17Lg] (tol %.3Lg)", what, lo,
+              hi, tol1);
     for (std::size_t k = 0; k < y.size(); ++k) {
       if (x[k] != 0) continue;
-      BPF_CHECK(std::fabs(static_cast<LD>(y[k])) <= hi + tol1, "%s: y[%zu] = %.17g was zeroed but exceeds lambda %.17Lg",
-                what, k, static_cast<double>(y[k]), hi);
+      BPF_CHECK(std::fabs(static_cast<LD>(y[k])) <= hi + tol1,
+                "%s: y[%zu] = %.17g was zeroed but exceeds lambda %.17Lg", what, k, static_cast<double>(y[k]), hi);
     }
   }
 }
@@ -466,6 +509,8 @@ struct MatrixCase {
 };
 
 // A long-double norm as the double a caller would pass, saturated at DBL_MAX.
-inline double saturate_to_double(LD v) { return v > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(v); }
+inline double saturate_to_double(LD v) {
+  return v > static_cast<LD>(DBL_MAX) ? DBL_MAX : static_cast<double>(v);
+}
 
 }  // namespace bpfuzz

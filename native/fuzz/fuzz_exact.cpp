@@ -71,8 +71,9 @@ void fuzz(Bytes& in) {
   const double norm_d = saturate_to_double(total);
   const double eta = decode_radius(in, norm_d);
   const std::uint8_t stop_after = in.u8();
-  context() = fmt("exact<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) ||y||_1,inf=%.17Lg", type_name<T>(), s.rows, s.cols,
-                  s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(), poisoned ? " +non-finite" : "", eta, eta, total);
+  context() = fmt("exact<%s> %zu x %zu groups=%s values=%s%s eta=%.17g (%a) ||y||_1,inf=%.17Lg", type_name<T>(), s.rows,
+                  s.cols, s.by_rows ? "rows" : "columns", (how + " " + values_str(y)).c_str(),
+                  poisoned ? " +non-finite" : "", eta, eta, total);
   const std::size_t ng = s.ng();
   const bp::ExactMethod kMethods[kMethodCount] = {bp::ExactMethod::kNewton, bp::ExactMethod::kSort,
                                                   bp::ExactMethod::kStream};
@@ -105,12 +106,14 @@ void fuzz(Bytes& in) {
       const char* nm = name_of(is_prox, kMethods[i]);
       BPF_CHECK(r.st == bp::Status::kOk, "%s: status %d on finite input", nm, static_cast<int>(r.st));
       BPF_CHECK(all_finite(r.out), "%s: a non-finite output", nm);
-      for (std::size_t j = 0; j < ng; ++j) BPF_CHECK(std::isfinite(r.mu[j]) && r.mu[j] >= 0, "%s: mu[%zu] = %.17g", nm, j, r.mu[j]);
+      for (std::size_t j = 0; j < ng; ++j)
+        BPF_CHECK(std::isfinite(r.mu[j]) && r.mu[j] >= 0, "%s: mu[%zu] = %.17g", nm, j, r.mu[j]);
       check_shrinks_toward_zero(y, r.out, nm);
       BPF_CHECK(r.zero_groups == zero_groups_of(r.out, s), "%s: zeroGroups %zu but %zu zero groups", nm, r.zero_groups,
                 zero_groups_of(r.out, s));
     }
-    BPF_CHECK(same_bits(proj[i].mu, prox[i].mu), "%s: the prox's thresholds differ from the projection's", name_of(false, kMethods[i]));
+    BPF_CHECK(same_bits(proj[i].mu, prox[i].mu), "%s: the prox's thresholds differ from the projection's",
+              name_of(false, kMethods[i]));
   }
 
   if (!extended_precision()) return;
@@ -162,7 +165,9 @@ void fuzz(Bytes& in) {
     if (th_hi >= th_lo) {
       BPF_CHECK(th_hi - th_lo <= tol_th, "%s: not one theta: [%.17Lg, %.17Lg] (tol %.3Lg)", nm, th_lo, th_hi, tol_th);
       for (std::size_t g = 0; g < ng; ++g) {
-        if (mu[g] == 0) BPF_CHECK(gn.l1[g] <= th_hi + tol_th, "%s: group %zu zeroed but ||y_j||_1 = %.17Lg > theta = %.17Lg", nm, g, gn.l1[g], th_hi);
+        if (mu[g] == 0)
+          BPF_CHECK(gn.l1[g] <= th_hi + tol_th, "%s: group %zu zeroed but ||y_j||_1 = %.17Lg > theta = %.17Lg", nm, g,
+                    gn.l1[g], th_hi);
       }
     }
     // The projection clips at mu (rounded toward zero), the prox shrinks by it.
@@ -173,8 +178,8 @@ void fuzz(Bytes& in) {
       for (std::size_t k = 0; k < len; ++k) {
         const std::size_t at = s.at(g, k);
         const T want = std::min(std::max(y[at], static_cast<T>(-c)), c);
-        BPF_CHECK(proj[i].out[at] == want, "%s: x[%zu] = %.17g but clip(%.17g, %.17g) = %.17g", nm, at, double(proj[i].out[at]),
-                  double(y[at]), double(c), double(want));
+        BPF_CHECK(proj[i].out[at] == want, "%s: x[%zu] = %.17g but clip(%.17g, %.17g) = %.17g", nm, at,
+                  double(proj[i].out[at]), double(y[at]), double(c), double(want));
         gmax = std::max(gmax, std::fabs(static_cast<LD>(proj[i].out[at])));
         const LD a = static_cast<LD>(y[at]), m = static_cast<LD>(mu[g]);
         const LD shrink = a > m ? a - m : (a < -m ? a + m : 0);
@@ -194,8 +199,9 @@ void fuzz(Bytes& in) {
                 "%s mu[%zu] = %.17g, sort mu = %.17g (tol %.3Lg)", nm, g, proj[i].mu[g], proj[1].mu[g], tol_mu);
     }
     for (std::size_t k = 0; k < y.size(); ++k) {
-      BPF_CHECK(std::fabs(static_cast<LD>(proj[i].out[k]) - static_cast<LD>(proj[1].out[k])) <= tol_mu + slack<T>(1, big),
-                "%s x[%zu] = %.17g, sort x = %.17g", nm, k, double(proj[i].out[k]), double(proj[1].out[k]));
+      BPF_CHECK(
+          std::fabs(static_cast<LD>(proj[i].out[k]) - static_cast<LD>(proj[1].out[k])) <= tol_mu + slack<T>(1, big),
+          "%s x[%zu] = %.17g, sort x = %.17g", nm, k, double(proj[i].out[k]), double(proj[1].out[k]));
     }
   }
 
@@ -225,7 +231,9 @@ void fuzz(Bytes& in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Bytes in(data, size);
-  if (in.u8() & 0x80) fuzz<float>(in);
-  else fuzz<double>(in);
+  if (in.u8() & 0x80)
+    fuzz<float>(in);
+  else
+    fuzz<double>(in);
   return 0;
 }

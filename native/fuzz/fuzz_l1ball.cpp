@@ -27,10 +27,18 @@ void fuzz_ball(Bytes& in) {
   const std::uint8_t sz = in.u8();
   std::size_t n;
   switch (sz & 3) {
-    case 0: n = sz >> 2; break;                              // 0 .. 63
-    case 1: n = in.below(600); break;                        // below the sample
-    case 2: n = 4096 + in.below(64) * (1 + (sz >> 5)); break;  // around the sample boundary
-    default: n = in.below(20001); break;
+    case 0:
+      n = sz >> 2;
+      break;  // 0 .. 63
+    case 1:
+      n = in.below(600);
+      break;  // below the sample
+    case 2:
+      n = 4096 + in.below(64) * (1 + (sz >> 5));
+      break;  // around the sample boundary
+    default:
+      n = in.below(20001);
+      break;
   }
   std::string how;
   std::vector<T> v = decode_values<T>(in, n, &how);
@@ -40,8 +48,8 @@ void fuzz_ball(Bytes& in) {
   for (T x : v) l1 += std::fabs(static_cast<LD>(x));
   const double norm_d = !finite ? 1.0 : saturate_to_double(l1);
   const double eta = decode_radius(in, norm_d);
-  context() = fmt("project_l1_ball<%s> n=%zu values=%s%s eta=%.17g (%a) ||v||_1=%.17Lg", type_name<T>(), n, (how + " " + values_str(v)).c_str(),
-                  poisoned ? " +non-finite" : "", eta, eta, l1);
+  context() = fmt("project_l1_ball<%s> n=%zu values=%s%s eta=%.17g (%a) ||v||_1=%.17Lg", type_name<T>(), n,
+                  (how + " " + values_str(v)).c_str(), poisoned ? " +non-finite" : "", eta, eta, l1);
 
   std::vector<T> out = sentinel<T>(n);
   const bp::Status st = bp::project_l1_ball(v.data(), n, eta, out.data());
@@ -56,7 +64,8 @@ void fuzz_ball(Bytes& in) {
   check_shrinks_toward_zero(v, out, "x");
   {
     std::vector<T> z = v;
-    BPF_CHECK(bp::project_l1_ball(z.data(), n, eta, z.data()) == bp::Status::kOk && same_bits(z, out), "in place differs");
+    BPF_CHECK(bp::project_l1_ball(z.data(), n, eta, z.data()) == bp::Status::kOk && same_bits(z, out),
+              "in place differs");
   }
   if (eta == 0) {
     for (T x : out) BPF_CHECK(x == 0, "eta = 0 but x has %.17g", double(x));
@@ -116,14 +125,19 @@ void fuzz_threshold(Bytes& in) {
   BPF_CHECK(buf[0] == -7.0 && buf[k + 1] == -7.0, "wrote outside its buffer");
   if (!valid || !extended_precision()) return;
   LD sum = 0, big = 0;
-  for (double x : a) { sum += x; big = std::max(big, static_cast<LD>(x)); }
+  for (double x : a) {
+    sum += x;
+    big = std::max(big, static_cast<LD>(x));
+  }
   BPF_CHECK(std::isfinite(tau) && tau >= 0, "tau = %.17g", tau);
   if (sum <= static_cast<LD>(radius)) {
-    BPF_CHECK(tau == 0 || sum >= static_cast<LD>(radius) - slack<double>(k, big), "inside the ball but tau = %.17g", tau);
+    BPF_CHECK(tau == 0 || sum >= static_cast<LD>(radius) - slack<double>(k, big), "inside the ball but tau = %.17g",
+              tau);
     return;
   }
   LD mass = 0;
-  for (double x : a) if (x > tau) mass += static_cast<LD>(x) - tau;
+  for (double x : a)
+    if (x > tau) mass += static_cast<LD>(x) - tau;
   const LD tol = slack<double>(k, big);
   BPF_CHECK(mass <= static_cast<LD>(radius) + tol && mass >= static_cast<LD>(radius) - tol,
             "sum max(a - tau, 0) = %.17Lg for radius %.17g (tau %.17g, tol %.3Lg)", mass, radius, tau, tol);
@@ -135,9 +149,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Bytes in(data, size);
   const std::uint8_t head = in.u8();
   switch (head % 3) {
-    case 0: fuzz_ball<double>(in); break;
-    case 1: fuzz_ball<float>(in); break;
-    default: fuzz_threshold(in); break;
+    case 0:
+      fuzz_ball<double>(in);
+      break;
+    case 1:
+      fuzz_ball<float>(in);
+      break;
+    default:
+      fuzz_threshold(in);
+      break;
   }
   return 0;
 }

@@ -3,11 +3,11 @@
 // the committed corpus be replayed by any C++17 compiler, under valgrind
 // (scripts/valgrind-native.sh --fuzz-corpus) or in a debugger. Not globbed
 // by CMake (only native/fuzz/fuzz_*.cpp are harnesses).
+#include <dirent.h>
+#include <sys/stat.h>
 #include <cstdint>
 #include <cstdio>
-#include <dirent.h>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
@@ -45,7 +45,10 @@ int main(int argc, char** argv) {
         if (e->d_name[0] != '.') names.push_back(std::string(argv[i]) + "/" + e->d_name);
       }
       closedir(d);
-      for (const std::string& n : names) { failures += run_file(n); ++files; }
+      for (const std::string& n : names) {
+        failures += run_file(n);
+        ++files;
+      }
     } else {
       failures += run_file(argv[i]);
       ++files;

@@ -31,8 +31,8 @@ inline double brute_threshold(std::vector<double> a, double r) {
 }
 
 // Group g of a row-major n x m matrix, as a vector.
-inline std::vector<double> group_of(const std::vector<double>& y, std::size_t n, std::size_t m,
-                                    bool rows, std::size_t g) {
+inline std::vector<double> group_of(const std::vector<double>& y, std::size_t n, std::size_t m, bool rows,
+                                    std::size_t g) {
   std::vector<double> v;
   if (rows) {
     for (std::size_t j = 0; j < m; ++j) v.push_back(y[g * m + j]);

@@ -46,24 +46,23 @@ struct Rng {
 
 #define BP_CONCAT2(a, b) a##b
 #define BP_CONCAT(a, b) BP_CONCAT2(a, b)
-#define TEST(name)                                                              \
-  static void name();                                                           \
-  static ::bptest::Registrar BP_CONCAT(reg_, name)(#name, name);                \
+#define TEST(name)                                               \
+  static void name();                                            \
+  static ::bptest::Registrar BP_CONCAT(reg_, name)(#name, name); \
   static void name()
 
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) ::bptest::record_failure(__FILE__, __LINE__, #cond);           \
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    if (!(cond)) ::bptest::record_failure(__FILE__, __LINE__, #cond); \
   } while (0)
 
-#define CHECK_MSG(cond, msg)                                                    \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      std::ostringstream bp_os_;                                                \
-      bp_os_ << #cond << " : " << msg;                                          \
-      ::bptest::record_failure(__FILE__, __LINE__, bp_os_.str());               \
-    }                                                                           \
+#define CHECK_MSG(cond, msg)                                      \
+  do {                                                            \
+    if (!(cond)) {                                                \
+      std::ostringstream bp_os_;                                  \
+      bp_os_ << #cond << " : " << msg;                            \
+      ::bptest::record_failure(__FILE__, __LINE__, bp_os_.str()); \
+    }                                                             \
   } while (0)
 
-#define CHECK_NEAR(a, b, tol)                                                   \
-  CHECK_MSG(std::fabs((a) - (b)) <= (tol), (a) << " vs " << (b) << " tol " << (tol))
+#define CHECK_NEAR(a, b, tol) CHECK_MSG(std::fabs((a) - (b)) <= (tol), (a) << " vs " << (b) << " tol " << (tol))

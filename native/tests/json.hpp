@@ -46,7 +46,10 @@ struct Json {
       j.type = Type::kObject;
       ++p;
       skip(s, p);
-      if (s[p] == '}') { ++p; return j; }
+      if (s[p] == '}') {
+        ++p;
+        return j;
+      }
       for (;;) {
         Json key = parse_value(s, p);
         skip(s, p);
@@ -59,7 +62,10 @@ struct Json {
       j.type = Type::kArray;
       ++p;
       skip(s, p);
-      if (s[p] == ']') { ++p; return j; }
+      if (s[p] == ']') {
+        ++p;
+        return j;
+      }
       for (;;) {
         j.array.push_back(parse_value(s, p));
         skip(s, p);
@@ -72,17 +78,23 @@ struct Json {
         if (s[p] == '\\') {
           ++p;
           char e = s[p++];
-          if (e == 'u') { j.string += '?'; p += 4; }
-          else j.string += e == 'n' ? '\n' : e == 't' ? '\t' : e;
+          if (e == 'u') {
+            j.string += '?';
+            p += 4;
+          } else
+            j.string += e == 'n' ? '\n' : e == 't' ? '\t' : e;
         } else {
           j.string += s[p++];
         }
       }
       ++p;
     } else if (s.compare(p, 4, "true") == 0) {
-      j.type = Type::kBool; j.boolean = true; p += 4;
+      j.type = Type::kBool;
+      j.boolean = true;
+      p += 4;
     } else if (s.compare(p, 5, "false") == 0) {
-      j.type = Type::kBool; p += 5;
+      j.type = Type::kBool;
+      p += 5;
     } else if (s.compare(p, 4, "null") == 0) {
       p += 4;
     } else {

@@ -21,7 +21,9 @@ void record_failure(const char* file, int line, const std::string& what) {
   ++g_failures_in_case;
 }
 
-const std::string& shared_reference_dir() { return g_reference_dir; }
+const std::string& shared_reference_dir() {
+  return g_reference_dir;
+}
 
 }  // namespace bptest
 

@@ -8,7 +8,17 @@
 
 namespace bptest {
 
-enum class Method { kBilevelL1Inf, kBilevelL11, kBilevelL12, kNewton, kSort, kProxNewton, kProxSort, kStream, kProxStream };
+enum class Method {
+  kBilevelL1Inf,
+  kBilevelL11,
+  kBilevelL12,
+  kNewton,
+  kSort,
+  kProxNewton,
+  kProxSort,
+  kStream,
+  kProxStream
+};
 
 template <class T>
 struct Result {
@@ -27,15 +37,33 @@ Result<T> run(Method method, const std::vector<T>& y, std::size_t n, std::size_t
   r.radii.assign(rows ? n : m, -1.0);
   bp::ProjectionResult pr;
   switch (method) {
-    case Method::kBilevelL1Inf: r.status = bp::bilevel_l1inf(ref, g, eta, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kBilevelL11: r.status = bp::bilevel_l11(ref, g, eta, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kBilevelL12: r.status = bp::bilevel_l12(ref, g, eta, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kNewton: r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kNewton, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kSort: r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kProxNewton: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kNewton, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kProxSort: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kStream: r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr); break;
-    case Method::kProxStream: r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr); break;
+    case Method::kBilevelL1Inf:
+      r.status = bp::bilevel_l1inf(ref, g, eta, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kBilevelL11:
+      r.status = bp::bilevel_l11(ref, g, eta, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kBilevelL12:
+      r.status = bp::bilevel_l12(ref, g, eta, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kNewton:
+      r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kNewton, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kSort:
+      r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kProxNewton:
+      r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kNewton, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kProxSort:
+      r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kSort, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kStream:
+      r.status = bp::project_l1inf_exact(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr);
+      break;
+    case Method::kProxStream:
+      r.status = bp::prox_linf1(ref, g, eta, bp::ExactMethod::kStream, r.out.data(), r.radii.data(), &pr);
+      break;
   }
   r.zero_groups = pr.zero_groups;
   return r;
@@ -52,11 +80,21 @@ inline std::vector<double> random_matrix(Rng& rng, std::size_t n, std::size_t m,
   std::vector<double> y(n * m);
   for (double& x : y) {
     switch (kind) {
-      case 0: x = rng.uniform(); break;
-      case 1: x = rng.normal(); break;
-      case 2: x = static_cast<double>(static_cast<int>(rng.below(7)) - 3); break;
-      case 3: x = std::tan(3.0 * (rng.uniform() - 0.5)); break;
-      default: x = rng.uniform() < 0.7 ? 0.0 : rng.normal(); break;  // sparse, zero columns likely
+      case 0:
+        x = rng.uniform();
+        break;
+      case 1:
+        x = rng.normal();
+        break;
+      case 2:
+        x = static_cast<double>(static_cast<int>(rng.below(7)) - 3);
+        break;
+      case 3:
+        x = std::tan(3.0 * (rng.uniform() - 0.5));
+        break;
+      default:
+        x = rng.uniform() < 0.7 ? 0.0 : rng.normal();
+        break;  // sparse, zero columns likely
     }
   }
   return y;

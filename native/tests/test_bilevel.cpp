@@ -10,21 +10,28 @@ using namespace bptest;
 namespace {
 
 // The paper's Algorithms 1-3 written out naively.
-std::vector<double> brute_bilevel(Method method, const std::vector<double>& y, std::size_t n, std::size_t m,
-                                  bool rows, double eta, std::vector<double>* radii) {
+std::vector<double> brute_bilevel(Method method, const std::vector<double>& y, std::size_t n, std::size_t m, bool rows,
+                                  double eta, std::vector<double>* radii) {
   std::size_t ng = rows ? n : m, len = rows ? m : n;
   std::vector<double> gn(ng);
   for (std::size_t g = 0; g < ng; ++g) {
     std::vector<double> v = group_of(y, n, m, rows, g);
     double mx = 0, s = 0, q = 0;
-    for (double x : v) { mx = std::max(mx, std::fabs(x)); s += std::fabs(x); q += x * x; }
+    for (double x : v) {
+      mx = std::max(mx, std::fabs(x));
+      s += std::fabs(x);
+      q += x * x;
+    }
     gn[g] = method == Method::kBilevelL1Inf ? mx : method == Method::kBilevelL11 ? s : std::sqrt(q);
   }
   double total = 0;
   for (double v : gn) total += v;
   std::vector<double> x = y;
   radii->assign(ng, 0);
-  if (eta >= total) { *radii = gn; return x; }
+  if (eta >= total) {
+    *radii = gn;
+    return x;
+  }
   double tau = brute_threshold(gn, eta);
   for (std::size_t g = 0; g < ng; ++g) {
     double u = std::max(gn[g] - tau, 0.0);
@@ -33,9 +40,12 @@ std::vector<double> brute_bilevel(Method method, const std::vector<double>& y, s
     double lam = method == Method::kBilevelL11 ? (u > 0 ? brute_threshold(v, u) : 1e300) : 0;
     for (std::size_t k = 0; k < len; ++k) {
       double a = v[k], r;
-      if (method == Method::kBilevelL1Inf) r = std::min(std::max(a, -u), u);
-      else if (method == Method::kBilevelL11) r = a > lam ? a - lam : (a < -lam ? a + lam : 0.0);
-      else r = gn[g] > 0 ? a * (u / gn[g]) : 0.0;
+      if (method == Method::kBilevelL1Inf)
+        r = std::min(std::max(a, -u), u);
+      else if (method == Method::kBilevelL11)
+        r = a > lam ? a - lam : (a < -lam ? a + lam : 0.0);
+      else
+        r = gn[g] > 0 ? a * (u / gn[g]) : 0.0;
       at(x, m, rows, g, k) = r;
     }
   }
@@ -45,7 +55,9 @@ std::vector<double> brute_bilevel(Method method, const std::vector<double>& y, s
 const Method kBilevel[] = {Method::kBilevelL1Inf, Method::kBilevelL11, Method::kBilevelL12};
 
 bp::NormKind own_norm(Method m) {
-  return m == Method::kBilevelL1Inf ? bp::NormKind::kL1Inf : m == Method::kBilevelL11 ? bp::NormKind::kL11 : bp::NormKind::kL12;
+  return m == Method::kBilevelL1Inf ? bp::NormKind::kL1Inf
+         : m == Method::kBilevelL11 ? bp::NormKind::kL11
+                                    : bp::NormKind::kL12;
 }
 
 }  // namespace
@@ -196,7 +208,10 @@ TEST(bilevel_float_matches_double) {
     std::size_t n = 1 + rng.below(50), m = 1 + rng.below(50);
     std::vector<double> y = random_matrix(rng, n, m, trial % 5);
     std::vector<float> f(y.size());
-    for (std::size_t k = 0; k < y.size(); ++k) { f[k] = static_cast<float>(y[k]); y[k] = f[k]; }
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      f[k] = static_cast<float>(y[k]);
+      y[k] = f[k];
+    }
     for (Method method : kBilevel) {
       double eta = norm_of(y, n, m, false, own_norm(method)) * 0.4;
       Result<double> d = run(method, y, n, m, false, eta);

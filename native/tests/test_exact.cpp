@@ -47,8 +47,10 @@ void check_kkt(const std::vector<double>& y, const Result<double>& p, std::size_
   CHECK_NEAR(sum_mu, eta, 1e-11 * std::max(eta, scale));
   double tol = 1e-10 * scale * static_cast<double>(rows ? m : n);
   for (std::size_t g = 0; g < ng; ++g) {
-    if (p.radii[g] > 0) CHECK_NEAR(removed[g], theta, tol);
-    else CHECK(l1[g] <= theta + tol);
+    if (p.radii[g] > 0)
+      CHECK_NEAR(removed[g], theta, tol);
+    else
+      CHECK(l1[g] <= theta + tol);
   }
 }
 
@@ -77,13 +79,19 @@ TEST(newton_equals_sort_and_meets_kkt) {
       check_kkt(y, b, n, m, rows, eta);
     }
     // Feasible, and the Frobenius-closest of the four projections.
-    CHECK_MSG(norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) <= eta * (1 + 1e-12) + 1e-300, "trial " << trial << " n " << n << " m " << m << " rows " << rows << " eta " << eta << " nrm " << nrm << " got " << norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) << " sort " << norm_of(b.out, n, m, rows, bp::NormKind::kL1Inf));
+    CHECK_MSG(norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) <= eta * (1 + 1e-12) + 1e-300,
+              "trial " << trial << " n " << n << " m " << m << " rows " << rows << " eta " << eta << " nrm " << nrm
+                       << " got " << norm_of(a.out, n, m, rows, bp::NormKind::kL1Inf) << " sort "
+                       << norm_of(b.out, n, m, rows, bp::NormKind::kL1Inf));
     for (Method bl : {Method::kBilevelL1Inf, Method::kBilevelL11, Method::kBilevelL12}) {
       // The bilevel l1,1 / l1,2 balls are other sets; compare inside the l1,inf ball only
       // when their result is in it (the bilevel l1,inf always is).
       Result<double> c = run(bl, y, n, m, rows, eta);
       if (norm_of(c.out, n, m, rows, bp::NormKind::kL1Inf) <= eta * (1 + 1e-12))
-        CHECK_MSG(fro_dist(y, a.out) <= fro_dist(y, c.out) + 1e-12 * max_abs(y), "trial " << trial << " n " << n << " m " << m << " eta " << eta << " nrm " << nrm << " exact " << fro_dist(y, a.out) << " other " << fro_dist(y, c.out) << " its l1inf " << norm_of(c.out, n, m, rows, bp::NormKind::kL1Inf));
+        CHECK_MSG(fro_dist(y, a.out) <= fro_dist(y, c.out) + 1e-12 * max_abs(y),
+                  "trial " << trial << " n " << n << " m " << m << " eta " << eta << " nrm " << nrm << " exact "
+                           << fro_dist(y, a.out) << " other " << fro_dist(y, c.out) << " its l1inf "
+                           << norm_of(c.out, n, m, rows, bp::NormKind::kL1Inf));
     }
   }
 }
@@ -167,7 +175,10 @@ TEST(exact_float_inputs) {
     std::size_t n = 1 + rng.below(60), m = 1 + rng.below(60);
     std::vector<double> y = random_matrix(rng, n, m, trial % 5);
     std::vector<float> f(y.size());
-    for (std::size_t k = 0; k < y.size(); ++k) { f[k] = static_cast<float>(y[k]); y[k] = f[k]; }
+    for (std::size_t k = 0; k < y.size(); ++k) {
+      f[k] = static_cast<float>(y[k]);
+      y[k] = f[k];
+    }
     double eta = norm_of(y, n, m, false, bp::NormKind::kL1Inf) * 0.3;
     Result<float> a = run(Method::kNewton, f, n, m, false, eta);
     Result<float> b = run(Method::kSort, f, n, m, false, eta);
@@ -178,7 +189,8 @@ TEST(exact_float_inputs) {
       CHECK_NEAR(s.radii[g], d.radii[g], 1e-12 * max_abs(y));
       CHECK_NEAR(b.radii[g], d.radii[g], 1e-12 * max_abs(y));
     }
-    for (std::size_t k = 0; k < y.size(); ++k) CHECK(a.out[k] == static_cast<float>(d.out[k]) || std::fabs(a.out[k] - d.out[k]) <= 1e-6 * max_abs(y));
+    for (std::size_t k = 0; k < y.size(); ++k)
+      CHECK(a.out[k] == static_cast<float>(d.out[k]) || std::fabs(a.out[k] - d.out[k]) <= 1e-6 * max_abs(y));
   }
 }
 

@@ -86,7 +86,10 @@ TEST(hardening_exact_identity_with_entries_near_dbl_max) {
       {{0x0.0000000000004p-1022, 0x1p-126, -0.0, 0x1p+1020}, 1, 4, false, 1e308},
       {{-0x1.1ccf385ebc8ap+1023, -0x1.1ccf385ebc8ap+1023, 0x0.0000000000001p-1022, 0x0.0000000000001p-1022,
         0x0.0000000000001p-1022, -0.0, 0.0, 0x0.0000000000001p-1022},
-       2, 4, true, 1.0495834287022202e+308},
+       2,
+       4,
+       true,
+       1.0495834287022202e+308},
   };
   for (const Case& c : cases) {
     const bp::Groups g = c.by_rows ? bp::Groups::kRows : bp::Groups::kColumns;
@@ -100,8 +103,10 @@ TEST(hardening_exact_identity_with_entries_near_dbl_max) {
       bp::ProjectionResult res;
       CHECK(bp::project_l1inf_exact(bp::MatrixRef<double>{c.y.data(), c.rows, c.cols}, g, c.eta, m, out.data(),
                                     radii.data(), &res) == bp::Status::kOk);
-      CHECK_MSG(same_bits(out, c.y), "method " << static_cast<int>(m) << ": the projection is not y (out[0] = " << out[0] << ")");
-      CHECK_MSG(same_bits(radii, mx), "method " << static_cast<int>(m) << ": radii[0] = " << radii[0] << ", the group max is " << mx[0]);
+      CHECK_MSG(same_bits(out, c.y),
+                "method " << static_cast<int>(m) << ": the projection is not y (out[0] = " << out[0] << ")");
+      CHECK_MSG(same_bits(radii, mx),
+                "method " << static_cast<int>(m) << ": radii[0] = " << radii[0] << ", the group max is " << mx[0]);
       // The prox of the same radius is 0.
       std::vector<double> prox(c.y.size(), -7.0);
       CHECK(bp::prox_linf1(bp::MatrixRef<double>{c.y.data(), c.rows, c.cols}, g, c.eta, m, prox.data(), radii.data(),

@@ -2,8 +2,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <string>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "bilevel_projection.hpp"
@@ -18,10 +18,18 @@ std::vector<double> sample(Rng& rng, std::size_t n, int kind) {
   std::vector<double> v(n);
   for (double& x : v) {
     switch (kind) {
-      case 0: x = rng.uniform(); break;
-      case 1: x = rng.normal(); break;
-      case 2: x = static_cast<double>(static_cast<int>(rng.below(7)) - 3); break;  // ties
-      default: x = std::tan(3.0 * (rng.uniform() - 0.5)); break;                   // heavy tails
+      case 0:
+        x = rng.uniform();
+        break;
+      case 1:
+        x = rng.normal();
+        break;
+      case 2:
+        x = static_cast<double>(static_cast<int>(rng.below(7)) - 3);
+        break;  // ties
+      default:
+        x = std::tan(3.0 * (rng.uniform() - 0.5));
+        break;  // heavy tails
     }
   }
   return v;
@@ -35,7 +43,10 @@ TEST(l1_threshold_matches_sorting) {
     std::size_t n = 1 + rng.below(trial < 200 ? 50 : 3000);
     std::vector<double> v = sample(rng, n, trial % 4);
     double total = 0, mx = 0;
-    for (double x : v) { total += std::fabs(x); mx = std::max(mx, std::fabs(x)); }
+    for (double x : v) {
+      total += std::fabs(x);
+      mx = std::max(mx, std::fabs(x));
+    }
     if (total == 0) continue;
     double r = total * (0.001 + 0.998 * rng.uniform());
     std::vector<double> a(n);
@@ -94,7 +105,10 @@ TEST(project_l1_ball_edges) {
   std::vector<double> o(4);
   CHECK(bp::project_l1_ball(big.data(), 4, 1e308, o.data()) == bp::Status::kOk);
   double l1 = 0;
-  for (double q : o) { CHECK(std::isfinite(q)); l1 += std::fabs(q) * 0.5; }
+  for (double q : o) {
+    CHECK(std::isfinite(q));
+    l1 += std::fabs(q) * 0.5;
+  }
   CHECK(l1 * 2 <= 1e308 * (1 + 1e-12));
   // Subnormal entries keep their exact answer.
   std::vector<double> tiny = {4e-320, -2e-320, 1e-320};
@@ -112,7 +126,10 @@ TEST(project_l1_ball_float) {
     std::vector<double> v = sample(rng, n, trial % 4);
     std::vector<float> f(n), x(n);
     std::vector<double> vd(n);
-    for (std::size_t i = 0; i < n; ++i) { f[i] = static_cast<float>(v[i]); vd[i] = f[i]; }
+    for (std::size_t i = 0; i < n; ++i) {
+      f[i] = static_cast<float>(v[i]);
+      vd[i] = f[i];
+    }
     double total = 0;
     for (double q : vd) total += std::fabs(q);
     double eta = total * 0.3;
@@ -164,9 +181,13 @@ TEST(project_l1_ball_long_vectors_match_sorting) {
   for (int trial = 0; trial < 12; ++trial) {
     std::size_t n = 5000 + rng.below(200000);
     std::vector<double> v(n);
-    for (double& x : v) x = trial % 3 == 0 ? rng.uniform() : trial % 3 == 1 ? rng.normal() : std::tan(3.0 * (rng.uniform() - 0.5));
+    for (double& x : v)
+      x = trial % 3 == 0 ? rng.uniform() : trial % 3 == 1 ? rng.normal() : std::tan(3.0 * (rng.uniform() - 0.5));
     double total = 0, mx = 0;
-    for (double x : v) { total += std::fabs(x); mx = std::max(mx, std::fabs(x)); }
+    for (double x : v) {
+      total += std::fabs(x);
+      mx = std::max(mx, std::fabs(x));
+    }
     double eta = trial % 2 ? 1.0 : total * 0.3;
     std::vector<double> x(n);
     CHECK(bp::project_l1_ball(v.data(), n, eta, x.data()) == bp::Status::kOk);

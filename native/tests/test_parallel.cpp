@@ -1,8 +1,8 @@
 // The persistent pool behind parallel_ranges: helpers are started once, not
 // per call; several callers can share it; a failing range is reported to its
 // own caller; the split does not depend on who runs a range.
-#include <atomic>
 #include <dirent.h>
+#include <atomic>
 #include <new>
 #include <stdexcept>
 #include <thread>
@@ -41,7 +41,8 @@ TEST(pool_starts_helpers_once_not_per_call) {
     });
   }
   for (int v : seen) CHECK(v == 301);
-  if (threads_after_first > 0) CHECK_MSG(task_count() == threads_after_first, "threads " << task_count() << " vs " << threads_after_first);
+  if (threads_after_first > 0)
+    CHECK_MSG(task_count() == threads_after_first, "threads " << task_count() << " vs " << threads_after_first);
   bp::set_thread_limit(before);
 }
 

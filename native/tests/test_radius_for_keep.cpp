@@ -18,9 +18,15 @@ std::size_t kept(const bp::MatrixRef<T>& y, bp::Groups g, bp::KeepProjection p, 
   std::vector<double> radii(bp::group_count(y.rows, y.cols, g));
   bp::ProjectionResult res;
   switch (p) {
-    case bp::KeepProjection::kBilevelL1Inf: bp::bilevel_l1inf(y, g, eta, out.data(), radii.data(), &res); break;
-    case bp::KeepProjection::kBilevelL11: bp::bilevel_l11(y, g, eta, out.data(), radii.data(), &res); break;
-    case bp::KeepProjection::kBilevelL12: bp::bilevel_l12(y, g, eta, out.data(), radii.data(), &res); break;
+    case bp::KeepProjection::kBilevelL1Inf:
+      bp::bilevel_l1inf(y, g, eta, out.data(), radii.data(), &res);
+      break;
+    case bp::KeepProjection::kBilevelL11:
+      bp::bilevel_l11(y, g, eta, out.data(), radii.data(), &res);
+      break;
+    case bp::KeepProjection::kBilevelL12:
+      bp::bilevel_l12(y, g, eta, out.data(), radii.data(), &res);
+      break;
     case bp::KeepProjection::kExactL1Inf:
       bp::project_l1inf_exact(y, g, eta, bp::ExactMethod::kSort, out.data(), radii.data(), &res);
       break;
@@ -45,7 +51,8 @@ void check_all(std::uint64_t seed) {
         CHECK(bp::radius_for_keep(y, groups, proj, k, &eta) == bp::Status::kOk);
         // The sort-based exact method is an independent check of the Newton
         // method the answer was confirmed with.
-        CHECK_MSG(kept(y, groups, proj, eta) == k, "projection " << p << " groups " << g << " k " << k << " eta " << eta);
+        CHECK_MSG(kept(y, groups, proj, eta) == k,
+                  "projection " << p << " groups " << g << " k " << k << " eta " << eta);
         CHECK_MSG(kept(y, groups, proj, eta * (1 + 1e-9)) > k, "projection " << p << " groups " << g << " k " << k);
       }
     }

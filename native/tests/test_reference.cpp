@@ -81,17 +81,26 @@ TEST(reference_vectors) {
   for (const Json& c : manifest["cases"].array) {
     const std::string alg = c["algorithm"].string;
     std::vector<Method> methods;
-    if (alg == "projectL1Inf") methods = {Method::kNewton, Method::kSort, Method::kStream};
-    else if (alg == "proxLInf1") methods = {Method::kProxNewton, Method::kProxSort, Method::kProxStream};
-    else if (alg == "bilevelL1Inf") methods = {Method::kBilevelL1Inf};
-    else if (alg == "bilevelL11") methods = {Method::kBilevelL11};
-    else if (alg == "bilevelL12") methods = {Method::kBilevelL12};
-    else if (alg == "projectL1Ball") methods = {Method::kBilevelL1Inf};  // unused
-    else CHECK_MSG(false, "unknown algorithm " << alg);
+    if (alg == "projectL1Inf")
+      methods = {Method::kNewton, Method::kSort, Method::kStream};
+    else if (alg == "proxLInf1")
+      methods = {Method::kProxNewton, Method::kProxSort, Method::kProxStream};
+    else if (alg == "bilevelL1Inf")
+      methods = {Method::kBilevelL1Inf};
+    else if (alg == "bilevelL11")
+      methods = {Method::kBilevelL11};
+    else if (alg == "bilevelL12")
+      methods = {Method::kBilevelL12};
+    else if (alg == "projectL1Ball")
+      methods = {Method::kBilevelL1Inf};  // unused
+    else
+      CHECK_MSG(false, "unknown algorithm " << alg);
     const std::string file = shared_reference_dir() + "/" + c["input"]["file"].string;
     for (Method method : methods) {
-      if (c["input"]["dtype"].string == "float32") check_case<float>(c, method, read_bin<float>(file));
-      else check_case<double>(c, method, read_bin<double>(file));
+      if (c["input"]["dtype"].string == "float32")
+        check_case<float>(c, method, read_bin<float>(file));
+      else
+        check_case<double>(c, method, read_bin<double>(file));
     }
     ++seen;
   }

@@ -114,8 +114,12 @@ bp::sae::TrainConfig small_config(bp::sae::ProjectionKind kind, double eta) {
 
 }  // namespace
 
-TEST(sae_gradient_matches_finite_differences_one_block) { check_gradient(3, 0.3, 1.0); }
-TEST(sae_gradient_matches_finite_differences_two_blocks) { check_gradient(6, 0.7, 0.5); }
+TEST(sae_gradient_matches_finite_differences_one_block) {
+  check_gradient(3, 0.3, 1.0);
+}
+TEST(sae_gradient_matches_finite_differences_two_blocks) {
+  check_gradient(6, 0.7, 0.5);
+}
 
 TEST(sae_loss_is_cross_entropy_plus_smooth_l1) {
   // A network whose every parameter is zero outputs z = 0 and xhat = 0:
@@ -277,7 +281,8 @@ TEST(sae_keep_projects_at_the_radius_that_keeps_k_columns) {
     bp::Status st;
     auto r = train(d, cfg, &st);
     CHECK(st == bp::Status::kOk);
-    CHECK_MSG(r.zero_columns_after_projection == d.m - 7, static_cast<int>(kind) << ": " << r.zero_columns_after_projection);
+    CHECK_MSG(r.zero_columns_after_projection == d.m - 7, static_cast<int>(kind)
+                                                              << ": " << r.zero_columns_after_projection);
     CHECK(r.eta > 0.0 && r.eta != 123.0);
     CHECK(r.zero_columns >= d.m - 7);  // phase 2 never revives a column
   }
@@ -310,7 +315,8 @@ TEST(sae_predict_encoder_matches_the_trainers_network) {
   CHECK(r.best_encoder.size() == bp::sae::encoder_param_count(shape));
   std::vector<double> proba(d.n * 2);
   std::vector<std::int32_t> cls(d.n);
-  CHECK(bp::sae::predict_encoder(shape, r.best_encoder.data(), d.x.data(), d.n, proba.data(), cls.data()) == bp::Status::kOk);
+  CHECK(bp::sae::predict_encoder(shape, r.best_encoder.data(), d.x.data(), d.n, proba.data(), cls.data()) ==
+        bp::Status::kOk);
   // The last epoch's test accuracy, recomputed from the kept encoder.
   std::size_t correct = 0;
   for (std::int32_t i : d.test) correct += cls[i] == d.y[i] ? 1u : 0u;

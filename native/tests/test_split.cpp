@@ -16,7 +16,8 @@ namespace {
 template <class T>
 std::vector<T> random_block(Rng& rng, std::size_t n) {
   std::vector<T> y(n);
-  for (auto& v : y) v = rng.uniform() < 0.05 ? T(0) : static_cast<T>(rng.normal() * std::pow(10.0, rng.uniform() * 4 - 2));
+  for (auto& v : y)
+    v = rng.uniform() < 0.05 ? T(0) : static_cast<T>(rng.normal() * std::pow(10.0, rng.uniform() * 4 - 2));
   return y;
 }
 
@@ -33,7 +34,8 @@ void check_row_split(Rng& rng, bool l12) {
   std::vector<T> y = random_block<T>(rng, n * m);
   const bp::MatrixRef<T> whole{y.data(), n, m};
   double total = 0;
-  CHECK(bp::mixed_norm(whole, bp::Groups::kColumns, l12 ? bp::NormKind::kL12 : bp::NormKind::kL1Inf, &total) == bp::Status::kOk);
+  CHECK(bp::mixed_norm(whole, bp::Groups::kColumns, l12 ? bp::NormKind::kL12 : bp::NormKind::kL1Inf, &total) ==
+        bp::Status::kOk);
   const double eta = total * rng.uniform();
   std::vector<T> one(n * m);
   std::vector<double> one_radii(m);
@@ -51,7 +53,8 @@ void check_row_split(Rng& rng, bool l12) {
     CHECK(bp::group_norms(b, bp::Groups::kColumns, kind, part.data()) == bp::Status::kOk);
     bp::combine_group_norms(kind, norms.data(), part.data(), m, norms.data());
   }
-  if (l12) CHECK(bp::group_norms(whole, bp::Groups::kColumns, kind, norms.data()) == bp::Status::kOk);  // see docs/split.md
+  if (l12)
+    CHECK(bp::group_norms(whole, bp::Groups::kColumns, kind, norms.data()) == bp::Status::kOk);  // see docs/split.md
   std::vector<double> radii(m);
   double tau = 0;
   CHECK(bp::bilevel_radii(norms.data(), m, eta, radii.data(), &tau) == bp::Status::kOk);
@@ -90,8 +93,8 @@ TEST(split_apply_refuses_non_finite_and_leaves_out) {
   const double y[4] = {1, 2, NAN, 4}, radii[2] = {1, 1};
   double out[4] = {7, 7, 7, 7};
   std::size_t zero = 0;
-  CHECK(bp::apply_radii(bp::MatrixRef<double>{y, 2, 2}, bp::Groups::kColumns, bp::ApplyKind::kClip, radii, nullptr, nullptr,
-                        out, &zero) == bp::Status::kNonFinite);
+  CHECK(bp::apply_radii(bp::MatrixRef<double>{y, 2, 2}, bp::Groups::kColumns, bp::ApplyKind::kClip, radii, nullptr,
+                        nullptr, out, &zero) == bp::Status::kNonFinite);
   CHECK(out[0] == 7 && out[1] == 7 && out[2] == 7 && out[3] == 7);
 }
 

@@ -35,13 +35,18 @@ inline T silu_grad(T a) {
   return s * (T(1) + a * (T(1) - s));
 }
 
-std::size_t round_up4(std::size_t n) { return (n + kBlock - 1) / kBlock * kBlock; }
+std::size_t round_up4(std::size_t n) {
+  return (n + kBlock - 1) / kBlock * kBlock;
+}
 
 }  // namespace
 
 template <class T>
 Network<T>::Network(const Shape& shape, std::size_t max_batch)
-    : shape_(shape), layout_(shape), max_batch_(std::max<std::size_t>(max_batch, 1)), padded_(round_up4(max_batch_)),
+    : shape_(shape),
+      layout_(shape),
+      max_batch_(std::max<std::size_t>(max_batch, 1)),
+      padded_(round_up4(max_batch_)),
       params_(layout_.total) {
   const std::size_t p = padded_, m = shape.inputs, h = shape.hidden, k = shape.classes;
   a1_.assign(p * h, T(0));
@@ -60,7 +65,7 @@ template <class T>
 void Network<T>::init_uniform(Rng& rng) {
   const std::size_t m = shape_.inputs, h = shape_.hidden, k = shape_.classes;
   // (offset, count, fan_in) of W1, b1, W2, b2, W3, b3, W4, b4.
-  const std::size_t spec[8][3] = {{layout_.w1, h * m, m}, {layout_.b1, h, m}, {layout_.w2, k * h, h},
+  const std::size_t spec[8][3] = {{layout_.w1, h * m, m}, {layout_.b1, h, m},     {layout_.w2, k * h, h},
                                   {layout_.b2, k, h},     {layout_.w3, h * k, k}, {layout_.b3, h, k},
                                   {layout_.w4, m * h, h}, {layout_.b4, m, h}};
   for (const auto& s : spec) {

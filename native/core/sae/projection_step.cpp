@@ -84,10 +84,10 @@ std::size_t count_zero_columns(const T* w1, std::size_t rows, std::size_t cols, 
   return static_cast<std::size_t>(std::count(alive.begin(), alive.end(), 0));
 }
 
-#define BP_SAE_INSTANTIATE(T)                                                                                    \
+#define BP_SAE_INSTANTIATE(T)                                                                                     \
   template Status project_network<T>(Network<T>&, ProjectionKind, double, const ProjectionTargets&, std::size_t*, \
-                                     const StopToken&);                                                          \
-  template void prune_small<T>(Network<T>&, double);                                                             \
+                                     const StopToken&);                                                           \
+  template void prune_small<T>(Network<T>&, double);                                                              \
   template std::size_t count_zero_columns<T>(const T*, std::size_t, std::size_t, double);
 BP_SAE_INSTANTIATE(float)
 BP_SAE_INSTANTIATE(double)

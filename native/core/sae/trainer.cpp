@@ -20,12 +20,16 @@ constexpr std::size_t kPredictBlock = 4;
 // columns).
 KeepProjection keep_projection_of(Operation op) {
   switch (op) {
-    case Operation::kBilevelL11: return KeepProjection::kBilevelL11;
-    case Operation::kBilevelL12: return KeepProjection::kBilevelL12;
+    case Operation::kBilevelL11:
+      return KeepProjection::kBilevelL11;
+    case Operation::kBilevelL12:
+      return KeepProjection::kBilevelL12;
     case Operation::kExactNewton:
     case Operation::kExactSort:
-    case Operation::kExactStream: return KeepProjection::kExactL1Inf;
-    default: return KeepProjection::kBilevelL1Inf;
+    case Operation::kExactStream:
+      return KeepProjection::kExactL1Inf;
+    default:
+      return KeepProjection::kBilevelL1Inf;
   }
 }
 
@@ -144,8 +148,8 @@ class FoldTrainer {
         xs_[b] = row(order_[s + b]);
         ys_[b] = data_.y[order_[s + b]];
       }
-      const LossTerms t = net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.loss_lambda, cfg_.smooth_l1_beta,
-                                                 grad_.data());
+      const LossTerms t =
+          net_.loss_and_gradient(xs_.data(), ys_.data(), nb, cfg_.loss_lambda, cfg_.smooth_l1_beta, grad_.data());
       loss += t.classification + t.reconstruction;
       correct += t.correct;
       if (masked) {
@@ -229,8 +233,8 @@ Status train_fold(const Dataset<T>& data, const FoldIndices& fold, const TrainCo
 
 template Status train_fold<float>(const Dataset<float>&, const FoldIndices&, const TrainConfig&, FoldResult<float>*,
                                   const StopToken&, const EpochObserver&);
-template Status train_fold<double>(const Dataset<double>&, const FoldIndices&, const TrainConfig&,
-                                   FoldResult<double>*, const StopToken&, const EpochObserver&);
+template Status train_fold<double>(const Dataset<double>&, const FoldIndices&, const TrainConfig&, FoldResult<double>*,
+                                   const StopToken&, const EpochObserver&);
 
 }  // namespace sae
 }  // namespace bp

@@ -30,16 +30,16 @@ enum class EpochSelection : int {
 // there: phase1_epochs is phase1Epochs), so nothing is renamed on the way.
 struct TrainConfig {
   std::size_t hidden = 100;
-  std::size_t classes = 2;          // not an option: the labels decide
-  std::size_t phase1_epochs = 30;   // unconstrained
-  std::size_t phase2_epochs = 30;   // after the projection (only when projecting)
+  std::size_t classes = 2;         // not an option: the labels decide
+  std::size_t phase1_epochs = 30;  // unconstrained
+  std::size_t phase2_epochs = 30;  // after the projection (only when projecting)
   std::size_t batch_size = 4;
-  double learning_rate = 5e-4;      // Adam's
+  double learning_rate = 5e-4;  // Adam's
   double beta1 = 0.9;
   double beta2 = 0.999;
   double adam_eps = 1e-8;
-  double loss_lambda = 5e-5;        // weight of the reconstruction loss
-  double smooth_l1_beta = 1.0;      // SmoothL1's beta
+  double loss_lambda = 5e-5;                             // weight of the reconstruction loss
+  double smooth_l1_beta = 1.0;                           // SmoothL1's beta
   ProjectionKind projection = Operation::kBilevelL1Inf;  // std::nullopt: the baseline
   double eta = 1.0;
   // >= 0: ignore eta and project at the radius that keeps this many W1
@@ -47,12 +47,12 @@ struct TrainConfig {
   // same radius then serves b1 and W2).
   long long keep = -1;
   EpochSelection epoch_selection = EpochSelection::kTestFold;
-  bool project_bias = true;         // also project b1 (as the authors do)
-  bool project_w2 = true;           // and W2, by hidden units
-  double prune_below = 1e-3;        // phase 2 starts by zeroing |w| below this in W1 and W2
-  double mask_below = 1e-4;         // and then freezes (zero gradient) |w| below this
-  double zero_below = 1e-3;         // a W1 column with every |w| below this counts as removed
-  std::uint32_t seed = 5;           // init and shuffles; reseeded at the start of each phase
+  bool project_bias = true;   // also project b1 (as the authors do)
+  bool project_w2 = true;     // and W2, by hidden units
+  double prune_below = 1e-3;  // phase 2 starts by zeroing |w| below this in W1 and W2
+  double mask_below = 1e-4;   // and then freezes (zero gradient) |w| below this
+  double zero_below = 1e-3;   // a W1 column with every |w| below this counts as removed
+  std::uint32_t seed = 5;     // init and shuffles; reseeded at the start of each phase
 };
 
 // Row-major samples x features, and the labels, shared read-only by folds.
@@ -74,9 +74,9 @@ struct FoldIndices {
 };
 
 struct EpochRecord {
-  int phase = 1;              // 1 or 2
-  std::size_t epoch = 0;      // 1-based within the phase
-  double train_loss = 0.0;    // mean total loss per training sample
+  int phase = 1;            // 1 or 2
+  std::size_t epoch = 0;    // 1-based within the phase
+  double train_loss = 0.0;  // mean total loss per training sample
   double train_accuracy = 0.0;
   double test_accuracy = 0.0;
   double validation_accuracy = 0.0;  // on the validation indices (kValidation only)
@@ -99,10 +99,10 @@ struct FoldResult {
   double best_accuracy = 0.0;       // test accuracy of the kept epoch
   double last_accuracy = 0.0;       // the reported phase's last epoch
   std::size_t zero_columns_after_projection = 0;
-  std::size_t zero_columns = 0;     // of best_w1, by zero_below
-  double eta = 0.0;                 // the radius the projection used (cfg.eta, or the one for cfg.keep)
-  std::vector<T> best_w1;           // hidden x features, at the kept epoch
-  std::vector<T> best_encoder;      // W1, b1, W2, b2 in ParamLayout order, at the kept epoch
+  std::size_t zero_columns = 0;  // of best_w1, by zero_below
+  double eta = 0.0;              // the radius the projection used (cfg.eta, or the one for cfg.keep)
+  std::vector<T> best_w1;        // hidden x features, at the kept epoch
+  std::vector<T> best_encoder;   // W1, b1, W2, b2 in ParamLayout order, at the kept epoch
 };
 
 // Trains one fold. The caller has checked the arguments (shapes, labels in
