@@ -2,27 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
-#include <type_traits>
 
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "scratch.hpp"
-
-// Interim: the streaming passes below still pick their AVX2 clone with
-// target_clones; they move to the kernel table of simd/ next.
-#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__)) && \
-    !defined(BP_NO_TARGET_CLONES)
-#define BP_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define BP_AVX2_CLONES
-#endif
-#if defined(__GNUC__) || defined(__clang__)
-#define BP_INLINE_BODY __attribute__((always_inline)) inline
-#else
-#define BP_INLINE_BODY inline
-#endif
+#include "simd/kernel_table.hpp"
 
 namespace bp {
 namespace {
@@ -51,228 +36,31 @@ constexpr int kMaxPasses = 200;
 
 thread_local StreamTrace t_trace;
 
-// Neumaier's compensated add of x >= 0 into sum >= 0.
-inline void comp_add(double& sum, double& comp, double x) {
-  const double t = sum + x;
-  const double big = sum >= x ? sum : x, small = sum >= x ? x : sum;
-  comp += (big - t) + small;
-  sum = t;
-}
-
-// Four lanes of doubles as GCC/Clang vector extensions: comparisons give
-// all-ones masks, so the selects below are branch-free, and each target clone
-// lowers them to its own instructions (two SSE2 halves, or one AVX2 register)
-// with the same arithmetic in the same order.
-// (Every function taking or returning these is inlined into its clone, so the
-// 32-byte vector ABI note GCC gives for the SSE2 build does not apply.)
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
-typedef double V4 __attribute__((vector_size(32)));
-typedef long long M4 __attribute__((vector_size(32)));
-typedef float V4f __attribute__((vector_size(16)));
-
-BP_INLINE_BODY V4 load4(const double* p) {
-  V4 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-BP_INLINE_BODY V4 load4(const float* p) {
-  V4f v;
-  std::memcpy(&v, p, sizeof v);
-  return __builtin_convertvector(v, V4);
-}
-BP_INLINE_BODY void store4(double* p, V4 v) { std::memcpy(p, &v, sizeof v); }
-BP_INLINE_BODY V4 abs4(V4 x) {
-  const M4 magnitude = {0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL, 0x7fffffffffffffffLL};
-  return (V4)((M4)x & magnitude);
-}
-BP_INLINE_BODY V4 select4(M4 m, V4 a, V4 b) { return (V4)((m & (M4)a) | (~m & (M4)b)); }
-BP_INLINE_BODY V4 keep4(M4 m, V4 a) { return (V4)(m & (M4)a); }
-
-BP_INLINE_BODY void comp_add4(double* sum, double* comp, V4 x) {
-  const V4 s = load4(sum), t = s + x;
-  const M4 ge = s >= x;
-  const V4 big = select4(ge, s, x), small = select4(ge, x, s);
-  store4(comp, load4(comp) + ((big - t) + small));
-  store4(sum, t);
-}
-
-// Count and (compensated) sum of the entries |y| * scale >= mu[j] of columns
-// [c0, c1). Eight rows are summed plainly (entries >= 0: the error is a few
-// ulps of the partial sum) before one compensated add, so the pass stays
-// bound by memory. Each column's result depends only on the row order.
-template <class T>
-BP_INLINE_BODY void column_stats_body(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                                      double scale, const double* mu, double* k, double* s, double* c,
-                                      const double* lo, double* cnt) {
-  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
-  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale};
-  const std::size_t c4 = c0 + (c1 - c0) / 4 * 4;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < c4; j += 4) {
-      const V4 u = load4(mu + j), l = load4(lo + j);
-      V4 kk = {0, 0, 0, 0}, ss = {0, 0, 0, 0}, nn = {0, 0, 0, 0};
-      for (std::size_t q = 0; q < 8; ++q) {
-        const V4 a = abs4(load4(r + q * stride + j)) * sc;
-        const M4 on = a >= u;
-        kk += keep4(on, one);
-        ss += keep4(on, a);
-        nn += keep4(a >= l, one);
-      }
-      store4(k + j, load4(k + j) + kk);
-      store4(cnt + j, load4(cnt + j) + nn);
-      comp_add4(s + j, c + j, ss);
-    }
-    for (; j < c1; ++j) {
-      double kk = 0.0, ss = 0.0, nn = 0.0;
-      for (std::size_t q = 0; q < 8; ++q) {
-        const double a = std::fabs(static_cast<double>(r[q * stride + j])) * scale;
-        kk += a >= mu[j] ? 1.0 : 0.0;
-        ss += a >= mu[j] ? a : 0.0;
-        nn += a >= lo[j] ? 1.0 : 0.0;
-      }
-      k[j] += kk;
-      cnt[j] += nn;
-      comp_add(s[j], c[j], ss);
-    }
-  }
-  for (; i < n; ++i) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < c4; j += 4) {
-      const V4 a = abs4(load4(r + j)) * sc;
-      const M4 on = a >= load4(mu + j);
-      store4(k + j, load4(k + j) + keep4(on, one));
-      store4(cnt + j, load4(cnt + j) + keep4(a >= load4(lo + j), one));
-      comp_add4(s + j, c + j, keep4(on, a));
-    }
-    for (; j < c1; ++j) {
-      const double a = std::fabs(static_cast<double>(r[j])) * scale;
-      k[j] += a >= mu[j] ? 1.0 : 0.0;
-      cnt[j] += a >= lo[j] ? 1.0 : 0.0;
-      comp_add(s[j], c[j], a >= mu[j] ? a : 0.0);
-    }
-  }
-  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
-}
-
-// The same for one contiguous group: eight lanes of plain sums over 64
-// entries, then one compensated add per 64.
-template <class T>
-BP_INLINE_BODY void group_stats_body(const T* r, std::size_t len, double scale, double u, double* k_out,
-                                     double* s_out) {
-  const V4 one = {1.0, 1.0, 1.0, 1.0}, sc = {scale, scale, scale, scale}, uu = {u, u, u, u};
-  V4 k0 = {0, 0, 0, 0}, k1 = {0, 0, 0, 0};
-  double sum = 0.0, comp = 0.0;
-  std::size_t j = 0;
-  for (; j + 64 <= len; j += 64) {
-    V4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
-    for (std::size_t q = 0; q < 64; q += 8) {
-      const V4 a0 = abs4(load4(r + j + q)) * sc, a1 = abs4(load4(r + j + q + 4)) * sc;
-      const M4 on0 = a0 >= uu, on1 = a1 >= uu;
-      k0 += keep4(on0, one);
-      k1 += keep4(on1, one);
-      s0 += keep4(on0, a0);
-      s1 += keep4(on1, a1);
-    }
-    const V4 s = s0 + s1;
-    comp_add(sum, comp, (s[0] + s[1]) + (s[2] + s[3]));
-  }
-  // Short groups (candidate lists) spend most of their time here: eight at
-  // a time, then one by one.
-  for (; j + 8 <= len; j += 8) {
-    const V4 a0 = abs4(load4(r + j)) * sc, a1 = abs4(load4(r + j + 4)) * sc;
-    const M4 on0 = a0 >= uu, on1 = a1 >= uu;
-    k0 += keep4(on0, one);
-    k1 += keep4(on1, one);
-    const V4 s = keep4(on0, a0) + keep4(on1, a1);
-    comp_add(sum, comp, (s[0] + s[1]) + (s[2] + s[3]));
-  }
-  double kt = 0.0;
-  for (; j < len; ++j) {
-    const double a = std::fabs(static_cast<double>(r[j])) * scale;
-    kt += a >= u ? 1.0 : 0.0;
-    comp_add(sum, comp, a >= u ? a : 0.0);
-  }
-  const V4 kk = k0 + k1;
-  *k_out = ((kk[0] + kk[1]) + (kk[2] + kk[3])) + kt;
-  *s_out = sum + comp;
-}
-
-// Appends the entries |y| * scale >= bound[j] of rows [0, n) to their
-// column's segment of out (at cbeg[j] + len[j], at most cap[j] of them).
-// Candidates are a small share of the entries: four are compared at a time
-// and only a block holding one is looked at entry by entry.
-template <class T>
-BP_INLINE_BODY void fill_body(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                              const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  const V4 sc = {scale, scale, scale, scale};
-  const std::size_t m4 = m / 4 * 4;
-  auto put = [&](std::size_t j, double a) {
-    if (a >= bound[j] && len[j] < cap[j]) out[cbeg[j] + len[j]++] = a;
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    const T* r = y + i * m;
-    std::size_t j = 0;
-    for (; j < m4; j += 4) {
-      const V4 a = abs4(load4(r + j)) * sc;
-      const M4 on = a >= load4(bound + j);
-      if ((on[0] | on[1] | on[2] | on[3]) == 0) continue;
-      for (std::size_t q = 0; q < 4; ++q) put(j + q, a[q]);
-    }
-    for (; j < m; ++j) put(j, std::fabs(static_cast<double>(r[j])) * scale);
-  }
-}
-
-// The passes are compute-bound with SSE2 alone: an AVX2 clone is picked at
-// load time where the CPU has it. Both do the same operations in the same
-// order, so results do not depend on the clone.
-#define BP_STREAM_PASSES(SUFFIX, T)                                                                              \
-  BP_AVX2_CLONES void column_stats_##SUFFIX(const T* y, std::size_t n, std::size_t stride, std::size_t c0,       \
-                                            std::size_t c1, double scale, const double* mu, double* k, double* s, \
-                                            double* c, const double* lo, double* cnt) {                           \
-    column_stats_body<T>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);                                      \
-  }                                                                                                               \
-  BP_AVX2_CLONES void group_stats_##SUFFIX(const T* r, std::size_t len, double scale, double u, double* k,        \
-                                           double* s) {                                                           \
-    group_stats_body<T>(r, len, scale, u, k, s);                                                                  \
-  }                                                                                                               \
-  BP_AVX2_CLONES void fill_##SUFFIX(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,   \
-                                    const std::size_t* cap, const std::size_t* cbeg, std::size_t* len,             \
-                                    double* out) {                                                                \
-    fill_body<T>(y, n, m, scale, bound, cap, cbeg, len, out);                                                      \
-  }
-BP_STREAM_PASSES(f32, float)
-BP_STREAM_PASSES(f64, double)
-#undef BP_STREAM_PASSES
-
+// The passes over the entries are the kernel table's (simd/loops-inl.hpp),
+// compiled per instruction set; every table gives the same bits.
 inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                          double scale, const double* mu, double* k, double* s, double* c, const double* lo,
                          double* cnt) {
-  column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  simd::kernels().column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
 }
 inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                          double scale, const double* mu, double* k, double* s, double* c, const double* lo,
                          double* cnt) {
-  column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  simd::kernels().column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
 }
 inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
                  const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  fill_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
 }
 inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
                  const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  fill_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
 }
 inline void group_stats(const float* r, std::size_t len, double scale, double u, double* k, double* s) {
-  group_stats_f32(r, len, scale, u, k, s);
+  simd::kernels().group_stats_f32(r, len, scale, u, k, s);
 }
 inline void group_stats(const double* r, std::size_t len, double scale, double u, double* k, double* s) {
-  group_stats_f64(r, len, scale, u, k, s);
+  simd::kernels().group_stats_f64(r, len, scale, u, k, s);
 }
 
 // Column pass over the whole matrix; blocks whose columns are all dead

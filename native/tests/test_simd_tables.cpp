@@ -62,6 +62,9 @@ struct Pick<double> {
   static auto zero(const KernelTable& k) { return k.zero_f64; }
   static auto adam(const KernelTable& k) { return k.adam_f64; }
   static auto column(const KernelTable& k, bool sum) { return sum ? k.column_max_sum_f64 : k.column_max_f64; }
+  static auto column_stats(const KernelTable& k) { return k.column_stats_f64; }
+  static auto group_stats(const KernelTable& k) { return k.group_stats_f64; }
+  static auto fill(const KernelTable& k) { return k.fill_candidates_f64; }
 };
 template <>
 struct Pick<float> {
@@ -71,6 +74,9 @@ struct Pick<float> {
   static auto zero(const KernelTable& k) { return k.zero_f32; }
   static auto adam(const KernelTable& k) { return k.adam_f32; }
   static auto column(const KernelTable& k, bool sum) { return sum ? k.column_max_sum_f32 : k.column_max_f32; }
+  static auto column_stats(const KernelTable& k) { return k.column_stats_f32; }
+  static auto group_stats(const KernelTable& k) { return k.group_stats_f32; }
+  static auto fill(const KernelTable& k) { return k.fill_candidates_f32; }
 };
 
 template <class T>
@@ -149,6 +155,117 @@ void check_columns(const KernelTable& k, Rng& rng) {
   }
 }
 
+// The streaming exact passes' definitions, in the order the tables promise.
+void comp_add_ref(double& sum, double& comp, double x) {
+  const double t = sum + x;
+  comp += ((sum >= x ? sum : x) - t) + (sum >= x ? x : sum);
+  sum = t;
+}
+double fold8_ref(const double* l) { return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7])); }
+
+// Thresholds with ties (0.5 * 0.5 is an entry's value), dead columns (+inf)
+// and zeros.
+std::vector<double> thresholds(Rng& rng, std::size_t n) {
+  std::vector<double> t(n);
+  for (double& x : t) {
+    switch (rng.below(5)) {
+      case 0: x = 0.25; break;
+      case 1: x = std::numeric_limits<double>::infinity(); break;
+      case 2: x = 0.0; break;
+      default: x = std::fabs(rng.normal()); break;
+    }
+  }
+  return t;
+}
+
+template <class T>
+void check_stream_passes(const KernelTable& k, Rng& rng) {
+  const KernelTable& ref = bp::simd::scalar_kernels();
+  const double scale = 0.5;
+  for (std::size_t rows : {0, 1, 7, 8, 9, 17, 24}) {
+    for (std::size_t c0 : {0, 1, 3}) {
+      const std::size_t cols = 19, c1 = cols - (c0 == 1 ? 0 : 2);
+      const std::vector<T> y = values<T>(rng, rows * cols);
+      const std::vector<double> mu = thresholds(rng, cols), lo = thresholds(rng, cols);
+      std::vector<double> kk(cols, -1.0), s(cols, -1.0), c(cols, -1.0), cnt(cols, -1.0);
+      std::vector<double> kr = kk, sr = s, cr = c, cntr = cnt;
+      Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(),
+                               lo.data(), cnt.data());
+      Pick<T>::column_stats(ref)(y.data(), rows, cols, c0, c1, scale, mu.data(), kr.data(), sr.data(), cr.data(),
+                                 lo.data(), cntr.data());
+      CHECK_MSG(same_bytes(kk, kr) && same_bytes(s, sr) && same_bytes(cnt, cntr),
+                k.name << " column_stats rows=" << rows << " c0=" << c0);
+      for (std::size_t j = c0; j < c1; ++j) {  // the scalar table against the definition
+        double kd = 0, nd = 0, sum = 0, comp = 0, part = 0;
+        for (std::size_t i = 0; i < rows; ++i) {
+          const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+          kd += a >= mu[j] ? 1 : 0;
+          nd += a >= lo[j] ? 1 : 0;
+          part += a >= mu[j] ? a : 0.0;
+          // Eight rows per compensated add, then the rows left one by one.
+          if (i % 8 == 7 || i >= rows / 8 * 8) { comp_add_ref(sum, comp, part); part = 0; }
+        }
+        CHECK_MSG(kr[j] == kd && cntr[j] == nd && sr[j] == sum + comp, "column_stats definition j=" << j);
+      }
+    }
+  }
+  for (std::size_t len = 0; len < 150; len += (len < 72 ? 1 : 7)) {
+    for (std::size_t off = 0; off < 3; ++off) {
+      const std::vector<T> r = values<T>(rng, len + off);
+      const double u = rng.below(3) == 0 ? 0.25 : std::fabs(rng.normal());
+      double kg = -1, sg = -1, kr = -1, sr = -1;
+      Pick<T>::group_stats(k)(r.data() + off, len, scale, u, &kg, &sg);
+      Pick<T>::group_stats(ref)(r.data() + off, len, scale, u, &kr, &sr);
+      CHECK_MSG(std::memcmp(&kg, &kr, sizeof kg) == 0 && std::memcmp(&sg, &sr, sizeof sg) == 0,
+                k.name << " group_stats len=" << len);
+      // The definition: eight lanes, summed plainly over 64 entries (or 8 in
+      // the short tail), then compensated; the last entries one by one.
+      double lane[8] = {}, sum = 0, comp = 0, kd = 0;
+      std::size_t j = 0;
+      auto at = [&](std::size_t i) {
+        const double a = std::fabs(static_cast<double>(r[off + i])) * scale;
+        kd += a >= u ? 1 : 0;
+        return a >= u ? a : 0.0;
+      };
+      for (; j + 64 <= len; j += 64) {
+        for (double& x : lane) x = 0;
+        for (std::size_t q = 0; q < 64; ++q) lane[q % 8] += at(j + q);
+        comp_add_ref(sum, comp, fold8_ref(lane));
+      }
+      for (; j + 8 <= len; j += 8) {
+        for (std::size_t q = 0; q < 8; ++q) lane[q] = at(j + q);
+        comp_add_ref(sum, comp, fold8_ref(lane));
+      }
+      for (; j < len; ++j) comp_add_ref(sum, comp, at(j));
+      CHECK_MSG(kr == kd && sr == sum + comp, "group_stats definition len=" << len);
+    }
+  }
+  for (std::size_t rows : {0, 1, 5}) {
+    for (std::size_t cols : {1, 3, 8, 13}) {
+      const std::vector<T> y = values<T>(rng, rows * cols);
+      const std::vector<double> bound = thresholds(rng, cols);
+      std::vector<std::size_t> cap(cols), cbeg(cols + 1, 0);
+      for (std::size_t j = 0; j < cols; ++j) {
+        cap[j] = rng.below(rows + 1);  // some columns run out of room
+        cbeg[j + 1] = cbeg[j] + cap[j];
+      }
+      std::vector<std::size_t> len(cols, 0), lenr(cols, 0), lend(cols, 0);
+      std::vector<double> out(cbeg[cols] + 1, -1.0), outr = out, outd = out;
+      Pick<T>::fill(k)(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), len.data(), out.data());
+      Pick<T>::fill(ref)(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), lenr.data(),
+                         outr.data());
+      CHECK_MSG(same_bytes(len, lenr) && same_bytes(out, outr), k.name << " fill rows=" << rows << " cols=" << cols);
+      for (std::size_t i = 0; i < rows; ++i) {
+        for (std::size_t j = 0; j < cols; ++j) {
+          const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+          if (a >= bound[j] && lend[j] < cap[j]) outd[cbeg[j] + lend[j]++] = a;
+        }
+      }
+      CHECK_MSG(same_bytes(lend, lenr) && same_bytes(outd, outr), "fill definition");
+    }
+  }
+}
+
 }  // namespace
 
 TEST(simd_tables_write_the_scalar_bytes) {
@@ -160,6 +277,8 @@ TEST(simd_tables_write_the_scalar_bytes) {
     check_adam<float>(*k, rng);
     check_columns<double>(*k, rng);
     check_columns<float>(*k, rng);
+    check_stream_passes<double>(*k, rng);
+    check_stream_passes<float>(*k, rng);
   }
 }
 

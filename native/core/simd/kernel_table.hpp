@@ -25,6 +25,15 @@ struct KernelTable {
   template <class T>
   using ColumnPass = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                               double scale, double* mx, double* sum);
+  template <class T>
+  using ColumnStats = void (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                               double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                               double* cnt);
+  template <class T>
+  using GroupStats = void (*)(const T* r, std::size_t len, double scale, double u, double* k, double* s);
+  template <class T>
+  using FillCandidates = void (*)(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                                  const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out);
 
   const char* name = "";
   // dst = clamp(src, -c, c) with streaming stores, c per entry or one c.
@@ -43,6 +52,16 @@ struct KernelTable {
   // Max |y| (and sum |y| * scale) per column of a column range.
   ColumnPass<double> column_max_f64 = nullptr, column_max_sum_f64 = nullptr;
   ColumnPass<float> column_max_f32 = nullptr, column_max_sum_f32 = nullptr;
+  // The streaming exact l1,inf passes (exact_stream.cpp): per column of a
+  // column range, or of one contiguous group, the count and compensated sum
+  // of the entries |y| * scale at or above a threshold; and the copy of the
+  // entries at or above a bound into per-column segments.
+  ColumnStats<double> column_stats_f64 = nullptr;
+  ColumnStats<float> column_stats_f32 = nullptr;
+  GroupStats<double> group_stats_f64 = nullptr;
+  GroupStats<float> group_stats_f32 = nullptr;
+  FillCandidates<double> fill_candidates_f64 = nullptr;
+  FillCandidates<float> fill_candidates_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -16,9 +16,9 @@ BP_SIMD_PUSH_AVX2
 namespace bp {
 namespace simd {
 
-BP_X86_LANES(double, Avx2, __m256d, 4, _mm256, pd, _mm256_cmp_pd(a, b, _CMP_GT_OQ), _mm256_cmp_pd(a, b, _CMP_UNORD_Q))
+BP_X86_LANES(double, Avx2, __m256d, 4, _mm256, pd, _mm256_cmp_pd(a, b, _CMP_GT_OQ), _mm256_cmp_pd(a, b, _CMP_GE_OQ), _mm256_cmp_pd(a, b, _CMP_UNORD_Q))
 
-BP_X86_LANES(float, Avx2, __m256, 8, _mm256, ps, _mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, b, _CMP_UNORD_Q))
+BP_X86_LANES(float, Avx2, __m256, 8, _mm256, ps, _mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, b, _CMP_GE_OQ), _mm256_cmp_ps(a, b, _CMP_UNORD_Q))
 
 template <>
 struct Widen<Avx2> {
@@ -26,6 +26,8 @@ struct Widen<Avx2> {
   using D = __m256d;
   static D lo(F f) { return _mm256_cvtps_pd(_mm256_castps256_ps128(f)); }
   static D hi(F f) { return _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1)); }
+  // The four floats at p, widened.
+  static D load(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
   static F narrow(D lo, D hi) {
     return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
   }

@@ -47,6 +47,7 @@ struct Lanes<T, Scalar> {
   }
   static V mask(bool m) { return from_bits(m ? ~Bits(0) : Bits(0)); }
   static V gt(V a, V b) { return mask(a > b); }
+  static V ge(V a, V b) { return mask(a >= b); }
   static V unordered(V a, V b) { return mask(a != a || b != b); }
   static V bit_and(V a, V b) { return from_bits(bits(a) & bits(b)); }
   static V bit_or(V a, V b) { return from_bits(bits(a) | bits(b)); }

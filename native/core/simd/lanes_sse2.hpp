@@ -13,9 +13,9 @@
 namespace bp {
 namespace simd {
 
-BP_X86_LANES(double, Sse2, __m128d, 2, _mm, pd, _mm_cmpgt_pd(a, b), _mm_cmpunord_pd(a, b))
+BP_X86_LANES(double, Sse2, __m128d, 2, _mm, pd, _mm_cmpgt_pd(a, b), _mm_cmpge_pd(a, b), _mm_cmpunord_pd(a, b))
 
-BP_X86_LANES(float, Sse2, __m128, 4, _mm, ps, _mm_cmpgt_ps(a, b), _mm_cmpunord_ps(a, b))
+BP_X86_LANES(float, Sse2, __m128, 4, _mm, ps, _mm_cmpgt_ps(a, b), _mm_cmpge_ps(a, b), _mm_cmpunord_ps(a, b))
 
 // Floats to and from doubles, for the loops that compute in double: the low
 // and high halves of a float vector widened, two double vectors narrowed
@@ -27,6 +27,10 @@ struct Widen<Sse2> {
   using D = __m128d;
   static D lo(F f) { return _mm_cvtps_pd(f); }
   static D hi(F f) { return _mm_cvtps_pd(_mm_movehl_ps(f, f)); }
+  // The two floats at p, widened (an 8-byte load: p need not hold four).
+  static D load(const float* p) {
+    return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+  }
   static F narrow(D lo, D hi) { return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi)); }
   static F pack_masks(D lo, D hi) { return _mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), _MM_SHUFFLE(2, 0, 2, 0)); }
   // Adds the mask (-1 in the bits where set) to f's bits: one step toward zero

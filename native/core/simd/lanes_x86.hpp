@@ -6,15 +6,16 @@
 
 #include <cstddef>
 
-// Lanes<T, ISA> over the vector type VEC of WIDTH lanes; GT and UNORD are the
-// compares of a and b (greater than, ordered; unordered).
-#define BP_X86_LANES(T, ISA, VEC, WIDTH, P, S, GT, UNORD)                       \
+// Lanes<T, ISA> over the vector type VEC of WIDTH lanes; GT, GE and UNORD are
+// the compares of a and b (greater than, greater or equal, ordered; unordered).
+#define BP_X86_LANES(T, ISA, VEC, WIDTH, P, S, GT, GE, UNORD)                   \
   template <>                                                                    \
   struct Lanes<T, ISA> {                                                         \
     using V = VEC;                                                               \
     static constexpr std::size_t kWidth = WIDTH;                                 \
     static constexpr std::size_t kBytes = WIDTH * sizeof(T);                     \
     static V gt(V a, V b) { return GT; }                                         \
+    static V ge(V a, V b) { return GE; }                                         \
     static V unordered(V a, V b) { return UNORD; }                               \
     BP_X86_LANE_OPS(T, P, S)                                                     \
   };

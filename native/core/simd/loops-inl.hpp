@@ -199,6 +199,194 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c
   return nan == 0;
 }
 
+// The passes of the streaming exact l1,inf method (exact_stream.cpp). Every
+// entry is read as |y| * scale in double; sums of entries carry Neumaier's
+// compensation. Lanes run across columns (or 8 fixed lanes within a group),
+// so each result depends only on the order of the entries, never on the width.
+
+// The D::kWidth entries of T at p, as doubles.
+template <class Isa, class T>
+inline typename Lanes<double, Isa>::V load_wide(const T* p) {
+  if constexpr (std::is_same_v<T, double>) {
+    return Lanes<double, Isa>::load(p);
+  } else if constexpr (std::is_same_v<Isa, Scalar>) {
+    return static_cast<double>(*p);
+  } else {
+    return Widen<Isa>::load(p);
+  }
+}
+
+template <class Isa, class T>
+inline typename Lanes<double, Isa>::V scaled_abs(const T* p, double scale) {
+  using D = Lanes<double, Isa>;
+  return D::mul(D::and_not(D::set1(-0.0), load_wide<Isa>(p)), D::set1(scale));
+}
+
+// Neumaier's compensated add of x >= 0 into sum >= 0, lane by lane. big and
+// small are (s >= x ? s : x) and (s >= x ? x : s), as the lanes' max and min
+// give them (the second operand unless the first is strictly larger, or
+// smaller): they differ only where s == x, which for entries >= 0 (no -0)
+// means the same bits, and with a NaN they pick the same operand.
+template <class D>
+inline void comp_add(double* sum, double* comp, typename D::V x) {
+  const auto s = D::load(sum), t = D::add(s, x);
+  const auto big = D::max(s, x), small = D::min(x, s);
+  D::store(comp, D::add(D::load(comp), D::add(D::sub(big, t), small)));
+  D::store(sum, t);
+}
+
+// Makes the compiler hold v, as it is now, in a register. Without it GCC
+// defers the count sums of column_stats_at to the end of the unrolled rows,
+// keeping every row's terms live until then and spilling them to the stack
+// (the pass ran a few per cent slower at 1000 x 8000).
+template <class V>
+inline void in_register(V& v) {
+#ifdef BP_SIMD_X86
+  asm("" : "+x"(v));
+#else
+  (void)v;
+#endif
+}
+
+// Rows consecutive rows of columns [j, j + width) into the statistics of
+// column_stats: plain sums over the rows (entries >= 0: the error is a few
+// ulps of the partial sum), then one compensated add.
+template <class Isa, std::size_t Rows, class T>
+inline void column_stats_at(const T* r, std::size_t stride, std::size_t j, double scale, const double* mu, double* k,
+                            double* s, double* c, const double* lo, double* cnt) {
+  using D = Lanes<double, Isa>;
+  const auto u = D::load(mu + j), l = D::load(lo + j), one = D::set1(1.0);
+  auto kk = D::zero(), ss = D::zero(), nn = D::zero();
+  const T* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const auto a = scaled_abs<Isa>(p, scale);
+    const auto on = D::ge(a, u);
+    kk = D::add(kk, D::bit_and(on, one));
+    ss = D::add(ss, D::bit_and(on, a));
+    nn = D::add(nn, D::bit_and(D::ge(a, l), one));
+    in_register(kk);
+    in_register(nn);
+  }
+  D::store(k + j, D::add(D::load(k + j), kk));
+  D::store(cnt + j, D::add(D::load(cnt + j), nn));
+  comp_add<D>(s + j, c + j, ss);
+}
+
+// Count k and compensated sum s of the entries |y| * scale >= mu[j], and count
+// cnt of those >= lo[j], of columns [c0, c1) of an n x stride row-major
+// matrix (c is the compensation's scratch). Eight rows per compensated add,
+// so the pass stays bound by memory.
+template <class Isa, class T>
+void column_stats(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                  const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
+  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
+  const std::size_t cw = c0 + (c1 - c0) / w * w;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_stats_at<Isa, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt);
+    for (; j < c1; ++j) column_stats_at<Scalar, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt);
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_stats_at<Isa, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt);
+    for (; j < c1; ++j) column_stats_at<Scalar, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt);
+  }
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
+// Eight lanes, held as 8 / width vectors, summed as
+// ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)): the one order every
+// width uses (the first four adds lane-wise).
+template <class D>
+inline double fold8(const typename D::V* v) {
+  constexpr std::size_t half = 4 / D::kWidth;
+  alignas(64) double h[4];
+  for (std::size_t q = 0; q < half; ++q) D::store(h + q * D::kWidth, D::add(v[q], v[q + half]));
+  return (h[0] + h[1]) + (h[2] + h[3]);
+}
+
+// The same statistics for one contiguous group of len entries at threshold
+// u: eight lanes (8 / width vectors) of plain sums over 64 entries, then one
+// compensated add per 64; short groups (candidate lists) eight at a time,
+// then one by one.
+template <class Isa, class T>
+void group_stats(const T* r, std::size_t len, double scale, double u, double* k_out, double* s_out) {
+  using D = Lanes<double, Isa>;
+  using S = Lanes<double, Scalar>;
+  constexpr std::size_t w = D::kWidth, nv = 8 / w;
+  static_assert(nv * w == 8, "eight lanes in whole vectors");
+  const auto uu = D::set1(u), one = D::set1(1.0);
+  typename D::V kv[nv], sv[nv];
+  for (std::size_t v = 0; v < nv; ++v) kv[v] = D::zero();
+  double sum = 0.0, comp = 0.0;
+  std::size_t j = 0;
+  for (; j + 64 <= len; j += 64) {
+    for (std::size_t v = 0; v < nv; ++v) sv[v] = D::zero();
+    for (std::size_t q = 0; q < 64; q += 8) {
+      for (std::size_t v = 0; v < nv; ++v) {
+        const auto a = scaled_abs<Isa>(r + j + q + v * w, scale);
+        const auto on = D::ge(a, uu);
+        kv[v] = D::add(kv[v], D::bit_and(on, one));
+        sv[v] = D::add(sv[v], D::bit_and(on, a));
+      }
+    }
+    comp_add<S>(&sum, &comp, fold8<D>(sv));
+  }
+  for (; j + 8 <= len; j += 8) {
+    for (std::size_t v = 0; v < nv; ++v) {
+      const auto a = scaled_abs<Isa>(r + j + v * w, scale);
+      const auto on = D::ge(a, uu);
+      kv[v] = D::add(kv[v], D::bit_and(on, one));
+      sv[v] = D::bit_and(on, a);
+    }
+    comp_add<S>(&sum, &comp, fold8<D>(sv));
+  }
+  double kt = 0.0;
+  for (; j < len; ++j) {
+    const double a = scaled_abs<Scalar>(r + j, scale);
+    const double on = S::ge(a, u);
+    kt += S::bit_and(on, 1.0);
+    comp_add<S>(&sum, &comp, S::bit_and(on, a));
+  }
+  *k_out = fold8<D>(kv) + kt;
+  *s_out = sum + comp;
+}
+
+// Entry (i, j) of fill_candidates: appended if it reaches its column's bound
+// and the column's segment has room.
+template <class T>
+inline void fill_at(const T* r, std::size_t j, double scale, const double* bound, const std::size_t* cap,
+                    const std::size_t* cbeg, std::size_t* len, double* out) {
+  const double a = scaled_abs<Scalar>(r + j, scale);
+  if (a >= bound[j] && len[j] < cap[j]) out[cbeg[j] + len[j]++] = a;
+}
+
+// Appends the entries |y| * scale >= bound[j] of an n x m row-major matrix,
+// row by row, to their column's segment of out (at cbeg[j] + len[j], at most
+// cap[j] of them). Candidates are a small share of the entries: a vector of
+// entries is compared at once and only one holding a candidate is looked at
+// entry by entry.
+template <class Isa, class T>
+void fill_candidates(const T* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                     const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t w = D::kWidth;
+  const std::size_t mw = m / w * w;
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* r = y + i * m;
+    std::size_t j = 0;
+    for (; j < mw; j += w) {
+      if (!D::any(D::ge(scaled_abs<Isa>(r + j, scale), D::load(bound + j)))) continue;
+      for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out);
+    }
+    for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out);
+  }
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -225,6 +413,12 @@ KernelTable make_table() {
   t.column_max_f32 = &loops::column_max_sum<Isa, false, float>;
   t.column_max_sum_f64 = &loops::column_max_sum<Isa, true, double>;
   t.column_max_sum_f32 = &loops::column_max_sum<Isa, true, float>;
+  t.column_stats_f64 = &loops::column_stats<Isa, double>;
+  t.column_stats_f32 = &loops::column_stats<Isa, float>;
+  t.group_stats_f64 = &loops::group_stats<Isa, double>;
+  t.group_stats_f32 = &loops::group_stats<Isa, float>;
+  t.fill_candidates_f64 = &loops::fill_candidates<Isa, double>;
+  t.fill_candidates_f32 = &loops::fill_candidates<Isa, float>;
   return t;
 }
 
