@@ -36,7 +36,7 @@ cmake --build "$build" --parallel "$jobs" >/dev/null
 
 memcheck=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
   --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
-  --track-origins=yes --num-callers=40 --quiet)
+  --track-origins=yes --num-callers=40 --quiet --suppressions="$root/scripts/valgrind.supp")
 
 start=$(date +%s)
 echo "valgrind-native: memcheck on the native test harness${filter:+ (tests matching '$filter')}"
@@ -50,7 +50,7 @@ if [ "$corpus" = 1 ]; then
     [ -d "$dir" ] || continue
     bin="$build/replay_$name"
     "$cxx" -std=c++17 -O1 -g -I"$root/native/core" -I"$root/native/fuzz" "$src" "$root/native/fuzz/replay_main.cpp" \
-      "$root"/native/core/*.cpp -o "$bin" -pthread
+      $(find "$root/native/core" -name '*.cpp' | sort) -o "$bin" -pthread
     echo "valgrind-native: memcheck on $name over $(ls "$dir" | wc -l) corpus inputs"
     "${memcheck[@]}" "$bin" "$dir"
   done

@@ -80,7 +80,6 @@ void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* 
   });
 }
 
-
 // Copies the entries |y| * scale >= lo[j] of the alive columns into one
 // buffer, group by group; cnt[j] (from the pass that used the same lo) sizes
 // each group exactly. A count that disagrees (the caller's memory changed
@@ -145,7 +144,10 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
   // A filter, not a result: a bound within 1e-6 of the root is plenty.
   for (int it = 0; it < 24 && hi_t - lo_t > 1e-6 * hi_t; ++it) {
     const double mid = 0.5 * (lo_t + hi_t);
-    if (upper_sum(mid) <= p.eta) hi_t = mid; else lo_t = mid;
+    if (upper_sum(mid) <= p.eta)
+      hi_t = mid;
+    else
+      lo_t = mid;
   }
   // The sums above carry rounding: widen the bound so the filter stays safe.
   const double theta_hi = hi_t * (1.0 + 1e-9) + 1e-300;
@@ -157,7 +159,9 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
 
 }  // namespace
 
-StreamTrace last_stream_trace() { return t_trace; }
+StreamTrace last_stream_trace() {
+  return t_trace;
+}
 
 // G(theta) = sum_j max(0, (s_j - theta) / len, mx_j - theta) is convex,
 // piecewise linear and decreasing, and G <= sum_j mu_j(theta) pointwise, so
@@ -173,7 +177,10 @@ double envelope_theta(const ThresholdProblem& p) {
     for (std::size_t j = 0; j < p.ng; ++j) {
       const double by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
       if (by_max >= by_sum) {
-        if (by_max > 0.0) { val.add(by_max); slope += 1.0; }
+        if (by_max > 0.0) {
+          val.add(by_max);
+          slope += 1.0;
+        }
       } else if (by_sum > 0.0) {
         val.add(by_sum);
         slope += 1.0 / len;
@@ -230,13 +237,17 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       // fits the budget: the remaining passes then read only that.
       const std::size_t live = alive.size() * len;
       std::size_t cand = 0;
-      if (counted) for (std::size_t j : alive) cand += static_cast<std::size_t>(cnt[j]);
+      if (counted)
+        for (std::size_t j : alive) cand += static_cast<std::size_t>(cnt[j]);
       const bool whole = live <= kCompactMaxEntries && 4 * live <= ng * len;
       const bool by_bounds = counted && 16 * cand <= ng * len;
       if (whole || by_bounds) {
         const bool use_lo = by_bounds && (!whole || cand < live);
         if (!use_lo) {
-          for (std::size_t j : alive) { lo[j] = 0.0; cnt[j] = static_cast<double>(len); }
+          for (std::size_t j : alive) {
+            lo[j] = 0.0;
+            cnt[j] = static_cast<double>(len);
+          }
         }
         compact_groups(y, p.scale, alive, lo.data(), cnt.data(), cdata, cbeg, clen);
         for (std::size_t j : alive) {
@@ -278,7 +289,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     for (std::size_t j : alive) {
       // Rounding can leave mu a hair above the largest entry; the largest
       // entry is then the active set (a valid subgradient at the kink).
-      if (k[j] == 0.0) { k[j] = 1.0; S[j] = p.mx[j]; }
+      if (k[j] == 0.0) {
+        k[j] = 1.0;
+        S[j] = p.mx[j];
+      }
       if (k[j] != prev_k[j] || S[j] != prev_s[j]) same = false;
     }
     // The Newton step on (mu, theta): theta = (sum S/k - eta) / sum 1/k.
@@ -316,7 +330,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     }
     std::size_t w = 0;
     for (std::size_t j : alive) {
-      if (total[j] > theta) alive[w++] = j; else { mu[j] = kInf; lo[j] = kInf; lo_next[j] = kInf; }
+      if (total[j] > theta)
+        alive[w++] = j;
+      else {
+        mu[j] = kInf;
+        lo[j] = kInf;
+        lo_next[j] = kInf;
+      }
     }
     alive_changed = w != alive.size();
     alive.resize(w);

@@ -22,10 +22,18 @@ std::vector<double> regime_matrix(Rng& rng, std::size_t n, std::size_t m, Kind k
   std::vector<double> y(n * m);
   for (double& v : y) {
     switch (kind) {
-      case Kind::kUniform: v = rng.uniform(); break;
-      case Kind::kGauss: v = rng.normal(); break;
-      case Kind::kCauchy: v = std::tan(3.141592653589793 * (rng.uniform() - 0.5)); break;
-      case Kind::kSparse: v = rng.uniform() < 0.9 ? 0.0 : rng.normal(); break;
+      case Kind::kUniform:
+        v = rng.uniform();
+        break;
+      case Kind::kGauss:
+        v = rng.normal();
+        break;
+      case Kind::kCauchy:
+        v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+        break;
+      case Kind::kSparse:
+        v = rng.uniform() < 0.9 ? 0.0 : rng.normal();
+        break;
     }
   }
   return y;
@@ -106,12 +114,14 @@ TEST(stream_equals_sort_across_the_regime_grid) {
     for (Kind kind : kinds) {
       std::vector<double> y = regime_matrix(rng, sh[0], sh[1], kind);
       for (bool rows : {false, true}) {
-        const double nrm = rows ? l1inf([&] {
-          std::vector<double> t(y.size());
-          for (std::size_t i = 0; i < sh[0]; ++i)
-            for (std::size_t j = 0; j < sh[1]; ++j) t[j * sh[0] + i] = y[i * sh[1] + j];
-          return t;
-        }(), sh[1], sh[0])
+        const double nrm = rows ? l1inf(
+                                      [&] {
+                                        std::vector<double> t(y.size());
+                                        for (std::size_t i = 0; i < sh[0]; ++i)
+                                          for (std::size_t j = 0; j < sh[1]; ++j) t[j * sh[0] + i] = y[i * sh[1] + j];
+                                        return t;
+                                      }(),
+                                      sh[1], sh[0])
                                 : l1inf(y, sh[0], sh[1]);
         for (double r : radii) {
           const double eta = r < 0 ? 1.0 : r * nrm;

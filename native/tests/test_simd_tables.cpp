@@ -30,17 +30,27 @@ std::vector<T> values(Rng& rng, std::size_t n) {
   std::vector<T> v(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (rng.below(6)) {
-      case 0: v[i] = T(0); break;
-      case 1: v[i] = -T(0); break;
-      case 2: v[i] = static_cast<T>(0.5); break;  // ties with the radii below
-      default: v[i] = static_cast<T>(4.0 * rng.normal()); break;
+      case 0:
+        v[i] = T(0);
+        break;
+      case 1:
+        v[i] = -T(0);
+        break;
+      case 2:
+        v[i] = static_cast<T>(0.5);
+        break;  // ties with the radii below
+      default:
+        v[i] = static_cast<T>(4.0 * rng.normal());
+        break;
     }
   }
   return v;
 }
 
 template <class T>
-T clamp_ref(T v, T c) { return v < -c ? -c : (v > c ? c : v); }
+T clamp_ref(T v, T c) {
+  return v < -c ? -c : (v > c ? c : v);
+}
 template <class T>
 T shrink_ref(T y, double t) {
   const double a = static_cast<double>(y);
@@ -137,8 +147,8 @@ void check_columns(const KernelTable& k, Rng& rng) {
     for (bool with_sum : {false, true}) {
       std::vector<double> mx(cols, -1.0), sum(cols, -1.0), mx_ref(cols, -1.0), sum_ref(cols, -1.0);
       const bool ok = Pick<T>::column(k, with_sum)(y.data(), rows, cols, c0, c1, 0.5, mx.data(), sum.data());
-      const bool ok_ref =
-          Pick<T>::column(bp::simd::scalar_kernels(), with_sum)(y.data(), rows, cols, c0, c1, 0.5, mx_ref.data(), sum_ref.data());
+      const bool ok_ref = Pick<T>::column(bp::simd::scalar_kernels(), with_sum)(y.data(), rows, cols, c0, c1, 0.5,
+                                                                                mx_ref.data(), sum_ref.data());
       CHECK(ok && ok_ref);
       CHECK_MSG(same_bytes(mx, mx_ref) && same_bytes(sum, sum_ref), k.name << " columns rows=" << rows);
       for (std::size_t j = c0; j < c1; ++j) {  // the scalar tables against the definition
@@ -161,7 +171,9 @@ void comp_add_ref(double& sum, double& comp, double x) {
   comp += ((sum >= x ? sum : x) - t) + (sum >= x ? x : sum);
   sum = t;
 }
-double fold8_ref(const double* l) { return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7])); }
+double fold8_ref(const double* l) {
+  return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]));
+}
 
 // Thresholds with ties (0.5 * 0.5 is an entry's value), dead columns (+inf)
 // and zeros.
@@ -169,10 +181,18 @@ std::vector<double> thresholds(Rng& rng, std::size_t n) {
   std::vector<double> t(n);
   for (double& x : t) {
     switch (rng.below(5)) {
-      case 0: x = 0.25; break;
-      case 1: x = std::numeric_limits<double>::infinity(); break;
-      case 2: x = 0.0; break;
-      default: x = std::fabs(rng.normal()); break;
+      case 0:
+        x = 0.25;
+        break;
+      case 1:
+        x = std::numeric_limits<double>::infinity();
+        break;
+      case 2:
+        x = 0.0;
+        break;
+      default:
+        x = std::fabs(rng.normal());
+        break;
     }
   }
   return t;
@@ -189,8 +209,8 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
       const std::vector<double> mu = thresholds(rng, cols), lo = thresholds(rng, cols);
       std::vector<double> kk(cols, -1.0), s(cols, -1.0), c(cols, -1.0), cnt(cols, -1.0);
       std::vector<double> kr = kk, sr = s, cr = c, cntr = cnt;
-      Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(),
-                               lo.data(), cnt.data());
+      Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(), lo.data(),
+                               cnt.data());
       Pick<T>::column_stats(ref)(y.data(), rows, cols, c0, c1, scale, mu.data(), kr.data(), sr.data(), cr.data(),
                                  lo.data(), cntr.data());
       CHECK_MSG(same_bytes(kk, kr) && same_bytes(s, sr) && same_bytes(cnt, cntr),
@@ -203,7 +223,10 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
           nd += a >= lo[j] ? 1 : 0;
           part += a >= mu[j] ? a : 0.0;
           // Eight rows per compensated add, then the rows left one by one.
-          if (i % 8 == 7 || i >= rows / 8 * 8) { comp_add_ref(sum, comp, part); part = 0; }
+          if (i % 8 == 7 || i >= rows / 8 * 8) {
+            comp_add_ref(sum, comp, part);
+            part = 0;
+          }
         }
         CHECK_MSG(kr[j] == kd && cntr[j] == nd && sr[j] == sum + comp, "column_stats definition j=" << j);
       }
@@ -252,8 +275,7 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
       std::vector<std::size_t> len(cols, 0), lenr(cols, 0), lend(cols, 0);
       std::vector<double> out(cbeg[cols] + 1, -1.0), outr = out, outd = out;
       Pick<T>::fill(k)(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), len.data(), out.data());
-      Pick<T>::fill(ref)(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), lenr.data(),
-                         outr.data());
+      Pick<T>::fill(ref)(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), lenr.data(), outr.data());
       CHECK_MSG(same_bytes(len, lenr) && same_bytes(out, outr), k.name << " fill rows=" << rows << " cols=" << cols);
       for (std::size_t i = 0; i < rows; ++i) {
         for (std::size_t j = 0; j < cols; ++j) {

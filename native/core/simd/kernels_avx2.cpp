@@ -40,7 +40,9 @@ const KernelTable* avx2_kernels() {
 
 namespace bp {
 namespace simd {
-const KernelTable* avx2_kernels() { return nullptr; }
+const KernelTable* avx2_kernels() {
+  return nullptr;
+}
 }  // namespace simd
 }  // namespace bp
 

@@ -16,9 +16,11 @@ BP_SIMD_PUSH_AVX2
 namespace bp {
 namespace simd {
 
-BP_X86_LANES(double, Avx2, __m256d, 4, _mm256, pd, _mm256_cmp_pd(a, b, _CMP_GT_OQ), _mm256_cmp_pd(a, b, _CMP_GE_OQ), _mm256_cmp_pd(a, b, _CMP_UNORD_Q))
+BP_X86_LANES(double, Avx2, __m256d, 4, _mm256, pd, _mm256_cmp_pd(a, b, _CMP_GT_OQ), _mm256_cmp_pd(a, b, _CMP_GE_OQ),
+             _mm256_cmp_pd(a, b, _CMP_UNORD_Q))
 
-BP_X86_LANES(float, Avx2, __m256, 8, _mm256, ps, _mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, b, _CMP_GE_OQ), _mm256_cmp_ps(a, b, _CMP_UNORD_Q))
+BP_X86_LANES(float, Avx2, __m256, 8, _mm256, ps, _mm256_cmp_ps(a, b, _CMP_GT_OQ), _mm256_cmp_ps(a, b, _CMP_GE_OQ),
+             _mm256_cmp_ps(a, b, _CMP_UNORD_Q))
 
 template <>
 struct Widen<Avx2> {

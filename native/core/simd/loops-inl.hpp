@@ -68,11 +68,15 @@ void shrink(const double* src, const double* t, double one, double* dst, std::si
   using V1 = Lanes<double, Scalar>;
   using L = Lanes<double, Isa>;
   std::size_t k = 0;
-  if (Stream) for (; k < n && misaligned<L>(dst + k); ++k) dst[k] = shrink_at<V1, Each>(src, t, one, k);
+  if (Stream)
+    for (; k < n && misaligned<L>(dst + k); ++k) dst[k] = shrink_at<V1, Each>(src, t, one, k);
   for (; k + L::kWidth <= n; k += L::kWidth) {
     if (Stream) prefetch_line<L>(src, k);
     const typename L::V r = shrink_at<L, Each>(src, t, one, k);
-    if (Stream) L::stream(dst + k, r); else L::store(dst + k, r);
+    if (Stream)
+      L::stream(dst + k, r);
+    else
+      L::store(dst + k, r);
   }
   for (; k < n; ++k) dst[k] = shrink_at<V1, Each>(src, t, one, k);
 }
@@ -92,7 +96,8 @@ void shrink(const float* src, const double* t, double one, float* dst, std::size
     using D = Lanes<double, Isa>;
     using X = Widen<Isa>;
     static_assert(F::kWidth == 2 * D::kWidth, "a float vector widens into two double vectors");
-    if (Stream) for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+    if (Stream)
+      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
     const auto t1 = D::set1(one);
     const auto fsign = F::set1(-0.0f), fzero = F::zero();
     for (; k + F::kWidth <= n; k += F::kWidth) {
@@ -104,7 +109,10 @@ void shrink(const float* src, const double* t, double one, float* dst, std::size
       auto f = X::narrow(dlo, dhi);  // rounded to nearest
       f = X::step_down(f, X::pack_masks(D::gt(X::lo(f), dlo), D::gt(X::hi(f), dhi)));
       const auto r = F::bit_or(f, F::bit_and(F::bit_and(fsign, y), F::gt(f, fzero)));
-      if (Stream) F::stream(dst + k, r); else F::store(dst + k, r);
+      if (Stream)
+        F::stream(dst + k, r);
+      else
+        F::store(dst + k, r);
     }
   }
   for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
