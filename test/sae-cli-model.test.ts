@@ -10,22 +10,8 @@ import { makeClassification } from '../lib/datasets/make-classification';
 import { csvField } from '../lib/io/csv-write';
 import { parseLabelledCsv } from '../lib/io/csv';
 import { loadSaeModel } from '../lib/sae';
+import { capture } from './helpers/capture';
 
-function capture(): { out: string[]; err: string[]; restore: () => void } {
-  const out: string[] = [], err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  return { out, err, restore: () => {
-    o.mockRestore();
-    e.mockRestore();
-  } };
-}
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = capture();

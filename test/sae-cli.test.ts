@@ -7,22 +7,8 @@ import * as path from 'path';
 import { makeClassification } from '../lib/datasets/make-classification';
 import { runPaperSaeCommand } from '../lib/cli/paper-sae';
 import { runSaeCommand } from '../lib/cli/sae';
+import { capture } from './helpers/capture';
 
-function capture(): { out: string[]; err: string[]; restore: () => void } {
-  const out: string[] = [], err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  return { out, err, restore: () => {
-    o.mockRestore();
-    e.mockRestore();
-  } };
-}
 
 /** X (samples x features) as the authors store it: features in rows, decimal commas. */
 function authorsCsv(X: Float64Array, n: number, m: number, y: Int32Array): string {
