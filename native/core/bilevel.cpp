@@ -9,7 +9,7 @@
 #include "scratch.hpp"
 
 #include "apply.hpp"
-#include "candidates.hpp"
+#include "group_l1_thresholds.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
 #include "reduce.hpp"
@@ -108,19 +108,33 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
   return Status::kOutOfMemory;
 }
 
+// Built from the split steps like bilevel_l1inf: the l1 group norms,
+// bilevel_radii, then project_groups_l1 (the step apply_radii runs for
+// kShrink), so that a split into blocks of whole groups gives the very same
+// bytes. Only when a group's l1 norm exceeds the largest double are the norms
+// and radii solved in units scaled by a power of two (no split path exists
+// there: the norms themselves cannot be written down).
 template <class T>
 Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* radii, ProjectionResult* res,
                    const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
-  const std::size_t len = group_length(y.rows, y.cols, g);
   ScratchVector<double> mx(ng), s(ng);
   const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), s.data());
   const double big = max_of(mx.data(), ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) return zero_projection(y, ng, out, radii, res, stop);
+  if (is_finite(max_of(s.data(), ng))) {
+    double tau = 0.0;
+    const Status rt = bilevel_radii(s.data(), ng, eta, radii, &tau);
+    if (rt != Status::kOk) return rt;
+    if (tau == 0.0) return identity_projection(y, mx, out, res, stop);
+    if (stop.requested()) return Status::kAborted;
+    res->zero_groups = project_groups_l1(y, g, radii, mx.data(), s.data(), out);
+    return Status::kOk;
+  }
   const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
-  if (scale != 1.0) group_max_sum<true>(y, g, scale, mx.data(), s.data());
+  group_max_sum<true>(y, g, scale, mx.data(), s.data());
   const double r = eta * scale;
   if (compensated_total(s) <= r) {
     for (std::size_t j = 0; j < ng; ++j) radii[j] = s[j] / scale;
@@ -128,22 +142,9 @@ Status bilevel_l11(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
   }
   const OuterLevel outer = outer_l1_projection(s, r);
   const ScratchVector<double>& u = outer.u;
-  // Inner level: x_j = P1_{u_j}(y_j) is a soft threshold lambda_j. Since
-  // u_j = s_j - tau, lambda_j >= tau / len (every entry active), which is the
-  // starting filter for the candidates of each live group.
-  const double inf = std::numeric_limits<double>::infinity();
-  ScratchVector<double> lower(ng);
-  for (std::size_t j = 0; j < ng; ++j) lower[j] = u[j] > 0.0 ? outer.tau / static_cast<double>(len) : inf;
-  GroupLists lists;
-  gather_candidates(y, g, scale, lower.data(), u.data(), lists);
-  ScratchVector<double> lambda(ng, inf);
-  for (std::size_t j = 0; j < ng; ++j) {
-    if (u[j] > 0.0) {
-      lambda[j] = l1_threshold_inplace(lists[j].data(), lists[j].size(), u[j]) / scale;
-    }
-  }
-  lists.clear();
   for (std::size_t j = 0; j < ng; ++j) radii[j] = u[j] / scale;
+  ScratchVector<double> lambda(ng);
+  group_l1_thresholds(y, g, scale, u.data(), mx.data(), s.data(), lambda.data());
   if (stop.requested()) return Status::kAborted;
   res->zero_groups = apply_groups<ShrinkMap<T>>(y, g, lambda.data(), mx.data(), out);
   return Status::kOk;

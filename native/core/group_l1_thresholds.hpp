@@ -1,0 +1,41 @@
+// The inner step of the bilevel l1,1 projection: for every group j, the soft
+// threshold lambda_j of the projection of y_j onto the l1 ball of radius
+// radius[j]. The one-shot bilevel_l11 and the split step apply_radii (kind
+// kShrink) both call this, so that the same radii give the same bytes.
+//
+// Each group's threshold is computed from that group's entries, radius, max
+// and sum alone, in one fixed order (its entries in index order), whatever
+// the matrix around it, the tiling or the thread count: a block that holds
+// whole groups gets the very thresholds of the whole matrix.
+#pragma once
+
+#include <cstddef>
+
+#include "status.hpp"
+
+namespace bp {
+
+// lambda[j] (unscaled) for every group j of y, where
+//   scale     is a power of two (1 unless sums would overflow), exact both ways;
+//   radius[j] is the l1 radius of group j in units of scale (>= 0, finite);
+//   mx[j]     is max |y| over group j (unscaled);
+//   sum[j]    is sum |y| * scale over group j (finite).
+// A group with radius 0 gets +infinity (soft thresholding sends it to zero);
+// one whose sum is at most its radius gets 0 (kept whole); the others get the
+// threshold to the accuracy of l1_threshold_inplace (compensated final sum,
+// then raised until the kept mass fits in the radius). Throws std::bad_alloc.
+template <class T>
+void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const double* radius, const double* mx,
+                         const double* sum, double* lambda);
+
+// The whole inner step, in unscaled units: out = y with group j soft
+// thresholded onto the l1 ball of radius radii[j] (finite, >= 0), given the
+// groups' maxima mx and l1 norms sum (finite, as group_norms computes them:
+// every partial sum of the search is then finite too, so no scaling is
+// needed). Returns how many groups of out are entirely zero. out may equal
+// y.data. Throws std::bad_alloc.
+template <class T>
+std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* radii, const double* mx,
+                              const double* sum, T* out);
+
+}  // namespace bp
