@@ -277,13 +277,27 @@ describe('errors name the argument', () => {
     expect(call).toThrow(expect.objectContaining({ name, message: expect.stringMatching(message), code: expect.stringMatching(/^ERR_BP_/) }));
   });
 
-  test('a non-finite entry in the block: a RangeError (ERR_BP_NON_FINITE), and out untouched', () => {
+  test('a non-finite entry in the block: a RangeError (ERR_BP_NON_FINITE); y untouched, a separate out all NaN', () => {
     const data = Float32Array.from([1, -2, Infinity, 4]);
     const out = new Float32Array(4).fill(7);
     expect(() => bp.applyRadii({ data, rows: 2, cols: 2 }, Float64Array.from([1, 1]), 'l1inf', { out })).toThrow(
       expect.objectContaining({ name: 'RangeError', code: 'ERR_BP_NON_FINITE', message: expect.stringMatching(/y\.data\[2\]/) }),
     );
-    expect(Array.from(out)).toEqual([7, 7, 7, 7]);
+    expect(Array.from(data)).toEqual([1, -2, Infinity, 4]);
+    expect(out.every(Number.isNaN)).toBe(true);
+  });
+
+  test('a non-finite entry, in place: the block is checked before the first write and left as it was', () => {
+    for (const kind of ['l1inf', 'l12'] as const) {
+      const data = Float64Array.from({ length: 600 }, (_, k) => Math.sin(k));
+      data[451] = Number.NaN;
+      const before = Float64Array.from(data);
+      const opts = kind === 'l12' ? { out: data, norms: new Float64Array(300).fill(1) } : { out: data };
+      expect(() => bp.applyRadii({ data, rows: 2, cols: 300 }, new Float64Array(300).fill(0.1), kind, opts)).toThrow(
+        expect.objectContaining({ code: 'ERR_BP_NON_FINITE', message: expect.stringMatching(/y\.data\[451\]/) }),
+      );
+      expect(Buffer.compare(Buffer.from(data.buffer), Buffer.from(before.buffer))).toBe(0);
+    }
   });
 
   test('async twins reject with the same errors, and with ABORT_ERR when aborted', async () => {

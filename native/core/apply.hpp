@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +17,7 @@
 
 #include "scratch.hpp"
 
+#include "finite.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "status.hpp"
@@ -26,12 +28,17 @@ namespace bp {
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
 template <class T>
 struct ClipMap {
-  static constexpr bool kStreams = true;  // has a hand-vectorised streaming row
+  static constexpr bool kStreams = true;       // has a hand-vectorised streaming row
+  static constexpr bool kStreamChecks = true;  // ... which reports whether its source was finite
   // The vector instructions' min/max order, as clamp_sym in stream_store.hpp:
   // the same bytes (signed zeros included) on the streaming and direct paths.
   static T apply(T y, T c) { return clamp_sym(y, c); }
-  static void stream_each(const T* src, const T* c, T* dst, std::size_t n) { stream_clamp<true>(src, c, T(0), dst, n); }
-  static void stream_one(const T* src, T c, T* dst, std::size_t n) { stream_clamp<false>(src, nullptr, c, dst, n); }
+  static bool stream_each(const T* src, const T* c, T* dst, std::size_t n) {
+    return stream_clamp<true>(src, c, T(0), dst, n);
+  }
+  static bool stream_one(const T* src, T c, T* dst, std::size_t n) {
+    return stream_clamp<false>(src, nullptr, c, dst, n);
+  }
   static T param(double c) { return narrow_toward_zero<T>(c); }
   static bool is_zero(double mx, double c) { return std::min(static_cast<T>(mx), param(c)) == T(0); }
 };
@@ -41,6 +48,7 @@ struct ClipMap {
 template <class T>
 struct ShrinkMap {
   static constexpr bool kStreams = true;
+  static constexpr bool kStreamChecks = false;
   static T apply(T y, double t) {
     double a = static_cast<double>(y);
     return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
@@ -66,6 +74,7 @@ struct ShrinkMap {
 template <class T>
 struct ScaleMap {
   static constexpr bool kStreams = false;
+  static constexpr bool kStreamChecks = false;
   static T apply(T y, double s) { return narrow_toward_zero<T>(static_cast<double>(y) * s); }
   static double param(double s) { return s; }
   static bool is_zero(double mx, double s) { return apply(static_cast<T>(mx), s) == T(0); }
@@ -112,9 +121,12 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
 }
 
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
-// path of split.hpp counts zero groups its own way).
+// path of split.hpp counts zero groups its own way). With `check`, each row
+// is first checked for NaN and infinity while it is on its way into the
+// cache, and the pass stops at the first row that has one: false is then
+// returned and out is partly written (the caller owns what to do with it).
 template <class Map, class T>
-void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
+bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out, bool check) {
   using P = decltype(Map::param(0.0));
   const std::size_t n = y.rows, m = y.cols;
   ScratchVector<P> q(g == Groups::kColumns ? m : 0);
@@ -122,14 +134,28 @@ void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
   // A large separate output bypasses the cache (see stream_store.hpp) where
   // the map has a streaming row; otherwise rows are written directly.
   const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
+  std::atomic<bool> bad{false};
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
                   [&](std::size_t r0, std::size_t r1) {
                     for (std::size_t i = r0; i < r1; ++i) {
                       const T* r = y.data + i * m;
                       T* o = out + i * m;
+                      if (check && bad.load(std::memory_order_relaxed)) break;
+                      // The check rides along a streaming row that reports
+                      // finiteness; otherwise the row is read just before it
+                      // is written (it is in cache for the write then).
+                      const bool fused = stream && Map::kStreamChecks;
+                      if (check && !fused && !range_finite(r, m)) {
+                        bad.store(true, std::memory_order_relaxed);
+                        break;
+                      }
+                      bool finite = true;
                       if (stream) {
-                        if constexpr (Map::kStreams) {
+                        if constexpr (Map::kStreamChecks) {
+                          finite = g == Groups::kColumns ? Map::stream_each(r, q.data(), o, m)
+                                                         : Map::stream_one(r, Map::param(p[i]), o, m);
+                        } else if constexpr (Map::kStreams) {
                           if (g == Groups::kColumns)
                             Map::stream_each(r, q.data(), o, m);
                           else
@@ -140,9 +166,19 @@ void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
                       } else {
                         row_one<Map>(r, Map::param(p[i]), o, m);
                       }
+                      if (check && !finite) {
+                        bad.store(true, std::memory_order_relaxed);
+                        break;
+                      }
                     }
                     if (stream) stream_fence();
                   });
+  return !bad.load();
+}
+
+template <class Map, class T>
+void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
+  write_groups_impl<Map>(y, g, p, out, false);
 }
 
 // out = Map(y) with parameter p[j] for group j; returns how many groups of out

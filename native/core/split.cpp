@@ -4,11 +4,11 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
+#include <limits>
 #include <new>
-#include <type_traits>
 
 #include "apply.hpp"
+#include "finite.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
@@ -37,26 +37,6 @@ std::size_t count_zero_params(const double* p, std::size_t k, bool as_float) {
     zero += q == 0.0 ? 1 : 0;
   }
   return zero;
-}
-
-// Non-finite means an all-ones exponent. Adding one unit of the exponent's
-// lowest bit to the masked exponent carries into the sign bit exactly then,
-// so OR-ing those sums over the range flags any NaN or infinity with integer
-// and/add/or alone: branch-free, vectorised by the compiler even for the
-// SSE2 baseline, and as fast as reading the memory.
-template <class T>
-bool range_finite(const T* v, std::size_t n) {
-  using U = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-  constexpr U kExp = sizeof(T) == 4 ? U(0x7f800000u) : U(0x7ff0000000000000ull);
-  constexpr U kOne = sizeof(T) == 4 ? U(0x00800000u) : U(0x0010000000000000ull);
-  constexpr U kSign = sizeof(T) == 4 ? U(0x80000000u) : U(0x8000000000000000ull);
-  U acc = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    U bits;
-    std::memcpy(&bits, v + i, sizeof bits);
-    acc |= (bits & kExp) + kOne;
-  }
-  return (acc & kSign) == 0;
 }
 
 template <class T>
@@ -134,28 +114,65 @@ Status bilevel_radii(const double* norms, std::size_t k, double eta, double* rad
   return Status::kOutOfMemory;
 }
 
+namespace {
+
+// The zero groups of out = Map(y) counted from the groups' largest |y| (mx),
+// with the same arithmetic as the write (apply.hpp).
+template <class Map>
+std::size_t count_zero_groups(const double* mx, const double* p, std::size_t k) {
+  std::size_t zero = 0;
+  for (std::size_t j = 0; j < k; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
+  return zero;
+}
+
+// The write of apply_radii and its zero-group count; with `check`, rows are
+// checked as they are written (write_groups_impl) and false means a
+// non-finite row stopped the pass.
 template <class T>
-std::size_t apply_radii_unchecked(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii,
-                                  const double* norms, const double* mx, T* out) {
+bool write_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
+                 const double* mx, T* out, bool check, std::size_t* zero_groups) {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   const bool is_float = sizeof(T) == sizeof(float);
   if (kind == ApplyKind::kClip) {
-    if (mx != nullptr) return apply_groups<ClipMap<T>>(y, g, radii, mx, out);
-    write_groups<ClipMap<T>>(y, g, radii, out);
-    return count_zero_params(radii, ng, is_float);
+    *zero_groups =
+        mx != nullptr ? count_zero_groups<ClipMap<T>>(mx, radii, ng) : count_zero_params(radii, ng, is_float);
+    return write_groups_impl<ClipMap<T>>(y, g, radii, out, check);
   }
   ScratchVector<double> factor(ng);
   for (std::size_t j = 0; j < ng; ++j) factor[j] = norms[j] > 0.0 ? radii[j] / norms[j] : 0.0;
-  if (mx != nullptr) return apply_groups<ScaleMap<T>>(y, g, factor.data(), mx, out);
-  write_groups<ScaleMap<T>>(y, g, factor.data(), out);
-  return count_zero_params(factor.data(), ng, false);
+  *zero_groups = mx != nullptr ? count_zero_groups<ScaleMap<T>>(mx, factor.data(), ng)
+                               : count_zero_params(factor.data(), ng, false);
+  return write_groups_impl<ScaleMap<T>>(y, g, factor.data(), out, check);
+}
+
+}  // namespace
+
+template <class T>
+std::size_t apply_radii_unchecked(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii,
+                                  const double* norms, const double* mx, T* out) {
+  std::size_t zero = 0;
+  write_radii(y, g, kind, radii, norms, mx, out, false, &zero);
+  return zero;
 }
 
 template <class T>
 Status apply_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
                    const double* mx, T* out, std::size_t* zero_groups) try {
-  if (!all_finite(y.data, y.size())) return Status::kNonFinite;
-  *zero_groups = apply_radii_unchecked(y, g, kind, radii, norms, mx, out);
+  if (out == y.data) {
+    // In place, a row written is a row of y lost: every entry is checked
+    // before the first write, at the price of one more read of the block.
+    if (!all_finite(y.data, y.size())) return Status::kNonFinite;
+    *zero_groups = apply_radii_unchecked(y, g, kind, radii, norms, mx, out);
+    return Status::kOk;
+  }
+  // Into a separate out, each row is checked on its way into the cache just
+  // before it is written, which costs no extra read of memory. If a row is
+  // not finite the pass stops and out is filled with NaN, so that no half-
+  // written block can pass for a projection; y is never written.
+  if (!write_radii(y, g, kind, radii, norms, mx, out, true, zero_groups)) {
+    std::fill(out, out + y.size(), std::numeric_limits<T>::quiet_NaN());
+    return Status::kNonFinite;
+  }
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;

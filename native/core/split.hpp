@@ -60,8 +60,12 @@ Status bilevel_radii(const double* norms, std::size_t k, double eta, double* rad
 // is zero there is zero in every block); with mx null, the groups whose map
 // parameter (the radius rounded to T, or the scale factor) is zero.
 //
-// The block's entries are checked first (kNonFinite: out untouched): unlike
-// the one-shot call, this step cannot rely on its own norms pass.
+// Unlike the one-shot call, this step cannot rely on its own norms pass, so
+// it checks the block for NaN and infinity (kNonFinite) itself. In place
+// (out == y.data) every entry is checked before the first write, and y is
+// left as it was. Into a separate out the check rides along the write (no
+// extra read of memory); on a non-finite entry out is filled with NaN, so
+// that no half-written block can pass for a projection, and y is untouched.
 template <class T>
 Status apply_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
                    const double* mx, T* out, std::size_t* zero_groups);

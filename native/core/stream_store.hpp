@@ -33,16 +33,17 @@ inline T clamp_sym(T v, T c) {
   return t < c ? t : c;
 }
 
+// Returns whether every src entry was finite (the check rides along).
 template <bool Each>
-inline void stream_clamp(const double* src, const double* c, double one, double* dst, std::size_t n) {
+inline bool stream_clamp(const double* src, const double* c, double one, double* dst, std::size_t n) {
   const simd::KernelTable& k = simd::kernels();
-  (Each ? k.clamp_each_f64 : k.clamp_one_f64)(src, c, one, dst, n);
+  return (Each ? k.clamp_each_f64 : k.clamp_one_f64)(src, c, one, dst, n);
 }
 
 template <bool Each>
-inline void stream_clamp(const float* src, const float* c, float one, float* dst, std::size_t n) {
+inline bool stream_clamp(const float* src, const float* c, float one, float* dst, std::size_t n) {
   const simd::KernelTable& k = simd::kernels();
-  (Each ? k.clamp_each_f32 : k.clamp_one_f32)(src, c, one, dst, n);
+  return (Each ? k.clamp_each_f32 : k.clamp_one_f32)(src, c, one, dst, n);
 }
 
 // dst[k] = sign(src[k]) * max(|src[k]| - t, 0) (t per entry, or one t),

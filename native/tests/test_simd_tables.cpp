@@ -288,7 +288,44 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
   }
 }
 
+// The finiteness check: every length up to a few vectors, every offset, and
+// a NaN, +inf, -inf or the largest finite value at every position (the body
+// and the tail); subnormals and signed zeros are finite.
+template <class T>
+void check_finite(const KernelTable& k) {
+  using Lim = std::numeric_limits<T>;
+  auto fn = [&k](const T* v, std::size_t n) {
+    if constexpr (sizeof(T) == 8)
+      return k.finite_f64(v, n);
+    else
+      return k.finite_f32(v, n);
+  };
+  const T odd[4] = {Lim::quiet_NaN(), Lim::infinity(), -Lim::infinity(), Lim::max()};
+  std::vector<T> v(80);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = i % 3 == 0 ? -T(0) : (i % 3 == 1 ? Lim::denorm_min() : T(i));
+  for (std::size_t off = 0; off < 4; ++off) {
+    for (std::size_t n = 0; off + n <= v.size(); ++n) {
+      CHECK(fn(v.data() + off, n));
+      for (std::size_t at = 0; at < n; ++at) {
+        for (const T x : odd) {
+          const T keep = v[off + at];
+          v[off + at] = x;
+          CHECK(fn(v.data() + off, n) == (x == Lim::max()));
+          v[off + at] = keep;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
+
+TEST(simd_tables_find_every_non_finite_entry) {
+  for (const KernelTable* k : tables()) {
+    check_finite<double>(*k);
+    check_finite<float>(*k);
+  }
+}
 
 TEST(simd_tables_write_the_scalar_bytes) {
   for (const KernelTable* k : tables()) {

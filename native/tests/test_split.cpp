@@ -89,13 +89,29 @@ TEST(split_combine_is_overflow_safe_and_order_free_for_max) {
   CHECK(out[0] == 1e300 && out[1] == 4.0);
 }
 
-TEST(split_apply_refuses_non_finite_and_leaves_out) {
-  const double y[4] = {1, 2, NAN, 4}, radii[2] = {1, 1};
-  double out[4] = {7, 7, 7, 7};
-  std::size_t zero = 0;
-  CHECK(bp::apply_radii(bp::MatrixRef<double>{y, 2, 2}, bp::Groups::kColumns, bp::ApplyKind::kClip, radii, nullptr,
-                        nullptr, out, &zero) == bp::Status::kNonFinite);
-  CHECK(out[0] == 7 && out[1] == 7 && out[2] == 7 && out[3] == 7);
+// A non-finite entry: in place, y is checked before the first write and left
+// as it was; into a separate out, the check rides along the write, and out is
+// then all NaN (never a half-written block). Rows of 300 columns put the bad
+// entry well past rows that have already been written.
+TEST(split_apply_refuses_non_finite_without_a_partial_result) {
+  for (const bool in_place : {false, true}) {
+    for (const std::size_t bad : {std::size_t(0), std::size_t(2), std::size_t(1799)}) {
+      const std::size_t rows = 6, cols = 300;
+      std::vector<double> y(rows * cols), radii(cols, 0.5);
+      for (std::size_t k = 0; k < y.size(); ++k) y[k] = std::sin(double(k));
+      y[bad] = bad == 2 ? INFINITY : NAN;
+      const std::vector<double> before = y;
+      std::vector<double> sep(y.size(), 7.0);
+      double* out = in_place ? y.data() : sep.data();
+      std::size_t zero = 0;
+      CHECK(bp::apply_radii(bp::MatrixRef<double>{y.data(), rows, cols}, bp::Groups::kColumns, bp::ApplyKind::kClip,
+                            radii.data(), nullptr, nullptr, out, &zero) == bp::Status::kNonFinite);
+      for (std::size_t k = 0; k < y.size(); ++k) {
+        CHECK(std::memcmp(&y[k], &before[k], sizeof(double)) == 0);
+        if (!in_place) CHECK(std::isnan(sep[k]));
+      }
+    }
+  }
 }
 
 TEST(split_threshold_stats_find_the_l1_ball_threshold) {

@@ -19,7 +19,7 @@ struct AdamCoefficients {
 
 struct KernelTable {
   template <class T, class C>
-  using Clamp = void (*)(const T* src, const C* c, T one, T* dst, std::size_t n);
+  using Clamp = bool (*)(const T* src, const C* c, T one, T* dst, std::size_t n);
   template <class T>
   using Shrink = void (*)(const T* src, const double* t, double one, T* dst, std::size_t n);
   template <class T>
@@ -36,13 +36,17 @@ struct KernelTable {
                                   const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out);
 
   const char* name = "";
-  // dst = clamp(src, -c, c) with streaming stores, c per entry or one c.
+  // dst = clamp(src, -c, c) with streaming stores, c per entry or one c;
+  // true when every src entry was finite.
   Clamp<double, double> clamp_each_f64 = nullptr, clamp_one_f64 = nullptr;
   Clamp<float, float> clamp_each_f32 = nullptr, clamp_one_f32 = nullptr;
   // dst = soft threshold of src, in double, rounded toward zero:
   // [per-entry t][streaming stores].
   Shrink<double> shrink_f64[2][2] = {};
   Shrink<float> shrink_f32[2][2] = {};
+  // No NaN and no infinity among n entries.
+  bool (*finite_f64)(const double*, std::size_t) = nullptr;
+  bool (*finite_f32)(const float*, std::size_t) = nullptr;
   // dst = +0 with streaming stores.
   void (*zero_f64)(double*, std::size_t) = nullptr;
   void (*zero_f32)(float*, std::size_t) = nullptr;

@@ -29,24 +29,38 @@ inline bool misaligned(const T* p) {
 // The loops' bodies are function templates over the lanes W (not lambdas:
 // a lambda would not reliably inherit the instruction set of the region).
 
-// dst = clamp(src, -c, c): c per entry (Each) or one c, streamed.
+// dst = clamp(src, -c, c): c per entry (Each) or one c, streamed. Returns
+// whether every src entry was finite: x - x is +0 for a finite x and NaN
+// otherwise, OR-ed over the row and tested once (as in `finite` below), two
+// operations per vector that let a caller check its input in the write pass
+// itself.
 template <class W, bool Each, class T>
-inline typename W::V clamp_at(const T* src, const T* c, T one, std::size_t k) {
+inline typename W::V clamp_at(typename W::V x, const T* c, T one, std::size_t k) {
   const typename W::V ck = Each ? W::load(c + k) : W::set1(one);
-  return W::min(W::max(W::load(src + k), W::bit_xor(ck, W::set1(T(-0.0)))), ck);
+  return W::min(W::max(x, W::bit_xor(ck, W::set1(T(-0.0)))), ck);
 }
 
 template <class Isa, bool Each, class T>
-void clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
+bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
   using V1 = Lanes<T, Scalar>;
   using L = Lanes<T, Isa>;
+  auto bad1 = V1::zero();
+  auto scalar_at = [&](std::size_t k) {
+    const auto x = V1::load(src + k);
+    bad1 = V1::bit_or(bad1, V1::sub(x, x));
+    V1::store(dst + k, clamp_at<V1, Each>(x, c, one, k));
+  };
   std::size_t k = 0;
-  for (; k < n && misaligned<L>(dst + k); ++k) dst[k] = clamp_at<V1, Each>(src, c, one, k);
+  for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
+  auto bad = L::zero();
   for (; k + L::kWidth <= n; k += L::kWidth) {
     prefetch_line<L>(src, k);
-    L::stream(dst + k, clamp_at<L, Each>(src, c, one, k));
+    const auto x = L::load(src + k);
+    bad = L::bit_or(bad, L::sub(x, x));
+    L::stream(dst + k, clamp_at<L, Each>(x, c, one, k));
   }
-  for (; k < n; ++k) dst[k] = clamp_at<V1, Each>(src, c, one, k);
+  for (; k < n; ++k) scalar_at(k);
+  return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
 }
 
 // dst = sign(src) * max(|src| - t, 0) for double: t per entry or one t.
@@ -116,6 +130,29 @@ void shrink(const float* src, const double* t, double one, float* dst, std::size
     }
   }
   for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+}
+
+// True when no entry of v is NaN or infinite. x - x is +0 for a finite x and
+// NaN otherwise; OR-ing the differences keeps any NaN a NaN (all-ones
+// exponent, non-zero mantissa), so one test at the end sees them all. A few
+// operations per vector: the check of a row costs next to nothing once the
+// row is in cache.
+template <class Isa, class T>
+bool finite(const T* v, std::size_t n) {
+  using V1 = Lanes<T, Scalar>;
+  using L = Lanes<T, Isa>;
+  auto acc = L::zero();
+  std::size_t k = 0;
+  for (; k + L::kWidth <= n; k += L::kWidth) {
+    const auto x = L::load(v + k);
+    acc = L::bit_or(acc, L::sub(x, x));
+  }
+  auto tail = V1::zero();
+  for (; k < n; ++k) {
+    const auto x = V1::load(v + k);
+    tail = V1::bit_or(tail, V1::sub(x, x));
+  }
+  return !L::any(L::unordered(acc, acc)) && !V1::any(V1::unordered(tail, tail));
 }
 
 // dst = +0, streamed.
@@ -413,6 +450,8 @@ KernelTable make_table() {
   t.shrink_f32[0][1] = &loops::shrink<Isa, false, true>;
   t.shrink_f32[1][0] = &loops::shrink<Isa, true, false>;
   t.shrink_f32[1][1] = &loops::shrink<Isa, true, true>;
+  t.finite_f64 = &loops::finite<Isa, double>;
+  t.finite_f32 = &loops::finite<Isa, float>;
   t.zero_f64 = &loops::zero<Isa, double>;
   t.zero_f32 = &loops::zero<Isa, float>;
   t.adam_f64 = &loops::adam<Isa, double>;
