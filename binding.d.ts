@@ -126,12 +126,13 @@ export interface NativeBinding {
   /** Writes the radii into out; returns the threshold (>= 0) or -status. */
   bilevelRadii(norms: Float64Array, eta: number, out: Float64Array): number;
   /**
-   * kind 0 clip (l1,inf), 1 scale (l1,2; norms required). mx: the groups' maxima, for an exact
+   * kind 0 clip (l1,inf), 1 scale (l1,2; norms required), 2 l1-ball soft threshold per group (l1,1; whole groups,
+   * norms and mx unused). mx: the groups' maxima, for an exact
    * zero count (undefined: groups whose parameter is 0). Returns zeroGroups or -status.
    */
-  applyRadii(kind: 0 | 1, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
+  applyRadii(kind: 0 | 1 | 2, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
     norms: Float64Array | undefined, mx: Float64Array | undefined, out: NativeFloatArray): number;
-  applyRadiiAsync(kind: 0 | 1, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
+  applyRadiiAsync(kind: 0 | 1 | 2, y: NativeFloatArray, rows: number, cols: number, groups: NativeGroups, radii: Float64Array,
     norms: Float64Array | undefined, mx: Float64Array | undefined, out: NativeFloatArray, flag: Int32Array): Promise<number>;
   /** out[0] = count, out[1] = sum of the |v_i| > tau; returns 0, or -1 if v holds a NaN. */
   l1BallThresholdStats(v: NativeFloatArray, tau: number, out: Float64Array): number;

@@ -4,7 +4,7 @@
 //   groupNorms(block)            per-group norms of one block     (map)
 //   combineGroupNorms(a, b)      norms of two blocks of the same groups
 //   bilevelRadii(norms, eta)     l1-ball projection of the norms  (reduce)
-//   applyRadii(block, radii)     clip / scale of one block        (map)
+//   applyRadii(block, radii)     clip / scale / soft threshold of one block (map)
 //
 // The one-shot bilevelL1Inf / bilevelL12 run these very kernels (see
 // native/core/split.hpp), so equal norms give equal bytes; docs/split.md
@@ -22,8 +22,12 @@ import * as check from './validate';
 
 /** The per-group norm a block reduces to: max |y|, sum |y|, or the l2 norm. */
 export type GroupNormKind = 'linf' | 'l1' | 'l2';
-/** The inner step: 'l1inf' clips each group to its radius, 'l12' scales it to its radius. */
-export type ApplyKind = 'l1inf' | 'l12';
+/**
+ * The inner step: 'l1inf' clips each group to its radius, 'l12' scales it to
+ * its radius, 'l11' projects it onto the l1 ball of its radius (a soft
+ * threshold per group; the block must hold whole groups).
+ */
+export type ApplyKind = 'l1inf' | 'l12' | 'l11';
 
 export interface GroupNormsOptions {
   groups?: Groups;
@@ -53,7 +57,9 @@ export interface ApplyRadiiOptions<T extends FloatArray = FloatArray> {
    * The whole groups' norms (over every block): required for 'l12' (the
    * l2 norms the radii came from). For 'l1inf' optional: the group maxima,
    * which make zeroGroups count the groups that are zero in the whole
-   * projection, exactly as the one-shot call does.
+   * projection, exactly as the one-shot call does. For 'l11' optional: the
+   * groups' l1 norms, only checked against radii (a block of whole groups
+   * counts the zero groups of the whole projection by itself).
    */
   norms?: Float64Array;
 }
@@ -66,7 +72,8 @@ export interface ThresholdStats {
 }
 
 export const GROUP_NORM_KINDS: readonly GroupNormKind[] = ['linf', 'l1', 'l2'];
-export const APPLY_KINDS: readonly ApplyKind[] = ['l1inf', 'l12'];
+export const APPLY_KINDS: readonly ApplyKind[] = ['l1inf', 'l12', 'l11'];
+const APPLY_CODE = { l1inf: 0, l12: 1, l11: 2 } as const;
 const NORM_CODE = { linf: 0, l1: 1, l2: 2 } as const;
 const GROUP_KEYS = ['groups', 'out'] as const;
 const OUT_KEYS = ['out'] as const;
@@ -182,7 +189,7 @@ export function bilevelRadii(norms: Float64Array, eta: number, opts?: BilevelRad
 
 interface ApplyCall<T extends FloatArray> {
   y: check.CheckedMatrix;
-  kind: 0 | 1;
+  kind: 0 | 1 | 2;
   groups: NativeGroups;
   groupCount: number;
   radii: Float64Array;
@@ -214,7 +221,7 @@ export function checkApplyRadii<T extends FloatArray>(y: unknown, radii: unknown
     }
   }
   const out = o.out === undefined ? undefined : check.output(o.out, m.data as T, 'opts.out', 'y.data');
-  return { y: m, kind: k === 'l1inf' ? 0 : 1, groups: nativeGroups(g), groupCount: ng, radii: r, norms, out, opts: o };
+  return { y: m, kind: APPLY_CODE[k], groups: nativeGroups(g), groupCount: ng, radii: r, norms, out, opts: o };
 }
 
 /**
@@ -225,6 +232,12 @@ export function checkApplyRadii<T extends FloatArray>(y: unknown, radii: unknown
  * is the array passed in; zeroGroups counts the groups that are zero in the
  * whole projection when the whole groups' norms are given (for 'l1inf'
  * without norms: the groups whose radius rounds to zero).
+ *
+ * 'l11' projects each group onto the l1 ball of radius radii[j] (a soft
+ * threshold found from all of the group's entries), so the block must hold
+ * whole groups: a column block with groups = 'columns', a row block with
+ * groups = 'rows'. Then any such split gives, block by block, the bytes of
+ * bilevelL11 on the whole matrix, and zeroGroups its count.
  */
 export function applyRadii<T extends FloatArray>(y: Matrix<T>, radii: Float64Array, kind: ApplyKind, opts?: ApplyRadiiOptions<T>): Projection<T> {
   const c = checkApplyRadii<T>(y, radii, kind, opts);

@@ -81,6 +81,7 @@ bp::Status RunNorms(const NormsArgs& a) {
 }
 
 // applyRadii(kind, y, rows, cols, groups, radii, norms | undefined, mx | undefined, out)
+// kind: 0 clip, 1 scale, 2 l1-ball soft threshold per group (norms, mx unused)
 struct ApplyArgs {
   int kind = 0;
   MatrixArgs m;
@@ -93,7 +94,7 @@ struct ApplyArgs {
 bool ParseApply(const Napi::CallbackInfo& info, ApplyArgs* a) {
   Napi::Env env = info.Env();
   double kind = -1;
-  if (info.Length() < 9 || !ReadDouble(env, info[0], &kind) || !(kind == 0 || kind == 1)) {
+  if (info.Length() < 9 || !ReadDouble(env, info[0], &kind) || !(kind == 0 || kind == 1 || kind == 2)) {
     return Fail(env, "applyRadii(kind, y, rows, cols, groups, radii, norms, mx, out): bad arguments");
   }
   a->kind = static_cast<int>(kind);

@@ -9,6 +9,7 @@
 #include "apply.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "reduce.hpp"
 #include "scratch.hpp"
 #include "simd/lanes_scalar.hpp"
 #include "simd/lanes_sse2.hpp"
@@ -326,11 +327,32 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
 }
 
 template <class T>
-std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* radii, const double* mx,
-                              const double* sum, T* out) {
+std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* radii, const double* mx, const double* sum,
+                              T* out) {
   ScratchVector<double> lambda(group_count(y.rows, y.cols, g));
   group_l1_thresholds(y, g, 1.0, radii, mx, sum, lambda.data());
   return apply_groups<ShrinkMap<T>>(y, g, lambda.data(), mx, out);
+}
+
+template <class T>
+Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* radii, T* out,
+                                 std::size_t* zero_groups) {
+  const std::size_t ng = group_count(y.rows, y.cols, g);
+  ScratchVector<double> mx(ng), sum(ng);
+  const bool no_nan = group_max_sum<true>(y, g, 1.0, mx.data(), sum.data());
+  const double big = max_of(mx.data(), ng);
+  if (!no_nan || !is_finite(big)) return Status::kNonFinite;
+  if (is_finite(max_of(sum.data(), ng))) {
+    *zero_groups = project_groups_l1(y, g, radii, mx.data(), sum.data(), out);
+    return Status::kOk;
+  }
+  const double scale = overflow_guard_scale(big, static_cast<double>(y.size()));
+  group_max_sum<true>(y, g, scale, mx.data(), sum.data());
+  ScratchVector<double> r(ng), lambda(ng);
+  for (std::size_t j = 0; j < ng; ++j) r[j] = radii[j] * scale;
+  group_l1_thresholds(y, g, scale, r.data(), mx.data(), sum.data(), lambda.data());
+  *zero_groups = apply_groups<ShrinkMap<T>>(y, g, lambda.data(), mx.data(), out);
+  return Status::kOk;
 }
 
 template void group_l1_thresholds<float>(const MatrixRef<float>&, Groups, double, const double*, const double*,
@@ -341,5 +363,8 @@ template std::size_t project_groups_l1<float>(const MatrixRef<float>&, Groups, c
                                               const double*, float*);
 template std::size_t project_groups_l1<double>(const MatrixRef<double>&, Groups, const double*, const double*,
                                                const double*, double*);
+template Status project_groups_l1_checked<float>(const MatrixRef<float>&, Groups, const double*, float*, std::size_t*);
+template Status project_groups_l1_checked<double>(const MatrixRef<double>&, Groups, const double*, double*,
+                                                  std::size_t*);
 
 }  // namespace bp

@@ -35,7 +35,18 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
 // needed). Returns how many groups of out are entirely zero. out may equal
 // y.data. Throws std::bad_alloc.
 template <class T>
-std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* radii, const double* mx,
-                              const double* sum, T* out);
+std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* radii, const double* mx, const double* sum,
+                              T* out);
+
+// The split step apply_radii(kShrink) on a block of whole groups: reads the
+// block's group maxima and l1 norms first, which is also its NaN/infinity
+// check (kNonFinite, nothing written), then project_groups_l1 with radii
+// (unscaled, finite, >= 0). Radii that come from bilevel_radii of these
+// norms give the bytes of bilevel_l11 on the whole matrix. Should a group's
+// l1 norm overflow (only with radii that came from elsewhere), the search is
+// solved in units scaled by a power of two. Throws std::bad_alloc.
+template <class T>
+Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* radii, T* out,
+                                 std::size_t* zero_groups);
 
 }  // namespace bp

@@ -9,6 +9,7 @@
 
 #include "apply.hpp"
 #include "finite.hpp"
+#include "group_l1_thresholds.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
@@ -151,6 +152,10 @@ template <class T>
 std::size_t apply_radii_unchecked(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii,
                                   const double* norms, const double* mx, T* out) {
   std::size_t zero = 0;
+  if (kind == ApplyKind::kShrink) {
+    project_groups_l1_checked(y, g, radii, out, &zero);
+    return zero;
+  }
   write_radii(y, g, kind, radii, norms, mx, out, false, &zero);
   return zero;
 }
@@ -158,6 +163,7 @@ std::size_t apply_radii_unchecked(const MatrixRef<T>& y, Groups g, ApplyKind kin
 template <class T>
 Status apply_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
                    const double* mx, T* out, std::size_t* zero_groups) try {
+  if (kind == ApplyKind::kShrink) return project_groups_l1_checked(y, g, radii, out, zero_groups);
   if (out == y.data) {
     // In place, a row written is a row of y lost: every entry is checked
     // before the first write, at the price of one more read of the block.

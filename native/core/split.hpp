@@ -6,7 +6,8 @@
 //              combine_group_norms merges the norms of blocks that split the
 //              same groups;
 //   2. reduce: bilevel_radii, the l1-ball projection of the m group norms;
-//   3. map:    apply_radii on each block (clip for l1,inf, scale for l1,2).
+//   3. map:    apply_radii on each block (clip for l1,inf, scale for l1,2,
+//              soft threshold per group for l1,1: blocks of whole groups).
 //
 // The one-shot bilevel_l1inf and bilevel_l12 (bilevel.cpp) are built from
 // these very functions, so a split that gives the same norms gives the same
@@ -28,6 +29,10 @@ enum class GroupNormKind : int {
 enum class ApplyKind : int {
   kClip = 0,   // bilevel l1,inf: each group clipped to [-u_j, u_j]
   kScale = 1,  // bilevel l1,2: each group scaled by u_j / ||y_j||_2
+  // bilevel l1,1: each group projected onto the l1 ball of radius u_j (a soft
+  // threshold found from all of the group: the block must hold whole groups;
+  // norms and mx unused, see project_groups_l1_checked)
+  kShrink = 2,
 };
 
 // norms[j] = the kind's norm of group j of y (length group_count). Only
