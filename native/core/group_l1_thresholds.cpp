@@ -193,18 +193,15 @@ double list_threshold(const double* a, std::size_t k, double radius, double t, d
   double rho = (s - radius) / static_cast<double>(k);
   std::size_t count = k;
   for (int pass = 0; pass < 64; ++pass) {
-    // A filter that does not rise would keep the very same set.
-    const double nt = lowered(rho, s);
-    if (!(nt > t)) break;
-    t = nt;
-    const MaskedSum in = plain_masked_sum(a, k, t);
-    if (in.count == 0) break;
-    const bool same = in.count == count;
+    // Filtered a hair below the bound (see lowered()); the set stops
+    // shrinking once no entry is left between the old and the new bound.
+    const MaskedSum in = plain_masked_sum(a, k, std::max(t, lowered(rho, s)));
+    if (in.count == 0 || in.count == count) break;
     count = in.count;
     s = in.sum;
     const double next = (s - radius) / static_cast<double>(count);
-    if (next > rho) rho = next;
-    if (same) break;
+    if (!(next > rho)) break;
+    rho = next;
   }
   return exact_finish(a, k, radius, rho);
 }
@@ -253,24 +250,57 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       // is at most i + 1, so a write never leaves its column's stretch.
       // The rows' slices are a stride apart, often across pages, where the
       // hardware prefetcher does not follow: they are prefetched ahead.
-      for (std::size_t i = 0; i < n; ++i) {
-        const T* r = y.data + i * m + c0;
-        if (i + kAhead < n) {
+      // Four rows per step: each column's count and sum are loaded and
+      // stored once per four entries (stores, not arithmetic, bound this
+      // loop). The sums still add the entries one by one in row order.
+      for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
+        const std::size_t i1 = std::min(n, i0 + kRaiseRows);
+        for (std::size_t i = i0 + kAhead; i < std::min(n, i1 + kAhead); ++i) {
+          const T* r = y.data + i * m + c0;
           if (dense)
-            prefetch_range(r + kAhead * m, width * sizeof(T));
+            prefetch_range(r, width * sizeof(T));
           else
-            for (std::size_t p = 0; p < nl; ++p) prefetch_range(r + kAhead * m + lv[p], 1);
+            for (std::size_t p = 0; p < nl; ++p) prefetch_range(r + lv[p], 1);
         }
-        for (std::size_t p = 0; p < nl; ++p) {
-          const double a = std::fabs(static_cast<double>(r[dense ? p : lv[p]])) * scale;
-          const bool keep = a > f[p];
-          b[p * n + cnt[p]] = a;
-          cnt[p] += keep ? 1 : 0;
-          ks[p] += a * static_cast<double>(keep);
+        std::size_t i = i0;
+        for (; i + 4 <= i1; i += 4) {
+          const T* r0 = y.data + i * m + c0;
+          const T *r1 = r0 + m, *r2 = r1 + m, *r3 = r2 + m;
+          for (std::size_t p = 0; p < nl; ++p) {
+            const std::size_t q = dense ? p : lv[p];
+            const double a0 = std::fabs(static_cast<double>(r0[q])) * scale;
+            const double a1 = std::fabs(static_cast<double>(r1[q])) * scale;
+            const double a2 = std::fabs(static_cast<double>(r2[q])) * scale;
+            const double a3 = std::fabs(static_cast<double>(r3[q])) * scale;
+            const double fp = f[p];
+            const bool k0 = a0 > fp, k1 = a1 > fp, k2 = a2 > fp, k3 = a3 > fp;
+            double* col = b + p * n;
+            std::size_t c = cnt[p];
+            col[c] = a0;
+            c += k0 ? 1 : 0;
+            col[c] = a1;
+            c += k1 ? 1 : 0;
+            col[c] = a2;
+            c += k2 ? 1 : 0;
+            col[c] = a3;
+            c += k3 ? 1 : 0;
+            cnt[p] = c;
+            ks[p] = (((ks[p] + a0 * static_cast<double>(k0)) + a1 * static_cast<double>(k1)) +
+                     a2 * static_cast<double>(k2)) +
+                    a3 * static_cast<double>(k3);
+          }
         }
-        if ((i + 1) % kRaiseRows == 0) {
-          for (std::size_t p = 0; p < nl; ++p) f[p] = raised(f[p], ks[p], cnt[p], radius[c0 + lv[p]]);
+        for (; i < i1; ++i) {
+          const T* r = y.data + i * m + c0;
+          for (std::size_t p = 0; p < nl; ++p) {
+            const double a = std::fabs(static_cast<double>(r[dense ? p : lv[p]])) * scale;
+            const bool keep = a > f[p];
+            b[p * n + cnt[p]] = a;
+            cnt[p] += keep ? 1 : 0;
+            ks[p] += a * static_cast<double>(keep);
+          }
         }
+        for (std::size_t p = 0; p < nl; ++p) f[p] = raised(f[p], ks[p], cnt[p], radius[c0 + lv[p]]);
       }
       for (std::size_t p = 0; p < nl; ++p) {
         const std::size_t j = c0 + lv[p];
