@@ -191,6 +191,21 @@ describe.each(TYPES)('%s', (_name, F) => {
   });
 });
 
+describe('l2 norms of cut groups: why no merge of one number per group is exact', () => {
+  // docs/split.md, "Norms": (0.25, 1.25, 1.375) has l2 norm exactly 1.875,
+  // which the one-shot kernel and one split find; the other split rounds
+  // n(1.25, 1.375) before the merge and lands one ulp above.
+  test('the same column, cut in two places, merges to two different norms', () => {
+    const col = (v: number[]) => bp.groupNorms({ data: Float64Array.from(v), rows: v.length, cols: 1 }, 'l2');
+    const whole = col([0.25, 1.25, 1.375])[0];
+    const topCut = bp.combineGroupNorms('l2', col([0.25]), col([1.25, 1.375]))[0];
+    const bottomCut = bp.combineGroupNorms('l2', col([0.25, 1.25]), col([1.375]))[0];
+    expect(whole).toBe(1.875);
+    expect(bottomCut).toBe(1.875);
+    expect(topCut).toBe(1.8750000000000002);
+  });
+});
+
 describe('bilevelRadii', () => {
   test('threshold: radii = max(norms - threshold, 0), 0 inside the ball, max(norms) for eta = 0', () => {
     const norms = Float64Array.from([3, 1, 0, 2]);
