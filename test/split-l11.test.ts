@@ -7,7 +7,7 @@
 // single-column matrices, groups kept whole; the async twin; the errors.
 import * as bp from '../lib';
 import type { Groups, Matrix } from '../lib';
-import { colBlock, cuts, putColBlock, randomMatrix, rng, rowBlock, sameBytes, type Ctor } from './helpers/split';
+import { colBlock, concat, cuts, putColBlock, randomMatrix, rng, rowBlock, sameBytes, type Ctor } from './helpers/split';
 
 const TYPES: [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
 const GROUPS: Groups[] = ['columns', 'rows'];
@@ -16,16 +16,6 @@ const GROUPS: Groups[] = ['columns', 'rows'];
 function etas(y: Matrix, g: Groups, rand: () => number): number[] {
   const n = bp.norm(y, 'l11', { groups: g });
   return [0, 1, n * (0.005 + 0.05 * rand()), n * (0.1 + 0.8 * rand()), n * 1.5];
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Blocks of whole groups (column blocks for groups = columns, row blocks for rows), projected block by block. */

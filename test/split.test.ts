@@ -4,7 +4,7 @@
 // threshold against projectL1Ball; and the argument checks.
 import * as bp from '../lib';
 import type { FloatArray, Groups, Matrix } from '../lib';
-import { colBlock, cuts, distributedThreshold, putColBlock, randomMatrix, rng, rowBlock, sameBytes, type Ctor } from './helpers/split';
+import { colBlock, concat, cuts, distributedThreshold, putColBlock, randomMatrix, rng, rowBlock, sameBytes, type Ctor } from './helpers/split';
 
 const TYPES: [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
 const GROUPS: Groups[] = ['columns', 'rows'];
@@ -66,16 +66,6 @@ function splitByCols(y: Matrix, kind: Kind, g: Groups, eta: number, colCuts: num
     zeroGroups = g === 'rows' ? p.zeroGroups : zeroGroups + p.zeroGroups;
   });
   return { data: out, radii, norms: whole, zeroGroups };
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function maxRelDiff(a: FloatArray, b: FloatArray): number {

@@ -86,3 +86,14 @@ export function distributedThreshold(
   }
   throw new Error('the threshold search did not settle');
 }
+
+/** The per-block vectors of a split, end to end (the whole-matrix vector of a column split). */
+export function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
