@@ -51,6 +51,7 @@ struct StreamTrace {
   int compact_passes = 0;
   bool compacted = false;
   bool candidates = false;  // the copy kept only entries above lower bounds of mu_j*
+  bool gathered = false;    // whole groups copied before any pass, column by column
 };
 StreamTrace last_stream_trace();
 

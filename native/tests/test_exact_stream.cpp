@@ -74,32 +74,36 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
     std::size_t n, m;
     Kind kind;
     double r;  // eta = r * ||Y||_{1,inf}
-    bool compacted, candidates;
+    bool compacted, candidates, gathered;
     const char* name;
   };
   const Expect cases[] = {
-      // Heavy tails, small radius: a handful of groups survive, copied whole.
-      {600, 300, Kind::kCauchy, 0.01, true, false, "cauchy 0.01"},
-      {600, 300, Kind::kCauchy, 0.1, true, false, "cauchy 0.1"},
+      // Heavy tails, small radius: a handful of groups survive theta_0,
+      // gathered whole before any pass over the matrix.
+      {600, 300, Kind::kCauchy, 0.01, true, false, true, "cauchy 0.01"},
+      {600, 300, Kind::kCauchy, 0.1, true, false, true, "cauchy 0.1"},
+      {100, 8000, Kind::kCauchy, 0.5, true, false, true, "short groups, cauchy 0.5"},
+      {100, 8000, Kind::kSparse, -1.0, true, false, true, "short groups, sparse eta = 1"},
       // Large radius: every group survives but only its top entries can be
       // active; the chord bounds leave few candidates (in long groups).
-      {600, 300, Kind::kGauss, 0.9, true, true, "gauss 0.9"},
-      {600, 300, Kind::kSparse, 0.9, true, true, "sparse 0.9"},
+      {600, 300, Kind::kGauss, 0.9, true, true, false, "gauss 0.9"},
+      {600, 300, Kind::kSparse, 0.9, true, true, false, "sparse 0.9"},
       // ... but short groups are not worth the bounds: passes only.
-      {100, 1000, Kind::kGauss, 0.9, false, false, "short groups, gauss 0.9"},
+      {100, 1000, Kind::kGauss, 0.9, false, false, false, "short groups, gauss 0.9"},
       // Middle radius on uniform data: most entries can be active in most
       // groups: streaming passes only.
-      {600, 300, Kind::kUniform, 0.1, false, false, "uniform 0.1"},
+      {600, 300, Kind::kUniform, 0.1, false, false, false, "uniform 0.1"},
   };
   for (const Expect& e : cases) {
     const std::size_t n = e.n, m = e.m;
     std::vector<double> y = regime_matrix(rng, n, m, e.kind);
-    const double eta = e.r * l1inf(y, n, m);
+    const double eta = e.r < 0 ? 1.0 : e.r * l1inf(y, n, m);
     expect_same_as_sort(y, n, m, false, eta, e.name);
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
     CHECK_MSG(tr.compacted == e.compacted, e.name << ": compacted " << tr.compacted);
     CHECK_MSG(tr.candidates == e.candidates, e.name << ": candidates " << tr.candidates);
+    CHECK_MSG(tr.gathered == e.gathered, e.name << ": gathered " << tr.gathered);
     CHECK_MSG(tr.full_passes + tr.compact_passes >= 1 && tr.full_passes + tr.compact_passes < 40,
               e.name << ": passes " << tr.full_passes << " + " << tr.compact_passes);
   }
