@@ -55,6 +55,16 @@ inline void column_stats(const double* y, std::size_t n, std::size_t stride, std
                          double* cnt) {
   simd::kernels().column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
 }
+inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
+                         double* lb, double* ub) {
+  simd::kernels().column_stats_gap_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+}
+inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
+                         double* lb, double* ub) {
+  simd::kernels().column_stats_gap_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+}
 inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
                  const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
   simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
@@ -71,10 +81,11 @@ inline void group_stats(const double* r, std::size_t len, double scale, double u
 }
 
 // Column pass over the whole matrix; blocks whose columns are all dead
-// (mu = +inf) are skipped. cnt[j] counts the entries >= lo[j] (candidates).
+// (mu = +inf) are skipped. cnt[j] counts the entries >= lo[j] (candidates);
+// (lb[j], ub[j]] is the gap around mu[j] in which the active set holds.
 template <class T>
 void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c,
-                 const double* lo, double* cnt) {
+                 const double* lo, double* cnt, double* lb, double* ub) {
   const std::size_t n = y.rows, m = y.cols;
   parallel_ranges(m, kBlock, y.size(), [&](std::size_t c0, std::size_t c1) {
     for (std::size_t b0 = c0; b0 < c1; b0 += kBlock) {
@@ -82,7 +93,7 @@ void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* 
       bool any = false;
       for (std::size_t j = b0; j < b1; ++j) any |= mu[j] < kInf;
       if (!any) continue;
-      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c, lo, cnt);
+      column_stats(y.data, n, m, b0, b1, scale, mu, k, s, c, lo, cnt, lb, ub);
     }
   });
 }
@@ -320,6 +331,8 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
   ScratchVector<double> mu(ng, kInf), k(ng, 0.0), S(ng, 0.0), C(ng, 0.0);
   ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);
+  // The gap around each threshold from the last column pass (see below).
+  ScratchVector<double> lb(ng, 0.0), ub(ng, kInf);
   for (std::size_t j : alive) mu[j] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
 
   // Candidates: lo[j] is a lower bound of mu_j* (or +inf: none yet), and the
@@ -371,6 +384,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       }
     }
     // Active statistics at the current thresholds.
+    bool gap_known = false;
     if (compacted) {
       parallel_ranges(alive.size(), 1, cdata.size(), [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
@@ -380,8 +394,9 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       });
       ++t_trace.compact_passes;
     } else if (g == Groups::kColumns) {
-      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data(), lo.data(), cnt.data());
+      column_pass(y, p.scale, mu.data(), k.data(), S.data(), C.data(), lo.data(), cnt.data(), lb.data(), ub.data());
       ++t_trace.full_passes;
+      gap_known = true;
     } else {
       parallel_ranges(alive.size(), 1, alive.size() * len, [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
@@ -398,6 +413,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       if (k[j] == 0.0) {
         k[j] = 1.0;
         S[j] = p.mx[j];
+        gap_known = false;
       }
       if (k[j] != prev_k[j] || S[j] != prev_s[j]) same = false;
     }
@@ -446,6 +462,21 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     }
     alive_changed = w != alive.size();
     alive.resize(w);
+    // If every new threshold lies in the gap the pass saw around the old
+    // one, the next pass would find the same active sets and the same sums
+    // (the same entries, added in the same order): the step just taken is
+    // exact. Saves the confirming pass, with the bits it would give.
+    if (gap_known && !alive_changed) {
+      bool inside = true;
+      for (std::size_t j : alive) inside &= mu[j] > lb[j] && mu[j] <= ub[j];
+      if (inside) {
+        for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+        for (std::size_t j : alive) mu_out[j] = std::max((S[j] - next) / k[j], 0.0);
+        t_trace.gap_exit = true;
+        return StreamEnd::kConverged;
+      }
+    }
+    gap_known = false;
   }
   if (alive.empty()) {
     for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;

@@ -109,6 +109,35 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
   }
 }
 
+// A column pass also records the gap around each threshold; when every new
+// threshold falls inside its gap the iteration stops without the confirming
+// pass. It must stop on the answer the confirming pass would give.
+TEST(stream_gap_exit_saves_the_confirming_pass_and_agrees_with_sort) {
+  Rng rng(144);
+  struct Case {
+    std::size_t n, m;
+    Kind kind;
+    double r;
+  };
+  const Case cases[] = {{600, 300, Kind::kUniform, 0.1},
+                        {300, 600, Kind::kUniform, 0.5},
+                        {2000, 200, Kind::kGauss, 0.1},
+                        {200, 2000, Kind::kSparse, 0.1}};
+  int exits = 0;
+  for (const Case& c : cases) {
+    std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
+    const double eta = c.r * l1inf(y, c.n, c.m);
+    expect_same_as_sort(y, c.n, c.m, false, eta, "gap exit");
+    (void)run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    if (tr.gap_exit) {
+      ++exits;
+      CHECK_MSG(!tr.compacted && tr.full_passes >= 1, "gap exit after " << tr.full_passes << " full passes");
+    }
+  }
+  CHECK_MSG(exits >= 3, "the gap exit was taken in " << exits << " of 4 passes-only cases");
+}
+
 TEST(stream_equals_sort_across_the_regime_grid) {
   Rng rng(141);
   const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
