@@ -138,6 +138,24 @@ TEST(stream_gap_exit_saves_the_confirming_pass_and_agrees_with_sort) {
   CHECK_MSG(exits >= 3, "the gap exit was taken in " << exits << " of 4 passes-only cases");
 }
 
+// Before any pass the chord of each phi_j from (0, s_j) to (max_j, 0) bounds
+// theta* from above, so the first pass already counts candidates: where a
+// few huge entries dominate each group (Cauchy, middle radius) the copy
+// follows the first full pass instead of the second.
+TEST(stream_first_pass_counts_candidates_from_the_chords) {
+  Rng rng(145);
+  const std::size_t n = 1000, m = 100;
+  std::vector<double> y = regime_matrix(rng, n, m, Kind::kUniform);
+  for (std::size_t j = 0; j < m; ++j)
+    for (int t = 0; t < 4; ++t) y[rng.below(n) * m + j] = 1e6 * (1.0 + rng.uniform());
+  const double eta = 0.5 * l1inf(y, n, m);
+  expect_same_as_sort(y, n, m, false, eta, "one huge entry per group, 0.5");
+  (void)run(Method::kStream, y, n, m, false, eta);
+  const bp::StreamTrace tr = bp::last_stream_trace();
+  CHECK_MSG(tr.candidates && !tr.gathered, "candidates " << tr.candidates << ", gathered " << tr.gathered);
+  CHECK_MSG(tr.full_passes == 1, "full passes before the copy: " << tr.full_passes);
+}
+
 TEST(stream_equals_sort_across_the_regime_grid) {
   Rng rng(141);
   const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
