@@ -1,7 +1,9 @@
 #include "exact_stream.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "numeric.hpp"
@@ -64,6 +66,16 @@ inline void column_stats(const double* y, std::size_t n, std::size_t stride, std
                          double scale, const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
                          double* lb, double* ub) {
   simd::kernels().column_stats_gap_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+}
+inline void column_below(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                         std::uint32_t* col, double* val, std::size_t* held) {
+  simd::kernels().column_stats_below_f32(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
+}
+inline void column_below(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                         double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                         std::uint32_t* col, double* val, std::size_t* held) {
+  simd::kernels().column_stats_below_f64(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
 }
 inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
                  const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
@@ -257,6 +269,136 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   return StreamEnd::kIterationCap;
 }
 
+// Most entries active (small radii, the tall shapes where too many groups
+// survive theta_0 to gather): every entry at or above an upper bound hi_j of
+// mu_j* is active at the solution, so one pass that counts and sums those and
+// lists the few below hi_j leaves a problem that fits in memory and has the
+// same solution (phi_j is unchanged on [0, hi_j], where mu_j* lies). The
+// bound: phi_j lies below its chord from (0, s_j) to (max_j, 0), so
+// mu_j(theta) <= max_j (1 - theta / s_j), and mu_j* <= mu_j(theta_0).
+// Tried only when the bounds promise a short list (as if the entries were
+// spread evenly below max_j); a list that outgrows its budget leaves the
+// call to the other strategies (one pass lost). Columns go in fixed blocks,
+// so the list and the results do not depend on the thread count.
+template <class T>
+bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
+                            double theta, double* mu_out, StreamEnd* end, const StopToken& stop) {
+  const std::size_t ng = p.ng, len = p.len, m = y.cols;
+  if (ng > std::numeric_limits<std::uint32_t>::max()) return false;
+  const double t0 = theta * (1.0 - 1e-9);  // theta_0 is a lower bound up to rounding
+  ScratchVector<double> hi(ng, 0.0);       // 0 for the dead groups: nothing listed
+  double promised = 0.0;
+  for (std::size_t j : alive) {
+    const double h = p.mx[j] * (1.0 - t0 / p.s[j]);
+    hi[j] = h * (1.0 + 8.0 * DBL_EPSILON) + DBL_TRUE_MIN;
+    promised += static_cast<double>(len) * std::min(1.0, h / p.mx[j]);
+  }
+  const std::size_t size = y.size();
+  if (!(promised * 32.0 <= static_cast<double>(size))) return false;
+  const std::size_t budget = size / 16, nb = (m + kBlock - 1) / kBlock;
+  ScratchVector<std::uint32_t> col(budget);
+  ScratchVector<double> val(budget), K(ng, 0.0), Sb(ng, 0.0), C(ng, 0.0);
+  ScratchVector<std::size_t> held(nb, 0);
+  auto room = [&](std::size_t b) { return budget * b / nb; };
+  parallel_ranges(nb, 1, size, [&](std::size_t b0, std::size_t b1) {
+    for (std::size_t b = b0; b < b1; ++b) {
+      const std::size_t c0 = b * kBlock, c1 = std::min(m, c0 + kBlock);
+      column_below(y.data, y.rows, m, c0, c1, p.scale, hi.data(), K.data(), Sb.data(), C.data(), room(b + 1) - room(b),
+                   col.data() + room(b), val.data() + room(b), &held[b]);
+    }
+  });
+  ++t_trace.full_passes;
+  for (std::size_t b = 0; b < nb; ++b)
+    if (held[b] > room(b + 1) - room(b)) return false;
+  if (stop.requested()) {
+    *end = StreamEnd::kStopped;
+    return true;
+  }
+  // The listed entries by group, in row order: group j's are
+  // list[beg[j] .. beg[j + 1]).
+  ScratchVector<std::size_t> beg(ng + 1, 0);
+  for (std::size_t b = 0; b < nb; ++b)
+    for (std::size_t e = room(b); e < room(b) + held[b]; ++e) ++beg[col[e] + 1];
+  for (std::size_t j = 0; j < ng; ++j) beg[j + 1] += beg[j];
+  ScratchVector<std::size_t> at(beg.begin(), beg.end() - 1);
+  ScratchVector<double> list(beg[ng]);
+  for (std::size_t b = 0; b < nb; ++b)
+    for (std::size_t e = room(b); e < room(b) + held[b]; ++e) list[at[col[e]]++] = val[e];
+  t_trace.below = true;
+  // Newton on the reduced groups: (K_j, Sb_j) above hi_j plus the list.
+  std::size_t na = alive.size();
+  ScratchVector<std::size_t> id(alive.begin(), alive.end());
+  ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0), total(na);
+  for (std::size_t q = 0; q < na; ++q) {
+    const std::size_t j = id[q];
+    CompensatedSum c;
+    c.add(Sb[j]);
+    for (std::size_t e = beg[j]; e < beg[j + 1]; ++e) c.add(list[e]);
+    total[q] = c.value();
+    mu[q] = hi[j];
+    k[q] = K[j];
+    S[q] = Sb[j];
+  }
+  bool first = true, alive_changed = true;
+  for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
+    if (stop.requested()) {
+      *end = StreamEnd::kStopped;
+      return true;
+    }
+    if (!first) {
+      parallel_ranges(na, 1, beg[ng], [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+          const std::size_t j = id[q];
+          double kb = 0.0, sb = 0.0;
+          group_stats(list.data() + beg[j], beg[j + 1] - beg[j], 1.0, mu[q], &kb, &sb);
+          k[q] = K[j] + kb;
+          S[q] = Sb[j] + sb;
+        }
+      });
+      ++t_trace.compact_passes;
+    }
+    first = false;
+    bool same = !alive_changed;
+    CompensatedSum num, den;
+    for (std::size_t q = 0; q < na; ++q) {
+      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
+        k[q] = 1.0;
+        S[q] = p.mx[id[q]];
+      }
+      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
+      num.add(S[q] / k[q]);
+      den.add(1.0 / k[q]);
+    }
+    const double next = (num.value() - p.eta) / den.value();
+    if (same) {
+      for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+      for (std::size_t q = 0; q < na; ++q) mu_out[id[q]] = std::max((S[q] - next) / k[q], 0.0);
+      *end = StreamEnd::kConverged;
+      return true;
+    }
+    if (next > theta) theta = next;
+    std::size_t w = 0;
+    for (std::size_t q = 0; q < na; ++q) {
+      if (!(total[q] > theta)) continue;
+      id[w] = id[q];
+      mu[w] = (S[q] - theta) / k[q];
+      prev_k[w] = k[q];
+      prev_s[w] = S[q];
+      total[w] = total[q];
+      ++w;
+    }
+    alive_changed = w != na;
+    na = w;
+  }
+  if (na == 0) {
+    for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
+    *end = StreamEnd::kConverged;
+    return true;
+  }
+  *end = StreamEnd::kIterationCap;
+  return true;
+}
+
 }  // namespace
 
 StreamTrace last_stream_trace() {
@@ -329,6 +471,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     if (p.s[j] > dead_at) alive.push_back(j);
   if (g == Groups::kColumns && fits_whole_copy(alive.size(), ng, len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
+  if (g == Groups::kColumns) {
+    StreamEnd end;
+    if (below_bound_thresholds(y, p, alive, theta, mu_out, &end, stop)) return end;
+  }
   ScratchVector<double> mu(ng, kInf), k(ng, 0.0), S(ng, 0.0), C(ng, 0.0);
   ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);
   // The gap around each threshold from the last column pass (see below).

@@ -156,6 +156,39 @@ TEST(stream_first_pass_counts_candidates_from_the_chords) {
   CHECK_MSG(tr.full_passes == 1, "full passes before the copy: " << tr.full_passes);
 }
 
+// Small radii on tall shapes: too many groups survive theta_0 to gather, but
+// nearly every entry is active; one pass lists the entries below upper
+// bounds of the mu_j* and the rest runs on that list. Forced here (tall,
+// eta = 1 and 0.01 ||Y||), refused where the bounds promise a long list
+// (Gaussian 0.5), and in agreement with 'sort' at any thread count.
+TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
+  Rng rng(146);
+  struct Case {
+    std::size_t n, m;
+    Kind kind;
+    double r;
+    bool below;
+  };
+  const Case cases[] = {{4000, 100, Kind::kUniform, -1.0, true},
+                        {4000, 100, Kind::kUniform, 0.01, true},
+                        {3000, 200, Kind::kGauss, -1.0, true},
+                        {4000, 100, Kind::kGauss, 0.5, false}};
+  for (const Case& c : cases) {
+    std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
+    const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
+    expect_same_as_sort(y, c.n, c.m, false, eta, "below-bound list");
+    const unsigned before = bp::set_thread_limit(1);
+    Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    bp::set_thread_limit(3);
+    Result<double> three = run(Method::kStream, y, c.n, c.m, false, eta);
+    bp::set_thread_limit(before);
+    CHECK(one.out == three.out && one.radii == three.radii);
+    CHECK_MSG(tr.below == c.below, c.n << "x" << c.m << " r " << c.r << ": below " << tr.below);
+    if (c.below) CHECK_MSG(tr.full_passes == 1 && !tr.gathered, "full passes " << tr.full_passes);
+  }
+}
+
 TEST(stream_equals_sort_across_the_regime_grid) {
   Rng rng(141);
   const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
