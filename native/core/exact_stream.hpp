@@ -51,6 +51,9 @@ struct StreamTrace {
   int compact_passes = 0;
   bool compacted = false;
   bool candidates = false;  // the copy kept only entries above lower bounds of mu_j*
+  bool gathered = false;    // whole groups copied before any pass, column by column
+  bool below = false;       // solved on the entries below upper bounds of mu_j*, listed in one pass
+  bool gap_exit = false;    // stopped without the confirming pass (the thresholds stayed in their gaps)
 };
 StreamTrace last_stream_trace();
 

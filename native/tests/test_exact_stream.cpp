@@ -74,34 +74,118 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
     std::size_t n, m;
     Kind kind;
     double r;  // eta = r * ||Y||_{1,inf}
-    bool compacted, candidates;
+    bool compacted, candidates, gathered;
     const char* name;
   };
   const Expect cases[] = {
-      // Heavy tails, small radius: a handful of groups survive, copied whole.
-      {600, 300, Kind::kCauchy, 0.01, true, false, "cauchy 0.01"},
-      {600, 300, Kind::kCauchy, 0.1, true, false, "cauchy 0.1"},
+      // Heavy tails, small radius: a handful of groups survive theta_0,
+      // gathered whole before any pass over the matrix.
+      {600, 300, Kind::kCauchy, 0.01, true, false, true, "cauchy 0.01"},
+      {600, 300, Kind::kCauchy, 0.1, true, false, true, "cauchy 0.1"},
+      {100, 8000, Kind::kCauchy, 0.5, true, false, true, "short groups, cauchy 0.5"},
+      {100, 8000, Kind::kSparse, -1.0, true, false, true, "short groups, sparse eta = 1"},
       // Large radius: every group survives but only its top entries can be
       // active; the chord bounds leave few candidates (in long groups).
-      {600, 300, Kind::kGauss, 0.9, true, true, "gauss 0.9"},
-      {600, 300, Kind::kSparse, 0.9, true, true, "sparse 0.9"},
+      {600, 300, Kind::kGauss, 0.9, true, true, false, "gauss 0.9"},
+      {600, 300, Kind::kSparse, 0.9, true, true, false, "sparse 0.9"},
       // ... but short groups are not worth the bounds: passes only.
-      {100, 1000, Kind::kGauss, 0.9, false, false, "short groups, gauss 0.9"},
+      {100, 1000, Kind::kGauss, 0.9, false, false, false, "short groups, gauss 0.9"},
       // Middle radius on uniform data: most entries can be active in most
       // groups: streaming passes only.
-      {600, 300, Kind::kUniform, 0.1, false, false, "uniform 0.1"},
+      {600, 300, Kind::kUniform, 0.1, false, false, false, "uniform 0.1"},
   };
   for (const Expect& e : cases) {
     const std::size_t n = e.n, m = e.m;
     std::vector<double> y = regime_matrix(rng, n, m, e.kind);
-    const double eta = e.r * l1inf(y, n, m);
+    const double eta = e.r < 0 ? 1.0 : e.r * l1inf(y, n, m);
     expect_same_as_sort(y, n, m, false, eta, e.name);
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
     CHECK_MSG(tr.compacted == e.compacted, e.name << ": compacted " << tr.compacted);
     CHECK_MSG(tr.candidates == e.candidates, e.name << ": candidates " << tr.candidates);
+    CHECK_MSG(tr.gathered == e.gathered, e.name << ": gathered " << tr.gathered);
     CHECK_MSG(tr.full_passes + tr.compact_passes >= 1 && tr.full_passes + tr.compact_passes < 40,
               e.name << ": passes " << tr.full_passes << " + " << tr.compact_passes);
+  }
+}
+
+// A column pass also records the gap around each threshold; when every new
+// threshold falls inside its gap the iteration stops without the confirming
+// pass. It must stop on the answer the confirming pass would give.
+TEST(stream_gap_exit_saves_the_confirming_pass_and_agrees_with_sort) {
+  Rng rng(144);
+  struct Case {
+    std::size_t n, m;
+    Kind kind;
+    double r;
+  };
+  const Case cases[] = {{600, 300, Kind::kUniform, 0.1},
+                        {300, 600, Kind::kUniform, 0.5},
+                        {2000, 200, Kind::kGauss, 0.1},
+                        {200, 2000, Kind::kSparse, 0.1}};
+  int exits = 0;
+  for (const Case& c : cases) {
+    std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
+    const double eta = c.r * l1inf(y, c.n, c.m);
+    expect_same_as_sort(y, c.n, c.m, false, eta, "gap exit");
+    (void)run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    if (tr.gap_exit) {
+      ++exits;
+      CHECK_MSG(!tr.compacted && tr.full_passes >= 1, "gap exit after " << tr.full_passes << " full passes");
+    }
+  }
+  CHECK_MSG(exits >= 3, "the gap exit was taken in " << exits << " of 4 passes-only cases");
+}
+
+// Before any pass the chord of each phi_j from (0, s_j) to (max_j, 0) bounds
+// theta* from above, so the first pass already counts candidates: where a
+// few huge entries dominate each group (Cauchy, middle radius) the copy
+// follows the first full pass instead of the second.
+TEST(stream_first_pass_counts_candidates_from_the_chords) {
+  Rng rng(145);
+  const std::size_t n = 1000, m = 100;
+  std::vector<double> y = regime_matrix(rng, n, m, Kind::kUniform);
+  for (std::size_t j = 0; j < m; ++j)
+    for (int t = 0; t < 4; ++t) y[rng.below(n) * m + j] = 1e6 * (1.0 + rng.uniform());
+  const double eta = 0.5 * l1inf(y, n, m);
+  expect_same_as_sort(y, n, m, false, eta, "one huge entry per group, 0.5");
+  (void)run(Method::kStream, y, n, m, false, eta);
+  const bp::StreamTrace tr = bp::last_stream_trace();
+  CHECK_MSG(tr.candidates && !tr.gathered, "candidates " << tr.candidates << ", gathered " << tr.gathered);
+  CHECK_MSG(tr.full_passes == 1, "full passes before the copy: " << tr.full_passes);
+}
+
+// Small radii on tall shapes: too many groups survive theta_0 to gather, but
+// nearly every entry is active; one pass lists the entries below upper
+// bounds of the mu_j* and the rest runs on that list. Forced here (tall,
+// eta = 1 and 0.01 ||Y||), refused where the bounds promise a long list
+// (Gaussian 0.5), and in agreement with 'sort' at any thread count.
+TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
+  Rng rng(146);
+  struct Case {
+    std::size_t n, m;
+    Kind kind;
+    double r;
+    bool below;
+  };
+  const Case cases[] = {{4000, 100, Kind::kUniform, -1.0, true},
+                        {4000, 100, Kind::kUniform, 0.01, true},
+                        {3000, 200, Kind::kGauss, -1.0, true},
+                        {4000, 100, Kind::kGauss, 0.5, false}};
+  for (const Case& c : cases) {
+    std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
+    const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
+    expect_same_as_sort(y, c.n, c.m, false, eta, "below-bound list");
+    const unsigned before = bp::set_thread_limit(1);
+    Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    bp::set_thread_limit(3);
+    Result<double> three = run(Method::kStream, y, c.n, c.m, false, eta);
+    bp::set_thread_limit(before);
+    CHECK(one.out == three.out && one.radii == three.radii);
+    CHECK_MSG(tr.below == c.below, c.n << "x" << c.m << " r " << c.r << ": below " << tr.below);
+    if (c.below) CHECK_MSG(tr.full_passes == 1 && !tr.gathered, "full passes " << tr.full_passes);
   }
 }
 

@@ -75,6 +75,8 @@ struct Pick<double> {
   static auto column_stats(const KernelTable& k) { return k.column_stats_f64; }
   static auto group_stats(const KernelTable& k) { return k.group_stats_f64; }
   static auto fill(const KernelTable& k) { return k.fill_candidates_f64; }
+  static auto column_stats_gap(const KernelTable& k) { return k.column_stats_gap_f64; }
+  static auto column_stats_below(const KernelTable& k) { return k.column_stats_below_f64; }
 };
 template <>
 struct Pick<float> {
@@ -87,6 +89,8 @@ struct Pick<float> {
   static auto column_stats(const KernelTable& k) { return k.column_stats_f32; }
   static auto group_stats(const KernelTable& k) { return k.group_stats_f32; }
   static auto fill(const KernelTable& k) { return k.fill_candidates_f32; }
+  static auto column_stats_gap(const KernelTable& k) { return k.column_stats_gap_f32; }
+  static auto column_stats_below(const KernelTable& k) { return k.column_stats_below_f32; }
 };
 
 template <class T>
@@ -229,6 +233,49 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
           }
         }
         CHECK_MSG(kr[j] == kd && cntr[j] == nd && sr[j] == sum + comp, "column_stats definition j=" << j);
+      }
+      // The gap variant: the same statistics, bit for bit, and the gap
+      // around each threshold against its definition.
+      std::vector<double> kg(cols, -1.0), sg(cols, -1.0), cg(cols, -1.0), ng(cols, -1.0), lb(cols, -1.0),
+          ub(cols, -1.0);
+      Pick<T>::column_stats_gap(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kg.data(), sg.data(), cg.data(),
+                                   lo.data(), ng.data(), lb.data(), ub.data());
+      CHECK_MSG(same_bytes(kg, kr) && same_bytes(sg, sr) && same_bytes(ng, cntr),
+                k.name << " column_stats_gap rows=" << rows << " c0=" << c0);
+      for (std::size_t j = c0; j < c1; ++j) {
+        double below = 0.0, above = std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < rows; ++i) {
+          const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+          if (a >= mu[j])
+            above = std::min(above, a);
+          else
+            below = std::max(below, a);
+        }
+        CHECK_MSG(lb[j] == below && ub[j] == above, k.name << " column_stats_gap gap j=" << j);
+      }
+      // The list variant at threshold mu: the same counts and sums, and the
+      // entries below mu as (column, value), in row order per column; with
+      // too little room it stops writing but keeps counting.
+      for (std::size_t cap : {std::size_t(0), std::size_t(5), rows * cols}) {
+        std::vector<double> kb(cols, -1.0), sb(cols, -1.0), cb(cols, -1.0), val(cap + 1, -1.0);
+        std::vector<std::uint32_t> col(cap + 1, 0xffffffffu);
+        std::size_t held = 0;
+        Pick<T>::column_stats_below(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kb.data(), sb.data(), cb.data(),
+                                       cap, col.data(), val.data(), &held);
+        CHECK_MSG(same_bytes(kb, kr) && same_bytes(sb, sr), k.name << " column_stats_below rows=" << rows);
+        std::vector<std::vector<double>> want(cols), got(cols);
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t j = c0; j < c1; ++j) {
+            const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+            if (!(a >= mu[j])) want[j].push_back(a), ++total;
+          }
+        CHECK_MSG(held == total, k.name << " column_stats_below held " << held << " of " << total);
+        CHECK_MSG(val[cap] == -1.0 && col[cap] == 0xffffffffu, k.name << " column_stats_below wrote past cap");
+        if (cap >= total) {
+          for (std::size_t e = 0; e < held; ++e) got[col[e]].push_back(val[e]);
+          CHECK_MSG(got == want, k.name << " column_stats_below list rows=" << rows << " c0=" << c0);
+        }
       }
     }
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include "target.hpp"
 
@@ -66,6 +67,23 @@ struct KernelTable {
   GroupStats<float> group_stats_f32 = nullptr;
   FillCandidates<double> fill_candidates_f64 = nullptr;
   FillCandidates<float> fill_candidates_f32 = nullptr;
+  // column_stats, and per column the largest entry below the threshold and
+  // the smallest at or above it (the gap in which the active set holds).
+  template <class T>
+  using ColumnStatsGap = void (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                  double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                                  double* cnt, double* lb, double* ub);
+  ColumnStatsGap<double> column_stats_gap_f64 = nullptr;
+  ColumnStatsGap<float> column_stats_gap_f32 = nullptr;
+  // The count and sum per column of the entries at or above hi[j], and the
+  // list, as (column, value), of those below it (at most cap of them held,
+  // *held counting all).
+  template <class T>
+  using ColumnStatsBelow = void (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                    double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                                    std::uint32_t* col, double* val, std::size_t* held);
+  ColumnStatsBelow<double> column_stats_below_f64 = nullptr;
+  ColumnStatsBelow<float> column_stats_below_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

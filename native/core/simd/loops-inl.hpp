@@ -343,6 +343,64 @@ void column_stats(const T* y, std::size_t n, std::size_t stride, std::size_t c0,
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
+// column_stats, and per column the gap around its threshold: lb[j], the
+// largest entry below mu[j] (0 if none), and ub[j], the smallest at or above
+// it (+inf if none). Any threshold in (lb[j], ub[j]] has the same active set,
+// which lets the Newton iteration see that its next pass would change
+// nothing without making it.
+template <class Isa, std::size_t Rows, class T>
+inline void column_stats_gap_at(const T* r, std::size_t stride, std::size_t j, double scale, const double* mu,
+                                double* k, double* s, double* c, const double* lo, double* cnt, double* lb,
+                                double* ub) {
+  using D = Lanes<double, Isa>;
+  const auto u = D::load(mu + j), l = D::load(lo + j), one = D::set1(1.0);
+  const auto inf = D::set1(std::numeric_limits<double>::infinity());
+  auto kk = D::zero(), ss = D::zero(), nn = D::zero(), below = D::load(lb + j), above = D::load(ub + j);
+  const T* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const auto a = scaled_abs<Isa>(p, scale);
+    const auto on = D::ge(a, u);
+    kk = D::add(kk, D::bit_and(on, one));
+    ss = D::add(ss, D::bit_and(on, a));
+    nn = D::add(nn, D::bit_and(D::ge(a, l), one));
+    below = D::max(below, D::and_not(on, a));
+    above = D::min(above, D::add(a, D::and_not(on, inf)));
+    in_register(kk);
+    in_register(nn);
+  }
+  D::store(k + j, D::add(D::load(k + j), kk));
+  D::store(cnt + j, D::add(D::load(cnt + j), nn));
+  D::store(lb + j, below);
+  D::store(ub + j, above);
+  comp_add<D>(s + j, c + j, ss);
+}
+
+template <class Isa, class T>
+void column_stats_gap(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                      const double* mu, double* k, double* s, double* c, const double* lo, double* cnt, double* lb,
+                      double* ub) {
+  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
+  for (std::size_t j = c0; j < c1; ++j) {
+    k[j] = s[j] = c[j] = cnt[j] = lb[j] = 0.0;
+    ub[j] = std::numeric_limits<double>::infinity();
+  }
+  const std::size_t cw = c0 + (c1 - c0) / w * w;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_stats_gap_at<Isa, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
+    for (; j < c1; ++j) column_stats_gap_at<Scalar, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_stats_gap_at<Isa, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
+    for (; j < c1; ++j) column_stats_gap_at<Scalar, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
+  }
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
 // Eight lanes, held as 8 / width vectors, summed as
 // ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)): the one order every
 // width uses (the first four adds lane-wise).
@@ -432,6 +490,73 @@ void fill_candidates(const T* y, std::size_t n, std::size_t m, double scale, con
   }
 }
 
+// Rows consecutive rows of columns [j, j + width): count and sum of the
+// entries |y| * scale >= hi[j] (as column_stats_at), and every entry below
+// hi[j] appended as (column, value) while fewer than cap are held (*held
+// counts them all, so *held > cap tells the caller the list overflowed).
+template <class Isa, std::size_t Rows, class T>
+inline void column_below_at(const T* r, std::size_t stride, std::size_t j, double scale, const double* hi, double* k,
+                            double* s, double* c, std::size_t cap, std::uint32_t* col, double* val, std::size_t* held) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t w = D::kWidth;
+  const auto u = D::load(hi + j), one = D::set1(1.0);
+  auto kk = D::zero(), ss = D::zero(), off = D::zero();
+  const T* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const auto a = scaled_abs<Isa>(p, scale);
+    const auto on = D::ge(a, u);
+    kk = D::add(kk, D::bit_and(on, one));
+    ss = D::add(ss, D::bit_and(on, a));
+    off = D::bit_or(off, D::gt(u, a));
+    in_register(kk);
+  }
+  // Entries below hi are rare: one test per Rows rows, then those rows
+  // again, entry by entry, in row order.
+  if (D::any(off)) {
+    p = r + j;
+    for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+      for (std::size_t t = 0; t < w; ++t) {
+        const double x = scaled_abs<Scalar>(p + t, scale);
+        if (!(x >= hi[j + t])) {
+          if (*held < cap) {
+            col[*held] = static_cast<std::uint32_t>(j + t);
+            val[*held] = x;
+          }
+          ++*held;
+        }
+      }
+    }
+  }
+  D::store(k + j, D::add(D::load(k + j), kk));
+  comp_add<D>(s + j, c + j, ss);
+}
+
+// Count k and compensated sum s of the entries |y| * scale >= hi[j] of
+// columns [c0, c1) of an n x stride row-major matrix, and the list of the
+// entries below hi[j] (see column_below_at), in row order within a column.
+template <class Isa, class T>
+void column_stats_below(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                        const double* hi, double* k, double* s, double* c, std::size_t cap, std::uint32_t* col,
+                        double* val, std::size_t* held) {
+  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+  const std::size_t cw = c0 + (c1 - c0) / w * w;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_below_at<Isa, 8>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
+    for (; j < c1; ++j) column_below_at<Scalar, 8>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) column_below_at<Isa, 1>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
+    for (; j < c1; ++j) column_below_at<Scalar, 1>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
+  }
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -466,6 +591,10 @@ KernelTable make_table() {
   t.group_stats_f32 = &loops::group_stats<Isa, float>;
   t.fill_candidates_f64 = &loops::fill_candidates<Isa, double>;
   t.fill_candidates_f32 = &loops::fill_candidates<Isa, float>;
+  t.column_stats_gap_f64 = &loops::column_stats_gap<Isa, double>;
+  t.column_stats_gap_f32 = &loops::column_stats_gap<Isa, float>;
+  t.column_stats_below_f64 = &loops::column_stats_below<Isa, double>;
+  t.column_stats_below_f32 = &loops::column_stats_below<Isa, float>;
   return t;
 }
 
