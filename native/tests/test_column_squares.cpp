@@ -73,17 +73,44 @@ void check_scale_rows(Rng& rng) {
     for (std::size_t n = 0; n < 70; ++n) {
       for (std::size_t off = 0; off < 8; ++off) {  // every dst alignment
         std::vector<T> src = entries<T>(rng, n + 8), got(n + 8, T(7)), want(n + 8, T(7));
+        // Entries near the ends of float's range, for the products that leave
+        // the normal floats (the split API takes any radii, so a factor may
+        // exceed 1).
+        for (T& x : src) {
+          if (rng.below(9) == 0) x = static_cast<T>(rng.below(2) ? 3.0e38 : 2.0e-38) * (rng.below(2) ? T(1) : T(-1));
+        }
         std::vector<double> s(n + 8);
         // Factors as the l1,2 projection makes them (in [0, 1], zeros
-        // included), and a few that round a float up in magnitude.
-        for (double& x : s) x = rng.below(5) == 0 ? 0.0 : (rng.below(3) == 0 ? 1.0 / 3.0 : rng.uniform());
+        // included), some that round a float up in magnitude, and a few that
+        // send a product below the normal floats or above the largest.
+        for (double& x : s) {
+          switch (rng.below(8)) {
+            case 0:
+              x = 0.0;
+              break;
+            case 1:
+              x = 1.0 / 3.0;
+              break;
+            case 2:
+              x = 1e-3;
+              break;
+            case 3:
+              x = 1.7;
+              break;
+            default:
+              x = rng.uniform();
+              break;
+          }
+        }
         for (int stream = 0; stream < 2; ++stream) {
           scale_fn(*k, static_cast<T*>(nullptr), 1, stream)(src.data() + off, s.data() + off, 0.0, got.data() + off, n);
           for (std::size_t i = 0; i < n; ++i) want[off + i] = bp::ScaleMap<T>::apply(src[off + i], s[off + i]);
           CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " scale each n=" << n);
-          scale_fn(*k, static_cast<T*>(nullptr), 0, stream)(src.data() + off, nullptr, 0.7, got.data() + off, n);
-          for (std::size_t i = 0; i < n; ++i) want[off + i] = bp::ScaleMap<T>::apply(src[off + i], 0.7);
-          CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " scale one n=" << n);
+          for (double one : {0.7, 1e-3, 1.7}) {
+            scale_fn(*k, static_cast<T*>(nullptr), 0, stream)(src.data() + off, nullptr, one, got.data() + off, n);
+            for (std::size_t i = 0; i < n; ++i) want[off + i] = bp::ScaleMap<T>::apply(src[off + i], one);
+            CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " scale one " << one << " n=" << n);
+          }
         }
       }
     }
@@ -148,7 +175,8 @@ void check_group_max_l2(Rng& rng) {
       std::vector<T> y = entries<T>(rng, n * m);
       if (extreme) {
         // Columns whose largest entry needs the power-of-two rescue.
-        const T big = static_cast<T>(sizeof(T) == 8 ? 1e300 : 1e38), tiny = static_cast<T>(sizeof(T) == 8 ? 1e-300 : 1e-40);
+        const T big = static_cast<T>(sizeof(T) == 8 ? 1e300 : 1e38),
+                tiny = static_cast<T>(sizeof(T) == 8 ? 1e-300 : 1e-40);
         for (std::size_t i = 0; i < n; ++i) {
           for (std::size_t j = 0; j < m; j += 3) y[i * m + j] *= sizeof(T) == 8 ? big : T(1);
           for (std::size_t j = 1; j < m; j += 3) y[i * m + j] *= tiny;
