@@ -205,7 +205,8 @@ template void group_l2<double>(const MatrixRef<double>&, Groups, const double*, 
 template <class T>
 bool group_max_l2(const MatrixRef<T>& y, Groups g, double* mx, double* norm) {
   if (g != Groups::kColumns) {
-    // A row is one contiguous group: the two passes over it stay in cache.
+    // Groups = rows keep the two passes (maxima, then norms): only the
+    // column pass has been fused so far.
     if (!group_max_sum<false>(y, g, 1.0, mx, nullptr)) return false;
     if (is_finite(max_of(mx, y.rows))) group_l2(y, g, mx, 1.0, norm);
     return true;
