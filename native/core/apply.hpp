@@ -73,9 +73,22 @@ struct ShrinkMap {
 // x = s * y: the scaling of the bilevel l1,2 projection.
 template <class T>
 struct ScaleMap {
-  static constexpr bool kStreams = false;
+  static constexpr bool kStreams = true;
   static constexpr bool kStreamChecks = false;
   static T apply(T y, double s) { return narrow_toward_zero<T>(static_cast<double>(y) * s); }
+  static void stream_each(const T* src, const double* s, T* dst, std::size_t n) {
+    scale_row<true, true>(src, s, 0.0, dst, n);
+  }
+  static void stream_one(const T* src, double s, T* dst, std::size_t n) {
+    scale_row<false, true>(src, nullptr, s, dst, n);
+  }
+  // Hand-vectorised for direct writes too: the float rounding does not vectorise by itself.
+  static void row_each(const T* src, const double* s, T* dst, std::size_t n) {
+    scale_row<true, false>(src, s, 0.0, dst, n);
+  }
+  static void row_one(const T* src, double s, T* dst, std::size_t n) {
+    scale_row<false, false>(src, nullptr, s, dst, n);
+  }
   static double param(double s) { return s; }
   static bool is_zero(double mx, double s) { return apply(static_cast<T>(mx), s) == T(0); }
 };

@@ -161,11 +161,10 @@ Status bilevel_l12(const MatrixRef<T>& y, Groups g, double eta, T* out, double* 
                    const StopToken& stop) try {
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
-  ScratchVector<double> mx(ng);
-  const Status st = group_norms(y, g, GroupNormKind::kLInf, mx.data());
-  if (st != Status::kOk) return st;
-  ScratchVector<double> nrm(ng);
-  group_l2(y, g, mx.data(), 1.0, nrm.data());
+  // The maxima (the NaN/infinity check, as group_norms gives it) and the l2
+  // norms in one read: the same bits as group_norms(kLInf) then group_l2.
+  ScratchVector<double> mx(ng), nrm(ng);
+  if (!group_max_l2(y, g, mx.data(), nrm.data()) || !is_finite(max_of(mx.data(), ng))) return Status::kNonFinite;
   if (is_finite(max_of(nrm.data(), ng))) {
     double tau = 0.0;
     const Status rt = bilevel_radii(nrm.data(), ng, eta, radii, &tau);

@@ -52,6 +52,44 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c
   }
 }
 
+// Max |y| and sum of y^2 (row order) per column of [c0, c1): the dispatched
+// loop of simd/loops-inl.hpp, which tiles the columns.
+template <class T>
+bool column_max_squares(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double* mx,
+                        double* sq) {
+  const simd::KernelTable& k = simd::kernels();
+  if constexpr (std::is_same_v<T, float>) {
+    return k.column_max_squares_f32(y, n, stride, c0, c1, mx, sq);
+  } else {
+    return k.column_max_squares_f64(y, n, stride, c0, c1, mx, sq);
+  }
+}
+
+// The groups of `rescue` (columns whose largest entry is extreme), their
+// entries multiplied by 2^-e (e = exponent of the column's largest entry)
+// before squaring; norm[j] = the l2 norm times 2^scale_exp.
+template <class T>
+void rescue_columns(const MatrixRef<T>& y, const double* mx, int scale_exp, const ScratchVector<std::size_t>& rescue,
+                    double* norm) {
+  const std::size_t n = y.rows, m = y.cols;
+  ScratchVector<PowerOfTwoScaler> f;
+  ScratchVector<double> acc(rescue.size(), 0.0);
+  for (std::size_t j : rescue) f.emplace_back(std::ilogb(mx[j]));
+  for (std::size_t i = 0; i < n; ++i) {
+    const T* r = y.data + i * m;
+    for (std::size_t q = 0; q < rescue.size(); ++q) {
+      double a = f[q](static_cast<double>(r[rescue[q]]));
+      acc[q] += a * a;
+    }
+  }
+  for (std::size_t q = 0; q < rescue.size(); ++q) {
+    std::size_t j = rescue[q];
+    // sqrt(acc) * 2^e * scale, folded into one ldexp so nothing overflows
+    // in between.
+    norm[j] = std::ldexp(std::sqrt(acc[q]), std::ilogb(mx[j]) + scale_exp);
+  }
+}
+
 // Rows [r0, r1) of an n x m row-major matrix.
 template <bool WithSum, class T>
 bool row_max_sum(const T* y, std::size_t r0, std::size_t r1, std::size_t m, double scale, double* mx, double* sum) {
@@ -122,37 +160,14 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
     if (needs_rescue(mx[j])) rescue.push_back(j);
   }
   if (g == Groups::kColumns) {
+    // The sums of squares come from the tiled column pass (its maxima are
+    // recomputed and dropped: the pass is bound by the reads either way).
+    ScratchVector<double> scratch_mx(m);
     parallel_ranges(m, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
-      for (std::size_t j = c0; j < c1; ++j) norm[j] = 0.0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const T* r = y.data + i * m;
-        for (std::size_t j = c0; j < c1; ++j) {
-          double a = static_cast<double>(r[j]);
-          norm[j] += a * a;
-        }
-      }
+      column_max_squares(y.data, n, m, c0, c1, scratch_mx.data(), norm);
       for (std::size_t j = c0; j < c1; ++j) norm[j] = std::sqrt(norm[j]) * scale;
     });
-    if (!rescue.empty()) {
-      // Entries of a rescued group are multiplied by 2^-e (e = exponent of
-      // its largest entry) before squaring.
-      ScratchVector<PowerOfTwoScaler> f;
-      ScratchVector<double> acc(rescue.size(), 0.0);
-      for (std::size_t j : rescue) f.emplace_back(std::ilogb(mx[j]));
-      for (std::size_t i = 0; i < n; ++i) {
-        const T* r = y.data + i * m;
-        for (std::size_t q = 0; q < rescue.size(); ++q) {
-          double a = f[q](static_cast<double>(r[rescue[q]]));
-          acc[q] += a * a;
-        }
-      }
-      for (std::size_t q = 0; q < rescue.size(); ++q) {
-        std::size_t j = rescue[q];
-        // sqrt(acc) * 2^e * scale, folded into one ldexp so nothing overflows
-        // in between.
-        norm[j] = std::ldexp(std::sqrt(acc[q]), std::ilogb(mx[j]) + scale_exp);
-      }
-    }
+    if (!rescue.empty()) rescue_columns(y, mx, scale_exp, rescue, norm);
   } else {
     std::size_t q = 0;
     for (std::size_t i = 0; i < n; ++i) {
@@ -186,5 +201,33 @@ void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, d
 
 template void group_l2<float>(const MatrixRef<float>&, Groups, const double*, double, double*);
 template void group_l2<double>(const MatrixRef<double>&, Groups, const double*, double, double*);
+
+template <class T>
+bool group_max_l2(const MatrixRef<T>& y, Groups g, double* mx, double* norm) {
+  if (g != Groups::kColumns) {
+    // Groups = rows keep the two passes (maxima, then norms): only the
+    // column pass has been fused so far.
+    if (!group_max_sum<false>(y, g, 1.0, mx, nullptr)) return false;
+    if (is_finite(max_of(mx, y.rows))) group_l2(y, g, mx, 1.0, norm);
+    return true;
+  }
+  const std::size_t n = y.rows, m = y.cols;
+  std::atomic<bool> ok{true};
+  parallel_ranges(m, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+    if (!column_max_squares(y.data, n, m, c0, c1, mx, norm)) ok = false;
+    // sqrt(s) * 1.0 in group_l2: the same bits.
+    for (std::size_t j = c0; j < c1; ++j) norm[j] = std::sqrt(norm[j]);
+  });
+  if (!ok || !is_finite(max_of(mx, m))) return ok;
+  ScratchVector<std::size_t> rescue;
+  for (std::size_t j = 0; j < m; ++j) {
+    if (needs_rescue(mx[j])) rescue.push_back(j);
+  }
+  if (!rescue.empty()) rescue_columns(y, mx, 0, rescue, norm);
+  return true;
+}
+
+template bool group_max_l2<float>(const MatrixRef<float>&, Groups, double*, double*);
+template bool group_max_l2<double>(const MatrixRef<double>&, Groups, double*, double*);
 
 }  // namespace bp

@@ -33,4 +33,13 @@ inline double max_of(const double* mx, std::size_t k) {
 template <class T>
 void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, double* norm);
 
+// The group maxima (as group_max_sum<false>) and, when they are all finite,
+// the group l2 norms (as group_l2 with scale 1, bit for bit) with one read of
+// the matrix where groups are columns: the maxima and the sums of squares
+// are gathered together, and only groups whose largest entry is extreme are
+// read again. Returns false if any entry is NaN; norm is meaningless then,
+// or when a maximum is infinite.
+template <class T>
+bool group_max_l2(const MatrixRef<T>& y, Groups g, double* mx, double* norm);
+
 }  // namespace bp

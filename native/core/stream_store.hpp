@@ -60,6 +60,19 @@ inline void shrink_row(const float* src, const double* t, double one, float* dst
   simd::kernels().shrink_f32[Each][Stream](src, t, one, dst, n);
 }
 
+// dst[k] = src[k] * s (s per entry, or one s), computed in double and
+// rounded toward zero, as ScaleMap::apply: the write pass of the bilevel l1,2
+// projection; streamed when Stream.
+template <bool Each, bool Stream>
+inline void scale_row(const double* src, const double* s, double one, double* dst, std::size_t n) {
+  simd::kernels().scale_f64[Each][Stream](src, s, one, dst, n);
+}
+
+template <bool Each, bool Stream>
+inline void scale_row(const float* src, const double* s, double one, float* dst, std::size_t n) {
+  simd::kernels().scale_f32[Each][Stream](src, s, one, dst, n);
+}
+
 // dst[k] = +0 with streaming stores: the zero blocks of a sparse result.
 inline void stream_zero(double* dst, std::size_t n) {
   simd::kernels().zero_f64(dst, n);

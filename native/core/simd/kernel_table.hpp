@@ -84,6 +84,16 @@ struct KernelTable {
                                     std::uint32_t* col, double* val, std::size_t* held);
   ColumnStatsBelow<double> column_stats_below_f64 = nullptr;
   ColumnStatsBelow<float> column_stats_below_f32 = nullptr;
+  // dst = src * s (s per entry or one s), in double, rounded toward zero:
+  // [per-entry s][streaming stores].
+  Shrink<double> scale_f64[2][2] = {};
+  Shrink<float> scale_f32[2][2] = {};
+  // Max |y| and the sum of squares (row order) per column of a column range.
+  template <class T>
+  using ColumnSquares = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                 double* mx, double* sq);
+  ColumnSquares<double> column_max_squares_f64 = nullptr;
+  ColumnSquares<float> column_max_squares_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

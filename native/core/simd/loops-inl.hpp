@@ -557,6 +557,142 @@ void column_stats_below(const T* y, std::size_t n, std::size_t stride, std::size
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
+// dst = src * s (s per entry, or one s), computed in double and rounded
+// toward zero for float: the write pass of the bilevel l1,2 projection
+// (ScaleMap in apply.hpp); streamed when Stream.
+template <class Isa, bool Each, bool Stream>
+void scale(const double* src, const double* s, double one, double* dst, std::size_t n) {
+  using L = Lanes<double, Isa>;
+  std::size_t k = 0;
+  if (Stream)
+    for (; k < n && misaligned<L>(dst + k); ++k) dst[k] = src[k] * (Each ? s[k] : one);
+  for (; k + L::kWidth <= n; k += L::kWidth) {
+    if (Stream) prefetch_line<L>(src, k);
+    const typename L::V r = L::mul(L::load(src + k), Each ? L::load(s + k) : L::set1(one));
+    if (Stream)
+      L::stream(dst + k, r);
+    else
+      L::store(dst + k, r);
+  }
+  for (; k < n; ++k) dst[k] = src[k] * (Each ? s[k] : one);
+}
+
+inline float scale_entry(float y, double s) {
+  return narrow_toward_zero<float>(static_cast<double>(y) * s);
+}
+
+// The float entries are widened, multiplied in double, narrowed to nearest,
+// then stepped one ulp toward zero where that rounded up in magnitude (one
+// less in the bit pattern is one step toward zero for either sign), exactly
+// as narrow_toward_zero does for one entry.
+template <class Isa, bool Each, bool Stream>
+void scale(const float* src, const double* s, double one, float* dst, std::size_t n) {
+  using F = Lanes<float, Isa>;
+  std::size_t k = 0;
+  if constexpr (!std::is_same_v<Isa, Scalar>) {
+    using D = Lanes<double, Isa>;
+    using X = Widen<Isa>;
+    if (Stream)
+      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = scale_entry(src[k], Each ? s[k] : one);
+    const auto s1 = D::set1(one), dsign = D::set1(-0.0);
+    for (; k + F::kWidth <= n; k += F::kWidth) {
+      if (Stream) prefetch_line<F>(src, k);
+      const auto y = F::load(src + k);
+      const auto slo = Each ? D::load(s + k) : s1, shi = Each ? D::load(s + k + D::kWidth) : s1;
+      const auto dlo = D::mul(X::lo(y), slo), dhi = D::mul(X::hi(y), shi);
+      auto f = X::narrow(dlo, dhi);
+      const auto up_lo = D::gt(D::and_not(dsign, X::lo(f)), D::and_not(dsign, dlo));
+      const auto up_hi = D::gt(D::and_not(dsign, X::hi(f)), D::and_not(dsign, dhi));
+      f = X::step_down(f, X::pack_masks(up_lo, up_hi));
+      if (Stream)
+        F::stream(dst + k, f);
+      else
+        F::store(dst + k, f);
+    }
+  }
+  for (; k < n; ++k) dst[k] = scale_entry(src[k], Each ? s[k] : one);
+}
+
+// Columns [c0, c1) of an n x stride row-major matrix: max |y| per column
+// into mx[c0..c1) and the plain sum of the squares of the entries (in double,
+// added row after row from row 0: the order of the l2 norms in reduce.cpp)
+// into sq[c0..c1); false if an entry is NaN. Lanes run across columns, so no
+// column's order depends on the lane width: every build gives the same bits.
+// The columns are taken in tiles whose accumulators stay in the inner
+// caches, all rows per tile, eight rows per load and store of them: a wide
+// matrix's accumulators (80000 columns: 1.25 MB) would otherwise travel to
+// and from the outer caches once per sweep of rows.
+// 4096 columns: accumulators of 64 KB (second-level cache), rows read in
+// runs of 32 KB, long enough for the hardware prefetcher; smaller tiles
+// (512, 1024) measured slower, as each run of a row starts a new stream.
+constexpr std::size_t kSquaresTile = 4096;
+
+// Rows consecutive rows of the columns [j, j + width) of a tile into its
+// accumulators: best (the maxima, in T) and acc (the sums of squares).
+template <class Isa, std::size_t Rows, class T>
+inline void max_squares_at(const T* r, std::size_t stride, std::size_t j, T* best, double* acc,
+                           typename Lanes<T, Isa>::V& probe) {
+  using F = Lanes<T, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;  // double vectors per vector of T
+  static_assert(h * D::kWidth == F::kWidth, "a vector of T widens into whole double vectors");
+  const auto sign = F::set1(T(-0.0));
+  auto b = F::load(best + j);
+  typename D::V s[h];
+  for (std::size_t q = 0; q < h; ++q) s[q] = D::load(acc + j + q * D::kWidth);
+  const T* p = r + j;
+  for (std::size_t i = 0; i < Rows; ++i, p += stride) {
+    const auto a = F::and_not(sign, F::load(p));
+    b = F::max(b, a);
+    probe = F::bit_or(probe, F::unordered(a, a));
+    for (std::size_t q = 0; q < h; ++q) {
+      const auto w = load_wide<Isa>(p + q * D::kWidth);
+      s[q] = D::add(s[q], D::mul(w, w));
+    }
+  }
+  F::store(best + j, b);
+  for (std::size_t q = 0; q < h; ++q) D::store(acc + j + q * D::kWidth, s[q]);
+}
+
+template <class Isa, std::size_t Rows, class T>
+inline void max_squares_rows(const T* r, std::size_t stride, std::size_t m, T* best, double* acc,
+                             typename Lanes<T, Isa>::V& probe, typename Lanes<T, Scalar>::V& probe1) {
+  constexpr std::size_t w = Lanes<T, Isa>::kWidth;
+  const std::size_t mw = m / w * w;
+  std::size_t j = 0;
+  for (; j < mw; j += w) max_squares_at<Isa, Rows>(r, stride, j, best, acc, probe);
+  for (; j < m; ++j) max_squares_at<Scalar, Rows>(r, stride, j, best, acc, probe1);
+}
+
+template <class Isa, class T>
+bool column_max_squares(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double* mx,
+                        double* sq) {
+  using F = Lanes<T, Isa>;
+  using F1 = Lanes<T, Scalar>;
+  ScratchVector<T> best_v(std::min(kSquaresTile, c1 - c0));
+  ScratchVector<double> acc_v(best_v.size());
+  T* best = best_v.data();
+  double* acc = acc_v.data();
+  auto probe = F::zero();
+  auto probe1 = F1::zero();
+  for (std::size_t t0 = c0; t0 < c1; t0 += kSquaresTile) {
+    const std::size_t m = std::min(kSquaresTile, c1 - t0);
+    const T* base = y + t0;
+    for (std::size_t j = 0; j < m; ++j) {
+      best[j] = T(0);
+      acc[j] = 0.0;
+    }
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) max_squares_rows<Isa, 8>(base + i * stride, stride, m, best, acc, probe, probe1);
+    for (; i < n; ++i) max_squares_rows<Isa, 1>(base + i * stride, stride, m, best, acc, probe, probe1);
+    for (std::size_t j = 0; j < m; ++j) {
+      mx[t0 + j] = static_cast<double>(best[j]);
+      sq[t0 + j] = acc[j];
+    }
+  }
+  return !F::any(probe) && !F1::any(probe1);
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -595,6 +731,16 @@ KernelTable make_table() {
   t.column_stats_gap_f32 = &loops::column_stats_gap<Isa, float>;
   t.column_stats_below_f64 = &loops::column_stats_below<Isa, double>;
   t.column_stats_below_f32 = &loops::column_stats_below<Isa, float>;
+  t.scale_f64[0][0] = &loops::scale<Isa, false, false>;
+  t.scale_f64[0][1] = &loops::scale<Isa, false, true>;
+  t.scale_f64[1][0] = &loops::scale<Isa, true, false>;
+  t.scale_f64[1][1] = &loops::scale<Isa, true, true>;
+  t.scale_f32[0][0] = &loops::scale<Isa, false, false>;
+  t.scale_f32[0][1] = &loops::scale<Isa, false, true>;
+  t.scale_f32[1][0] = &loops::scale<Isa, true, false>;
+  t.scale_f32[1][1] = &loops::scale<Isa, true, true>;
+  t.column_max_squares_f64 = &loops::column_max_squares<Isa, double>;
+  t.column_max_squares_f32 = &loops::column_max_squares<Isa, float>;
   return t;
 }
 
