@@ -74,13 +74,13 @@ struct ShrinkMap {
 template <class T>
 struct ScaleMap {
   static constexpr bool kStreams = true;
-  static constexpr bool kStreamChecks = false;
+  static constexpr bool kStreamChecks = true;
   static T apply(T y, double s) { return narrow_toward_zero<T>(static_cast<double>(y) * s); }
-  static void stream_each(const T* src, const double* s, T* dst, std::size_t n) {
-    scale_row<true, true>(src, s, 0.0, dst, n);
+  static bool stream_each(const T* src, const double* s, T* dst, std::size_t n) {
+    return scale_row<true, true>(src, s, 0.0, dst, n);
   }
-  static void stream_one(const T* src, double s, T* dst, std::size_t n) {
-    scale_row<false, true>(src, nullptr, s, dst, n);
+  static bool stream_one(const T* src, double s, T* dst, std::size_t n) {
+    return scale_row<false, true>(src, nullptr, s, dst, n);
   }
   // Hand-vectorised for direct writes too: the float rounding does not vectorise by itself.
   static void row_each(const T* src, const double* s, T* dst, std::size_t n) {

@@ -62,10 +62,15 @@ Status group_norms(const MatrixRef<T>& y, Groups g, GroupNormKind kind, double* 
   // and the l2 norms need them to pick the groups that need rescaling.
   ScratchVector<double> mx(kind == GroupNormKind::kLInf ? 0 : ng);
   double* m = kind == GroupNormKind::kLInf ? norms : mx.data();
+  if (kind == GroupNormKind::kL2) {
+    // One read for both, as the one-shot l1,2 call (the same bits as the
+    // maxima, then group_l2).
+    if (!group_max_l2(y, g, m, norms) || !is_finite(max_of(m, ng))) return Status::kNonFinite;
+    return Status::kOk;
+  }
   const bool with_sum = kind == GroupNormKind::kL1;
   const bool no_nan = with_sum ? group_max_sum<true>(y, g, 1.0, m, norms) : group_max_sum<false>(y, g, 1.0, m, nullptr);
   if (!no_nan || !is_finite(max_of(m, ng))) return Status::kNonFinite;
-  if (kind == GroupNormKind::kL2) group_l2(y, g, m, 1.0, norms);
   return Status::kOk;
 } catch (const std::bad_alloc&) {
   return Status::kOutOfMemory;

@@ -62,15 +62,16 @@ inline void shrink_row(const float* src, const double* t, double one, float* dst
 
 // dst[k] = src[k] * s (s per entry, or one s), computed in double and
 // rounded toward zero, as ScaleMap::apply: the write pass of the bilevel l1,2
-// projection; streamed when Stream.
+// projection; streamed when Stream. Returns whether every src entry was
+// finite (the check rides along).
 template <bool Each, bool Stream>
-inline void scale_row(const double* src, const double* s, double one, double* dst, std::size_t n) {
-  simd::kernels().scale_f64[Each][Stream](src, s, one, dst, n);
+inline bool scale_row(const double* src, const double* s, double one, double* dst, std::size_t n) {
+  return simd::kernels().scale_f64[Each][Stream](src, s, one, dst, n);
 }
 
 template <bool Each, bool Stream>
-inline void scale_row(const float* src, const double* s, double one, float* dst, std::size_t n) {
-  simd::kernels().scale_f32[Each][Stream](src, s, one, dst, n);
+inline bool scale_row(const float* src, const double* s, double one, float* dst, std::size_t n) {
+  return simd::kernels().scale_f32[Each][Stream](src, s, one, dst, n);
 }
 
 // dst[k] = +0 with streaming stores: the zero blocks of a sparse result.

@@ -341,11 +341,32 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
 template <class T>
 void check_finite(const KernelTable& k) {
   using Lim = std::numeric_limits<T>;
-  auto fn = [&k](const T* v, std::size_t n) {
-    if constexpr (sizeof(T) == 8)
-      return k.finite_f64(v, n);
-    else
-      return k.finite_f32(v, n);
+  // The finiteness loop itself, and the report of the write loops whose check
+  // rides along (clamp and scale, per-entry and one parameter, direct and
+  // streamed): all must agree on every range.
+  std::vector<T> c(96, T(1)), dst(96);
+  std::vector<double> sc(96, 0.5);
+  auto fn = [&](const T* v, std::size_t n) {
+    bool f, w[6];
+    if constexpr (sizeof(T) == 8) {
+      f = k.finite_f64(v, n);
+      w[0] = k.clamp_each_f64(v, c.data(), T(0), dst.data(), n);
+      w[1] = k.clamp_one_f64(v, nullptr, T(1), dst.data(), n);
+      w[2] = k.scale_f64[1][0](v, sc.data(), 0.0, dst.data(), n);
+      w[3] = k.scale_f64[1][1](v, sc.data(), 0.0, dst.data(), n);
+      w[4] = k.scale_f64[0][0](v, nullptr, 0.5, dst.data(), n);
+      w[5] = k.scale_f64[0][1](v, nullptr, 0.5, dst.data(), n);
+    } else {
+      f = k.finite_f32(v, n);
+      w[0] = k.clamp_each_f32(v, c.data(), T(0), dst.data(), n);
+      w[1] = k.clamp_one_f32(v, nullptr, T(1), dst.data(), n);
+      w[2] = k.scale_f32[1][0](v, sc.data(), 0.0, dst.data(), n);
+      w[3] = k.scale_f32[1][1](v, sc.data(), 0.0, dst.data(), n);
+      w[4] = k.scale_f32[0][0](v, nullptr, 0.5, dst.data(), n);
+      w[5] = k.scale_f32[0][1](v, nullptr, 0.5, dst.data(), n);
+    }
+    for (bool x : w) CHECK(x == f);
+    return f;
   };
   const T odd[4] = {Lim::quiet_NaN(), Lim::infinity(), -Lim::infinity(), Lim::max()};
   std::vector<T> v(80);

@@ -86,8 +86,11 @@ struct KernelTable {
   ColumnStatsBelow<float> column_stats_below_f32 = nullptr;
   // dst = src * s (s per entry or one s), in double, rounded toward zero:
   // [per-entry s][streaming stores].
-  Shrink<double> scale_f64[2][2] = {};
-  Shrink<float> scale_f32[2][2] = {};
+  // true when every src entry was finite.
+  template <class T>
+  using Scale = bool (*)(const T* src, const double* s, double one, T* dst, std::size_t n);
+  Scale<double> scale_f64[2][2] = {};
+  Scale<float> scale_f32[2][2] = {};
   // Max |y| and the sum of squares (row order) per column of a column range.
   template <class T>
   using ColumnSquares = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,

@@ -559,22 +559,32 @@ void column_stats_below(const T* y, std::size_t n, std::size_t stride, std::size
 
 // dst = src * s (s per entry, or one s), computed in double and rounded
 // toward zero for float: the write pass of the bilevel l1,2 projection
-// (ScaleMap in apply.hpp); streamed when Stream.
+// (ScaleMap in apply.hpp); streamed when Stream. Returns whether every src
+// entry was finite, by the x - x test of `clamp`.
 template <class Isa, bool Each, bool Stream>
-void scale(const double* src, const double* s, double one, double* dst, std::size_t n) {
+bool scale(const double* src, const double* s, double one, double* dst, std::size_t n) {
   using L = Lanes<double, Isa>;
+  bool finite_ends = true;
+  auto scalar_at = [&](std::size_t k) {
+    finite_ends &= src[k] - src[k] == 0.0;
+    dst[k] = src[k] * (Each ? s[k] : one);
+  };
   std::size_t k = 0;
   if (Stream)
-    for (; k < n && misaligned<L>(dst + k); ++k) dst[k] = src[k] * (Each ? s[k] : one);
+    for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
+  auto bad = L::zero();
   for (; k + L::kWidth <= n; k += L::kWidth) {
     if (Stream) prefetch_line<L>(src, k);
-    const typename L::V r = L::mul(L::load(src + k), Each ? L::load(s + k) : L::set1(one));
+    const auto x = L::load(src + k);
+    bad = L::bit_or(bad, L::sub(x, x));
+    const typename L::V r = L::mul(x, Each ? L::load(s + k) : L::set1(one));
     if (Stream)
       L::stream(dst + k, r);
     else
       L::store(dst + k, r);
   }
-  for (; k < n; ++k) dst[k] = src[k] * (Each ? s[k] : one);
+  for (; k < n; ++k) scalar_at(k);
+  return finite_ends && !L::any(L::unordered(bad, bad));
 }
 
 inline float scale_entry(float y, double s) {
@@ -586,18 +596,25 @@ inline float scale_entry(float y, double s) {
 // less in the bit pattern is one step toward zero for either sign), exactly
 // as narrow_toward_zero does for one entry.
 template <class Isa, bool Each, bool Stream>
-void scale(const float* src, const double* s, double one, float* dst, std::size_t n) {
+bool scale(const float* src, const double* s, double one, float* dst, std::size_t n) {
   using F = Lanes<float, Isa>;
+  bool finite_ends = true;
+  auto scalar_at = [&](std::size_t k) {
+    finite_ends &= src[k] - src[k] == 0.0f;
+    dst[k] = scale_entry(src[k], Each ? s[k] : one);
+  };
   std::size_t k = 0;
+  auto bad = F::zero();
   if constexpr (!std::is_same_v<Isa, Scalar>) {
     using D = Lanes<double, Isa>;
     using X = Widen<Isa>;
     if (Stream)
-      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = scale_entry(src[k], Each ? s[k] : one);
+      for (; k < n && misaligned<F>(dst + k); ++k) scalar_at(k);
     const auto s1 = D::set1(one), dsign = D::set1(-0.0);
     for (; k + F::kWidth <= n; k += F::kWidth) {
       if (Stream) prefetch_line<F>(src, k);
       const auto y = F::load(src + k);
+      bad = F::bit_or(bad, F::sub(y, y));
       const auto slo = Each ? D::load(s + k) : s1, shi = Each ? D::load(s + k + D::kWidth) : s1;
       const auto dlo = D::mul(X::lo(y), slo), dhi = D::mul(X::hi(y), shi);
       auto f = X::narrow(dlo, dhi);
@@ -610,7 +627,8 @@ void scale(const float* src, const double* s, double one, float* dst, std::size_
         F::store(dst + k, f);
     }
   }
-  for (; k < n; ++k) dst[k] = scale_entry(src[k], Each ? s[k] : one);
+  for (; k < n; ++k) scalar_at(k);
+  return finite_ends && !F::any(F::unordered(bad, bad));
 }
 
 // Columns [c0, c1) of an n x stride row-major matrix: max |y| per column
