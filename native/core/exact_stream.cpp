@@ -287,15 +287,22 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
   if (ng > std::numeric_limits<std::uint32_t>::max()) return false;
   const double t0 = theta * (1.0 - 1e-9);  // theta_0 is a lower bound up to rounding
   ScratchVector<double> hi(ng, 0.0);       // 0 for the dead groups: nothing listed
-  double promised = 0.0;
+  // promised: the list's length if the entries were spread evenly below
+  // max_j. at_least: a floor that holds for any data, since at most s_j / h_j
+  // entries of group j reach h_j (on sparse data, whose zeros all fall below
+  // hi_j, the even-spread guess is far too short, and the list would only
+  // overflow its budget after a full pass).
+  double promised = 0.0, at_least = 0.0;
   for (std::size_t j : alive) {
     const double h = p.mx[j] * (1.0 - t0 / p.s[j]);
     hi[j] = h * (1.0 + 8.0 * DBL_EPSILON) + DBL_TRUE_MIN;
     promised += static_cast<double>(len) * std::min(1.0, h / p.mx[j]);
+    if (h > 0.0) at_least += std::max(0.0, static_cast<double>(len) - p.s[j] / h);
   }
   const std::size_t size = y.size();
   if (!(promised * 32.0 <= static_cast<double>(size))) return false;
   const std::size_t budget = size / 16, nb = (m + kBlock - 1) / kBlock;
+  if (at_least > static_cast<double>(budget)) return false;
   ScratchVector<std::uint32_t> col(budget);
   ScratchVector<double> val(budget), K(ng, 0.0), Sb(ng, 0.0), C(ng, 0.0);
   ScratchVector<std::size_t> held(nb, 0);
@@ -308,8 +315,12 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     }
   });
   ++t_trace.full_passes;
-  for (std::size_t b = 0; b < nb; ++b)
-    if (held[b] > room(b + 1) - room(b)) return false;
+  for (std::size_t b = 0; b < nb; ++b) {
+    if (held[b] > room(b + 1) - room(b)) {
+      t_trace.below_overflow = true;
+      return false;
+    }
+  }
   if (stop.requested()) {
     *end = StreamEnd::kStopped;
     return true;

@@ -50,10 +50,11 @@ struct StreamTrace {
   int full_passes = 0;
   int compact_passes = 0;
   bool compacted = false;
-  bool candidates = false;  // the copy kept only entries above lower bounds of mu_j*
-  bool gathered = false;    // whole groups copied before any pass, column by column
-  bool below = false;       // solved on the entries below upper bounds of mu_j*, listed in one pass
-  bool gap_exit = false;    // stopped without the confirming pass (the thresholds stayed in their gaps)
+  bool candidates = false;      // the copy kept only entries above lower bounds of mu_j*
+  bool gathered = false;        // whole groups copied before any pass, column by column
+  bool below = false;           // solved on the entries below upper bounds of mu_j*, listed in one pass
+  bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
+  bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
 };
 StreamTrace last_stream_trace();
 

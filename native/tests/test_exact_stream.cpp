@@ -172,7 +172,10 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
   const Case cases[] = {{4000, 100, Kind::kUniform, -1.0, true},
                         {4000, 100, Kind::kUniform, 0.01, true},
                         {3000, 200, Kind::kGauss, -1.0, true},
-                        {4000, 100, Kind::kGauss, 0.5, false}};
+                        {4000, 100, Kind::kGauss, 0.5, false},
+                        // 90 % zeros: every zero lies below hi_j, so the list
+                        // would overflow; the l1 norms tell so before any pass.
+                        {2000, 500, Kind::kSparse, -1.0, false}};
   for (const Case& c : cases) {
     std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
     const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
@@ -185,6 +188,7 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
     bp::set_thread_limit(before);
     CHECK(one.out == three.out && one.radii == three.radii);
     CHECK_MSG(tr.below == c.below, c.n << "x" << c.m << " r " << c.r << ": below " << tr.below);
+    CHECK_MSG(!tr.below_overflow, c.n << "x" << c.m << " r " << c.r << ": a list pass made and lost");
     if (c.below) CHECK_MSG(tr.full_passes == 1 && !tr.gathered, "full passes " << tr.full_passes);
   }
 }
