@@ -149,12 +149,11 @@ TEST(split_l11_crosses_tiles) {
   CHECK(bp::mixed_norm(whole, bp::Groups::kColumns, bp::NormKind::kL11, &total) == bp::Status::kOk);
   std::vector<double> one(n * m), radii(m), norms(m);
   bp::ProjectionResult res;
-  CHECK(bp::bilevel_l11(whole, bp::Groups::kColumns, 0.3 * total, one.data(), radii.data(), &res) ==
-        bp::Status::kOk);
+  CHECK(bp::bilevel_l11(whole, bp::Groups::kColumns, 0.3 * total, one.data(), radii.data(), &res) == bp::Status::kOk);
   std::vector<double> out(n * m);
   std::size_t zero = 0;
-  CHECK(bp::apply_radii(whole, bp::Groups::kColumns, bp::ApplyKind::kShrink, radii.data(), nullptr, nullptr,
-                        out.data(), &zero) == bp::Status::kOk);
+  CHECK(bp::apply_radii(whole, bp::Groups::kColumns, bp::ApplyKind::kShrink, radii.data(), nullptr, nullptr, out.data(),
+                        &zero) == bp::Status::kOk);
   CHECK(same_bytes(out.data(), one.data(), n * m));
   CHECK(zero == res.zero_groups);
 }
