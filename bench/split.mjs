@@ -1,5 +1,5 @@
 // The split path on one block (groupNorms -> bilevelRadii -> applyRadii)
-// against the one-shot call, for l1,inf and l1,2, float32 and float64,
+// against the one-shot call, for l1,inf, l1,2 and l1,1, float32 and float64,
 // interleaved in one process, beside a memcpy of the same bytes measured in
 // the same process. Prints one JSON object; medians of `runs` runs.
 // Target: split / one-shot <= 1.10 (README, "Scaling out").
@@ -30,9 +30,9 @@ for (const F of [Float32Array, Float64Array]) {
   }
   const y = { data, rows, cols };
   const out = new F(data.length);
-  for (const kind of ['l1inf', 'l12']) {
-    const oneShot = kind === 'l1inf' ? bp.bilevelL1Inf : bp.bilevelL12;
-    const normKind = kind === 'l1inf' ? 'linf' : 'l2';
+  for (const kind of ['l1inf', 'l12', 'l11']) {
+    const oneShot = { l1inf: bp.bilevelL1Inf, l12: bp.bilevelL12, l11: bp.bilevelL11 }[kind];
+    const normKind = { l1inf: 'linf', l12: 'l2', l11: 'l1' }[kind];
     const eta = bp.norm(y, kind) * 0.3;
     const norms = new Float64Array(cols), radii = new Float64Array(cols);
     const split = () => {
