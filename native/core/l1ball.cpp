@@ -72,10 +72,10 @@ CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, doub
   return r;
 }
 
-// The end of every route to the threshold: v[0, nv) holds every candidate
-// (nothing outside it exceeds rho, and rho <= tau up to rounding), possibly
-// with a few entries at or just below tau.
-Threshold settle(double* v, std::size_t nv, double rho, double radius) {
+// The end of every route to the threshold: the entries of v[0, nv) above
+// `first` are every candidate (nothing outside them exceeds rho, and
+// rho <= tau up to rounding), possibly with a few at or just below tau.
+Threshold settle(double* v, std::size_t nv, double rho, double radius, double first = -INFINITY) {
   // rho carries the rounding of every incremental update; recompute the
   // threshold of the final set from a compensated sum, and re-check the set
   // against it (a tie can flip under rounding). The list v[0, nv) is every
@@ -84,21 +84,27 @@ Threshold settle(double* v, std::size_t nv, double rho, double radius) {
   // when rounding moves tau down again.
   double tau = rho;
   std::size_t active = nv;
+  // The mass above tau (and the count of active entries) is what both the
+  // re-check and the feasibility guard below need: one pass serves both.
+  CompensatedSum mass;
+  bool mass_known = false;
   for (int round = 0; round < 8 && active > 0; ++round) {
     std::size_t count = 0;
-    CompensatedSum s = accurate_sum_above(v, nv, round == 0 ? -INFINITY : tau, 0.0, &count);
+    CompensatedSum s = accurate_sum_above(v, nv, round == 0 ? first : tau, 0.0, &count);
     if (count == 0) break;
     s.add(-radius);
     tau = s.value() / static_cast<double>(count);
-    active = 0;
-    for (std::size_t i = 0; i < nv; ++i) active += v[i] > tau ? 1 : 0;
+    mass = accurate_sum_above(v, nv, tau, tau, &active);
+    mass_known = true;
     if (active == count) break;
   }
   // Feasibility in floating point: when the radius is tiny next to the
   // entries, tau's rounding error (relative to the entries) can exceed the
   // radius itself. Raise tau until the mass of every candidate above it fits.
   for (int round = 0; round < 64; ++round) {
-    CompensatedSum s = accurate_sum_above(v, nv, tau, tau, &active);
+    if (!mass_known) mass = accurate_sum_above(v, nv, tau, tau, &active);
+    mass_known = false;
+    const CompensatedSum& s = mass;
     double excess = s.value() - radius;
     if (!(excess > 0.0) || active == 0) break;
     double step = excess / static_cast<double>(active);
@@ -174,21 +180,6 @@ Threshold condat_filter(std::size_t n, double radius, double* buf, Get get) {
   return condat_finish(buf, vt_end, v_end, rho, radius);
 }
 
-// Sum of a[0, n) in four independent chains: an add's latency, chained on
-// every entry, is what made the one-chain loops slow.
-double plain_sum(const double* a, std::size_t n) {
-  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-  std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    s0 += a[i];
-    s1 += a[i + 1];
-    s2 += a[i + 2];
-    s3 += a[i + 3];
-  }
-  for (; i < n; ++i) s0 += a[i];
-  return (s0 + s1) + (s2 + s3);
-}
-
 struct Kept {
   double sum;  // plain sum of the kept entries
   std::size_t count;
@@ -227,6 +218,44 @@ Kept keep_above(double* a, std::size_t n, double t) {
   return {(s0 + s1) + (s2 + s3), w};
 }
 
+// The plain sum and count of the entries of a[0, n) above t, without moving
+// them: a pass that only reads, two entries per SSE2 register, four
+// independent chains.
+Kept sum_above(const double* a, std::size_t n, double t) {
+  double sum = 0.0;
+  std::size_t c = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128d tv = _mm_set1_pd(t);
+  __m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m128i c0 = _mm_setzero_si128(), c1 = c0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128d a0 = _mm_loadu_pd(a + i), a1 = _mm_loadu_pd(a + i + 2);
+    const __m128d a2 = _mm_loadu_pd(a + i + 4), a3 = _mm_loadu_pd(a + i + 6);
+    const __m128d m0 = _mm_cmpgt_pd(a0, tv), m1 = _mm_cmpgt_pd(a1, tv);
+    const __m128d m2 = _mm_cmpgt_pd(a2, tv), m3 = _mm_cmpgt_pd(a3, tv);
+    s0 = _mm_add_pd(s0, _mm_and_pd(m0, a0));
+    s1 = _mm_add_pd(s1, _mm_and_pd(m1, a1));
+    s2 = _mm_add_pd(s2, _mm_and_pd(m2, a2));
+    s3 = _mm_add_pd(s3, _mm_and_pd(m3, a3));
+    // A true lane is all ones, -1 as an integer.
+    c0 = _mm_sub_epi64(c0, _mm_add_epi64(_mm_castpd_si128(m0), _mm_castpd_si128(m1)));
+    c1 = _mm_sub_epi64(c1, _mm_add_epi64(_mm_castpd_si128(m2), _mm_castpd_si128(m3)));
+  }
+  alignas(16) double sl[2];
+  alignas(16) std::int64_t cl[2];
+  _mm_store_pd(sl, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
+  _mm_store_si128(reinterpret_cast<__m128i*>(cl), _mm_add_epi64(c0, c1));
+  sum = sl[0] + sl[1];
+  c = static_cast<std::size_t>(cl[0] + cl[1]);
+#endif
+  for (; i < n; ++i) {
+    const bool k = a[i] > t;
+    sum += k ? a[i] : 0.0;
+    c += k ? 1 : 0;
+  }
+  return {sum, c};
+}
+
 // After this many passes the pivot iteration hands over to the online
 // filter, whose cost does not depend on how the entries are spread.
 constexpr int kMaxPivotPasses = 48;
@@ -238,7 +267,7 @@ Threshold threshold_inplace(double* a, std::size_t k, double radius) {
   // overflow. A plain sum decides unless the radius lies within its error
   // bound (k ulps of the sum, with room to spare); then the compensated sum
   // does, as it always did.
-  double sum = plain_sum(a, k);
+  double sum = sum_above(a, k, -INFINITY).sum;
   const double slack = 2.0 * static_cast<double>(k) * DBL_EPSILON * sum;
   if (!is_finite(sum) || !(radius < sum - slack || radius > sum + slack)) {
     CompensatedSum total;
@@ -251,23 +280,29 @@ Threshold threshold_inplace(double* a, std::size_t k, double radius) {
   // Pivot iteration: the threshold of any set that holds every active entry
   // is at most tau (an inactive entry adds at most tau to the sum it
   // averages), so entries at or below it are inactive and go; the threshold of
-  // what is left is higher, until nothing goes. The filter sits below the
+  // what is left is higher, until nothing goes. The filter t sits below the
   // computed threshold by a bound of its rounding (plain sums: a few ulps of
   // the sum, and one subnormal for the division), so that an entry active by
   // a hair is never lost; settle() finishes on the candidates with a
-  // compensated sum. Each pass is a branch-free sweep over fewer entries.
-  std::size_t n = k;
-  double tau = 0.0;
+  // compensated sum. A pass only reads (near-equal entries, the common case
+  // of group norms, drop few per pass); the candidates are compacted, branch-
+  // free, once they are at most half of what is swept.
+  std::size_t n = k;      // a[0, n): the entries swept
+  std::size_t count = k;  // the candidates: the entries of a[0, n) above t
+  double t = -INFINITY;
   for (int pass = 0; pass < kMaxPivotPasses; ++pass) {
-    tau = (sum - radius) / static_cast<double>(n);
-    const double t = tau - ((sum + radius) * 0x1p-50 + DBL_TRUE_MIN);
-    const Kept kept = keep_above(a, n, t);
-    if (kept.count == n) return settle(a, n, tau, radius);
-    n = kept.count;
+    const double tau = (sum - radius) / static_cast<double>(count);
+    const double next = tau - ((sum + radius) * 0x1p-50 + DBL_TRUE_MIN);
+    const Kept kept = sum_above(a, n, next);
+    if (kept.count == count) return settle(a, n, tau, radius, next);
+    t = next;
+    count = kept.count;
     sum = kept.sum;
+    if (count <= n / 2) n = keep_above(a, n, t).count;
   }
   // Spread so that each pass drops few entries: the online filter finishes
   // on the candidates left (their threshold is the whole vector's).
+  n = keep_above(a, n, t).count;
   return condat_filter(n, radius, a, [a](std::size_t i) { return a[i]; });
 }
 
