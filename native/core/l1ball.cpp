@@ -26,7 +26,7 @@ struct Threshold {
 
 // The sum of v[i] - shift over the v[i] above t, and their count, as
 // accurate as a compensated sum: each add's rounding error is recovered
-// exactly (the two-sum of Knuth) and accumulated apart. Independent chains,
+// exactly (an error-free two-sum) and accumulated apart. Independent chains,
 // two entries per SSE2 register, so that the adds' latency does not
 // serialise the pass; the masked entries add an exact zero.
 CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
