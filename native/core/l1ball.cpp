@@ -5,6 +5,10 @@
 #include <new>
 #include <type_traits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "apply.hpp"
 #include "numeric.hpp"
 #include "simd/lanes_scalar.hpp"
@@ -19,6 +23,96 @@ struct Threshold {
   double tau;
   std::size_t survivors;
 };
+
+// The sum of v[i] - shift over the v[i] above t, and their count, as
+// accurate as a compensated sum: each add's rounding error is recovered
+// exactly (an error-free two-sum) and accumulated apart. Independent chains,
+// two entries per SSE2 register, so that the adds' latency does not
+// serialise the pass; the masked entries add an exact zero.
+CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
+  CompensatedSum r;
+  std::size_t c = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128d tv = _mm_set1_pd(t), sv = _mm_set1_pd(shift);
+  __m128d s0 = _mm_setzero_pd(), s1 = s0, e0 = s0, e1 = s0;
+  __m128i c0 = _mm_setzero_si128(), c1 = c0;
+  auto two_sum = [](__m128d& s, __m128d& e, __m128d x) {
+    const __m128d sum = _mm_add_pd(s, x), z = _mm_sub_pd(sum, s);
+    e = _mm_add_pd(e, _mm_add_pd(_mm_sub_pd(s, _mm_sub_pd(sum, z)), _mm_sub_pd(x, z)));
+    s = sum;
+  };
+  for (; i + 4 <= n; i += 4) {
+    const __m128d a0 = _mm_loadu_pd(v + i), a1 = _mm_loadu_pd(v + i + 2);
+    const __m128d m0 = _mm_cmpgt_pd(a0, tv), m1 = _mm_cmpgt_pd(a1, tv);
+    c0 = _mm_sub_epi64(c0, _mm_castpd_si128(m0));  // a true lane is all ones: -1
+    c1 = _mm_sub_epi64(c1, _mm_castpd_si128(m1));
+    two_sum(s0, e0, _mm_and_pd(m0, _mm_sub_pd(a0, sv)));
+    two_sum(s1, e1, _mm_and_pd(m1, _mm_sub_pd(a1, sv)));
+  }
+  alignas(16) double sl[4], el[4];
+  alignas(16) std::int64_t cl[4];
+  _mm_store_pd(sl, s0);
+  _mm_store_pd(sl + 2, s1);
+  _mm_store_pd(el, _mm_add_pd(e0, e1));
+  _mm_store_si128(reinterpret_cast<__m128i*>(cl), c0);
+  _mm_store_si128(reinterpret_cast<__m128i*>(cl + 2), c1);
+  for (int l = 0; l < 4; ++l) {
+    r.add(sl[l]);
+    c += static_cast<std::size_t>(cl[l]);
+  }
+  r.comp += el[0] + el[1];
+#endif
+  for (; i < n; ++i) {
+    if (v[i] > t) {
+      r.add(v[i] - shift);
+      ++c;
+    }
+  }
+  *count = c;
+  return r;
+}
+
+// The end of every route to the threshold: the entries of v[0, nv) above
+// `first` are every candidate (nothing outside them exceeds rho, and
+// rho <= tau up to rounding), possibly with a few at or just below tau.
+Threshold settle(double* v, std::size_t nv, double rho, double radius, double first = -INFINITY) {
+  // rho carries the rounding of every incremental update; recompute the
+  // threshold of the final set from a compensated sum, and re-check the set
+  // against it (a tie can flip under rounding). The list v[0, nv) is every
+  // candidate (nothing outside it exceeds rho <= tau) and is not compacted:
+  // an entry that falls out at one round may be back above tau at the next,
+  // when rounding moves tau down again.
+  double tau = rho;
+  std::size_t active = nv;
+  // The mass above tau (and the count of active entries) is what both the
+  // re-check and the feasibility guard below need: one pass serves both.
+  CompensatedSum mass;
+  bool mass_known = false;
+  for (int round = 0; round < 8 && active > 0; ++round) {
+    std::size_t count = 0;
+    CompensatedSum s = accurate_sum_above(v, nv, round == 0 ? first : tau, 0.0, &count);
+    if (count == 0) break;
+    s.add(-radius);
+    tau = s.value() / static_cast<double>(count);
+    mass = accurate_sum_above(v, nv, tau, tau, &active);
+    mass_known = true;
+    if (active == count) break;
+  }
+  // Feasibility in floating point: when the radius is tiny next to the
+  // entries, tau's rounding error (relative to the entries) can exceed the
+  // radius itself. Raise tau until the mass of every candidate above it fits.
+  for (int round = 0; round < 64; ++round) {
+    if (!mass_known) mass = accurate_sum_above(v, nv, tau, tau, &active);
+    mass_known = false;
+    const CompensatedSum& s = mass;
+    double excess = s.value() - radius;
+    if (!(excess > 0.0) || active == 0) break;
+    double step = excess / static_cast<double>(active);
+    double next = tau + step;
+    tau = next > tau ? next : std::nextafter(tau, INFINITY);
+  }
+  return {tau > 0.0 ? tau : 0.0, active};
+}
 
 // Condat's online filter leaves the candidates in a[0, v_end): the ones it
 // set aside ("v tilde") in [0, vt_end) and the current list v in
@@ -57,49 +151,7 @@ Threshold condat_finish(double* a, std::size_t vt_end, std::size_t v_end, double
     nv = kept;
     if (nv == before) break;
   }
-  // rho carries the rounding of every incremental update; recompute the
-  // threshold of the final set from a compensated sum, and re-check the set
-  // against it (a tie can flip under rounding). The list v[0, nv) is every
-  // candidate (nothing outside it exceeds rho <= tau) and is not compacted:
-  // an entry that falls out at one round may be back above tau at the next,
-  // when rounding moves tau down again.
-  double tau = rho;
-  std::size_t active = nv;
-  for (int round = 0; round < 8 && active > 0; ++round) {
-    CompensatedSum s;
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < nv; ++i) {
-      if (round == 0 || v[i] > tau) {
-        s.add(v[i]);
-        ++count;
-      }
-    }
-    if (count == 0) break;
-    s.add(-radius);
-    tau = s.value() / static_cast<double>(count);
-    active = 0;
-    for (std::size_t i = 0; i < nv; ++i) active += v[i] > tau ? 1 : 0;
-    if (active == count) break;
-  }
-  // Feasibility in floating point: when the radius is tiny next to the
-  // entries, tau's rounding error (relative to the entries) can exceed the
-  // radius itself. Raise tau until the mass of every candidate above it fits.
-  for (int round = 0; round < 64; ++round) {
-    CompensatedSum s;
-    active = 0;
-    for (std::size_t i = 0; i < nv; ++i) {
-      if (v[i] > tau) {
-        s.add(v[i] - tau);
-        ++active;
-      }
-    }
-    double excess = s.value() - radius;
-    if (!(excess > 0.0) || active == 0) break;
-    double step = excess / static_cast<double>(active);
-    double next = tau + step;
-    tau = next > tau ? next : std::nextafter(tau, INFINITY);
-  }
-  return {tau > 0.0 ? tau : 0.0, active};
+  return settle(v, nv, rho, radius);
 }
 
 // The first (online) pass of Condat's algorithm over values produced by `get`.
@@ -128,16 +180,130 @@ Threshold condat_filter(std::size_t n, double radius, double* buf, Get get) {
   return condat_finish(buf, vt_end, v_end, rho, radius);
 }
 
-Threshold condat_inplace(double* a, std::size_t k, double radius) {
+struct Kept {
+  double sum;  // plain sum of the kept entries
+  std::size_t count;
+};
+
+// Keeps the entries of a[0, n) above t at its front, in order, and sums them.
+// Branch-free: whether an entry is kept is data, not control flow, so that
+// nothing mispredicts when half the entries go; the four entries of a step are
+// all read before any is written, and a write never passes the read position.
+Kept keep_above(double* a, std::size_t n, double t) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t w = 0, i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const double x0 = a[i], x1 = a[i + 1], x2 = a[i + 2], x3 = a[i + 3];
+    const bool k0 = x0 > t, k1 = x1 > t, k2 = x2 > t, k3 = x3 > t;
+    s0 += k0 ? x0 : 0.0;
+    s1 += k1 ? x1 : 0.0;
+    s2 += k2 ? x2 : 0.0;
+    s3 += k3 ? x3 : 0.0;
+    a[w] = x0;
+    w += k0 ? 1 : 0;
+    a[w] = x1;
+    w += k1 ? 1 : 0;
+    a[w] = x2;
+    w += k2 ? 1 : 0;
+    a[w] = x3;
+    w += k3 ? 1 : 0;
+  }
+  for (; i < n; ++i) {
+    const double x = a[i];
+    const bool k = x > t;
+    s0 += k ? x : 0.0;
+    a[w] = x;
+    w += k ? 1 : 0;
+  }
+  return {(s0 + s1) + (s2 + s3), w};
+}
+
+// The plain sum and count of the entries of a[0, n) above t, without moving
+// them: a pass that only reads, two entries per SSE2 register, four
+// independent chains.
+Kept sum_above(const double* a, std::size_t n, double t) {
+  double sum = 0.0;
+  std::size_t c = 0, i = 0;
+#if defined(__SSE2__)
+  const __m128d tv = _mm_set1_pd(t);
+  __m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+  __m128i c0 = _mm_setzero_si128(), c1 = c0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128d a0 = _mm_loadu_pd(a + i), a1 = _mm_loadu_pd(a + i + 2);
+    const __m128d a2 = _mm_loadu_pd(a + i + 4), a3 = _mm_loadu_pd(a + i + 6);
+    const __m128d m0 = _mm_cmpgt_pd(a0, tv), m1 = _mm_cmpgt_pd(a1, tv);
+    const __m128d m2 = _mm_cmpgt_pd(a2, tv), m3 = _mm_cmpgt_pd(a3, tv);
+    s0 = _mm_add_pd(s0, _mm_and_pd(m0, a0));
+    s1 = _mm_add_pd(s1, _mm_and_pd(m1, a1));
+    s2 = _mm_add_pd(s2, _mm_and_pd(m2, a2));
+    s3 = _mm_add_pd(s3, _mm_and_pd(m3, a3));
+    // A true lane is all ones, -1 as an integer.
+    c0 = _mm_sub_epi64(c0, _mm_add_epi64(_mm_castpd_si128(m0), _mm_castpd_si128(m1)));
+    c1 = _mm_sub_epi64(c1, _mm_add_epi64(_mm_castpd_si128(m2), _mm_castpd_si128(m3)));
+  }
+  alignas(16) double sl[2];
+  alignas(16) std::int64_t cl[2];
+  _mm_store_pd(sl, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
+  _mm_store_si128(reinterpret_cast<__m128i*>(cl), _mm_add_epi64(c0, c1));
+  sum = sl[0] + sl[1];
+  c = static_cast<std::size_t>(cl[0] + cl[1]);
+#endif
+  for (; i < n; ++i) {
+    const bool k = a[i] > t;
+    sum += k ? a[i] : 0.0;
+    c += k ? 1 : 0;
+  }
+  return {sum, c};
+}
+
+// After this many passes the pivot iteration hands over to the online
+// filter, whose cost does not depend on how the entries are spread.
+constexpr int kMaxPivotPasses = 48;
+
+Threshold threshold_inplace(double* a, std::size_t k, double radius) {
   if (k == 0) return {0.0, 0};
   // Inside the ball: tau = 0. Deciding it up front also keeps the running
   // bounds below away from -radius: with a radius near DBL_MAX they would
-  // overflow (the lower bound rho starts at a_0 - radius).
-  CompensatedSum total;
-  for (std::size_t i = 0; i < k; ++i) total.add(a[i]);
-  if (total.value() <= radius) return {0.0, k};
-  // Reading a[i] and writing buf[j] with j <= i is safe in place.
-  return condat_filter(k, radius, a, [a](std::size_t i) { return a[i]; });
+  // overflow. A plain sum decides unless the radius lies within its error
+  // bound (k ulps of the sum, with room to spare); then the compensated sum
+  // does, as it always did.
+  double sum = sum_above(a, k, -INFINITY).sum;
+  const double slack = 2.0 * static_cast<double>(k) * DBL_EPSILON * sum;
+  if (!is_finite(sum) || !(radius < sum - slack || radius > sum + slack)) {
+    CompensatedSum total;
+    for (std::size_t i = 0; i < k; ++i) total.add(a[i]);
+    if (total.value() <= radius) return {0.0, k};
+    if (!is_finite(sum)) return condat_filter(k, radius, a, [a](std::size_t i) { return a[i]; });
+  } else if (sum <= radius) {
+    return {0.0, k};
+  }
+  // Pivot iteration: the threshold of any set that holds every active entry
+  // is at most tau (an inactive entry adds at most tau to the sum it
+  // averages), so entries at or below it are inactive and go; the threshold of
+  // what is left is higher, until nothing goes. The filter t sits below the
+  // computed threshold by a bound of its rounding (plain sums: a few ulps of
+  // the sum, and one subnormal for the division), so that an entry active by
+  // a hair is never lost; settle() finishes on the candidates with a
+  // compensated sum. A pass only reads (near-equal entries, the common case
+  // of group norms, drop few per pass); the candidates are compacted, branch-
+  // free, once they are at most half of what is swept.
+  std::size_t n = k;      // a[0, n): the entries swept
+  std::size_t count = k;  // the candidates: the entries of a[0, n) above t
+  double t = -INFINITY;
+  for (int pass = 0; pass < kMaxPivotPasses; ++pass) {
+    const double tau = (sum - radius) / static_cast<double>(count);
+    const double next = tau - ((sum + radius) * 0x1p-50 + DBL_TRUE_MIN);
+    const Kept kept = sum_above(a, n, next);
+    if (kept.count == count) return settle(a, n, tau, radius, next);
+    t = next;
+    count = kept.count;
+    sum = kept.sum;
+    if (count <= n / 2) n = keep_above(a, n, t).count;
+  }
+  // Spread so that each pass drops few entries: the online filter finishes
+  // on the candidates left (their threshold is the whole vector's).
+  n = keep_above(a, n, t).count;
+  return condat_filter(n, radius, a, [a](std::size_t i) { return a[i]; });
 }
 
 inline unsigned nan_bit(double x) {
@@ -194,7 +360,7 @@ struct BlockScan {
 }  // namespace
 
 double l1_threshold_inplace(double* a, std::size_t k, double radius) {
-  return condat_inplace(a, k, radius).tau;
+  return threshold_inplace(a, k, radius).tau;
 }
 
 template <class T>
@@ -231,7 +397,7 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
   ScratchVector<double> work;
   auto tighten = [&] {
     work.assign(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(size));
-    const double tau = condat_inplace(work.data(), size, radius).tau;
+    const double tau = threshold_inplace(work.data(), size, radius).tau;
     if (tau > tau_lb) tau_lb = tau;
     t = below(tau_lb);
     std::size_t kept = 0;
@@ -267,7 +433,7 @@ L1Scan l1_threshold_scan(const T* v, std::size_t n, double radius, double scale,
   r.max_abs = r.max_abs > rest ? r.max_abs : rest;
   // tau_lb stays a valid lower bound even when rounding leaves the final
   // threshold below it (a radius far below the entries' resolution).
-  const double last = condat_inplace(buf.data(), size, radius).tau;
+  const double last = threshold_inplace(buf.data(), size, radius).tau;
   r.tau = last > tau_lb ? last : tau_lb;
   return r;
 }

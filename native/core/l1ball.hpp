@@ -15,8 +15,9 @@ namespace bp {
 // non-negative finite a_i whose sum exceeds radius > 0. Returns 0 when the sum
 // does not exceed the radius (the ball already contains the vector).
 //
-// `a` is scratch: the routine reorders and overwrites it. Expected O(k) time
-// (Condat 2016's online filter followed by a clean-up), with the final tau
+// `a` is scratch: the routine reorders and overwrites it. Branch-free pivot
+// passes over a shrinking candidate set (the online filter takes over when
+// the entries are spread so that passes drop few), with the final tau
 // recomputed from the surviving set with a compensated sum so that the result
 // is as accurate as the data allow.
 double l1_threshold_inplace(double* a, std::size_t k, double radius);

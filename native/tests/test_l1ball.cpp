@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -261,4 +262,114 @@ TEST(project_l1_ball_sparse_write_pass) {
   check_sparse_write<double>((std::size_t(1) << 21) + 5, 1e-6, 0, 41);
   check_sparse_write<double>((std::size_t(1) << 21) + 5, 0.3, 1, 42);
   check_sparse_write<float>((std::size_t(1) << 22) + 3, 1e-6, 0, 43);
+}
+
+namespace {
+
+// The mass above tau, summed in long double: what the threshold promises to
+// keep within the radius.
+long double mass_above(const std::vector<double>& a, double tau) {
+  long double m = 0;
+  for (double x : a) m += x > tau ? static_cast<long double>(x) - tau : 0.0L;
+  return m;
+}
+
+double threshold_of(std::vector<double> a, double r) {
+  return bp::l1_threshold_inplace(a.data(), a.size(), r);
+}
+
+}  // namespace
+
+TEST(l1_threshold_pivot_edges) {
+  // One value: tau = a - r.
+  CHECK(threshold_of({5.0}, 2.0) == 3.0);
+  // All equal: every entry stays active, tau = a - r / n.
+  std::vector<double> eq(1000, 0.75);
+  CHECK_NEAR(threshold_of(eq, 10.0), 0.75 - 0.01, 1e-15);
+  // Ties at the threshold: {3, 3, 1, 1} with r = 2: tau = 2, the ones are out.
+  CHECK(threshold_of({1.0, 3.0, 1.0, 3.0}, 2.0) == 2.0);
+  // Inside the ball and exactly on its boundary: 0.
+  CHECK(threshold_of({0.25, 0.5, 0.25}, 1.0) == 0.0);
+  CHECK(threshold_of({0.25, 0.5, 0.25}, 2.0) == 0.0);
+  // Radius just below the sum: a tiny positive tau.
+  std::vector<double> u(4096);
+  for (std::size_t i = 0; i < u.size(); ++i) u[i] = 1.0 + static_cast<double>(i % 17) / 16.0;
+  long double total = 0;
+  for (double x : u) total += x;
+  const double r = std::nextafter(static_cast<double>(total), 0.0);
+  const double tau = threshold_of(u, r);
+  // Every entry is active: tau = (total - r) / n, one ulp of the sum spread
+  // over the entries (a long double mass would round these ulps away).
+  CHECK_NEAR(tau, static_cast<double>((total - r) / static_cast<long double>(u.size())), 1e-20);
+}
+
+TEST(l1_threshold_pivot_extreme_scales) {
+  Rng rng(21);
+  for (int e : {-1070, -1040, -600, 0, 600, 1000}) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::size_t n = 1 + rng.below(2000);
+      std::vector<double> a(n);
+      for (double& x : a) x = std::ldexp(rng.uniform(), e);
+      long double total = 0;
+      double mx = 0;
+      for (double x : a) {
+        total += x;
+        mx = std::max(mx, x);
+      }
+      if (total == 0) continue;
+      const double r = static_cast<double>(total) * (trial % 2 == 0 ? 1e-3 : 0.5);
+      if (!(r > 0)) continue;
+      const double got = threshold_of(a, r), want = brute_threshold(a, r);
+      CHECK_NEAR(got, want, 1e-12 * mx + 4 * DBL_TRUE_MIN);
+      CHECK_MSG(mass_above(a, got) <= static_cast<long double>(r) * (1 + 1e-15L), e << " " << n);
+    }
+  }
+}
+
+TEST(l1_threshold_radius_of_ulps_is_feasible) {
+  // A radius of a couple of ulps of the entries, over many near-equal
+  // entries: tau's rounding exceeds the radius, the guard must hold.
+  Rng rng(22);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::size_t n = 1 + rng.below(5000);
+    const double c = 1.0 + rng.uniform(), u = std::nextafter(c, 4.0) - c;
+    std::vector<double> a(n);
+    for (double& x : a) x = c + u * static_cast<double>(rng.below(4));
+    const double r = u * static_cast<double>(1 + rng.below(3));
+    const double tau = threshold_of(a, r);
+    CHECK_MSG(mass_above(a, tau) <= static_cast<long double>(r), trial);
+    CHECK(tau <= c + 4 * u);  // the guard may step past the largest entry: all zero
+  }
+}
+
+TEST(l1_threshold_long_uniform_maxima_match_sorting) {
+  // The outer step of bilevel l1,inf on a wide matrix: 1e5 column maxima of
+  // uniform entries, all close to 1 (almost every one passes a filter), at
+  // radii from almost nothing to almost the whole sum.
+  Rng rng(23);
+  const std::size_t m = 100000;
+  std::vector<double> a(m);
+  for (double& x : a) {
+    double mx = 0;
+    for (int r = 0; r < 50; ++r) mx = std::max(mx, rng.uniform());
+    x = mx;
+  }
+  long double total = 0;
+  for (double x : a) total += x;
+  for (double f : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999999}) {
+    const double r = static_cast<double>(total) * f;
+    const double got = threshold_of(a, r), want = brute_threshold(a, r);
+    CHECK_NEAR(got, want, 4e-15);
+    CHECK(mass_above(a, got) <= static_cast<long double>(r) * (1 + 1e-15L));
+  }
+  // Entries spread so that a pivot pass drops few: the hand-over to the
+  // online filter.
+  std::vector<double> g(m);
+  for (std::size_t i = 0; i < m; ++i) g[i] = std::ldexp(1.0, -static_cast<int>(i % 60));
+  long double gt = 0;
+  for (double x : g) gt += x;
+  for (double f : {1e-6, 0.01, 0.5}) {
+    const double r = static_cast<double>(gt) * f;
+    CHECK_NEAR(threshold_of(g, r), brute_threshold(g, r), 1e-15);
+  }
 }
