@@ -5,10 +5,6 @@
 #include <new>
 #include <type_traits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "apply.hpp"
 #include "numeric.hpp"
 #include "simd/lanes_scalar.hpp"
@@ -26,42 +22,41 @@ struct Threshold {
 
 // The sum of v[i] - shift over the v[i] above t, and their count, as
 // accurate as a compensated sum: each add's rounding error is recovered
-// exactly (an error-free two-sum) and accumulated apart. Independent chains,
-// two entries per SSE2 register, so that the adds' latency does not
-// serialise the pass; the masked entries add an exact zero.
+// exactly (an error-free two-sum) and accumulated apart. Two independent
+// chains of baseline vector lanes (two doubles each with SSE2), so that the
+// adds' latency does not serialise the pass; masked entries add an exact 0.
 CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
+  using L = simd::Lanes<double, simd::Baseline>;
+  constexpr std::size_t W = L::kWidth;
   CompensatedSum r;
   std::size_t c = 0, i = 0;
-#if defined(__SSE2__)
-  const __m128d tv = _mm_set1_pd(t), sv = _mm_set1_pd(shift);
-  __m128d s0 = _mm_setzero_pd(), s1 = s0, e0 = s0, e1 = s0;
-  __m128i c0 = _mm_setzero_si128(), c1 = c0;
-  auto two_sum = [](__m128d& s, __m128d& e, __m128d x) {
-    const __m128d sum = _mm_add_pd(s, x), z = _mm_sub_pd(sum, s);
-    e = _mm_add_pd(e, _mm_add_pd(_mm_sub_pd(s, _mm_sub_pd(sum, z)), _mm_sub_pd(x, z)));
+  const auto tv = L::set1(t), sv = L::set1(shift), one = L::set1(1.0);
+  auto s0 = L::zero(), s1 = s0, e0 = s0, e1 = s0, c0 = s0, c1 = s0;
+  auto two_sum = [](L::V& s, L::V& e, L::V x) {
+    const auto sum = L::add(s, x), z = L::sub(sum, s);
+    e = L::add(e, L::add(L::sub(s, L::sub(sum, z)), L::sub(x, z)));
     s = sum;
   };
-  for (; i + 4 <= n; i += 4) {
-    const __m128d a0 = _mm_loadu_pd(v + i), a1 = _mm_loadu_pd(v + i + 2);
-    const __m128d m0 = _mm_cmpgt_pd(a0, tv), m1 = _mm_cmpgt_pd(a1, tv);
-    c0 = _mm_sub_epi64(c0, _mm_castpd_si128(m0));  // a true lane is all ones: -1
-    c1 = _mm_sub_epi64(c1, _mm_castpd_si128(m1));
-    two_sum(s0, e0, _mm_and_pd(m0, _mm_sub_pd(a0, sv)));
-    two_sum(s1, e1, _mm_and_pd(m1, _mm_sub_pd(a1, sv)));
+  for (; i + 2 * W <= n; i += 2 * W) {
+    const auto a0 = L::load(v + i), a1 = L::load(v + i + W);
+    const auto m0 = L::gt(a0, tv), m1 = L::gt(a1, tv);
+    c0 = L::add(c0, L::bit_and(m0, one));  // counts in double: exact below 2^53
+    c1 = L::add(c1, L::bit_and(m1, one));
+    two_sum(s0, e0, L::bit_and(m0, L::sub(a0, sv)));
+    two_sum(s1, e1, L::bit_and(m1, L::sub(a1, sv)));
   }
-  alignas(16) double sl[4], el[4];
-  alignas(16) std::int64_t cl[4];
-  _mm_store_pd(sl, s0);
-  _mm_store_pd(sl + 2, s1);
-  _mm_store_pd(el, _mm_add_pd(e0, e1));
-  _mm_store_si128(reinterpret_cast<__m128i*>(cl), c0);
-  _mm_store_si128(reinterpret_cast<__m128i*>(cl + 2), c1);
-  for (int l = 0; l < 4; ++l) {
+  double sl[2 * W], el[2 * W], cl[2 * W];
+  L::store(sl, s0);
+  L::store(sl + W, s1);
+  L::store(el, e0);
+  L::store(el + W, e1);
+  L::store(cl, c0);
+  L::store(cl + W, c1);
+  for (std::size_t l = 0; l < 2 * W; ++l) {
     r.add(sl[l]);
+    r.comp += el[l];
     c += static_cast<std::size_t>(cl[l]);
   }
-  r.comp += el[0] + el[1];
-#endif
   for (; i < n; ++i) {
     if (v[i] > t) {
       r.add(v[i] - shift);
@@ -219,35 +214,35 @@ Kept keep_above(double* a, std::size_t n, double t) {
 }
 
 // The plain sum and count of the entries of a[0, n) above t, without moving
-// them: a pass that only reads, two entries per SSE2 register, four
-// independent chains.
+// them: a pass that only reads, four independent chains of baseline vector
+// lanes (two doubles each with SSE2).
 Kept sum_above(const double* a, std::size_t n, double t) {
+  using L = simd::Lanes<double, simd::Baseline>;
+  constexpr std::size_t W = L::kWidth;
   double sum = 0.0;
   std::size_t c = 0, i = 0;
-#if defined(__SSE2__)
-  const __m128d tv = _mm_set1_pd(t);
-  __m128d s0 = _mm_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
-  __m128i c0 = _mm_setzero_si128(), c1 = c0;
-  for (; i + 8 <= n; i += 8) {
-    const __m128d a0 = _mm_loadu_pd(a + i), a1 = _mm_loadu_pd(a + i + 2);
-    const __m128d a2 = _mm_loadu_pd(a + i + 4), a3 = _mm_loadu_pd(a + i + 6);
-    const __m128d m0 = _mm_cmpgt_pd(a0, tv), m1 = _mm_cmpgt_pd(a1, tv);
-    const __m128d m2 = _mm_cmpgt_pd(a2, tv), m3 = _mm_cmpgt_pd(a3, tv);
-    s0 = _mm_add_pd(s0, _mm_and_pd(m0, a0));
-    s1 = _mm_add_pd(s1, _mm_and_pd(m1, a1));
-    s2 = _mm_add_pd(s2, _mm_and_pd(m2, a2));
-    s3 = _mm_add_pd(s3, _mm_and_pd(m3, a3));
-    // A true lane is all ones, -1 as an integer.
-    c0 = _mm_sub_epi64(c0, _mm_add_epi64(_mm_castpd_si128(m0), _mm_castpd_si128(m1)));
-    c1 = _mm_sub_epi64(c1, _mm_add_epi64(_mm_castpd_si128(m2), _mm_castpd_si128(m3)));
+  const auto tv = L::set1(t), one = L::set1(1.0);
+  auto s0 = L::zero(), s1 = s0, s2 = s0, s3 = s0, c0 = s0, c1 = s0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    const auto a0 = L::load(a + i), a1 = L::load(a + i + W);
+    const auto a2 = L::load(a + i + 2 * W), a3 = L::load(a + i + 3 * W);
+    const auto m0 = L::gt(a0, tv), m1 = L::gt(a1, tv);
+    const auto m2 = L::gt(a2, tv), m3 = L::gt(a3, tv);
+    s0 = L::add(s0, L::bit_and(m0, a0));
+    s1 = L::add(s1, L::bit_and(m1, a1));
+    s2 = L::add(s2, L::bit_and(m2, a2));
+    s3 = L::add(s3, L::bit_and(m3, a3));
+    // Counts in double (exact below 2^53): a true lane masks in 1.0.
+    c0 = L::add(c0, L::add(L::bit_and(m0, one), L::bit_and(m1, one)));
+    c1 = L::add(c1, L::add(L::bit_and(m2, one), L::bit_and(m3, one)));
   }
-  alignas(16) double sl[2];
-  alignas(16) std::int64_t cl[2];
-  _mm_store_pd(sl, _mm_add_pd(_mm_add_pd(s0, s1), _mm_add_pd(s2, s3)));
-  _mm_store_si128(reinterpret_cast<__m128i*>(cl), _mm_add_epi64(c0, c1));
-  sum = sl[0] + sl[1];
-  c = static_cast<std::size_t>(cl[0] + cl[1]);
-#endif
+  double sl[W], cl[W];
+  L::store(sl, L::add(L::add(s0, s1), L::add(s2, s3)));
+  L::store(cl, L::add(c0, c1));
+  for (std::size_t l = 0; l < W; ++l) {
+    sum += sl[l];
+    c += static_cast<std::size_t>(cl[l]);
+  }
   for (; i < n; ++i) {
     const bool k = a[i] > t;
     sum += k ? a[i] : 0.0;
