@@ -187,6 +187,25 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
   }
 }
 
+// One Newton step of the solvers on survivors (few_groups_thresholds and
+// below_bound_thresholds): survivor q is group id[q] with k[q] active entries
+// summing to S[q]. Returns theta = (sum S/k - eta) / sum 1/k, and clears
+// *same when an active set differs from the previous pass's.
+double survivors_newton_step(const ThresholdProblem& p, const std::size_t* id, std::size_t na, double* k, double* S,
+                             const double* prev_k, const double* prev_s, bool* same) {
+  CompensatedSum num, den;
+  for (std::size_t q = 0; q < na; ++q) {
+    if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
+      k[q] = 1.0;
+      S[q] = p.mx[id[q]];
+    }
+    if (k[q] != prev_k[q] || S[q] != prev_s[q]) *same = false;
+    num.add(S[q] / k[q]);
+    den.add(1.0 / k[q]);
+  }
+  return (num.value() - p.eta) / den.value();
+}
+
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
 // 144 of 80000 columns at 100 x 80000 Cauchy 0.5): their entries are
 // gathered column by column, touching only the cache lines that hold them,
@@ -231,17 +250,8 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     });
     ++t_trace.compact_passes;
     bool same = !alive_changed;
-    CompensatedSum num, den;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
-        k[q] = 1.0;
-        S[q] = p.mx[id[q]];
-      }
-      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
-      num.add(S[q] / k[q]);
-      den.add(1.0 / k[q]);
-    }
-    const double next = (num.value() - p.eta) / den.value();
+    const double next =
+        survivors_newton_step(p, id.data(), na, k.data(), S.data(), prev_k.data(), prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[id[q]] = std::max((S[q] - next) / k[q], 0.0);
@@ -370,17 +380,8 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     }
     first = false;
     bool same = !alive_changed;
-    CompensatedSum num, den;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
-        k[q] = 1.0;
-        S[q] = p.mx[id[q]];
-      }
-      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
-      num.add(S[q] / k[q]);
-      den.add(1.0 / k[q]);
-    }
-    const double next = (num.value() - p.eta) / den.value();
+    const double next =
+        survivors_newton_step(p, id.data(), na, k.data(), S.data(), prev_k.data(), prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[id[q]] = std::max((S[q] - next) / k[q], 0.0);

@@ -13,6 +13,7 @@
 
 #include "apply.hpp"
 #include "harness.hpp"
+#include "kernel_tables.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
@@ -23,12 +24,6 @@ using namespace bptest;
 using bp::simd::KernelTable;
 
 namespace {
-
-std::vector<const KernelTable*> tables() {
-  std::vector<const KernelTable*> t{&bp::simd::scalar_kernels(), &bp::simd::baseline_kernels()};
-  if (bp::simd::avx2_kernels() != nullptr) t.push_back(bp::simd::avx2_kernels());
-  return t;
-}
 
 template <class T>
 bool same_bytes(const T* a, const T* b, std::size_t n) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness.hpp"
+#include "kernel_tables.hpp"
 #include "numeric.hpp"
 #include "simd/kernel_table.hpp"
 
@@ -18,12 +19,6 @@ using namespace bptest;
 using bp::simd::KernelTable;
 
 namespace {
-
-std::vector<const KernelTable*> tables() {
-  std::vector<const KernelTable*> t{&bp::simd::scalar_kernels(), &bp::simd::baseline_kernels()};
-  if (bp::simd::avx2_kernels() != nullptr) t.push_back(bp::simd::avx2_kernels());
-  return t;
-}
 
 template <class T>
 std::vector<T> values(Rng& rng, std::size_t n) {

@@ -293,6 +293,31 @@ inline void in_register(V& v) {
 #endif
 }
 
+// The row sweep of the column passes below: eight rows per step, then the
+// rest one by one; each step covers the column range in vectors of the
+// lanes' width, then in scalar lanes. At names the step: a struct whose
+// static member template run<lanes, rows>(row, stride, j, args...) forwards
+// to one of the *_at functions (a struct, not a lambda, so that the step
+// surely compiles for this file's instruction set).
+template <class Isa, class At, class T, class... A>
+inline void sweep_column_rows(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, A... a) {
+  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
+  const std::size_t cw = c0 + (c1 - c0) / w * w;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) At::template run<Isa, 8>(r, stride, j, a...);
+    for (; j < c1; ++j) At::template run<Scalar, 8>(r, stride, j, a...);
+  }
+  for (; i < n; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < cw; j += w) At::template run<Isa, 1>(r, stride, j, a...);
+    for (; j < c1; ++j) At::template run<Scalar, 1>(r, stride, j, a...);
+  }
+}
+
 // Rows consecutive rows of columns [j, j + width) into the statistics of
 // column_stats: plain sums over the rows (entries >= 0: the error is a few
 // ulps of the partial sum), then one compensated add.
@@ -317,6 +342,13 @@ inline void column_stats_at(const T* r, std::size_t stride, std::size_t j, doubl
   comp_add<D>(s + j, c + j, ss);
 }
 
+struct StatsAt {
+  template <class W, std::size_t Rows, class T, class... A>
+  static void run(const T* r, std::size_t stride, std::size_t j, A... a) {
+    column_stats_at<W, Rows>(r, stride, j, a...);
+  }
+};
+
 // Count k and compensated sum s of the entries |y| * scale >= mu[j], and count
 // cnt of those >= lo[j], of columns [c0, c1) of an n x stride row-major
 // matrix (c is the compensation's scratch). Eight rows per compensated add,
@@ -324,22 +356,8 @@ inline void column_stats_at(const T* r, std::size_t stride, std::size_t j, doubl
 template <class Isa, class T>
 void column_stats(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                   const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
-  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
   for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
-  const std::size_t cw = c0 + (c1 - c0) / w * w;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_stats_at<Isa, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt);
-    for (; j < c1; ++j) column_stats_at<Scalar, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt);
-  }
-  for (; i < n; ++i) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_stats_at<Isa, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt);
-    for (; j < c1; ++j) column_stats_at<Scalar, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt);
-  }
+  sweep_column_rows<Isa, StatsAt>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
@@ -375,29 +393,22 @@ inline void column_stats_gap_at(const T* r, std::size_t stride, std::size_t j, d
   comp_add<D>(s + j, c + j, ss);
 }
 
+struct GapAt {
+  template <class W, std::size_t Rows, class T, class... A>
+  static void run(const T* r, std::size_t stride, std::size_t j, A... a) {
+    column_stats_gap_at<W, Rows>(r, stride, j, a...);
+  }
+};
+
 template <class Isa, class T>
 void column_stats_gap(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                       const double* mu, double* k, double* s, double* c, const double* lo, double* cnt, double* lb,
                       double* ub) {
-  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
   for (std::size_t j = c0; j < c1; ++j) {
     k[j] = s[j] = c[j] = cnt[j] = lb[j] = 0.0;
     ub[j] = std::numeric_limits<double>::infinity();
   }
-  const std::size_t cw = c0 + (c1 - c0) / w * w;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_stats_gap_at<Isa, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
-    for (; j < c1; ++j) column_stats_gap_at<Scalar, 8>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
-  }
-  for (; i < n; ++i) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_stats_gap_at<Isa, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
-    for (; j < c1; ++j) column_stats_gap_at<Scalar, 1>(r, stride, j, scale, mu, k, s, c, lo, cnt, lb, ub);
-  }
+  sweep_column_rows<Isa, GapAt>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
@@ -531,6 +542,13 @@ inline void column_below_at(const T* r, std::size_t stride, std::size_t j, doubl
   comp_add<D>(s + j, c + j, ss);
 }
 
+struct BelowAt {
+  template <class W, std::size_t Rows, class T, class... A>
+  static void run(const T* r, std::size_t stride, std::size_t j, A... a) {
+    column_below_at<W, Rows>(r, stride, j, a...);
+  }
+};
+
 // Count k and compensated sum s of the entries |y| * scale >= hi[j] of
 // columns [c0, c1) of an n x stride row-major matrix, and the list of the
 // entries below hi[j] (see column_below_at), in row order within a column.
@@ -538,22 +556,8 @@ template <class Isa, class T>
 void column_stats_below(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                         const double* hi, double* k, double* s, double* c, std::size_t cap, std::uint32_t* col,
                         double* val, std::size_t* held) {
-  constexpr std::size_t w = Lanes<double, Isa>::kWidth;
   for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
-  const std::size_t cw = c0 + (c1 - c0) / w * w;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_below_at<Isa, 8>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
-    for (; j < c1; ++j) column_below_at<Scalar, 8>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
-  }
-  for (; i < n; ++i) {
-    const T* r = y + i * stride;
-    std::size_t j = c0;
-    for (; j < cw; j += w) column_below_at<Isa, 1>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
-    for (; j < c1; ++j) column_below_at<Scalar, 1>(r, stride, j, scale, hi, k, s, c, cap, col, val, held);
-  }
+  sweep_column_rows<Isa, BelowAt>(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
