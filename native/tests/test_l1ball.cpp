@@ -266,12 +266,53 @@ TEST(project_l1_ball_sparse_write_pass) {
 
 namespace {
 
-// The mass above tau, summed in long double: what the threshold promises to
-// keep within the radius.
-long double mass_above(const std::vector<double>& a, double tau) {
-  long double m = 0;
-  for (double x : a) m += x > tau ? static_cast<long double>(x) - tau : 0.0L;
-  return m;
+// A sum kept as an unevaluated pair hi + lo (an error-free two-sum at each
+// add): about 106 bits on every platform, and under valgrind too, which runs
+// long double arithmetic in 64 bits.
+struct TwoDouble {
+  double hi = 0, lo = 0;
+  void add(double x) {
+    const double s = hi + x, z = s - hi;
+    lo += (hi - (s - z)) + (x - z);
+    hi = s;
+  }
+  double value() const { return hi + lo; }
+};
+
+// The mass above tau minus the radius, each term x - tau added as x and -tau:
+// what the threshold promises to keep at or below 0.
+double excess_mass(const std::vector<double>& a, double tau, double r) {
+  TwoDouble m;
+  for (double x : a) {
+    if (x > tau) {
+      m.add(x);
+      m.add(-tau);
+    }
+  }
+  m.add(-r);
+  return m.value();
+}
+
+double total_of(const std::vector<double>& a) {
+  TwoDouble t;
+  for (double x : a) t.add(x);
+  return t.value();
+}
+
+// The threshold by sorting, with its prefix sums and their difference from
+// the radius kept in two doubles (brute.hpp's reference uses long double,
+// which is not wider than double everywhere).
+double sorted_threshold(std::vector<double> a, double r) {
+  std::sort(a.begin(), a.end(), std::greater<double>());
+  TwoDouble prefix;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    prefix.add(a[k]);
+    TwoDouble d = prefix;
+    d.add(-r);
+    const double t = d.value() / static_cast<double>(k + 1);
+    if (k + 1 == a.size() || t >= a[k + 1]) return std::max(t, 0.0);
+  }
+  return 0.0;
 }
 
 double threshold_of(std::vector<double> a, double r) {
@@ -294,13 +335,14 @@ TEST(l1_threshold_pivot_edges) {
   // Radius just below the sum: a tiny positive tau.
   std::vector<double> u(4096);
   for (std::size_t i = 0; i < u.size(); ++i) u[i] = 1.0 + static_cast<double>(i % 17) / 16.0;
-  long double total = 0;
-  for (double x : u) total += x;
-  const double r = std::nextafter(static_cast<double>(total), 0.0);
+  TwoDouble total;
+  for (double x : u) total.add(x);
+  const double r = std::nextafter(total.value(), 0.0);
   const double tau = threshold_of(u, r);
   // Every entry is active: tau = (total - r) / n, one ulp of the sum spread
-  // over the entries (a long double mass would round these ulps away).
-  CHECK_NEAR(tau, static_cast<double>((total - r) / static_cast<long double>(u.size())), 1e-20);
+  // over the entries (a sum in plain double would round these ulps away).
+  total.add(-r);
+  CHECK_NEAR(tau, total.value() / static_cast<double>(u.size()), 1e-20);
 }
 
 TEST(l1_threshold_pivot_extreme_scales) {
@@ -310,18 +352,15 @@ TEST(l1_threshold_pivot_extreme_scales) {
       std::size_t n = 1 + rng.below(2000);
       std::vector<double> a(n);
       for (double& x : a) x = std::ldexp(rng.uniform(), e);
-      long double total = 0;
       double mx = 0;
-      for (double x : a) {
-        total += x;
-        mx = std::max(mx, x);
-      }
+      for (double x : a) mx = std::max(mx, x);
+      const double total = total_of(a);
       if (total == 0) continue;
-      const double r = static_cast<double>(total) * (trial % 2 == 0 ? 1e-3 : 0.5);
+      const double r = total * (trial % 2 == 0 ? 1e-3 : 0.5);
       if (!(r > 0)) continue;
-      const double got = threshold_of(a, r), want = brute_threshold(a, r);
+      const double got = threshold_of(a, r), want = sorted_threshold(a, r);
       CHECK_NEAR(got, want, 1e-12 * mx + 4 * DBL_TRUE_MIN);
-      CHECK_MSG(mass_above(a, got) <= static_cast<long double>(r) * (1 + 1e-15L), e << " " << n);
+      CHECK_MSG(excess_mass(a, got, r) <= r * 1e-15, e << " " << n);
     }
   }
 }
@@ -337,7 +376,7 @@ TEST(l1_threshold_radius_of_ulps_is_feasible) {
     for (double& x : a) x = c + u * static_cast<double>(rng.below(4));
     const double r = u * static_cast<double>(1 + rng.below(3));
     const double tau = threshold_of(a, r);
-    CHECK_MSG(mass_above(a, tau) <= static_cast<long double>(r), trial);
+    CHECK_MSG(excess_mass(a, tau, r) <= 0.0, trial);
     CHECK(tau <= c + 4 * u);  // the guard may step past the largest entry: all zero
   }
 }
@@ -354,22 +393,20 @@ TEST(l1_threshold_long_uniform_maxima_match_sorting) {
     for (int r = 0; r < 50; ++r) mx = std::max(mx, rng.uniform());
     x = mx;
   }
-  long double total = 0;
-  for (double x : a) total += x;
+  const double total = total_of(a);
   for (double f : {1e-9, 1e-3, 0.1, 0.5, 0.9, 0.999999}) {
-    const double r = static_cast<double>(total) * f;
-    const double got = threshold_of(a, r), want = brute_threshold(a, r);
+    const double r = total * f;
+    const double got = threshold_of(a, r), want = sorted_threshold(a, r);
     CHECK_NEAR(got, want, 4e-15);
-    CHECK(mass_above(a, got) <= static_cast<long double>(r) * (1 + 1e-15L));
+    CHECK(excess_mass(a, got, r) <= r * 1e-15);
   }
   // Entries spread so that a pivot pass drops few: the hand-over to the
   // online filter.
   std::vector<double> g(m);
   for (std::size_t i = 0; i < m; ++i) g[i] = std::ldexp(1.0, -static_cast<int>(i % 60));
-  long double gt = 0;
-  for (double x : g) gt += x;
+  const double gt = total_of(g);
   for (double f : {1e-6, 0.01, 0.5}) {
-    const double r = static_cast<double>(gt) * f;
-    CHECK_NEAR(threshold_of(g, r), brute_threshold(g, r), 1e-15);
+    const double r = gt * f;
+    CHECK_NEAR(threshold_of(g, r), sorted_threshold(g, r), 1e-15);
   }
 }
