@@ -10,39 +10,15 @@
 #include "bilevel_projection.hpp"
 #include "brute.hpp"
 #include "harness.hpp"
+#include "run.hpp"
 
 using namespace bptest;
-
-namespace {
-
-std::vector<double> sample(Rng& rng, std::size_t n, int kind) {
-  std::vector<double> v(n);
-  for (double& x : v) {
-    switch (kind) {
-      case 0:
-        x = rng.uniform();
-        break;
-      case 1:
-        x = rng.normal();
-        break;
-      case 2:
-        x = static_cast<double>(static_cast<int>(rng.below(7)) - 3);
-        break;  // ties
-      default:
-        x = std::tan(3.0 * (rng.uniform() - 0.5));
-        break;  // heavy tails
-    }
-  }
-  return v;
-}
-
-}  // namespace
 
 TEST(l1_threshold_matches_sorting) {
   Rng rng(1);
   for (int trial = 0; trial < 400; ++trial) {
     std::size_t n = 1 + rng.below(trial < 200 ? 50 : 3000);
-    std::vector<double> v = sample(rng, n, trial % 4);
+    std::vector<double> v = random_matrix(rng, n, 1, trial % 4);
     double total = 0, mx = 0;
     for (double x : v) {
       total += std::fabs(x);
@@ -62,7 +38,7 @@ TEST(project_l1_ball_properties) {
   Rng rng(2);
   for (int trial = 0; trial < 300; ++trial) {
     std::size_t n = 1 + rng.below(500);
-    std::vector<double> v = sample(rng, n, trial % 4);
+    std::vector<double> v = random_matrix(rng, n, 1, trial % 4);
     double total = 0;
     for (double x : v) total += std::fabs(x);
     double eta = total * rng.uniform() * 1.2;
@@ -124,7 +100,7 @@ TEST(project_l1_ball_float) {
   Rng rng(3);
   for (int trial = 0; trial < 100; ++trial) {
     std::size_t n = 1 + rng.below(400);
-    std::vector<double> v = sample(rng, n, trial % 4);
+    std::vector<double> v = random_matrix(rng, n, 1, trial % 4);
     std::vector<float> f(n), x(n);
     std::vector<double> vd(n);
     for (std::size_t i = 0; i < n; ++i) {
