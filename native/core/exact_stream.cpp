@@ -21,6 +21,12 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Long row segments keep the hardware prefetcher running: on 4000 x 4000,
 // blocks of 512 columns (4 KB per row) made a pass 2x slower than 8192.
 constexpr std::size_t kBlock = 8192;
+// Threads split a column pass into ranges of at least this many columns, each
+// still walked in blocks of kBlock. With kBlock as the grain, as before, a
+// matrix of at most 8192 columns (1000 x 8000, 4000 x 4000, 8000 x 1000) ran
+// every pass on one thread. Each column is still summed in row order by one
+// thread, so the bits do not depend on the thread count.
+constexpr std::size_t kThreadMinColumns = 256;
 
 // The surviving groups are copied out once they hold at most a quarter of the
 // entries and at most this many (4 MB of doubles); candidates once they are
@@ -99,7 +105,7 @@ template <class T>
 void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* k, double* s, double* c,
                  const double* lo, double* cnt, double* lb, double* ub) {
   const std::size_t n = y.rows, m = y.cols;
-  parallel_ranges(m, kBlock, y.size(), [&](std::size_t c0, std::size_t c1) {
+  parallel_ranges(m, kThreadMinColumns, y.size(), [&](std::size_t c0, std::size_t c1) {
     for (std::size_t b0 = c0; b0 < c1; b0 += kBlock) {
       const std::size_t b1 = std::min(c1, b0 + kBlock);
       bool any = false;
