@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
+#include <memory>
+#include <vector>
 
 #include "column_topk.hpp"
 #include "numeric.hpp"
@@ -20,6 +23,8 @@ constexpr int kMaxRounds = 4;
 // line per row, so past a sixteenth of the columns the gathering would cost
 // about a pass and the other strategies are better.
 constexpr std::size_t kWholeShare = 16;
+// As in exact_stream.cpp: short columns are not worth the bounds.
+constexpr std::size_t kCandidateMinLen = 512;
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
@@ -27,22 +32,32 @@ std::atomic<bool> g_enabled{true};
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
 }
+inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+}
 
 // The problem as Newton sees it: group q (column id[q]) is the len[q]
-// entries at data + at[q] (scaled |y|, any order), its whole column or its
+// entries at at[q] (scaled |y|, any order), its whole column or its
 // top list.
 struct Groupset {
-  ScratchVector<std::size_t> id, at, len;
-  ScratchVector<double> total;  // l1 norm of what is held
+  ScratchVector<std::size_t> id, len;
+  ScratchVector<const double*> at;  // where group q's entries start
+  ScratchVector<double> total;      // l1 norm of what is held
 };
 
-// Semismooth Newton on the held entries, from the envelope's start (any
-// start is fine: after one step theta is a lower bound of the held
-// problem's root, since each phi_j lies above its linearisations). Groups
+// Semismooth Newton on the held entries, from mu_start (or the envelope's
+// start): any start is fine, since after one step theta is a lower bound
+// of the held problem's root (each phi_j lies above its linearisations);
+// theta, the floor below which groups are dropped, must be one already. Groups
 // whose held l1 norm is at most theta are dropped. Returns false at the pass
 // cap; on true, mu (length ng) holds the thresholds (0 for dropped groups)
 // and *theta_out the final theta.
-bool solve_held(const ThresholdProblem& p, const Groupset& gs, const double* data, double theta, double* mu_out,
+bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, const double* mu_start, double* mu_out,
                 double* theta_out) {
   std::size_t na = gs.id.size();
   const double dlen = static_cast<double>(p.len);
@@ -51,7 +66,7 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, const double* dat
   for (std::size_t q = 0; q < na; ++q) {
     const std::size_t j = gs.id[q];
     q_of[q] = q;
-    mu[q] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+    mu[q] = mu_start != nullptr ? mu_start[j] : std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
   }
   bool alive_changed = true;
   std::size_t held = 0;
@@ -60,7 +75,7 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, const double* dat
     parallel_ranges(na, 1, held, [&](std::size_t b, std::size_t e) {
       for (std::size_t q = b; q < e; ++q) {
         const std::size_t g = q_of[q];
-        group_stats(data + gs.at[g], gs.len[g], mu[q], &k[q], &S[q]);
+        group_stats(gs.at[g], gs.len[g], mu[q], &k[q], &S[q]);
       }
     });
     ++t_trace.passes;
@@ -101,6 +116,52 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, const double* dat
   return true;
 }
 
+// Column j's list t[0..K) (largest first) bounds phi_j from both sides: the
+// entries left out are at most the floor f = t[K-1] and sum to R = s_j minus
+// the list's sum, so phi_j(x) >= sum_k (t_k - x)+ (lo) and, as R spread over
+// entries of at most f gives at most (R / f)(f - x)+ above x,
+// phi_j(x) <= sum_k (t_k - x)+ + (R / f)(f - x)+ (hi). The roots of
+// phi = theta of these two bound mu_j(theta) from below and above.
+// Returns the root of the lower (upper = false) or upper bound.
+double list_root(const double* t, std::size_t K, double s, double theta, bool upper) {
+  double P = 0.0;
+  for (std::size_t k = 1; k < K; ++k) {
+    P += t[k - 1];
+    const double at = P - static_cast<double>(k) * t[k];  // phi at x = t_k
+    if (theta <= at) return (P - theta) / static_cast<double>(k);
+  }
+  P += t[K - 1];
+  const double f = t[K - 1];
+  const double R = upper && f > 0.0 ? std::max(0.0, s - P) : 0.0;
+  const double top = P + R;  // the bound at x = 0
+  if (!(theta < top)) return 0.0;
+  const double slope = static_cast<double>(K) + (R > 0.0 ? R / f : 0.0);
+  return std::max(0.0, (top - theta) / slope);
+}
+
+// An upper bound of theta*: the root of sum_j mu_hi_j(theta) = eta, where
+// mu_hi_j >= mu_j (the upper roots above), by bisection from theta0 (a
+// filter, not a result: 1e-6 relative is plenty), widened for rounding.
+double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const double* lists,
+                   std::size_t K, double theta0) {
+  const std::size_t na = alive.size();
+  double lo = theta0, hi = 0.0;
+  for (std::size_t j : alive) hi = std::max(hi, p.s[j]);
+  auto sum_at = [&](double theta) {
+    double u = 0.0;
+    for (std::size_t q = 0; q < na; ++q) u += list_root(lists + q * K, K, p.s[alive[q]], theta, true);
+    return u;
+  };
+  for (int it = 0; it < 40 && hi - lo > 1e-6 * hi; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (sum_at(mid) <= p.eta)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi * (1.0 + 1e-9) + 1e-300;
+}
+
 }  // namespace
 
 TopkTrace last_topk_trace() {
@@ -137,21 +198,29 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       data[q * K + i] = std::fabs(static_cast<double>(t[i])) * p.scale;
       c.add(data[q * K + i]);
     }
-    gs.at[q] = q * K;
+    gs.at[q] = data.data() + q * K;
     gs.total[q] = c.value();
     floor[q] = data[q * K + K - 1];
   }
   ScratchVector<char> whole(na, 0);
+  // Candidates of the failing columns, and the columns gathered whole (one
+  // buffer per round: the held groups point into them).
+  std::unique_ptr<double[]> cand;
+  std::vector<ScratchVector<double>> extra;
   ScratchVector<std::size_t> fail;
   std::size_t whole_count = 0;
+  double theta = 0.0;
   for (int round = 0; round < kMaxRounds; ++round) {
     if (stop.requested()) {
       *end = StreamEnd::kStopped;
       return true;
     }
-    double theta = 0.0;
     ++t_trace.rounds;
-    if (!solve_held(p, gs, data.data(), theta0, mu_out, &theta)) return false;
+    // Later rounds start where the last ended: each round holds more of
+    // every column than the last, so its root is at least the last one's.
+    if (!solve_held(p, gs, round == 0 ? theta0 : std::max(theta0, theta), round == 0 ? nullptr : mu_out, mu_out,
+                    &theta))
+      return false;
     // The check: a list column with mu_j above its floor has, on the whole
     // column, the same active set (every entry left out is at most the
     // floor), so phi_j(mu_j) = theta holds for the whole problem; one with
@@ -173,18 +242,70 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       return true;
     }
     t_trace.failed = fail.size();
+    if (round == 0 && (whole_count + fail.size()) * kWholeShare > p.ng && len >= kCandidateMinLen) {
+      // Too many to gather by index (heavy tails at large radii: a third of
+      // the columns clip more than their list). The lists bracket theta*
+      // (theta_upper) and so bound each mu_j* from below (lo); one read of
+      // the matrix copies the entries of the failing columns at or above
+      // their lo, each column into a segment sized by a Markov bound. The
+      // segments are allocated, not zeroed: only the pages the candidates
+      // land on are touched, so their room (at most a quarter of the
+      // entries) costs little beyond what is copied.
+      const double th = theta_upper(p, alive, data.data(), K, theta0);
+      ScratchVector<double> bound(m, std::numeric_limits<double>::infinity()), lo_of(fail.size());
+      ScratchVector<std::size_t> cap(m, 0), cbeg(m + 1, 0), clen(m, 0);
+      for (std::size_t f = 0; f < fail.size(); ++f) {
+        const std::size_t q = fail[f], j = alive[q];
+        const double lo = below(std::max(
+            {0.0, list_root(data.data() + q * K, K, p.s[j], th, false), (p.s[j] - th) / static_cast<double>(len)}));
+        bound[j] = lo;
+        lo_of[f] = lo;
+        // The list's entries at or above lo, plus at most R / lo of the
+        // entries left out (each at least lo, summing to at most R).
+        const double* t = data.data() + q * K;
+        std::size_t in_list = 0, room = len;
+        double listed = 0.0;
+        for (std::size_t k = 0; k < K; ++k) {
+          in_list += t[k] >= lo ? 1 : 0;
+          listed += t[k];
+        }
+        const double rest = std::max(0.0, p.s[j] - listed) * (1.0 + 1e-9);
+        if (lo > 0.0 && rest / lo < static_cast<double>(len))
+          room = std::min(len, in_list + static_cast<std::size_t>(rest / lo) + 1);
+        cap[j] = room;
+      }
+      for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
+      t_trace.candidates = cbeg[m];
+      if (4 * cbeg[m] > y.size()) return false;
+      cand.reset(new double[cbeg[m]]);
+      fill(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cand.get());
+      std::size_t over = 0;
+      for (std::size_t f = 0; f < fail.size(); ++f) {
+        const std::size_t q = fail[f], j = alive[q];
+        CompensatedSum c;
+        for (std::size_t e = 0; e < clen[j]; ++e) c.add(cand[cbeg[j] + e]);
+        gs.at[q] = cand.get() + cbeg[j];
+        gs.len[q] = clen[j];
+        gs.total[q] = c.value();
+        // A full segment may have lost entries: gathered whole next round.
+        floor[q] = clen[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : lo_of[f];
+        if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
+      }
+      fail.resize(over);
+      t_trace.overflow = over;
+      if (over == 0) continue;
+    }
     whole_count += fail.size();
     if (whole_count * kWholeShare > p.ng) return false;
     // Gather the failing columns whole, row after row, touching only the
     // cache lines that hold them.
-    const std::size_t base = data.size(), nf = fail.size();
-    data.resize(base + nf * n);
-    double* d = data.data() + base;
+    const std::size_t nf = fail.size();
+    extra.emplace_back(nf * n);
+    double* d = extra.back().data();
     parallel_ranges(n, 1, nf * n, [&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) {
         const T* r = y.data + i * m;
-        for (std::size_t f = 0; f < nf; ++f)
-          d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
+        for (std::size_t f = 0; f < nf; ++f) d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
       }
     });
     for (std::size_t f = 0; f < nf; ++f) {
@@ -192,7 +313,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       CompensatedSum c;
       for (std::size_t i = 0; i < n; ++i) c.add(d[f * n + i]);
       whole[q] = 1;
-      gs.at[q] = base + f * n;
+      gs.at[q] = d + f * n;
       gs.len[q] = n;
       gs.total[q] = c.value();
     }
@@ -201,10 +322,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
 }
 
 template bool topk_thresholds<float>(const MatrixRef<float>&, const ThresholdProblem&,
-                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*,
-                                     const StopToken&);
+                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
 template bool topk_thresholds<double>(const MatrixRef<double>&, const ThresholdProblem&,
-                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*,
-                                      const StopToken&);
+                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
 
 }  // namespace bp

@@ -25,12 +25,14 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
 
 // Exposed for the tests: what the last call on this thread did.
 struct TopkTrace {
-  bool tried = false;    // the lists were solved
-  bool solved = false;   // and settled the problem (with the whole columns below)
-  int rounds = 0;        // solves (1 + rounds of gathering)
-  std::size_t whole = 0; // columns gathered whole after failing the check
-  int passes = 0;        // Newton steps, over all solves
-  std::size_t failed = 0; // columns that failed the last check
+  bool tried = false;          // the lists were solved
+  bool solved = false;         // and settled the problem (with the whole columns below)
+  int rounds = 0;              // solves (1 + rounds of gathering)
+  std::size_t whole = 0;       // columns gathered whole after failing the check
+  int passes = 0;              // Newton steps, over all solves
+  std::size_t failed = 0;      // columns that failed the last check
+  std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
+  std::size_t overflow = 0;    // failing columns whose candidates outgrew it
 };
 TopkTrace last_topk_trace();
 
