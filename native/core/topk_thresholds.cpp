@@ -252,17 +252,19 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // land on are touched, so their room (at most a quarter of the
       // entries) costs little beyond what is copied.
       const double th = theta_upper(p, alive, data.data(), K, theta0);
-      ScratchVector<double> bound(m, std::numeric_limits<double>::infinity()), lo_of(fail.size());
-      ScratchVector<std::size_t> cap(m, 0), cbeg(m + 1, 0), clen(m, 0);
-      for (std::size_t f = 0; f < fail.size(); ++f) {
+      const std::size_t nf = fail.size();
+      // Per failing column f: its bound, and its segment [beg, beg + cap]
+      // of the copy (cap slots and one spare that takes the entries
+      // below the bound, and any past the room).
+      ScratchVector<double> bound(nf);
+      ScratchVector<std::size_t> col(nf), beg(nf + 1, 0), pos(nf), cap(nf);
+      for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
-        const double lo = below(std::max(
-            {0.0, list_root(data.data() + q * K, K, p.s[j], th, false), (p.s[j] - th) / static_cast<double>(len)}));
-        bound[j] = lo;
-        lo_of[f] = lo;
+        const double* t = data.data() + q * K;
+        const double lo =
+            below(std::max({0.0, list_root(t, K, p.s[j], th, false), (p.s[j] - th) / static_cast<double>(len)}));
         // The list's entries at or above lo, plus at most R / lo of the
         // entries left out (each at least lo, summing to at most R).
-        const double* t = data.data() + q * K;
         std::size_t in_list = 0, room = len;
         double listed = 0.0;
         for (std::size_t k = 0; k < K; ++k) {
@@ -272,23 +274,41 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         const double rest = std::max(0.0, p.s[j] - listed) * (1.0 + 1e-9);
         if (lo > 0.0 && rest / lo < static_cast<double>(len))
           room = std::min(len, in_list + static_cast<std::size_t>(rest / lo) + 1);
-        cap[j] = room;
+        col[f] = j;
+        bound[f] = lo;
+        cap[f] = room;
+        beg[f + 1] = beg[f] + room + 1;
       }
-      for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
-      t_trace.candidates = cbeg[m];
-      if (4 * cbeg[m] > y.size()) return false;
-      cand.reset(new double[cbeg[m]]);
-      fill(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cand.get());
+      t_trace.candidates = beg[nf];
+      if (4 * beg[nf] > y.size()) return false;
+      cand.reset(new double[beg[nf]]);
+      // Row after row, each failing column's entry is stored at its
+      // column's next slot, which advances only if the entry reaches the
+      // bound and the room is not full: no branch, so the cost does not
+      // depend on how many pass. Split by columns: each column is filled
+      // in row order by one thread.
+      double* out = cand.get();
+      parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
+        for (std::size_t f = f0; f < f1; ++f) pos[f] = beg[f];
+        for (std::size_t i = 0; i < n; ++i) {
+          const T* r = y.data + i * m;
+          for (std::size_t f = f0; f < f1; ++f) {
+            const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
+            out[pos[f]] = a;
+            pos[f] += static_cast<std::size_t>((a >= bound[f]) & (pos[f] < beg[f] + cap[f]));
+          }
+        }
+      });
       std::size_t over = 0;
-      for (std::size_t f = 0; f < fail.size(); ++f) {
-        const std::size_t q = fail[f], j = alive[q];
+      for (std::size_t f = 0; f < nf; ++f) {
+        const std::size_t q = fail[f], got = pos[f] - beg[f];
         CompensatedSum c;
-        for (std::size_t e = 0; e < clen[j]; ++e) c.add(cand[cbeg[j] + e]);
-        gs.at[q] = cand.get() + cbeg[j];
-        gs.len[q] = clen[j];
+        for (std::size_t e = 0; e < got; ++e) c.add(out[beg[f] + e]);
+        gs.at[q] = out + beg[f];
+        gs.len[q] = got;
         gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
-        floor[q] = clen[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : lo_of[f];
+        floor[q] = got == cap[f] && cap[f] < len ? std::numeric_limits<double>::infinity() : bound[f];
         if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
       }
       fail.resize(over);
