@@ -333,9 +333,14 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   }
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
-  // The streaming method keeps each column's top entries in the same read.
+  // The streaming method keeps each column's top entries in the same read,
+  // when the lists fit a block the scratch cache keeps (2 MB): a larger one
+  // would be page-faulted in on every call (100 x 80000: 5 MB, about as
+  // dear as the passes the lists save).
   ScratchVector<T> top;
-  if (method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop) top.resize(p.ng * kColumnTop);
+  if (method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
+      p.ng * kColumnTop * sizeof(T) <= scratch::kMaxCachedBytes)
+    top.resize(p.ng * kColumnTop);
   const bool no_nan = top.empty() ? group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data())
                                   : column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data());
   const double big = max_of(p.mx.data(), p.ng);

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "column_topk.hpp"
@@ -142,14 +143,15 @@ double list_root(const double* t, std::size_t K, double s, double theta, bool up
 // An upper bound of theta*: the root of sum_j mu_hi_j(theta) = eta, where
 // mu_hi_j >= mu_j (the upper roots above), by bisection from theta0 (a
 // filter, not a result: 1e-6 relative is plenty), widened for rounding.
-double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const double* lists,
-                   std::size_t K, double theta0) {
+template <class List>
+double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const List& list, std::size_t K,
+                   double theta0) {
   const std::size_t na = alive.size();
   double lo = theta0, hi = 0.0;
   for (std::size_t j : alive) hi = std::max(hi, p.s[j]);
   auto sum_at = [&](double theta) {
     double u = 0.0;
-    for (std::size_t q = 0; q < na; ++q) u += list_root(lists + q * K, K, p.s[alive[q]], theta, true);
+    for (std::size_t q = 0; q < na; ++q) u += list_root(list(q), K, p.s[alive[q]], theta, true);
     return u;
   };
   for (int it = 0; it < 40 && hi - lo > 1e-6 * hi; ++it) {
@@ -182,7 +184,26 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   t_trace.tried = true;
   // Held entries: the lists first (group q's at q * K), then whole columns
   // appended as they are gathered.
-  ScratchVector<double> data(na * K);
+  // The lists as scaled doubles: the pass's own array when it is one
+  // already (double, scale 1: no copy, no page faults for a 5 MB copy at
+  // 80000 columns), else a copy.
+  ScratchVector<double> data;
+  const double* lists = nullptr;
+  std::size_t list_of_q = 0;  // 1: group q's list at lists + alive[q] * K; 0: at lists + q * K
+  if constexpr (std::is_same_v<T, double>) {
+    if (p.scale == 1.0) {
+      lists = top;
+      list_of_q = 1;
+    }
+  }
+  if (list_of_q == 0) {
+    data.resize(na * K);
+    for (std::size_t q = 0; q < na; ++q)
+      for (std::size_t i = 0; i < K; ++i)
+        data[q * K + i] = std::fabs(static_cast<double>(top[alive[q] * K + i])) * p.scale;
+    lists = data.data();
+  }
+  auto list = [&](std::size_t q) { return lists + (list_of_q ? alive[q] : q) * K; };
   Groupset gs;
   gs.id.assign(alive.begin(), alive.end());
   gs.at.resize(na);
@@ -192,15 +213,12 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   // 0 when the list is the whole column's nonzero part (nothing to check).
   ScratchVector<double> floor(na);
   for (std::size_t q = 0; q < na; ++q) {
-    const T* t = top + alive[q] * K;
+    const double* t = list(q);
     CompensatedSum c;
-    for (std::size_t i = 0; i < K; ++i) {
-      data[q * K + i] = std::fabs(static_cast<double>(t[i])) * p.scale;
-      c.add(data[q * K + i]);
-    }
-    gs.at[q] = data.data() + q * K;
+    for (std::size_t i = 0; i < K; ++i) c.add(t[i]);
+    gs.at[q] = t;
     gs.total[q] = c.value();
-    floor[q] = data[q * K + K - 1];
+    floor[q] = t[K - 1];
   }
   ScratchVector<char> whole(na, 0);
   // Candidates of the failing columns, and the columns gathered whole (one
@@ -251,7 +269,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // segments are allocated, not zeroed: only the pages the candidates
       // land on are touched, so their room (at most a quarter of the
       // entries) costs little beyond what is copied.
-      const double th = theta_upper(p, alive, data.data(), K, theta0);
+      const double th = theta_upper(p, alive, list, K, theta0);
       const std::size_t nf = fail.size();
       // Per failing column f: its bound, and its segment [beg, beg + cap]
       // of the copy (cap slots and one spare that takes the entries
@@ -260,7 +278,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       ScratchVector<std::size_t> col(nf), beg(nf + 1, 0), pos(nf), cap(nf);
       for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
-        const double* t = data.data() + q * K;
+        const double* t = list(q);
         const double lo =
             below(std::max({0.0, list_root(t, K, p.s[j], th, false), (p.s[j] - th) / static_cast<double>(len)}));
         // The list's entries at or above lo, plus at most R / lo of the

@@ -91,7 +91,7 @@ std::vector<double> gauss(Rng& rng, std::size_t n, std::size_t m) {
 // top entries.
 TEST(topk_pass_matches_the_plain_pass_and_the_true_top_entries) {
   Rng rng(150);
-  const std::size_t shapes[][2] = {{1, 5}, {3, 9}, {7, 17}, {8, 8}, {9, 33}, {61, 13}, {200, 4099}, {17, 4103}};
+  const std::size_t shapes[][2] = {{1, 5}, {3, 9}, {7, 17}, {8, 8}, {9, 33}, {61, 13}, {24, 4099}, {17, 4103}};
   for (const auto& sh : shapes) {
     const std::size_t n = sh[0], m = sh[1];
     std::vector<double> y(n * m);
@@ -222,7 +222,7 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
   const std::size_t shapes[][2] = {{600, 300}, {520, 400}, {1000, 200}};
   for (const auto& sh : shapes) {
     const std::size_t n = sh[0], m = sh[1];
-    for (int trial = 0; trial < 3; ++trial) {
+    for (int trial = 0; trial < 2; ++trial) {
       std::vector<double> y(n * m);
       for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
       for (double r : {0.85, 0.9, 0.95}) {
@@ -246,6 +246,6 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
       }
     }
   }
-  CHECK_MSG(by_candidates >= 3, "settled through candidates " << by_candidates << " times");
+  CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
 }
