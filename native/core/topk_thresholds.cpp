@@ -141,8 +141,9 @@ double list_root(const double* t, std::size_t K, double s, double theta, bool up
 }
 
 // An upper bound of theta*: the root of sum_j mu_hi_j(theta) = eta, where
-// mu_hi_j >= mu_j (the upper roots above), by bisection from theta0 (a
-// filter, not a result: 1e-6 relative is plenty), widened for rounding.
+// mu_hi_j >= mu_j (the upper roots above), by bisection from a lower bound
+// of theta* (a filter, not a result: 1e-4 relative is plenty, and each step
+// sweeps every list), widened for rounding.
 template <class List>
 double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const List& list, std::size_t K,
                    double theta0) {
@@ -154,7 +155,7 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
     for (std::size_t q = 0; q < na; ++q) u += list_root(list(q), K, p.s[alive[q]], theta, true);
     return u;
   };
-  for (int it = 0; it < 40 && hi - lo > 1e-6 * hi; ++it) {
+  for (int it = 0; it < 40 && hi - lo > 1e-4 * hi; ++it) {
     const double mid = 0.5 * (lo + hi);
     if (sum_at(mid) <= p.eta)
       hi = mid;
@@ -260,6 +261,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       return true;
     }
     t_trace.failed = fail.size();
+    // Most columns failing (uniform data at 0.9, or middle radii): the lists
+    // are far from the answer, and even the bounds below cost a few sweeps
+    // of every list: give way at once.
+    if (4 * fail.size() > 3 * na) return false;
     if (round == 0 && (whole_count + fail.size()) * kWholeShare > p.ng && len >= kCandidateMinLen) {
       // Too many to gather by index (heavy tails at large radii: a third of
       // the columns clip more than their list). The lists bracket theta*
@@ -269,7 +274,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // segments are allocated, not zeroed: only the pages the candidates
       // land on are touched, so their room (at most a quarter of the
       // entries) costs little beyond what is copied.
-      const double th = theta_upper(p, alive, list, K, theta0);
+      const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
       const std::size_t nf = fail.size();
       // Per failing column f: its bound, and its segment [beg, beg + cap]
       // of the copy (cap slots and one spare that takes the entries
