@@ -249,3 +249,19 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
   CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
 }
+
+// Entries near the top of the double range: the sums are taken scaled down
+// (a power of two), and the lists, kept raw by the pass, are scaled the
+// same way before Newton.
+TEST(topk_handles_scaled_problems) {
+  Rng rng(156);
+  const std::size_t n = 300, m = 200;
+  std::vector<double> y = gauss(rng, n, m);
+  for (double& v : y) v *= 1e303;
+  const double eta = 0.9 * l1inf_cols(y, n, m);
+  expect_same_as_sort(y, n, m, eta, "gauss x 1e303, 0.9");
+  (void)run(Method::kStream, y, n, m, false, eta);
+  const bp::TopkTrace tr = bp::last_topk_trace();
+  CHECK_MSG(tr.solved, "the lists did not settle the scaled problem: tried " << tr.tried << " failed " << tr.failed
+                                                                             << " rounds " << tr.rounds);
+}
