@@ -11,6 +11,7 @@
 
 #include "apply.hpp"
 #include "candidates.hpp"
+#include "column_topk.hpp"
 #include "exact_stream.hpp"
 #include "l1ball.hpp"
 #include "numeric.hpp"
@@ -332,7 +333,16 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   }
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
-  const bool no_nan = group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
+  // The streaming method keeps each column's top entries in the same read,
+  // when the lists fit a block the scratch cache keeps (2 MB): a larger one
+  // would be page-faulted in on every call (100 x 80000: 5 MB, about as
+  // dear as the passes the lists save).
+  ScratchVector<T> top;
+  if (method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
+      p.ng * kColumnTop * sizeof(T) <= scratch::kMaxCachedBytes)
+    top.resize(p.ng * kColumnTop);
+  const bool no_nan = top.empty() ? group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data())
+                                  : column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data());
   const double big = max_of(p.mx.data(), p.ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   mx_out = p.mx;
@@ -357,7 +367,7 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   if (method == ExactMethod::kSort) {
     sort_thresholds(y, g, p, mu);
   } else if (method == ExactMethod::kStream) {
-    const ThresholdProblem tp{p.ng, p.len, p.scale, p.eta, p.mx.data(), p.s.data()};
+    const ThresholdProblem tp{p.ng, p.len, p.scale, p.eta, p.mx.data(), p.s.data(), top.empty() ? nullptr : top.data()};
     switch (stream_thresholds(y, g, tp, mu, stop)) {
       case StreamEnd::kConverged:
         break;

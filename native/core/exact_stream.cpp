@@ -10,6 +10,7 @@
 #include "parallel.hpp"
 #include "scratch.hpp"
 #include "simd/kernel_table.hpp"
+#include "topk_thresholds.hpp"
 
 namespace bp {
 namespace {
@@ -489,6 +490,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     if (p.s[j] > dead_at) alive.push_back(j);
   if (g == Groups::kColumns && fits_whole_copy(alive.size(), ng, len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
+  if (g == Groups::kColumns && p.top != nullptr) {  // large radii: the top entries may settle it
+    StreamEnd end;
+    if (topk_thresholds(y, p, alive, theta, mu_out, &end, stop)) return end;
+  }
   if (g == Groups::kColumns) {
     StreamEnd end;
     if (below_bound_thresholds(y, p, alive, theta, mu_out, &end, stop)) return end;

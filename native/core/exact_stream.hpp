@@ -30,6 +30,9 @@ struct ThresholdProblem {
   double eta = 0.0;
   const double* mx = nullptr;
   const double* s = nullptr;
+  // Groups = columns: the kColumnTop largest |y| of each column, as the
+  // matrix's T (column_topk.hpp), or null when the first pass did not keep them.
+  const void* top = nullptr;
 };
 
 enum class StreamEnd { kConverged, kIterationCap, kStopped };

@@ -11,6 +11,7 @@
 #include "harness.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
+#include "topk_thresholds.hpp"
 
 using namespace bptest;
 
@@ -70,6 +71,7 @@ void expect_same_as_sort(const std::vector<double>& y, std::size_t n, std::size_
 // in the regime it is meant for, and all agree with 'sort'.
 TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
   Rng rng(140);
+  const bool topk = bp::set_topk_enabled(false);  // the top lists (test_topk.cpp) would settle the large radii
   struct Expect {
     std::size_t n, m;
     Kind kind;
@@ -107,6 +109,7 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
     CHECK_MSG(tr.full_passes + tr.compact_passes >= 1 && tr.full_passes + tr.compact_passes < 40,
               e.name << ": passes " << tr.full_passes << " + " << tr.compact_passes);
   }
+  bp::set_topk_enabled(topk);
 }
 
 // A column pass also records the gap around each threshold; when every new
@@ -144,6 +147,7 @@ TEST(stream_gap_exit_saves_the_confirming_pass_and_agrees_with_sort) {
 // follows the first full pass instead of the second.
 TEST(stream_first_pass_counts_candidates_from_the_chords) {
   Rng rng(145);
+  const bool topk = bp::set_topk_enabled(false);  // four huge entries per group: the top lists would settle it
   const std::size_t n = 1000, m = 100;
   std::vector<double> y = regime_matrix(rng, n, m, Kind::kUniform);
   for (std::size_t j = 0; j < m; ++j)
@@ -154,6 +158,7 @@ TEST(stream_first_pass_counts_candidates_from_the_chords) {
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.candidates && !tr.gathered, "candidates " << tr.candidates << ", gathered " << tr.gathered);
   CHECK_MSG(tr.full_passes == 1, "full passes before the copy: " << tr.full_passes);
+  bp::set_topk_enabled(topk);
 }
 
 // Small radii on tall shapes: too many groups survive theta_0 to gather, but

@@ -12,6 +12,10 @@
 namespace bp {
 namespace simd {
 
+// How many of the largest entries per column the column_max_sum_top loops
+// keep (column_topk.hpp).
+constexpr std::size_t kColumnTop = 8;
+
 // One Adam step's constants (see sae/adam.cpp).
 template <class T>
 struct AdamCoefficients {
@@ -97,6 +101,14 @@ struct KernelTable {
                                  double* mx, double* sq);
   ColumnSquares<double> column_max_squares_f64 = nullptr;
   ColumnSquares<float> column_max_squares_f32 = nullptr;
+  // Max |y|, sum |y| * scale (as column_max_sum_*) and the kColumnTop
+  // largest |y| per column of a column range (top[j * kColumnTop ..],
+  // largest first).
+  template <class T>
+  using ColumnTop = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                             double scale, double* mx, double* sum, T* top);
+  ColumnTop<double> column_max_sum_top_f64 = nullptr;
+  ColumnTop<float> column_max_sum_top_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -715,6 +715,133 @@ bool column_max_squares(const T* y, std::size_t n, std::size_t stride, std::size
   return !F::any(probe) && !F1::any(probe1);
 }
 
+// The first pass of the exact method with its top entries (column_topk.cpp):
+// per column of [c0, c1) of an n x stride row-major matrix, max |y| into
+// mx[c0..c1), the sum of |y| * scale into sum[c0..c1) with the very
+// operations and order of column_max_sum<WithSum = true> (the same bits), and
+// the kTopK largest |y| (in T, largest first; zeros where the column has
+// fewer) into top[j * kTopK .. (j + 1) * kTopK). False if an entry is NaN.
+// The top entries are kept sorted per column by an insertion network of
+// vector max and min, run only for the eight-row blocks in which some lane
+// beats its column's floor (the kTopK-th largest so far): after the first
+// rows that is rare, so the pass stays about as cheap as the plain one.
+// Columns go in tiles whose kTopK + 2 accumulator arrays stay in L2.
+constexpr std::size_t kTopK = kColumnTop;
+constexpr std::size_t kTopTile = 4096;
+
+template <class Isa, std::size_t Rows, class T>
+inline void max_sum_top_at(const T* r, std::size_t stride, std::size_t j, double scale, std::size_t tile, T* best,
+                           double* acc, T* tops, typename Lanes<T, Isa>::V& probe) {
+  using F = Lanes<T, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;  // double vectors per vector of T
+  static_assert(h * D::kWidth == F::kWidth, "a vector of T widens into whole double vectors");
+  const auto sign = F::set1(T(-0.0));
+  typename F::V a[Rows];
+  const T* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q) {
+    a[q] = F::and_not(sign, F::load(p + q * stride));
+    probe = F::bit_or(probe, F::unordered(a[q], a[q]));
+  }
+  auto hi = a[0];
+  for (std::size_t q = 1; q < Rows; ++q) hi = F::max(hi, a[q]);
+  F::store(best + j, F::max(F::load(best + j), hi));
+  for (std::size_t v = 0; v < h; ++v) {
+    const std::size_t o = v * D::kWidth;
+    typename D::V add;
+    if constexpr (Rows == 8) {
+      typename D::V x[8];
+      for (std::size_t q = 0; q < 8; ++q) x[q] = scaled_abs<Isa>(p + q * stride + o, scale);
+      add = D::add(D::add(D::add(x[0], x[1]), D::add(x[2], x[3])), D::add(D::add(x[4], x[5]), D::add(x[6], x[7])));
+    } else {
+      static_assert(Rows == 1, "rows come eight or one at a time");
+      add = scaled_abs<Isa>(p + o, scale);
+    }
+    D::store(acc + j + o, D::add(D::load(acc + j + o), add));
+  }
+  // Nothing in these rows reaches any lane's floor: the lists stay as they are.
+  if (!F::any(F::gt(hi, F::load(tops + (kTopK - 1) * tile + j)))) return;
+  typename F::V t[kTopK];
+  for (std::size_t k = 0; k < kTopK; ++k) t[k] = F::load(tops + k * tile + j);
+  if constexpr (Rows == 8 && kTopK == 8) {
+    // Eight rows at once: sort them (19 compare-exchanges), then keep the top
+    // eight of the two sorted lists (max of t[k] and the rows' (7-k)-th: a
+    // bitonic sequence) and sort that (12 more): 31 compare-exchanges where
+    // inserting the rows one by one takes 64.
+    auto cx = [](typename F::V& hi_, typename F::V& lo_) {
+      const auto up = F::max(hi_, lo_);
+      lo_ = F::min(hi_, lo_);
+      hi_ = up;
+    };
+    cx(a[0], a[2]), cx(a[1], a[3]), cx(a[4], a[6]), cx(a[5], a[7]);
+    cx(a[0], a[4]), cx(a[1], a[5]), cx(a[2], a[6]), cx(a[3], a[7]);
+    cx(a[0], a[1]), cx(a[2], a[3]), cx(a[4], a[5]), cx(a[6], a[7]);
+    cx(a[2], a[4]), cx(a[3], a[5]);
+    cx(a[1], a[4]), cx(a[3], a[6]);
+    cx(a[1], a[2]), cx(a[3], a[4]), cx(a[5], a[6]);
+    for (std::size_t k = 0; k < 8; ++k) t[k] = F::max(t[k], a[7 - k]);
+    cx(t[0], t[4]), cx(t[1], t[5]), cx(t[2], t[6]), cx(t[3], t[7]);
+    cx(t[0], t[2]), cx(t[1], t[3]), cx(t[4], t[6]), cx(t[5], t[7]);
+    cx(t[0], t[1]), cx(t[2], t[3]), cx(t[4], t[5]), cx(t[6], t[7]);
+  } else {
+    for (std::size_t q = 0; q < Rows; ++q) {
+      auto x = a[q];
+      for (std::size_t k = 0; k < kTopK; ++k) {
+        const auto up = F::max(t[k], x);
+        x = F::min(t[k], x);
+        t[k] = up;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < kTopK; ++k) F::store(tops + k * tile + j, t[k]);
+}
+
+template <class Isa, std::size_t Rows, class T>
+inline void max_sum_top_rows(const T* r, std::size_t stride, std::size_t m, double scale, std::size_t tile, T* best,
+                             double* acc, T* tops, typename Lanes<T, Isa>::V& probe,
+                             typename Lanes<T, Scalar>::V& probe1) {
+  constexpr std::size_t w = Lanes<T, Isa>::kWidth;
+  const std::size_t mw = m / w * w;
+  std::size_t j = 0;
+  for (; j < mw; j += w) max_sum_top_at<Isa, Rows>(r, stride, j, scale, tile, best, acc, tops, probe);
+  for (; j < m; ++j) max_sum_top_at<Scalar, Rows>(r, stride, j, scale, tile, best, acc, tops, probe1);
+}
+
+template <class Isa, class T>
+bool column_max_sum_top(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                        double* mx, double* sum, T* top) {
+  using F = Lanes<T, Isa>;
+  using F1 = Lanes<T, Scalar>;
+  const std::size_t tile = std::min(kTopTile, c1 - c0);
+  ScratchVector<T> best_v(tile), tops_v(tile * kTopK);
+  ScratchVector<double> acc_v(tile);
+  T* best = best_v.data();
+  T* tops = tops_v.data();
+  double* acc = acc_v.data();
+  auto probe = F::zero();
+  auto probe1 = F1::zero();
+  for (std::size_t t0 = c0; t0 < c1; t0 += tile) {
+    const std::size_t m = std::min(tile, c1 - t0);
+    const T* base = y + t0;
+    for (std::size_t j = 0; j < m; ++j) {
+      best[j] = T(0);
+      acc[j] = 0.0;
+    }
+    std::fill(tops, tops + tile * kTopK, T(0));
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      max_sum_top_rows<Isa, 8>(base + i * stride, stride, m, scale, tile, best, acc, tops, probe, probe1);
+    for (; i < n; ++i)
+      max_sum_top_rows<Isa, 1>(base + i * stride, stride, m, scale, tile, best, acc, tops, probe, probe1);
+    for (std::size_t j = 0; j < m; ++j) {
+      mx[t0 + j] = static_cast<double>(best[j]);
+      sum[t0 + j] = acc[j];
+      for (std::size_t k = 0; k < kTopK; ++k) top[(t0 + j) * kTopK + k] = tops[k * tile + j];
+    }
+  }
+  return !F::any(probe) && !F1::any(probe1);
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -763,6 +890,8 @@ KernelTable make_table() {
   t.scale_f32[1][1] = &loops::scale<Isa, true, true>;
   t.column_max_squares_f64 = &loops::column_max_squares<Isa, double>;
   t.column_max_squares_f32 = &loops::column_max_squares<Isa, float>;
+  t.column_max_sum_top_f64 = &loops::column_max_sum_top<Isa, double>;
+  t.column_max_sum_top_f32 = &loops::column_max_sum_top<Isa, float>;
   return t;
 }
 

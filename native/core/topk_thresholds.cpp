@@ -1,0 +1,372 @@
+#include "topk_thresholds.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "column_topk.hpp"
+#include "numeric.hpp"
+#include "parallel.hpp"
+#include "simd/kernel_table.hpp"
+
+namespace bp {
+namespace {
+
+// As the other solvers of exact_stream.cpp: never reached in the tests.
+constexpr int kMaxPasses = 200;
+// Solves on lists, each after gathering the columns that failed the check.
+constexpr int kMaxRounds = 4;
+// Whole columns are gathered by index, row after row: each costs a cache
+// line per row, so past a sixteenth of the columns the gathering would cost
+// about a pass and the other strategies are better.
+constexpr std::size_t kWholeShare = 16;
+// As in exact_stream.cpp: short columns are not worth the bounds.
+constexpr std::size_t kCandidateMinLen = 512;
+
+thread_local TopkTrace t_trace;
+std::atomic<bool> g_enabled{true};
+
+inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
+  simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
+}
+inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+
+// The problem as Newton sees it: group q (column id[q]) is the len[q]
+// entries at at[q] (scaled |y|, any order), its whole column or its
+// top list.
+struct Groupset {
+  ScratchVector<std::size_t> id, len;
+  ScratchVector<const double*> at;  // where group q's entries start
+  ScratchVector<double> total;      // l1 norm of what is held
+};
+
+// Semismooth Newton on the held entries, from mu_start (or the envelope's
+// start): any start is fine, since after one step theta is a lower bound
+// of the held problem's root (each phi_j lies above its linearisations);
+// theta, the floor below which groups are dropped, must be one already. Groups
+// whose held l1 norm is at most theta are dropped. Returns false at the pass
+// cap; on true, mu (length ng) holds the thresholds (0 for dropped groups)
+// and *theta_out the final theta.
+bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, const double* mu_start, double* mu_out,
+                double* theta_out) {
+  std::size_t na = gs.id.size();
+  const double dlen = static_cast<double>(p.len);
+  ScratchVector<std::size_t> q_of(na);
+  ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0);
+  for (std::size_t q = 0; q < na; ++q) {
+    const std::size_t j = gs.id[q];
+    q_of[q] = q;
+    mu[q] = mu_start != nullptr ? mu_start[j] : std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+  }
+  bool alive_changed = true;
+  std::size_t held = 0;
+  for (std::size_t q = 0; q < na; ++q) held += gs.len[q];
+  for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
+    parallel_ranges(na, 1, held, [&](std::size_t b, std::size_t e) {
+      for (std::size_t q = b; q < e; ++q) {
+        const std::size_t g = q_of[q];
+        group_stats(gs.at[g], gs.len[g], mu[q], &k[q], &S[q]);
+      }
+    });
+    ++t_trace.passes;
+    bool same = !alive_changed;
+    CompensatedSum num, den;
+    for (std::size_t q = 0; q < na; ++q) {
+      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
+        k[q] = 1.0;
+        S[q] = p.mx[gs.id[q_of[q]]];
+      }
+      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
+      num.add(S[q] / k[q]);
+      den.add(1.0 / k[q]);
+    }
+    const double next = (num.value() - p.eta) / den.value();
+    if (same) {
+      for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
+      for (std::size_t q = 0; q < na; ++q) mu_out[gs.id[q_of[q]]] = std::max((S[q] - next) / k[q], 0.0);
+      *theta_out = next;
+      return true;
+    }
+    if (next > theta) theta = next;
+    std::size_t w = 0;
+    for (std::size_t q = 0; q < na; ++q) {
+      if (!(gs.total[q_of[q]] > theta)) continue;
+      q_of[w] = q_of[q];
+      mu[w] = (S[q] - theta) / k[q];
+      prev_k[w] = k[q];
+      prev_s[w] = S[q];
+      ++w;
+    }
+    alive_changed = w != na;
+    na = w;
+  }
+  if (na > 0) return false;
+  for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
+  *theta_out = theta;
+  return true;
+}
+
+// Column j's list t[0..K) (largest first) bounds phi_j from both sides: the
+// entries left out are at most the floor f = t[K-1] and sum to R = s_j minus
+// the list's sum, so phi_j(x) >= sum_k (t_k - x)+ (lo) and, as R spread over
+// entries of at most f gives at most (R / f)(f - x)+ above x,
+// phi_j(x) <= sum_k (t_k - x)+ + (R / f)(f - x)+ (hi). The roots of
+// phi = theta of these two bound mu_j(theta) from below and above.
+// Returns the root of the lower (upper = false) or upper bound.
+double list_root(const double* t, std::size_t K, double s, double theta, bool upper) {
+  double P = 0.0;
+  for (std::size_t k = 1; k < K; ++k) {
+    P += t[k - 1];
+    const double at = P - static_cast<double>(k) * t[k];  // phi at x = t_k
+    if (theta <= at) return (P - theta) / static_cast<double>(k);
+  }
+  P += t[K - 1];
+  const double f = t[K - 1];
+  const double R = upper && f > 0.0 ? std::max(0.0, s - P) : 0.0;
+  const double top = P + R;  // the bound at x = 0
+  if (!(theta < top)) return 0.0;
+  const double slope = static_cast<double>(K) + (R > 0.0 ? R / f : 0.0);
+  return std::max(0.0, (top - theta) / slope);
+}
+
+// An upper bound of theta*: the root of sum_j mu_hi_j(theta) = eta, where
+// mu_hi_j >= mu_j (the upper roots above), by bisection from a lower bound
+// of theta* (a filter, not a result: 1e-4 relative is plenty, and each step
+// sweeps every list), widened for rounding.
+template <class List>
+double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const List& list, std::size_t K,
+                   double theta0) {
+  const std::size_t na = alive.size();
+  double lo = theta0, hi = 0.0;
+  for (std::size_t j : alive) hi = std::max(hi, p.s[j]);
+  auto sum_at = [&](double theta) {
+    double u = 0.0;
+    for (std::size_t q = 0; q < na; ++q) u += list_root(list(q), K, p.s[alive[q]], theta, true);
+    return u;
+  };
+  for (int it = 0; it < 40 && hi - lo > 1e-4 * hi; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    if (sum_at(mid) <= p.eta)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi * (1.0 + 1e-9) + 1e-300;
+}
+
+}  // namespace
+
+TopkTrace last_topk_trace() {
+  return t_trace;
+}
+
+bool set_topk_enabled(bool on) {
+  return g_enabled.exchange(on);
+}
+
+template <class T>
+bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
+                     double theta0, double* mu_out, StreamEnd* end, const StopToken& stop) {
+  t_trace = {};
+  const std::size_t K = kColumnTop, len = p.len, n = y.rows, m = y.cols, na = alive.size();
+  if (p.top == nullptr || len <= K || na == 0 || !g_enabled) return false;
+  const T* top = static_cast<const T*>(p.top);
+  t_trace.tried = true;
+  // Held entries: the lists first (group q's at q * K), then whole columns
+  // appended as they are gathered.
+  // The lists as scaled doubles: the pass's own array when it is one
+  // already (double, scale 1: no copy, no page faults for a 5 MB copy at
+  // 80000 columns), else a copy.
+  ScratchVector<double> data;
+  const double* lists = nullptr;
+  std::size_t list_of_q = 0;  // 1: group q's list at lists + alive[q] * K; 0: at lists + q * K
+  if constexpr (std::is_same_v<T, double>) {
+    if (p.scale == 1.0) {
+      lists = top;
+      list_of_q = 1;
+    }
+  }
+  if (list_of_q == 0) {
+    data.resize(na * K);
+    for (std::size_t q = 0; q < na; ++q)
+      for (std::size_t i = 0; i < K; ++i)
+        data[q * K + i] = std::fabs(static_cast<double>(top[alive[q] * K + i])) * p.scale;
+    lists = data.data();
+  }
+  auto list = [&](std::size_t q) { return lists + (list_of_q ? alive[q] : q) * K; };
+  Groupset gs;
+  gs.id.assign(alive.begin(), alive.end());
+  gs.at.resize(na);
+  gs.len.assign(na, K);
+  gs.total.resize(na);
+  // floor[q]: the list's smallest entry; every entry left out is at most it.
+  // 0 when the list is the whole column's nonzero part (nothing to check).
+  ScratchVector<double> floor(na);
+  for (std::size_t q = 0; q < na; ++q) {
+    const double* t = list(q);
+    CompensatedSum c;
+    for (std::size_t i = 0; i < K; ++i) c.add(t[i]);
+    gs.at[q] = t;
+    gs.total[q] = c.value();
+    floor[q] = t[K - 1];
+  }
+  ScratchVector<char> whole(na, 0);
+  // Candidates of the failing columns, and the columns gathered whole (one
+  // buffer per round: the held groups point into them).
+  std::unique_ptr<double[]> cand;
+  std::vector<ScratchVector<double>> extra;
+  ScratchVector<std::size_t> fail;
+  std::size_t whole_count = 0;
+  double theta = 0.0;
+  for (int round = 0; round < kMaxRounds; ++round) {
+    if (stop.requested()) {
+      *end = StreamEnd::kStopped;
+      return true;
+    }
+    ++t_trace.rounds;
+    // Later rounds start where the last ended: each round holds more of
+    // every column than the last, so its root is at least the last one's.
+    if (!solve_held(p, gs, round == 0 ? theta0 : std::max(theta0, theta), round == 0 ? nullptr : mu_out, mu_out,
+                    &theta))
+      return false;
+    // The check: a list column with mu_j above its floor has, on the whole
+    // column, the same active set (every entry left out is at most the
+    // floor), so phi_j(mu_j) = theta holds for the whole problem; one with
+    // mu_j = 0 needs its whole l1 norm at most theta. Whole columns need no
+    // check. If every column passes, (mu, theta) meets the optimality
+    // conditions of the whole problem, whose solution is unique.
+    fail.clear();
+    for (std::size_t q = 0; q < na; ++q) {
+      if (whole[q]) continue;
+      const std::size_t j = alive[q];
+      const double u = mu_out[j];
+      const bool ok = u > 0.0 ? (floor[q] == 0.0 || u > floor[q]) : p.s[j] <= theta;
+      if (!ok) fail.push_back(q);
+    }
+    if (fail.empty()) {
+      t_trace.solved = true;
+      t_trace.whole = whole_count;
+      *end = StreamEnd::kConverged;
+      return true;
+    }
+    t_trace.failed = fail.size();
+    // Most columns failing (uniform data at 0.9, or middle radii): the lists
+    // are far from the answer, and even the bounds below cost a few sweeps
+    // of every list: give way at once.
+    if (4 * fail.size() > 3 * na) return false;
+    if (round == 0 && (whole_count + fail.size()) * kWholeShare > p.ng && len >= kCandidateMinLen) {
+      // Too many to gather by index (heavy tails at large radii: a third of
+      // the columns clip more than their list). The lists bracket theta*
+      // (theta_upper) and so bound each mu_j* from below (lo); one read of
+      // the matrix copies the entries of the failing columns at or above
+      // their lo, each column into a segment sized by a Markov bound. The
+      // segments are allocated, not zeroed: only the pages the candidates
+      // land on are touched, so their room (at most a quarter of the
+      // entries) costs little beyond what is copied.
+      const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
+      const std::size_t nf = fail.size();
+      // Per failing column f: its bound, and its segment [beg, beg + cap]
+      // of the copy (cap slots and one spare that takes the entries
+      // below the bound, and any past the room).
+      ScratchVector<double> bound(nf);
+      ScratchVector<std::size_t> col(nf), beg(nf + 1, 0), pos(nf), cap(nf);
+      for (std::size_t f = 0; f < nf; ++f) {
+        const std::size_t q = fail[f], j = alive[q];
+        const double* t = list(q);
+        const double lo =
+            below(std::max({0.0, list_root(t, K, p.s[j], th, false), (p.s[j] - th) / static_cast<double>(len)}));
+        // The list's entries at or above lo, plus at most R / lo of the
+        // entries left out (each at least lo, summing to at most R).
+        std::size_t in_list = 0, room = len;
+        double listed = 0.0;
+        for (std::size_t k = 0; k < K; ++k) {
+          in_list += t[k] >= lo ? 1 : 0;
+          listed += t[k];
+        }
+        const double rest = std::max(0.0, p.s[j] - listed) * (1.0 + 1e-9);
+        if (lo > 0.0 && rest / lo < static_cast<double>(len))
+          room = std::min(len, in_list + static_cast<std::size_t>(rest / lo) + 1);
+        col[f] = j;
+        bound[f] = lo;
+        cap[f] = room;
+        beg[f + 1] = beg[f] + room + 1;
+      }
+      t_trace.candidates = beg[nf];
+      if (4 * beg[nf] > y.size()) return false;
+      cand.reset(new double[beg[nf]]);
+      // Row after row, each failing column's entry is stored at its
+      // column's next slot, which advances only if the entry reaches the
+      // bound and the room is not full: no branch, so the cost does not
+      // depend on how many pass. Split by columns: each column is filled
+      // in row order by one thread.
+      double* out = cand.get();
+      parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
+        for (std::size_t f = f0; f < f1; ++f) pos[f] = beg[f];
+        for (std::size_t i = 0; i < n; ++i) {
+          const T* r = y.data + i * m;
+          for (std::size_t f = f0; f < f1; ++f) {
+            const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
+            out[pos[f]] = a;
+            pos[f] += static_cast<std::size_t>((a >= bound[f]) & (pos[f] < beg[f] + cap[f]));
+          }
+        }
+      });
+      std::size_t over = 0;
+      for (std::size_t f = 0; f < nf; ++f) {
+        const std::size_t q = fail[f], got = pos[f] - beg[f];
+        CompensatedSum c;
+        for (std::size_t e = 0; e < got; ++e) c.add(out[beg[f] + e]);
+        gs.at[q] = out + beg[f];
+        gs.len[q] = got;
+        gs.total[q] = c.value();
+        // A full segment may have lost entries: gathered whole next round.
+        floor[q] = got == cap[f] && cap[f] < len ? std::numeric_limits<double>::infinity() : bound[f];
+        if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
+      }
+      fail.resize(over);
+      t_trace.overflow = over;
+      if (over == 0) continue;
+    }
+    whole_count += fail.size();
+    if (whole_count * kWholeShare > p.ng) return false;
+    // Gather the failing columns whole, row after row, touching only the
+    // cache lines that hold them.
+    const std::size_t nf = fail.size();
+    extra.emplace_back(nf * n);
+    double* d = extra.back().data();
+    parallel_ranges(n, 1, nf * n, [&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) {
+        const T* r = y.data + i * m;
+        for (std::size_t f = 0; f < nf; ++f) d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
+      }
+    });
+    for (std::size_t f = 0; f < nf; ++f) {
+      const std::size_t q = fail[f];
+      CompensatedSum c;
+      for (std::size_t i = 0; i < n; ++i) c.add(d[f * n + i]);
+      whole[q] = 1;
+      gs.at[q] = d + f * n;
+      gs.len[q] = n;
+      gs.total[q] = c.value();
+    }
+  }
+  return false;
+}
+
+template bool topk_thresholds<float>(const MatrixRef<float>&, const ThresholdProblem&,
+                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+template bool topk_thresholds<double>(const MatrixRef<double>&, const ThresholdProblem&,
+                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+
+}  // namespace bp

@@ -1,0 +1,43 @@
+// The exact l1,inf thresholds from each column's largest entries (large
+// radii): Newton runs on the kColumnTop largest entries per column, gathered
+// by the first pass (column_topk.hpp), and the answer is checked against the
+// optimality conditions of the whole problem; columns that fail the check are
+// gathered whole and the problem solved again. See docs/exact-stream.md,
+// "Top entries in the first pass".
+#pragma once
+
+#include <cstddef>
+
+#include "exact_stream.hpp"
+#include "scratch.hpp"
+#include "status.hpp"
+
+namespace bp {
+
+// Groups = columns; p.top holds the lists (as T). alive: the groups with
+// s_j > theta0, theta0 <= theta* (the envelope start). Returns false when the
+// lists do not settle the problem with few whole columns (the caller goes on
+// with its other strategies, which write all of mu); otherwise *end says how
+// it ended, and on kConverged mu[0..ng) holds the thresholds.
+template <class T>
+bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
+                     double theta0, double* mu, StreamEnd* end, const StopToken& stop);
+
+// Exposed for the tests: what the last call on this thread did.
+struct TopkTrace {
+  bool tried = false;          // the lists were solved
+  bool solved = false;         // and settled the problem (with the whole columns below)
+  int rounds = 0;              // solves (1 + rounds of gathering)
+  std::size_t whole = 0;       // columns gathered whole after failing the check
+  int passes = 0;              // Newton steps, over all solves
+  std::size_t failed = 0;      // columns that failed the last check
+  std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
+  std::size_t overflow = 0;    // failing columns whose candidates outgrew it
+};
+TopkTrace last_topk_trace();
+
+// For the tests of the other strategies: false makes topk_thresholds give
+// way at once. Returns the previous setting.
+bool set_topk_enabled(bool on);
+
+}  // namespace bp

@@ -1,0 +1,267 @@
+// The first pass with each column's top entries (column_topk.hpp) and the
+// solver on those lists (topk_thresholds.hpp): the pass gives the maxima and
+// sums of the plain pass bit for bit and the true top entries, in every
+// dispatch table; the solver is taken at large radii, gathers the columns
+// whose lists do not reach their threshold (ties at the floor included),
+// gives way to the other strategies when too many fail, and agrees with 'sort'.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "column_topk.hpp"
+#include "exact_stream.hpp"
+#include "harness.hpp"
+#include "kernel_tables.hpp"
+#include "parallel.hpp"
+#include "run.hpp"
+#include "topk_thresholds.hpp"
+
+using namespace bptest;
+
+namespace {
+
+constexpr std::size_t K = bp::kColumnTop;
+
+template <class T>
+void check_top_pass(const bp::simd::KernelTable& kt, const std::vector<T>& y, std::size_t n, std::size_t m,
+                    double scale, const std::string& what) {
+  std::vector<double> mx(m, -1), s(m, -1), mx0(m, -2), s0(m, -2);
+  std::vector<T> top(m * K, T(-1));
+  bool ok, ok0;
+  if constexpr (std::is_same_v<T, float>) {
+    ok = kt.column_max_sum_top_f32(y.data(), n, m, 0, m, scale, mx.data(), s.data(), top.data());
+    ok0 = kt.column_max_sum_f32(y.data(), n, m, 0, m, scale, mx0.data(), s0.data());
+  } else {
+    ok = kt.column_max_sum_top_f64(y.data(), n, m, 0, m, scale, mx.data(), s.data(), top.data());
+    ok0 = kt.column_max_sum_f64(y.data(), n, m, 0, m, scale, mx0.data(), s0.data());
+  }
+  CHECK_MSG(ok && ok0, what << ": NaN reported");
+  CHECK_MSG(mx == mx0, what << " (" << kt.name << "): maxima differ from the plain pass");
+  CHECK_MSG(s == s0, what << " (" << kt.name << "): sums differ from the plain pass");
+  for (std::size_t j = 0; j < m; ++j) {
+    std::vector<T> col(std::max(n, K), T(0));
+    for (std::size_t i = 0; i < n; ++i) col[i] = std::fabs(y[i * m + j]);
+    std::sort(col.begin(), col.end(), std::greater<T>());
+    for (std::size_t q = 0; q < K; ++q)
+      CHECK_MSG(top[j * K + q] == col[q], what << " (" << kt.name << "): column " << j << " entry " << q << ": "
+                                               << top[j * K + q] << " vs " << col[q]);
+  }
+}
+
+double l1inf_cols(const std::vector<double>& y, std::size_t n, std::size_t m) {
+  double s = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    double mx = 0;
+    for (std::size_t i = 0; i < n; ++i) mx = std::max(mx, std::fabs(y[i * m + j]));
+    s += mx;
+  }
+  return s;
+}
+
+template <class T>
+void expect_same_as_sort(const std::vector<T>& y, std::size_t n, std::size_t m, double eta, const std::string& what) {
+  Result<T> a = run(Method::kStream, y, n, m, false, eta);
+  const bp::TopkTrace tr = bp::last_topk_trace();
+  Result<T> b = run(Method::kSort, y, n, m, false, eta);
+  CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
+  double scale = 0, worst = 0;
+  for (T v : y) scale = std::max(scale, std::fabs(static_cast<double>(v)));
+  for (std::size_t k = 0; k < y.size(); ++k)
+    worst = std::max(worst, std::fabs(static_cast<double>(a.out[k]) - static_cast<double>(b.out[k])));
+  const double tol = std::is_same_v<T, float> ? 1e-6 : 1e-12;
+  for (std::size_t g = 0; g < m; ++g) worst = std::max(worst, std::fabs(a.radii[g] - b.radii[g]) * tol / 1e-12);
+  CHECK_MSG(worst <= tol * scale, what << ": stream and sort differ by " << worst << " (scale " << scale << ")");
+  CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
+  (void)tr;
+}
+
+std::vector<double> gauss(Rng& rng, std::size_t n, std::size_t m) {
+  std::vector<double> y(n * m);
+  for (double& v : y) v = rng.normal();
+  return y;
+}
+
+}  // namespace
+
+// Row counts around the eight-row blocks, column counts around the vector
+// widths and the tiles, ties, zeros, columns shorter than the list, and a
+// scale: the maxima and sums are the plain pass's bits, the lists the true
+// top entries.
+TEST(topk_pass_matches_the_plain_pass_and_the_true_top_entries) {
+  Rng rng(150);
+  const std::size_t shapes[][2] = {{1, 5}, {3, 9}, {7, 17}, {8, 8}, {9, 33}, {61, 13}, {24, 4099}, {17, 4103}};
+  for (const auto& sh : shapes) {
+    const std::size_t n = sh[0], m = sh[1];
+    std::vector<double> y(n * m);
+    for (double& v : y) {
+      const double u = rng.uniform();
+      // A few values only, so ties (at the floor too) are common; some zeros.
+      v = u < 0.2 ? 0.0 : (u < 0.6 ? std::floor(rng.uniform() * 5.0) : rng.normal()) * (rng.uniform() < 0.5 ? -1 : 1);
+    }
+    std::vector<float> yf(y.begin(), y.end());
+    for (const bp::simd::KernelTable* kt : tables()) {
+      const std::string what = std::to_string(n) + "x" + std::to_string(m);
+      check_top_pass(*kt, y, n, m, 1.0, what);
+      check_top_pass(*kt, y, n, m, 0.25, what + " scaled");
+      check_top_pass(*kt, yf, n, m, 1.0, what + " float");
+    }
+  }
+}
+
+TEST(topk_pass_reports_nan) {
+  std::vector<double> y(40 * 12, 1.0);
+  y[17 * 12 + 5] = std::nan("");
+  for (const bp::simd::KernelTable* kt : tables()) {
+    std::vector<double> mx(12), s(12), top(12 * K);
+    CHECK(!kt->column_max_sum_top_f64(y.data(), 40, 12, 0, 12, 1.0, mx.data(), s.data(), top.data()));
+  }
+}
+
+// Large radii on Gaussian data: every column's active set is inside its
+// list, so the lists settle the problem with no column gathered.
+TEST(topk_settles_large_radii_from_the_lists_alone) {
+  Rng rng(151);
+  for (double r : {0.9, 0.99}) {
+    const std::size_t n = 600, m = 300;
+    std::vector<double> y = gauss(rng, n, m);
+    const double eta = r * l1inf_cols(y, n, m);
+    expect_same_as_sort(y, n, m, eta, "gauss " + std::to_string(r));
+    (void)run(Method::kStream, y, n, m, false, eta);
+    const bp::TopkTrace tr = bp::last_topk_trace();
+    CHECK_MSG(tr.tried && tr.solved && tr.whole == 0 && tr.rounds == 1,
+              "r " << r << ": tried " << tr.tried << " solved " << tr.solved << " whole " << tr.whole);
+    const bp::StreamTrace st = bp::last_stream_trace();
+    CHECK_MSG(st.full_passes == 0 && !st.compacted, "passes " << st.full_passes);
+    std::vector<float> yf(y.begin(), y.end());
+    expect_same_as_sort(yf, n, m, eta, "float gauss " + std::to_string(r));
+    (void)run(Method::kStream, yf, n, m, false, eta);
+    CHECK(bp::last_topk_trace().solved);
+  }
+}
+
+// Columns whose active set is longer than the list fail the check and are
+// gathered whole: a few columns hold twenty entries equal to their maximum
+// (so the list's floor ties with entries left out), others a long run of
+// near-equal large entries.
+TEST(topk_gathers_the_columns_that_fail_the_check) {
+  Rng rng(152);
+  const std::size_t n = 500, m = 200;
+  std::vector<double> y = gauss(rng, n, m);
+  for (std::size_t j = 0; j < 6; ++j)
+    for (std::size_t t = 0; t < 20; ++t) y[(t * 17 + j) % n * m + j * 31 % m] = 4.0;
+  for (std::size_t t = 0; t < 40; ++t) y[(t * 7) * m + 100] = 3.5 + 1e-3 * static_cast<double>(t);
+  for (double r : {0.9, 0.95}) {
+    const double eta = r * l1inf_cols(y, n, m);
+    expect_same_as_sort(y, n, m, eta, "ties at the floor, r " + std::to_string(r));
+    (void)run(Method::kStream, y, n, m, false, eta);
+    const bp::TopkTrace tr = bp::last_topk_trace();
+    CHECK_MSG(tr.solved && tr.whole >= 1 && tr.rounds >= 2,
+              "r " << r << ": solved " << tr.solved << " whole " << tr.whole << " rounds " << tr.rounds);
+    const unsigned before = bp::set_thread_limit(1);
+    Result<double> one = run(Method::kStream, y, n, m, false, eta);
+    bp::set_thread_limit(3);
+    Result<double> three = run(Method::kStream, y, n, m, false, eta);
+    bp::set_thread_limit(before);
+    CHECK(one.out == three.out && one.radii == three.radii);
+  }
+}
+
+// Where most columns need more than their list (uniform data, or middle
+// radii) the solver gives way after its cheap solve on the lists, and the
+// other strategies give the answer.
+TEST(topk_gives_way_when_many_columns_fail) {
+  Rng rng(153);
+  const std::size_t n = 600, m = 300;
+  std::vector<double> y(n * m);
+  for (double& v : y) v = rng.uniform();
+  for (double r : {0.9, 0.5, 0.1}) {
+    const double eta = r * l1inf_cols(y, n, m);
+    expect_same_as_sort(y, n, m, eta, "uniform " + std::to_string(r));
+    (void)run(Method::kStream, y, n, m, false, eta);
+    const bp::TopkTrace tr = bp::last_topk_trace();
+    CHECK_MSG(!tr.solved, "uniform r " << r << ": the lists settled it");
+  }
+}
+
+// Every radius and kind at small shapes (columns as short as the list and a
+// little longer included): the answer is 'sort''s whichever path is taken.
+TEST(topk_agrees_with_sort_across_kinds_and_radii) {
+  Rng rng(154);
+  const std::size_t shapes[][2] = {{9, 50}, {16, 40}, {64, 300}, {300, 64}};
+  for (const auto& sh : shapes) {
+    const std::size_t n = sh[0], m = sh[1];
+    for (int kind = 0; kind < 4; ++kind) {
+      std::vector<double> y(n * m);
+      for (double& v : y) {
+        const double u = rng.uniform();
+        v = kind == 0   ? u
+            : kind == 1 ? rng.normal()
+            : kind == 2 ? std::tan(3.141592653589793 * (u - 0.5))
+                        : (u < 0.9 ? 0.0 : rng.normal());
+      }
+      for (double r : {0.3, 0.6, 0.8, 0.9, 0.97, 0.999}) {
+        const double eta = r * l1inf_cols(y, n, m);
+        expect_same_as_sort(
+            y, n, m, eta,
+            std::to_string(n) + "x" + std::to_string(m) + " kind " + std::to_string(kind) + " r " + std::to_string(r));
+      }
+    }
+  }
+}
+
+// Heavy tails at large radii in long columns: too many columns need more
+// than their list to gather them whole, so bounds of mu_j* from the lists
+// pick candidates, one read copies them, and the columns that still fail
+// are gathered whole. Every path agrees with 'sort', at any thread count,
+// for double and float.
+TEST(topk_copies_candidates_of_the_failing_columns) {
+  Rng rng(155);
+  int by_candidates = 0, then_whole = 0;
+  const std::size_t shapes[][2] = {{600, 300}, {520, 400}, {1000, 200}};
+  for (const auto& sh : shapes) {
+    const std::size_t n = sh[0], m = sh[1];
+    for (int trial = 0; trial < 2; ++trial) {
+      std::vector<double> y(n * m);
+      for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+      for (double r : {0.85, 0.9, 0.95}) {
+        const double eta = r * l1inf_cols(y, n, m);
+        const std::string what = std::to_string(n) + "x" + std::to_string(m) + " cauchy " + std::to_string(r);
+        expect_same_as_sort(y, n, m, eta, what);
+        const unsigned before = bp::set_thread_limit(1);
+        Result<double> one = run(Method::kStream, y, n, m, false, eta);
+        const bp::TopkTrace tr = bp::last_topk_trace();
+        bp::set_thread_limit(3);
+        Result<double> three = run(Method::kStream, y, n, m, false, eta);
+        bp::set_thread_limit(before);
+        CHECK_MSG(one.out == three.out && one.radii == three.radii, what << ": thread counts differ");
+        if (tr.solved && tr.candidates > 0) {
+          ++by_candidates;
+          CHECK_MSG(tr.overflow == 0, what << ": a candidate segment overflowed its Markov room");
+          if (tr.whole > 0) ++then_whole;
+          std::vector<float> yf(y.begin(), y.end());
+          expect_same_as_sort(yf, n, m, eta, "float " + what);
+        }
+      }
+    }
+  }
+  CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
+  CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
+}
+
+// Entries near the top of the double range: the sums are taken scaled down
+// (a power of two), and the lists, kept raw by the pass, are scaled the
+// same way before Newton.
+TEST(topk_handles_scaled_problems) {
+  Rng rng(156);
+  const std::size_t n = 300, m = 200;
+  std::vector<double> y = gauss(rng, n, m);
+  for (double& v : y) v *= 1e303;
+  const double eta = 0.9 * l1inf_cols(y, n, m);
+  expect_same_as_sort(y, n, m, eta, "gauss x 1e303, 0.9");
+  (void)run(Method::kStream, y, n, m, false, eta);
+  const bp::TopkTrace tr = bp::last_topk_trace();
+  CHECK_MSG(tr.solved, "the lists did not settle the scaled problem: tried " << tr.tried << " failed " << tr.failed
+                                                                             << " rounds " << tr.rounds);
+}
