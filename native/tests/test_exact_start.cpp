@@ -91,9 +91,8 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
     double r;
     const char* name;
   };
-  const Case cases[] = {{6400, 30, false, 0.1, "gauss 0.1"},
-                        {6400, 30, true, 0.5, "uniform 0.5"},
-                        {6300, 30, false, 0.7, "6300 rows"}};
+  const Case cases[] = {
+      {6400, 30, false, 0.1, "gauss 0.1"}, {6400, 30, true, 0.5, "uniform 0.5"}, {6300, 30, false, 0.7, "6300 rows"}};
   for (const Case& c : cases) {
     std::vector<double> y = gauss(rng, c.n, c.m);
     if (c.uniform)
@@ -102,8 +101,8 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
     expect_same_as_sort(y, c.n, c.m, eta, c.name);
     (void)run(Method::kStream, y, c.n, c.m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
-    CHECK_MSG(!tr.sampled && tr.sample_passes == 0, c.name << ": sampled " << tr.sampled << ", sample passes "
-                                                           << tr.sample_passes);
+    CHECK_MSG(!tr.sampled && tr.sample_passes == 0,
+              c.name << ": sampled " << tr.sampled << ", sample passes " << tr.sample_passes);
   }
 }
 
