@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "exact_start.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "scratch.hpp"
@@ -497,6 +498,23 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   if (g == Groups::kColumns) {
     StreamEnd end;
     if (below_bound_thresholds(y, p, alive, theta, mu_out, &end, stop)) return end;
+  }
+  if (g == Groups::kColumns) {
+    // Solved on a copy of the entries above bounds guessed from a row sample
+    // when the sample promises a short copy (exact_start.hpp).
+    const StreamTrace outer = t_trace;
+    SampledEnd se;
+    StreamEnd end = StreamEnd::kConverged;
+    const bool done = sampled_thresholds(y, p, alive, mu_out, &end, &se, stop);
+    t_trace = outer;
+    t_trace.sample_passes = se.sample_passes;
+    t_trace.sampled = se.taken;
+    t_trace.sample_regathered = se.regathered;
+    if (se.taken) {
+      ++t_trace.full_passes;
+      t_trace.compact_passes += se.compact_passes;
+    }
+    if (done) return end;
   }
   ScratchVector<double> mu(ng, kInf), k(ng, 0.0), S(ng, 0.0), C(ng, 0.0);
   ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);

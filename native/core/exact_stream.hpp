@@ -58,6 +58,9 @@ struct StreamTrace {
   bool below = false;           // solved on the entries below upper bounds of mu_j*, listed in one pass
   bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
   bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
+  bool sampled = false;         // solved on a copy above bounds guessed from a row sample (one full pass)
+  int sample_passes = 0;        // passes over the sample (its solve's, and the bounds'), about
+  int sample_regathered = 0;    // rounds that gathered whole the columns the guessed bounds failed
 };
 StreamTrace last_stream_trace();
 

@@ -1,0 +1,296 @@
+#include "exact_start.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "numeric.hpp"
+#include "parallel.hpp"
+#include "reduce.hpp"
+#include "simd/kernel_table.hpp"
+
+namespace bp {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+// Every sixteenth row, and at least 400 of them: with fewer sampled entries
+// per column the margins below make the copy too long to pay (4000 x 4000
+// Gaussian 0.5: 250 sampled rows, the copy refused after the sample solve).
+constexpr std::size_t kStep = 16;
+constexpr std::size_t kMinSampleRows = 400;
+// lo_j aims at phi_j(lo_j) = theta_s (1 + kMargin / sqrt(k_j)) on the sample
+// (k_j its active entries there): sampling noise then rarely puts lo_j above
+// mu_j*, and a column where it does is only gathered again.
+constexpr double kMargin = 3.0;
+// Refused before any sample below this radius (as a share of ||Y||), or when
+// the mean |y| of the columns exceeds this share of their maxima on average.
+constexpr double kMinRadiusShare = 0.3;
+constexpr double kMaxFlatness = 0.35;
+// The copy is made only when the sample promises at most this share of the
+// entries (with the slack of its capacities).
+constexpr std::size_t kCopyShare = 8;
+constexpr int kMaxRounds = 4;
+constexpr int kMaxPasses = 200;
+
+thread_local bool t_in_sample = false;
+
+inline void column_stats(const float* y, std::size_t n, std::size_t m, double scale, const double* mu, double* k,
+                         double* s, double* c, const double* lo, double* cnt) {
+  simd::kernels().column_stats_f32(y, n, m, 0, m, scale, mu, k, s, c, lo, cnt);
+}
+inline void column_stats(const double* y, std::size_t n, std::size_t m, double scale, const double* mu, double* k,
+                         double* s, double* c, const double* lo, double* cnt) {
+  simd::kernels().column_stats_f64(y, n, m, 0, m, scale, mu, k, s, c, lo, cnt);
+}
+inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
+  simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
+}
+
+}  // namespace
+
+std::size_t sample_row_step(std::size_t rows) {
+  return rows / kStep >= kMinSampleRows ? kStep : 0;
+}
+
+template <class T>
+bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
+                        double* mu_out, StreamEnd* result, SampledEnd* end, const StopToken& stop) {
+  const std::size_t n = y.rows, m = y.cols, len = p.len;
+  const std::size_t step = sample_row_step(n);
+  if (step == 0 || alive.empty() || t_in_sample) return false;
+  // Cheap refusals first, from what the first pass already gave: at small
+  // radii nearly every entry of a surviving column is active, and where the
+  // mean |y| of the columns is a large share of their maxima (flat data) many
+  // entries lie near the top: either way the copy would be most of the matrix.
+  CompensatedSum nrm;
+  double flat = 0.0;
+  for (std::size_t j = 0; j < p.ng; ++j) nrm.add(p.mx[j]);
+  for (std::size_t j : alive) flat += p.s[j] / (static_cast<double>(len) * p.mx[j]);
+  if (p.eta < kMinRadiusShare * nrm.value() || flat > kMaxFlatness * static_cast<double>(alive.size())) return false;
+
+  // The sample, its own maxima and sums, and its exact thresholds.
+  const std::size_t ns = (n + step - 1) / step;
+  ScratchVector<T> rows(ns * m);
+  for (std::size_t i = 0; i < ns; ++i) std::copy(y.data + i * step * m, y.data + i * step * m + m, rows.data() + i * m);
+  ScratchVector<double> mxs(m), ss(m), mus(m, 0.0);
+  group_max_sum<true>(MatrixRef<T>{rows.data(), ns, m}, Groups::kColumns, p.scale, mxs.data(), ss.data());
+  CompensatedSum norm;
+  for (double& v : mxs) {
+    v *= p.scale;  // sums come back scaled, maxima do not
+    norm.add(v);
+  }
+  if (!(norm.value() > p.eta)) return false;
+  const ThresholdProblem ps{m, ns, p.scale, p.eta, mxs.data(), ss.data()};
+  // The sample is solved by the other strategies only: its own sample would
+  // cost more passes than it saves at a sixteenth of the size.
+  struct InSample {
+    InSample() { t_in_sample = true; }
+    ~InSample() { t_in_sample = false; }
+  };
+  StreamEnd se;
+  {
+    const InSample guard;
+    se = stream_thresholds(MatrixRef<T>{rows.data(), ns, m}, Groups::kColumns, ps, mus.data(), stop);
+  }
+  const StreamTrace st = last_stream_trace();
+  end->sample_passes = st.full_passes + st.compact_passes + st.sample_passes;
+  if (se != StreamEnd::kConverged) return false;
+
+  // Per column, x_j with phi_j of the sample at x_j about a margin above theta_s:
+  // Newton steps on the sample's phi_j from the left of that root (the first
+  // from the sample's own threshold overshoots to the left, phi_j being
+  // convex; the next ones rise toward it and never pass it).
+  ScratchVector<double> k(m), S(m), c(m), none(m, kInf), cnt(m), x(m, 0.0);
+  column_stats(rows.data(), ns, m, p.scale, mus.data(), k.data(), S.data(), c.data(), none.data(), cnt.data());
+  double theta_s = 0.0;
+  for (std::size_t j : alive)
+    if (mus[j] > 0.0 && k[j] > 0.0) theta_s = std::max(theta_s, S[j] - k[j] * mus[j]);
+  if (!(theta_s > 0.0)) return false;
+  // The sampled phi_j is a sum over about k_j entries: its relative noise
+  // shrinks as 1 / sqrt(k_j), and so does the margin.
+  ScratchVector<double> target(m, 0.0);
+  for (std::size_t j : alive) {
+    if (!(mus[j] > 0.0 && k[j] > 0.0)) continue;
+    target[j] = theta_s * (1.0 + kMargin / std::sqrt(k[j]));
+    x[j] = std::max(0.0, mus[j] - (target[j] - (S[j] - k[j] * mus[j])) / k[j]);
+  }
+  for (int it = 0; it < 2; ++it) {
+    column_stats(rows.data(), ns, m, p.scale, x.data(), k.data(), S.data(), c.data(), none.data(), cnt.data());
+    for (std::size_t j : alive) {
+      const double phi = S[j] - k[j] * x[j];
+      if (x[j] > 0.0 && k[j] > 0.0 && phi > target[j]) x[j] += (phi - target[j]) / k[j];
+    }
+  }
+  end->sample_passes += 6;  // the sample's copy, its maxima, four stats passes
+  column_stats(rows.data(), ns, m, p.scale, x.data(), k.data(), S.data(), c.data(), none.data(), cnt.data());
+
+  // Capacities: the sample's count scaled up, with four standard deviations
+  // of slack; a column that fills its capacity may have lost entries and is
+  // gathered whole instead.
+  ScratchVector<double> bound(m, kInf);
+  ScratchVector<std::size_t> cap(m, 0);
+  const double dstep = static_cast<double>(step);
+  std::size_t total = 0;
+  for (std::size_t j : alive) {
+    bound[j] = x[j];
+    if (x[j] > 0.0) {
+      const double guess = dstep * k[j];
+      cap[j] = std::min(len, static_cast<std::size_t>(guess + 4.0 * std::sqrt(dstep * (guess + 1.0)) + 8.0));
+    } else {
+      cap[j] = len;
+    }
+    total += cap[j];
+  }
+  if (total * kCopyShare > y.size()) return false;
+  if (stop.requested()) {
+    *result = StreamEnd::kStopped;
+    return true;
+  }
+  ScratchVector<std::size_t> cbeg(m + 1, 0), clen(m, 0);
+  for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
+  ScratchVector<double> cdata(cbeg[m]);
+  fill(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
+  end->taken = true;
+
+  // Per alive column (index q of alive): its entries, and the bound below
+  // which they were left out (0 once the column is whole).
+  const std::size_t na0 = alive.size();
+  ScratchVector<const double*> seg(na0);
+  ScratchVector<std::size_t> seg_len(na0);
+  ScratchVector<double> lo(na0), whole_data;
+  ScratchVector<std::size_t> regather, whole_off(na0, kNone);
+  for (std::size_t q = 0; q < na0; ++q) {
+    const std::size_t j = alive[q];
+    lo[q] = x[j];
+    if (x[j] > 0.0 && clen[j] >= cap[j] && cap[j] < len) regather.push_back(q);
+  }
+  ScratchVector<double> start(na0);
+  for (std::size_t q = 0; q < na0; ++q) start[q] = mus[alive[q]];
+  for (int round = 0; round < kMaxRounds; ++round) {
+    // Failing or overflowing columns: every entry, gathered row by row.
+    if (!regather.empty()) {
+      ++end->regathered;
+      const std::size_t base = whole_data.size(), nr = regather.size();
+      whole_data.resize(base + nr * len);
+      for (std::size_t i = 0; i < n; ++i) {
+        const T* r = y.data + i * m;
+        for (std::size_t t = 0; t < nr; ++t)
+          whole_data[base + t * len + i] = std::fabs(static_cast<double>(r[alive[regather[t]]])) * p.scale;
+      }
+      for (std::size_t t = 0; t < nr; ++t) {
+        lo[regather[t]] = 0.0;
+        whole_off[regather[t]] = base + t * len;
+      }
+    }
+    regather.clear();
+    for (std::size_t q = 0; q < na0; ++q) {
+      if (whole_off[q] != kNone) {
+        seg[q] = whole_data.data() + whole_off[q];
+        seg_len[q] = len;
+      } else {
+        seg[q] = cdata.data() + cbeg[alive[q]];
+        seg_len[q] = clen[alive[q]];
+      }
+    }
+    // Newton on the copy, as on gathered groups: the copy's problem has its
+    // own solution, reached exactly; theta starts at 0, a lower bound of it.
+    ScratchVector<std::size_t> at(na0);
+    ScratchVector<double> mu(na0), kq(na0), Sq(na0), prev_k(na0, -1.0), prev_s(na0, 0.0), tot(na0);
+    for (std::size_t q = 0; q < na0; ++q) {
+      at[q] = q;
+      mu[q] = start[q];
+      // Dropped by the true l1 norm, not the copy's: theta is a lower bound
+      // of the copy's theta, itself at most theta* (the copy's phi_j are at
+      // most the full ones), so a group dropped is dead in the full problem.
+      tot[q] = p.s[alive[q]];
+    }
+    std::size_t na = na0;
+    double theta = 0.0, final_theta = 0.0;
+    bool alive_changed = true, converged = false;
+    for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
+      if (stop.requested()) {
+        *result = StreamEnd::kStopped;
+        return true;
+      }
+      std::size_t work = 0;
+      for (std::size_t t = 0; t < na; ++t) work += seg_len[at[t]];
+      parallel_ranges(na, 1, work, [&](std::size_t b, std::size_t e) {
+        for (std::size_t t = b; t < e; ++t) group_stats(seg[at[t]], seg_len[at[t]], mu[t], &kq[t], &Sq[t]);
+      });
+      ++end->compact_passes;
+      bool same = !alive_changed;
+      CompensatedSum num, den;
+      for (std::size_t t = 0; t < na; ++t) {
+        if (kq[t] == 0.0) {  // mu a hair above the top entry
+          kq[t] = 1.0;
+          Sq[t] = p.mx[alive[at[t]]];
+        }
+        if (kq[t] != prev_k[t] || Sq[t] != prev_s[t]) same = false;
+        num.add(Sq[t] / kq[t]);
+        den.add(1.0 / kq[t]);
+      }
+      const double next = (num.value() - p.eta) / den.value();
+      if (same) {
+        final_theta = next;
+        converged = true;
+        break;
+      }
+      if (next > theta) theta = next;
+      std::size_t w = 0;
+      for (std::size_t t = 0; t < na; ++t) {
+        if (!(tot[at[t]] > theta)) continue;
+        at[w] = at[t];
+        mu[w] = (Sq[t] - theta) / kq[t];
+        prev_k[w] = kq[t];
+        prev_s[w] = Sq[t];
+        ++w;
+      }
+      alive_changed = w != na;
+      na = w;
+    }
+    if (na == 0) {
+      converged = true;
+      final_theta = theta;
+    }
+    if (!converged) return false;
+    // The check: the copy's phi_j is the full phi_j on [lo_j, inf).
+    ScratchVector<double> mq(na0, 0.0);
+    ScratchVector<unsigned char> kept(na0, 0);
+    for (std::size_t t = 0; t < na; ++t) {
+      mq[at[t]] = std::max((Sq[t] - final_theta) / kq[t], 0.0);
+      kept[at[t]] = 1;
+    }
+    for (std::size_t q = 0; q < na0; ++q) {
+      if (seg_len[q] == len) continue;  // every entry of the column: its own problem
+      const bool ok = kept[q] ? mq[q] >= lo[q] : p.s[alive[q]] <= final_theta;
+      if (!ok) regather.push_back(q);
+    }
+    if (regather.empty()) {
+      for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
+      for (std::size_t q = 0; q < na0; ++q) mu_out[alive[q]] = mq[q];
+      *result = StreamEnd::kConverged;
+      return true;
+    }
+    for (std::size_t q = 0; q < na0; ++q) start[q] = kept[q] ? mq[q] : 0.0;
+  }
+  return false;
+}
+
+template bool sampled_thresholds<float>(const MatrixRef<float>&, const ThresholdProblem&,
+                                        const ScratchVector<std::size_t>&, double*, StreamEnd*, SampledEnd*,
+                                        const StopToken&);
+template bool sampled_thresholds<double>(const MatrixRef<double>&, const ThresholdProblem&,
+                                         const ScratchVector<std::size_t>&, double*, StreamEnd*, SampledEnd*,
+                                         const StopToken&);
+
+}  // namespace bp
