@@ -44,6 +44,7 @@ struct ClipMap {
   static bool is_zero(double mx, double c) { return std::min(static_cast<T>(mx), param(c)) == T(0); }
   // stream_each for simd::kWriteRows rows, stride entries apart.
   static constexpr bool kStreamRows = true;
+  static bool has_stream_rows() { return true; }
   static bool stream_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n) {
     const simd::KernelTable& k = simd::kernels();
     if constexpr (std::is_same_v<T, float>) {
@@ -103,14 +104,15 @@ struct ScaleMap {
   }
   static double param(double s) { return s; }
   static bool is_zero(double mx, double s) { return apply(static_cast<T>(mx), s) == T(0); }
-  // For double only: the float scale is bound by its arithmetic, and more
-  // rows at once measured slower there.
-  static constexpr bool kStreamRows = std::is_same_v<T, double>;
+  // For float only where the table has a row-block float scale: the AVX2
+  // one is bound by its arithmetic, and more rows at once measured slower.
+  static constexpr bool kStreamRows = true;
+  static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
   static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n) {
     if constexpr (std::is_same_v<T, double>) {
       return simd::kernels().scale_rows_f64(src, stride, s, dst, n);
     } else {
-      return scale_row<true, true>(src, s, 0.0, dst, n);  // not reached (kStreamRows)
+      return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
     }
   }
 };
@@ -176,7 +178,10 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   // Blocks of rows share the loads of the parameters where a row's worth of
   // them (m of them) would not stay in the first-level cache; below that,
   // one row at a time measured faster (fewer streams at once).
-  const bool row_blocks = stream && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes;
+  bool row_blocks = false;
+  if constexpr (Map::kStreamRows) {
+    row_blocks = stream && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
+  }
   std::atomic<bool> bad{false};
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),

@@ -108,6 +108,9 @@ struct KernelTable {
   using WriteRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n);
   WriteRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
   WriteRows<float, float> clamp_rows_f32 = nullptr;
+  // The float scale of kWriteRows rows: only where the float scale is not
+  // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
+  WriteRows<float, double> scale_rows_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.
