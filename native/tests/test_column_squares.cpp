@@ -332,3 +332,32 @@ TEST(row_block_writes_give_each_row_the_one_row_bytes) {
     check_write_rows<float>(*k, rng);
   }
 }
+
+// max_of (four chains, no branches) against the plain running maximum that
+// lets a NaN through: the same value, or NaN for NaN, at every length and
+// with a NaN or an infinity at every position.
+TEST(max_of_is_the_running_maximum_with_nan_sticky) {
+  Rng rng(45);
+  auto plain = [](const std::vector<double>& v) {
+    double r = 0.0;
+    for (double a : v) r = bp::nan_max(r, a);
+    return r;
+  };
+  auto same = [](double a, double b) { return (a != a && b != b) || a == b; };
+  for (std::size_t n = 0; n < 14; ++n) {
+    std::vector<double> v(n);
+    for (double& x : v) x = rng.below(5) == 0 ? 0.0 : std::fabs(rng.normal());
+    CHECK(same(bp::max_of(v.data(), n), plain(v)));
+    for (std::size_t at = 0; at < n; ++at) {
+      for (double odd : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        std::vector<double> w = v;
+        w[at] = odd;
+        CHECK(same(bp::max_of(w.data(), n), plain(w)));
+        if (n > 1) {
+          w[(at + 1) % n] = std::numeric_limits<double>::infinity();  // NaN and infinity together: NaN
+          CHECK(same(bp::max_of(w.data(), n), plain(w)));
+        }
+      }
+    }
+  }
+}
