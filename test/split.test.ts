@@ -343,3 +343,48 @@ describe('streamed and direct writes agree to the signed zero', () => {
     expect(sameBytes(blocks, one.data)).toBe(true);
   });
 });
+
+describe('streamed writes in blocks of rows agree with direct writes', () => {
+  // A wide enough matrix (a row's worth of per-column parameters beyond 16 KB)
+  // written to a new array of 16 MB or more is streamed a block of rows at a
+  // time; in place it is written row by row. Both must give the same bytes,
+  // with the row count not a multiple of the block and with rows whose
+  // stride does and does not keep the vector alignment.
+  const SHAPES: Record<string, [number, number][]> = { float32: [[1029, 4096], [1029, 4099]], float64: [[1029, 2056], [1029, 2051]] };
+  test.each(TYPES)('%s: one-shot new array equals one-shot in place, l1,inf and l1,2', (name, F) => {
+    let state = 92;
+    for (const [rows, cols] of SHAPES[name]) {
+      // Millions of entries: 11 random rows, repeated in turn (quick to make).
+      const base = new F(11 * cols);
+      for (let i = 0; i < base.length; i++) {
+        state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+        // Column scales from 1/13 to 1, so that some groups go to zero.
+        base[i] = state % 7 === 0 ? 0 : ((state / 2147483648 - 1) * (((i % cols) % 13) + 1)) / 13;
+      }
+      const data = new F(rows * cols);
+      for (let i = 0; i < rows; i++) data.set(base.subarray((i % 11) * cols, (i % 11 + 1) * cols), i * cols);
+      const y = { data, rows, cols };
+      for (const kind of ['l1inf', 'l12'] as Kind[]) {
+        const eta = bp.norm(y, kind) * 0.3;
+        const run = kind === 'l1inf' ? bp.bilevelL1Inf : bp.bilevelL12;
+        const streamed = run(y, eta);
+        const copy = F === Float32Array ? Float32Array.from(y.data) : Float64Array.from(y.data);
+        const direct = run({ data: copy, rows, cols }, eta, { out: copy });
+        expect(sameBytes(streamed.data, direct.data)).toBe(true);
+        expect(sameBytes(streamed.radii, direct.radii)).toBe(true);
+        expect(streamed.zeroGroups).toBe(direct.zeroGroups);
+        expect(streamed.zeroGroups).toBeGreaterThan(0);
+        expect(streamed.zeroGroups).toBeLessThan(cols);
+      }
+      // A non-finite entry in the last full block: refused, out all NaN.
+      const bad = F === Float32Array ? Float32Array.from(y.data) : Float64Array.from(y.data);
+      bad[(rows - 6) * cols + 5] = Number.POSITIVE_INFINITY;
+      const out = new F(rows * cols);
+      const radii = bp.bilevelRadii(bp.groupNorms(y, 'linf'), 1).radii;
+      expect(() => bp.applyRadii({ data: bad, rows, cols }, radii, 'l1inf', { out })).toThrow(expect.objectContaining({ code: 'ERR_BP_NON_FINITE' }));
+      let nan = 0;
+      for (let i = 0; i < out.length; i++) nan += Number.isNaN(out[i]) ? 1 : 0;
+      expect(nan).toBe(out.length);
+    }
+  });
+});

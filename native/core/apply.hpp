@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "scratch.hpp"
@@ -41,6 +42,17 @@ struct ClipMap {
   }
   static T param(double c) { return narrow_toward_zero<T>(c); }
   static bool is_zero(double mx, double c) { return std::min(static_cast<T>(mx), param(c)) == T(0); }
+  // stream_each for simd::kWriteRows rows, stride entries apart.
+  static constexpr bool kStreamRows = true;
+  static bool has_stream_rows() { return true; }
+  static bool stream_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n) {
+    const simd::KernelTable& k = simd::kernels();
+    if constexpr (std::is_same_v<T, float>) {
+      return k.clamp_rows_f32(src, stride, c, dst, n);
+    } else {
+      return k.clamp_rows_f64(src, stride, c, dst, n);
+    }
+  }
 };
 
 // x = sign(y) * max(|y| - t, 0): soft thresholding, computed in double and
@@ -49,6 +61,7 @@ template <class T>
 struct ShrinkMap {
   static constexpr bool kStreams = true;
   static constexpr bool kStreamChecks = false;
+  static constexpr bool kStreamRows = false;
   static T apply(T y, double t) {
     double a = static_cast<double>(y);
     return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
@@ -91,6 +104,17 @@ struct ScaleMap {
   }
   static double param(double s) { return s; }
   static bool is_zero(double mx, double s) { return apply(static_cast<T>(mx), s) == T(0); }
+  // For float only where the table has a row-block float scale: the AVX2
+  // one is bound by its arithmetic, and more rows at once measured slower.
+  static constexpr bool kStreamRows = true;
+  static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
+  static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n) {
+    if constexpr (std::is_same_v<T, double>) {
+      return simd::kernels().scale_rows_f64(src, stride, s, dst, n);
+    } else {
+      return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
+    }
+  }
 };
 
 // One chunk of a row: dst[j] = Map(src[j], q[j]) (columns: a parameter per
@@ -133,6 +157,10 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
   row_one_impl<Map>(src, q, dst, n, 0);
 }
 
+// Per-column parameters at least this large (a row's worth) are shared by a
+// block of rows in the streamed write (write_groups_impl).
+constexpr std::size_t kRowBlockParamBytes = std::size_t(16) << 10;
+
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
 // is first checked for NaN and infinity while it is on its way into the
@@ -147,11 +175,32 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   // A large separate output bypasses the cache (see stream_store.hpp) where
   // the map has a streaming row; otherwise rows are written directly.
   const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
+  // Blocks of rows share the loads of the parameters where a row's worth of
+  // them (m of them) would not stay in the first-level cache; below that,
+  // one row at a time measured faster (fewer streams at once).
+  bool row_blocks = false;
+  if constexpr (Map::kStreamRows) {
+    row_blocks = stream && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
+  }
   std::atomic<bool> bad{false};
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
                   [&](std::size_t r0, std::size_t r1) {
                     for (std::size_t i = r0; i < r1; ++i) {
+                      // Streamed per-column parameters: a block of rows per
+                      // call, so that each parameter is loaded once for the
+                      // block (simd::kWriteRows; checked as one).
+                      if constexpr (Map::kStreamRows) {
+                        if (row_blocks && i + simd::kWriteRows <= r1) {
+                          if (check && bad.load(std::memory_order_relaxed)) break;
+                          if (!Map::stream_rows(y.data + i * m, m, q.data(), out + i * m, m) && check) {
+                            bad.store(true, std::memory_order_relaxed);
+                            break;
+                          }
+                          i += simd::kWriteRows - 1;
+                          continue;
+                        }
+                      }
                       const T* r = y.data + i * m;
                       T* o = out + i * m;
                       if (check && bad.load(std::memory_order_relaxed)) break;

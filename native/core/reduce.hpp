@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <vector>
 
 #include "numeric.hpp"
@@ -20,11 +21,27 @@ namespace bp {
 template <bool WithSum, class T>
 bool group_max_sum(const MatrixRef<T>& y, Groups g, double scale, double* mx, double* sum);
 
-// Largest entry of mx[0..k), or a non-finite value if any is non-finite.
+// Largest entry of mx[0..k) (at least 0), or NaN if any entry is NaN; an
+// infinite entry makes the result infinite. Four independent chains without
+// branches: the one chain of compares and branches it replaces cost a few
+// nanoseconds an entry, a sizable part of a pass with 80000 groups.
 inline double max_of(const double* mx, std::size_t k) {
-  double r = 0.0;
-  for (std::size_t j = 0; j < k; ++j) r = nan_max(r, mx[j]);
-  return r;
+  double r[4] = {0.0, 0.0, 0.0, 0.0};
+  unsigned nan = 0;
+  std::size_t j = 0;
+  for (; j + 4 <= k; j += 4) {
+    for (std::size_t l = 0; l < 4; ++l) {
+      const double a = mx[j + l];
+      r[l] = a > r[l] ? a : r[l];
+      nan |= a != a ? 1u : 0u;
+    }
+  }
+  for (; j < k; ++j) {
+    r[0] = mx[j] > r[0] ? mx[j] : r[0];
+    nan |= mx[j] != mx[j] ? 1u : 0u;
+  }
+  const double m01 = r[0] > r[1] ? r[0] : r[1], m23 = r[2] > r[3] ? r[2] : r[3];
+  return nan != 0 ? std::numeric_limits<double>::quiet_NaN() : (m01 > m23 ? m01 : m23);
 }
 
 // Group l2 norms times `scale`, that neither overflow nor underflow: groups

@@ -7,6 +7,7 @@
 // and any thread count included.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -218,4 +219,145 @@ TEST(group_max_l2_gives_the_bits_of_the_two_passes) {
   Rng rng(43);
   check_group_max_l2<double>(rng);
   check_group_max_l2<float>(rng);
+}
+
+// The float scale narrows by clearing the mantissa bits a float does not
+// hold, and sends a vector to the scalar map when a result leaves the normal
+// floats: every float bit pattern (subnormals, NaN, infinities, both signs)
+// times factors that put products on both sides of the smallest normal float
+// and past the largest, and factors whose product rounds up in double to a
+// float (the case where narrowing the exact product would differ).
+TEST(float_scale_rows_give_the_scalar_bits_for_any_float) {
+  Rng rng(43);
+  constexpr std::size_t n = 96;
+  std::vector<float> src(n), got(n), want(n);
+  std::vector<double> s(n);
+  for (const KernelTable* k : tables()) {
+    for (int round = 0; round < 60; ++round) {
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto bits = static_cast<std::uint32_t>(rng.next());
+        std::memcpy(&src[i], &bits, sizeof bits);
+        switch (rng.below(5)) {
+          case 0:  // around the smallest normal float, from a normal entry
+            s[i] = std::ldexp(1.0 + rng.uniform(), -126 - std::ilogb(src[i]) - static_cast<int>(rng.below(3)));
+            break;
+          case 1:  // just under a float: the double product rounds up to it
+            s[i] = 1.0 - std::ldexp(1.0, -53) * static_cast<double>(1 + rng.below(3));
+            break;
+          case 2:
+            s[i] = std::ldexp(rng.uniform(), static_cast<int>(rng.below(80)) - 40);
+            break;
+          default:
+            s[i] = rng.uniform();
+            break;
+        }
+        if (!std::isfinite(s[i])) s[i] = 0.5;
+      }
+      for (int stream = 0; stream < 2; ++stream) {
+        const bool finite = k->scale_f32[1][stream](src.data(), s.data(), 0.0, got.data(), n);
+        bool all_finite = true;
+        for (std::size_t i = 0; i < n; ++i) {
+          want[i] = bp::ScaleMap<float>::apply(src[i], s[i]);
+          all_finite &= std::isfinite(src[i]);
+        }
+        CHECK_MSG(same_bytes(got.data(), want.data(), n), k->name << " float scale, round " << round);
+        CHECK(finite == all_finite);
+      }
+    }
+  }
+}
+
+// The row-block writes (clip, and the scale) give every row the bytes
+// of the one-row loops, whether the rows share an alignment (a stride that is
+// a multiple of the vector's bytes) or not, at every dst alignment, and
+// report a non-finite entry in any of the rows.
+template <class T>
+void check_write_rows(const KernelTable& k, Rng& rng) {
+  constexpr std::size_t R = bp::simd::kWriteRows;
+  for (std::size_t n = 0; n < 70; n += 3) {
+    for (std::size_t extra : {0, 1, 3, 16}) {
+      const std::size_t stride = n + extra;
+      for (std::size_t off = 0; off < 8; off += 3) {
+        std::vector<T> src = entries<T>(rng, R * stride + 8), c(stride + 8);
+        std::vector<double> s(stride + 8);
+        for (std::size_t j = 0; j < c.size(); ++j) {
+          c[j] = rng.below(4) == 0 ? T(0) : static_cast<T>(std::fabs(rng.normal()));
+          s[j] = rng.below(4) == 0 ? 0.0 : rng.uniform();
+        }
+        const bool poison = n > 0 && rng.below(3) == 0;
+        if (poison) src[off + rng.below(R) * stride + rng.below(n)] = std::numeric_limits<T>::infinity();
+        std::vector<T> got(src.size(), T(7)), want(src.size(), T(7));
+        bool ok;
+        if constexpr (sizeof(T) == 8) {
+          ok = k.clamp_rows_f64(src.data() + off, stride, c.data(), got.data() + off, n);
+        } else {
+          ok = k.clamp_rows_f32(src.data() + off, stride, c.data(), got.data() + off, n);
+        }
+        for (std::size_t r = 0; r < R; ++r) {
+          for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t at = off + r * stride + j;
+            want[at] = bp::ClipMap<T>::apply(src[at], c[j]);
+          }
+        }
+        CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " clamp rows n=" << n);
+        CHECK(ok == !poison);
+        // The float row-block scale exists only where AVX-512F does.
+        bool has_scale = true;
+        if constexpr (sizeof(T) == 4) has_scale = k.scale_rows_f32 != nullptr;
+        if (has_scale) {
+          std::fill(got.begin(), got.end(), T(7));
+          if constexpr (sizeof(T) == 8) {
+            ok = k.scale_rows_f64(src.data() + off, stride, s.data(), got.data() + off, n);
+          } else {
+            ok = k.scale_rows_f32(src.data() + off, stride, s.data(), got.data() + off, n);
+          }
+          for (std::size_t r = 0; r < R; ++r) {
+            for (std::size_t j = 0; j < n; ++j) {
+              const std::size_t at = off + r * stride + j;
+              want[at] = bp::ScaleMap<T>::apply(src[at], s[j]);
+            }
+          }
+          CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " scale rows n=" << n);
+          CHECK(ok == !poison);
+        }
+      }
+    }
+  }
+}
+
+TEST(row_block_writes_give_each_row_the_one_row_bytes) {
+  Rng rng(44);
+  for (const KernelTable* k : tables()) {
+    check_write_rows<double>(*k, rng);
+    check_write_rows<float>(*k, rng);
+  }
+}
+
+// max_of (four chains, no branches) against the plain running maximum that
+// lets a NaN through: the same value, or NaN for NaN, at every length and
+// with a NaN or an infinity at every position.
+TEST(max_of_is_the_running_maximum_with_nan_sticky) {
+  Rng rng(45);
+  auto plain = [](const std::vector<double>& v) {
+    double r = 0.0;
+    for (double a : v) r = bp::nan_max(r, a);
+    return r;
+  };
+  auto same = [](double a, double b) { return (a != a && b != b) || a == b; };
+  for (std::size_t n = 0; n < 14; ++n) {
+    std::vector<double> v(n);
+    for (double& x : v) x = rng.below(5) == 0 ? 0.0 : std::fabs(rng.normal());
+    CHECK(same(bp::max_of(v.data(), n), plain(v)));
+    for (std::size_t at = 0; at < n; ++at) {
+      for (double odd : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        std::vector<double> w = v;
+        w[at] = odd;
+        CHECK(same(bp::max_of(w.data(), n), plain(w)));
+        if (n > 1) {
+          w[(at + 1) % n] = std::numeric_limits<double>::infinity();  // NaN and infinity together: NaN
+          CHECK(same(bp::max_of(w.data(), n), plain(w)));
+        }
+      }
+    }
+  }
 }

@@ -22,6 +22,9 @@ struct AdamCoefficients {
   T b1, b2, c1, c2, step, inv_sqrt_bc2, eps;
 };
 
+// Rows per call of the row-block write loops (clamp_rows, scale_rows).
+constexpr std::size_t kWriteRows = 4;
+
 struct KernelTable {
   template <class T, class C>
   using Clamp = bool (*)(const T* src, const C* c, T one, T* dst, std::size_t n);
@@ -109,6 +112,17 @@ struct KernelTable {
                              double scale, double* mx, double* sum, T* top);
   ColumnTop<double> column_max_sum_top_f64 = nullptr;
   ColumnTop<float> column_max_sum_top_f32 = nullptr;
+  // The streamed clip (and double scale) of kWriteRows rows at once (row r
+  // at src + r * stride and dst + r * stride), a parameter per column shared
+  // by the rows; each row gets the bytes of clamp_each / scale[1][1]. True
+  // when every src entry was finite.
+  template <class T, class P>
+  using WriteRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n);
+  WriteRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
+  WriteRows<float, float> clamp_rows_f32 = nullptr;
+  // The float scale of kWriteRows rows: only where the float scale is not
+  // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
+  WriteRows<float, double> scale_rows_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

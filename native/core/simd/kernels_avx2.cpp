@@ -10,6 +10,7 @@
 #include "../scratch.hpp"
 #include "kernel_table.hpp"
 #include "lanes_scalar.hpp"
+#include "scale_avx512.hpp"
 
 #ifdef BP_SIMD_X86
 #include "lanes_avx2.hpp"
@@ -28,6 +29,7 @@ const KernelTable* avx2_kernels() {
   static const KernelTable t = [] {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
+    take_avx512_float_scale(k);  // where the CPU has AVX-512F
     return k;
   }();
   return &t;

@@ -595,10 +595,39 @@ inline float scale_entry(float y, double s) {
   return narrow_toward_zero<float>(static_cast<double>(y) * s);
 }
 
-// The float entries are widened, multiplied in double, narrowed to nearest,
-// then stepped one ulp toward zero where that rounded up in magnitude (one
-// less in the bit pattern is one step toward zero for either sign), exactly
-// as narrow_toward_zero does for one entry.
+// The float entries are widened and multiplied in double (rounded to
+// nearest, as scale_entry does), and the product is narrowed toward zero by
+// clearing the 29 mantissa bits a float does not hold: what is left is
+// exactly representable as a float of magnitude at most the product's, so the
+// narrowing that follows is exact. That holds wherever the result is a
+// normal float or zero. The rest (a result at or below the smallest normal
+// float, or beyond the largest, and any NaN or infinity) is rare, and the
+// whole vector is then done entry by entry by scale_entry; so every entry
+// gets exactly narrow_toward_zero's bits, and a non-finite src entry is
+// always seen there (its product is never a finite normal).
+// One vector of floats y times the factors slo, shi (its low and high
+// halves' factors, in double) into f, narrowed as described below; false
+// when a lane is outside the exact cases (the caller then does the vector
+// entry by entry).
+template <class Isa>
+inline bool scale_floats(typename Lanes<float, Isa>::V y, typename Lanes<double, Isa>::V slo,
+                         typename Lanes<double, Isa>::V shi, typename Lanes<float, Isa>::V& f) {
+  using F = Lanes<float, Isa>;
+  using D = Lanes<double, Isa>;
+  using X = Widen<Isa>;
+  const std::uint64_t keep_bits = ~((std::uint64_t(1) << 29) - 1);
+  double keep_d;
+  std::memcpy(&keep_d, &keep_bits, sizeof keep_d);
+  const auto keep = D::set1(keep_d);
+  f = X::narrow(D::bit_and(D::mul(X::lo(y), slo), keep), D::bit_and(D::mul(X::hi(y), shi), keep));
+  // Outside the exact cases: NaN or infinite, or 0 < |f| <= the smallest
+  // normal float (a subnormal result, or one rounded up to that bound).
+  const auto a = F::and_not(F::set1(-0.0f), f);
+  const auto odd = F::bit_or(F::bit_or(F::unordered(a, a), F::ge(a, F::set1(std::numeric_limits<float>::infinity()))),
+                             F::bit_and(F::gt(a, F::zero()), F::ge(F::set1(std::numeric_limits<float>::min()), a)));
+  return !F::any(odd);
+}
+
 template <class Isa, bool Each, bool Stream>
 bool scale(const float* src, const double* s, double one, float* dst, std::size_t n) {
   using F = Lanes<float, Isa>;
@@ -608,23 +637,19 @@ bool scale(const float* src, const double* s, double one, float* dst, std::size_
     dst[k] = scale_entry(src[k], Each ? s[k] : one);
   };
   std::size_t k = 0;
-  auto bad = F::zero();
   if constexpr (!std::is_same_v<Isa, Scalar>) {
     using D = Lanes<double, Isa>;
-    using X = Widen<Isa>;
     if (Stream)
       for (; k < n && misaligned<F>(dst + k); ++k) scalar_at(k);
-    const auto s1 = D::set1(one), dsign = D::set1(-0.0);
+    const auto s1 = D::set1(one);
     for (; k + F::kWidth <= n; k += F::kWidth) {
       if (Stream) prefetch_line<F>(src, k);
-      const auto y = F::load(src + k);
-      bad = F::bit_or(bad, F::sub(y, y));
       const auto slo = Each ? D::load(s + k) : s1, shi = Each ? D::load(s + k + D::kWidth) : s1;
-      const auto dlo = D::mul(X::lo(y), slo), dhi = D::mul(X::hi(y), shi);
-      auto f = X::narrow(dlo, dhi);
-      const auto up_lo = D::gt(D::and_not(dsign, X::lo(f)), D::and_not(dsign, dlo));
-      const auto up_hi = D::gt(D::and_not(dsign, X::hi(f)), D::and_not(dsign, dhi));
-      f = X::step_down(f, X::pack_masks(up_lo, up_hi));
+      typename F::V f;
+      if (!scale_floats<Isa>(F::load(src + k), slo, shi, f)) {
+        for (std::size_t q = 0; q < F::kWidth; ++q) scalar_at(k + q);
+        continue;
+      }
       if (Stream)
         F::stream(dst + k, f);
       else
@@ -632,7 +657,7 @@ bool scale(const float* src, const double* s, double one, float* dst, std::size_
     }
   }
   for (; k < n; ++k) scalar_at(k);
-  return finite_ends && !F::any(F::unordered(bad, bad));
+  return finite_ends;
 }
 
 // Columns [c0, c1) of an n x stride row-major matrix: max |y| per column
@@ -840,6 +865,84 @@ bool column_max_sum_top(const T* y, std::size_t n, std::size_t stride, std::size
     }
   }
   return !F::any(probe) && !F1::any(probe1);
+// The streamed writes of the l1,inf clip and the double l1,2 scale for
+// kWriteRows rows at once (row r at src + r * stride, dst + r * stride), columns
+// [0, n), with a parameter per column: each vector of parameters is loaded
+// once for all the rows. For a wide matrix the parameters of a row (8 bytes
+// per column) do not fit the first-level cache, and reloading them for every
+// row cost as much as the data's own traffic. Each row gets exactly the bytes
+// of the one-row loops (clamp, scale): the same operations per entry. (The
+// float scale is bound by its arithmetic, not by these loads: more rows at
+// once measured slower there, so it has no such loop.) The
+// rows' destinations share one alignment only when the stride is a multiple
+// of the vector's bytes; otherwise the rows go one by one. True when every
+// src entry was finite.
+template <class Isa, class T>
+bool clamp_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n) {
+  using V1 = Lanes<T, Scalar>;
+  using L = Lanes<T, Isa>;
+  constexpr std::size_t R = kWriteRows;
+  if ((stride * sizeof(T)) % L::kBytes != 0) {
+    bool ok = true;
+    for (std::size_t r = 0; r < R; ++r) ok &= clamp<Isa, true>(src + r * stride, c, T(0), dst + r * stride, n);
+    return ok;
+  }
+  auto bad1 = V1::zero();
+  auto scalar_at = [&](std::size_t k) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const auto x = V1::load(src + r * stride + k);
+      bad1 = V1::bit_or(bad1, V1::sub(x, x));
+      V1::store(dst + r * stride + k, clamp_at<V1, true>(x, c, T(0), k));
+    }
+  };
+  std::size_t k = 0;
+  for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
+  auto bad = L::zero();
+  const auto sign = L::set1(T(-0.0));
+  for (; k + L::kWidth <= n; k += L::kWidth) {
+    const auto ck = L::load(c + k), lo = L::bit_xor(ck, sign);
+    for (std::size_t r = 0; r < R; ++r) {
+      prefetch_line<L>(src + r * stride, k);
+      const auto x = L::load(src + r * stride + k);
+      bad = L::bit_or(bad, L::sub(x, x));
+      L::stream(dst + r * stride + k, L::min(L::max(x, lo), ck));
+    }
+  }
+  for (; k < n; ++k) scalar_at(k);
+  return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
+}
+
+template <class Isa>
+bool scale_rows(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n) {
+  using L = Lanes<double, Isa>;
+  constexpr std::size_t R = kWriteRows;
+  if ((stride * sizeof(double)) % L::kBytes != 0) {
+    bool ok = true;
+    for (std::size_t r = 0; r < R; ++r) ok &= scale<Isa, true, true>(src + r * stride, s, 0.0, dst + r * stride, n);
+    return ok;
+  }
+  bool finite_ends = true;
+  auto scalar_at = [&](std::size_t k) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const double x = src[r * stride + k];
+      finite_ends &= x - x == 0.0;
+      dst[r * stride + k] = x * s[k];
+    }
+  };
+  std::size_t k = 0;
+  for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
+  auto bad = L::zero();
+  for (; k + L::kWidth <= n; k += L::kWidth) {
+    const auto sk = L::load(s + k);
+    for (std::size_t r = 0; r < R; ++r) {
+      prefetch_line<L>(src + r * stride, k);
+      const auto x = L::load(src + r * stride + k);
+      bad = L::bit_or(bad, L::sub(x, x));
+      L::stream(dst + r * stride + k, L::mul(x, sk));
+    }
+  }
+  for (; k < n; ++k) scalar_at(k);
+  return finite_ends && !L::any(L::unordered(bad, bad));
 }
 
 }  // namespace loops
@@ -892,6 +995,9 @@ KernelTable make_table() {
   t.column_max_squares_f32 = &loops::column_max_squares<Isa, float>;
   t.column_max_sum_top_f64 = &loops::column_max_sum_top<Isa, double>;
   t.column_max_sum_top_f32 = &loops::column_max_sum_top<Isa, float>;
+  t.clamp_rows_f64 = &loops::clamp_rows<Isa, double>;
+  t.clamp_rows_f32 = &loops::clamp_rows<Isa, float>;
+  t.scale_rows_f64 = &loops::scale_rows<Isa>;
   return t;
 }
 
