@@ -865,6 +865,8 @@ bool column_max_sum_top(const T* y, std::size_t n, std::size_t stride, std::size
     }
   }
   return !F::any(probe) && !F1::any(probe1);
+}
+
 // The streamed writes of the l1,inf clip and the double l1,2 scale for
 // kWriteRows rows at once (row r at src + r * stride, dst + r * stride), columns
 // [0, n), with a parameter per column: each vector of parameters is loaded
