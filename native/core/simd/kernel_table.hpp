@@ -18,6 +18,9 @@ struct AdamCoefficients {
   T b1, b2, c1, c2, step, inv_sqrt_bc2, eps;
 };
 
+// The lanes of one bilevel l1,1 block: one cache line of doubles.
+constexpr std::size_t kL1BlockLanes = 8;
+
 struct KernelTable {
   template <class T, class C>
   using Clamp = bool (*)(const T* src, const C* c, T one, T* dst, std::size_t n);
@@ -97,6 +100,13 @@ struct KernelTable {
                                  double* mx, double* sq);
   ColumnSquares<double> column_max_squares_f64 = nullptr;
   ColumnSquares<float> column_max_squares_f32 = nullptr;
+  // The bilevel l1,1 block passes over n rows of kL1BlockLanes doubles (one
+  // column per lane, see loops-inl.hpp): per lane the count of the entries
+  // above t[q] and their sum, plain or compensated, or (kept) the
+  // compensated sum of x - t[q]. Each returns the rows left in a: the plain
+  // pass moves the rows with an entry above t to the front (n otherwise).
+  using L1BlockPass = std::size_t (*)(double* a, std::size_t n, const double* t, double* sum, double* count);
+  L1BlockPass l1_block_plain = nullptr, l1_block_compensated = nullptr, l1_block_kept = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.
