@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "apply.hpp"
+#include "masked_sum_lanes.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
@@ -100,36 +101,22 @@ MaskedSum plain_masked_sum(const double* a, std::size_t k, double t) {
   return {sum, static_cast<std::size_t>(count)};
 }
 
-// The same, compensated (Knuth's two-sum in every lane, then the lanes'
-// sums and errors added with a Neumaier sum): as accurate as one Neumaier
-// sum. With kMinus, the sum of x - t instead (the mass kept above t).
+// The same, compensated (the lanes of masked_sum_lanes, then the lanes'
+// sums and errors, chain by chain, added with a Neumaier sum): as accurate
+// as one Neumaier sum. With kMinus, the sum of x - t instead (the mass kept
+// above t).
 template <bool kMinus>
 MaskedSum compensated_masked_sum(const double* a, std::size_t k, double t) {
-  const V tv = L::set1(t), one = L::set1(1.0);
-  V s[2] = {L::zero(), L::zero()}, e[2] = {L::zero(), L::zero()}, c[2] = {L::zero(), L::zero()};
-  std::size_t i = 0;
-  for (; i + kStep <= k; i += kStep) {
-    for (int h = 0; h < 2; ++h) {
-      const V x = L::load(a + i + h * L::kWidth);
-      const V m = L::gt(x, tv);
-      const V term = L::bit_and(m, kMinus ? L::sub(x, tv) : x);
-      const V sum = L::add(s[h], term);
-      const V bp = L::sub(sum, s[h]);
-      e[h] = L::add(e[h], L::add(L::sub(s[h], L::sub(sum, bp)), L::sub(term, bp)));
-      s[h] = sum;
-      c[h] = L::add(c[h], L::bit_and(m, one));
-    }
-  }
+  const MaskedSumLanes lanes = masked_sum_lanes(a, k, t, kMinus ? t : 0.0);
+  constexpr std::size_t W = MaskedSumLanes::kWidth;
   CompensatedSum total;
-  double lanes[L::kWidth];
-  for (int h = 0; h < 2; ++h) {
-    L::store(lanes, s[h]);
-    for (double x : lanes) total.add(x);
-    L::store(lanes, e[h]);
-    for (double x : lanes) total.add(x);
+  for (std::size_t h = 0; h < 2; ++h) {
+    for (std::size_t l = 0; l < W; ++l) total.add(lanes.sum[h * W + l]);
+    for (std::size_t l = 0; l < W; ++l) total.add(lanes.err[h * W + l]);
   }
-  double count = lane_total(L::add(c[0], c[1]));
-  for (; i < k; ++i) {
+  double count = 0.0;
+  for (double c : lanes.count) count += c;
+  for (std::size_t i = lanes.end; i < k; ++i) {
     if (a[i] > t) {
       total.add(kMinus ? a[i] - t : a[i]);
       count += 1.0;

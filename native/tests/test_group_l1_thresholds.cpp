@@ -25,8 +25,8 @@
 #include "simd/kernel_table.hpp"
 
 using namespace bptest;
-using bp::simd::kL1BlockLanes;
 using bp::simd::KernelTable;
+using bp::simd::kL1BlockLanes;
 
 namespace {
 
@@ -141,7 +141,7 @@ std::vector<double> column_of_kind(Rng& rng, std::size_t n, int kind, double* ra
   }
   const double fractions[] = {0.5, 1e-3, 0.3, 1e-14, 0.9, 0.05};
   *radius = kind == 1 ? l1 * (0.97 + 0.03 * rng.uniform()) : l1 * fractions[kind] * (0.5 + rng.uniform());
-  if (rng.below(12) == 0) *radius = 0.0;                   // no search: zero group
+  if (rng.below(12) == 0) *radius = 0.0;                         // no search: zero group
   if (rng.below(12) == 0) *radius = l1 * (1.0 + rng.uniform());  // no search: inside the ball
   return v;
 }
