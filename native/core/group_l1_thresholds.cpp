@@ -22,7 +22,7 @@ namespace bp {
 namespace {
 
 constexpr std::size_t kTileColumns = 256;  // see column_tiles
-constexpr std::size_t kAhead = 8;          // rows prefetched ahead
+constexpr std::size_t kAhead = 16;         // rows prefetched ahead
 
 // The tile buffer: taken on first use (at a small radius no tile may have a
 // live column) and left uninitialised (every candidate is written before it
@@ -434,17 +434,9 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       // most rows are dropped. The rows' slices are a stride apart, often
       // across pages, where the hardware prefetcher does not follow: they are
       // prefetched ahead.
-      const bool whole = nlb == blocks;
       const V one = L::set1(1.0), sc = L::set1(scale);
       for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
         const std::size_t i1 = std::min(n, i0 + kRaiseRows);
-        for (std::size_t i = i0 + kAhead; i < std::min(n, i1 + kAhead); ++i) {
-          const T* ahead = y.data + i * m + c0;
-          if (whole)
-            prefetch_range(ahead, width * sizeof(T));
-          else
-            for (std::size_t p = 0; p < nlb; ++p) prefetch_range(ahead + lb[p] * kBlock, 1);
-        }
         for (std::size_t p = 0; p < nlb; ++p) {
           const std::size_t k = lb[p];
           BlockGather& g = state[k];
@@ -459,6 +451,15 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
           }
           std::size_t rows = g.rows;
           for (std::size_t i = i0; i < i1; ++i, src += m) {
+            // One prefetch per slice, kAhead rows ahead, spread over the
+            // work (a burst of a whole tile's lines at once fills the miss
+            // queue, and the prefetches themselves stall); the slice's last
+            // entry too, since the slice may straddle two lines.
+            if (i + kAhead < n) {
+              const T* ahead = src + kAhead * m;
+              prefetch_range(ahead, 1);
+              prefetch_range(ahead + std::min(bw, kBlock) - 1, 1);
+            }
             double* const row = dst + rows * kBlock;
             V x[kH];
             block_row(src, bw, sc, x);
@@ -478,7 +479,7 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
             L::store(g.c + h * L::kWidth, cv[h]);
           }
           for (std::size_t q = 0; q < kBlock; ++q)
-            if (g.c[q] > 0.0) g.t[q] = std::max(g.t[q], lowered((g.s[q] - g.r[q]) / g.c[q], g.s[q]));
+            g.t[q] = raised(g.t[q], g.s[q], static_cast<std::size_t>(g.c[q]), g.r[q]);
         }
       }
       for (std::size_t p = 0; p < nlb; ++p) {
