@@ -5,12 +5,15 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "apply.hpp"
+#include "masked_sum_lanes.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
 #include "scratch.hpp"
+#include "simd/kernel_table.hpp"
 #include "simd/lanes_scalar.hpp"
 #include "simd/lanes_sse2.hpp"
 #include "stream_store.hpp"
@@ -18,22 +21,12 @@
 namespace bp {
 namespace {
 
-// With groups = columns the matrix is read in tiles of W columns: the rows'
-// W-wide slices are streamed and each live column's candidates appended to
-// its own contiguous stretch of one buffer of W * rows doubles, so that each
-// column's threshold is solved while its candidates are still in the cache.
-// Wide tiles pay: a row's slice is a stride away from the previous one (a
-// new page, a TLB miss, no hardware prefetch), and that cost is shared by the
-// slice's entries; measured on 4000 x 4000 and 8000 x 1000, 256 columns took
-// two thirds of the time of 16. The buffer is capped at 16 MiB.
-constexpr std::size_t kTileColumns = 256;
-constexpr std::size_t kMinTile = 16;  // a whole cache line of doubles and of floats
-constexpr std::size_t kMaxTileEntries = std::size_t(1) << 21;
-constexpr std::size_t kAhead = 8;  // rows prefetched ahead
+constexpr std::size_t kTileColumns = 256;  // see column_tiles
+constexpr std::size_t kAhead = 16;         // rows prefetched ahead
 
 // The tile buffer: taken on first use (at a small radius no tile may have a
 // live column) and left uninitialised (every candidate is written before it
-// is read). Zeroing up to 16 MiB per call, on top of the zeroed pages the
+// is read). Zeroing a large buffer per call, on top of the zeroed pages the
 // system gives a block that large, cost 3 to 15% of bilevel_l11 on 8000 x
 // 1000, one thread (the most at eta = 1, where few groups are searched).
 class TileBuffer {
@@ -53,11 +46,6 @@ class TileBuffer {
   std::size_t n_;
   double* p_ = nullptr;
 };
-
-std::size_t tile_width(std::size_t rows, std::size_t cols) {
-  const std::size_t cap = kMaxTileEntries / std::max<std::size_t>(rows, 1) / kMinTile * kMinTile;
-  return std::min(std::max(kMinTile, std::min(kTileColumns, cap)), cols);
-}
 
 // A plain sum of k non-negative terms errs by at most (k - 1) eps times the
 // sum; (sum - radius) / k thus by about eps * sum. Filters computed from such
@@ -113,36 +101,22 @@ MaskedSum plain_masked_sum(const double* a, std::size_t k, double t) {
   return {sum, static_cast<std::size_t>(count)};
 }
 
-// The same, compensated (Knuth's two-sum in every lane, then the lanes'
-// sums and errors added with a Neumaier sum): as accurate as one Neumaier
-// sum. With kMinus, the sum of x - t instead (the mass kept above t).
+// The same, compensated (the lanes of masked_sum_lanes, then the lanes'
+// sums and errors, chain by chain, added with a Neumaier sum): as accurate
+// as one Neumaier sum. With kMinus, the sum of x - t instead (the mass kept
+// above t).
 template <bool kMinus>
 MaskedSum compensated_masked_sum(const double* a, std::size_t k, double t) {
-  const V tv = L::set1(t), one = L::set1(1.0);
-  V s[2] = {L::zero(), L::zero()}, e[2] = {L::zero(), L::zero()}, c[2] = {L::zero(), L::zero()};
-  std::size_t i = 0;
-  for (; i + kStep <= k; i += kStep) {
-    for (int h = 0; h < 2; ++h) {
-      const V x = L::load(a + i + h * L::kWidth);
-      const V m = L::gt(x, tv);
-      const V term = L::bit_and(m, kMinus ? L::sub(x, tv) : x);
-      const V sum = L::add(s[h], term);
-      const V bp = L::sub(sum, s[h]);
-      e[h] = L::add(e[h], L::add(L::sub(s[h], L::sub(sum, bp)), L::sub(term, bp)));
-      s[h] = sum;
-      c[h] = L::add(c[h], L::bit_and(m, one));
-    }
-  }
+  const MaskedSumLanes lanes = masked_sum_lanes(a, k, t, kMinus ? t : 0.0);
+  constexpr std::size_t W = MaskedSumLanes::kWidth;
   CompensatedSum total;
-  double lanes[L::kWidth];
-  for (int h = 0; h < 2; ++h) {
-    L::store(lanes, s[h]);
-    for (double x : lanes) total.add(x);
-    L::store(lanes, e[h]);
-    for (double x : lanes) total.add(x);
+  for (std::size_t h = 0; h < 2; ++h) {
+    for (std::size_t l = 0; l < W; ++l) total.add(lanes.sum[h * W + l]);
+    for (std::size_t l = 0; l < W; ++l) total.add(lanes.err[h * W + l]);
   }
-  double count = lane_total(L::add(c[0], c[1]));
-  for (; i < k; ++i) {
+  double count = 0.0;
+  for (double c : lanes.count) count += c;
+  for (std::size_t i = lanes.end; i < k; ++i) {
     if (a[i] > t) {
       total.add(kMinus ? a[i] - t : a[i]);
       count += 1.0;
@@ -237,98 +211,284 @@ inline double trivial_threshold(double radius, double sum) {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+// With groups = columns the matrix is read in tiles of whole 8-column blocks
+// (one cache line of doubles): each row's slice of a block is appended, as
+// |y| * scale in double, to that block's stretch of a buffer laid out
+// [block][row][8] (only the rows that may hold an active entry: see
+// column_tiles). Every pass of a block's search then reads one line per row
+// from the cache and serves its 8 columns with the same vector lanes, with no
+// gather, branch or scatter: lane q adds column q's entries one by one in row
+// order, so each column's sums (plain and compensated) are sequential sums in
+// index order, the same bits whatever the vector width, the tiling, the
+// neighbouring columns or the thread count. The tile is as wide as fits in
+// kTileBytes, at most kTileColumns (a row's slice is a stride away from the
+// previous one, and wider slices share that cost); on 8000 x 1000, 2 MiB (32
+// columns) beat 512 KiB (8 columns, within L2) and 4 MiB.
+constexpr std::size_t kBlock = simd::kL1BlockLanes;
+constexpr std::size_t kTileBytes = std::size_t(2) << 20;
+
+std::size_t block_tile_width(std::size_t rows) {
+  const std::size_t fit = kTileBytes / (std::max<std::size_t>(rows, 1) * sizeof(double)) / kBlock * kBlock;
+  return std::min(std::max(kBlock, fit), kTileColumns);
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The thresholds of one block's live columns (live[q]), a holding the
+// block's n rows of 8 entries, t the starting filters (valid lower bounds),
+// r the radii. The same steps as list_threshold then exact_finish, lane by
+// lane: a lane stops where the scalar search would, and its values are never
+// touched again, so that its result does not depend on its neighbours.
+// The passes run on the best lanes of the CPU (the same bits on all).
+//
+// The gather made the first pass: a holds n rows, every row of the block
+// with an entry above its lane's filter at the time (so every row with an
+// active entry), t the lanes' final filters, and sum0/cnt0 the plain sum and
+// count of the entries each lane kept (a superset of its active entries, all
+// above t: their mean rule is a lower bound of the threshold).
+void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, const double* t, const double* r,
+                      const bool* live, const double* sum0, const double* cnt0, double* lambda) {
+  double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock], s[kBlock], count[kBlock];
+  bool go[kBlock], fin[kBlock];
+  std::copy(sum0, sum0 + kBlock, sum);
+  std::copy(cnt0, cnt0 + kBlock, cnt);
+  for (std::size_t q = 0; q < kBlock; ++q) {
+    filt[q] = t[q];
+    go[q] = fin[q] = false;
+    if (!live[q]) continue;
+    if (cnt[q] == 0.0) {  // only by a rounding error in a degenerate group
+      lambda[q] = t[q] > 0.0 ? t[q] : 0.0;
+      continue;
+    }
+    s[q] = sum[q];
+    count[q] = cnt[q];
+    rho[q] = (s[q] - r[q]) / count[q];
+    go[q] = fin[q] = true;
+  }
+  // Passes of the mean rule from below (see list_threshold).
+  for (int pass = 0; pass < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++pass) {
+    // A lane that stopped keeps its last filter (its rows must stay), a dead
+    // lane has none.
+    for (std::size_t q = 0; q < kBlock; ++q)
+      if (go[q]) filt[q] = std::max(t[q], lowered(rho[q], s[q]));
+    n = k.l1_block_plain(a, n, filt, sum, cnt);
+    for (std::size_t q = 0; q < kBlock; ++q) {
+      if (!go[q]) continue;
+      if (cnt[q] == 0.0 || cnt[q] == count[q]) {
+        go[q] = false;
+        continue;
+      }
+      count[q] = cnt[q];
+      s[q] = sum[q];
+      const double next = (s[q] - r[q]) / count[q];
+      if (!(next > rho[q])) {
+        go[q] = false;
+        continue;
+      }
+      rho[q] = next;
+    }
+  }
+  // The exact finish (see exact_finish), lane by lane.
+  double tau[kBlock], in_sum[kBlock], in_cnt[kBlock], ab_sum[kBlock], ab_cnt[kBlock], th[kBlock];
+  bool check[kBlock];
+  for (std::size_t q = 0; q < kBlock; ++q) {
+    tau[q] = rho[q];
+    ab_sum[q] = ab_cnt[q] = 0.0;
+    go[q] = fin[q];
+  }
+  for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
+    for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
+    k.l1_block_compensated(a, n, th, in_sum, in_cnt);
+    for (std::size_t q = 0; q < kBlock; ++q) {
+      check[q] = false;
+      if (!go[q]) continue;
+      if (in_cnt[q] == 0.0) {
+        go[q] = false;
+        continue;
+      }
+      CompensatedSum excess;
+      excess.add(in_sum[q]);
+      excess.add(-r[q]);
+      tau[q] = excess.value() / in_cnt[q];
+      check[q] = true;
+    }
+    for (std::size_t q = 0; q < kBlock; ++q) th[q] = check[q] ? tau[q] : kInf;
+    k.l1_block_kept(a, n, th, sum, cnt);
+    for (std::size_t q = 0; q < kBlock; ++q) {
+      if (!check[q]) continue;
+      ab_sum[q] = sum[q];
+      ab_cnt[q] = cnt[q];
+      if (cnt[q] == in_cnt[q]) go[q] = false;
+    }
+  }
+  // Raised until the mass kept above tau fits in the radius.
+  for (std::size_t q = 0; q < kBlock; ++q) go[q] = fin[q];
+  for (int round = 0; round < 64; ++round) {
+    bool any = false;
+    for (std::size_t q = 0; q < kBlock; ++q) {
+      th[q] = kInf;
+      if (!go[q]) continue;
+      const double excess = ab_sum[q] - r[q];
+      if (!(excess > 0.0) || ab_cnt[q] == 0.0) {
+        go[q] = false;
+        continue;
+      }
+      const double next = tau[q] + excess / ab_cnt[q];
+      tau[q] = next > tau[q] ? next : std::nextafter(tau[q], INFINITY);
+      th[q] = tau[q];
+      any = true;
+    }
+    if (!any) break;
+    k.l1_block_kept(a, n, th, sum, cnt);
+    for (std::size_t q = 0; q < kBlock; ++q) {
+      if (!go[q]) continue;
+      ab_sum[q] = sum[q];
+      ab_cnt[q] = cnt[q];
+    }
+  }
+  for (std::size_t q = 0; q < kBlock; ++q)
+    if (fin[q]) lambda[q] = tau[q] > 0.0 ? tau[q] : 0.0;
+}
+
+// |src[0, L::kWidth)| * scale as double lanes, loaded as vectors (lanes
+// built from scalar stores would stall the loads on store forwarding).
+inline V load_abs(const double* src, V scale) {
+  return L::mul(L::and_not(L::set1(-0.0), L::load(src)), scale);
+}
+inline V load_abs(const float* src, V scale) {
+#ifdef BP_SIMD_X86
+  static_assert(std::is_same_v<simd::Baseline, simd::Sse2>, "two floats per baseline double vector");
+  return L::mul(L::and_not(L::set1(-0.0), simd::Widen<simd::Sse2>::load(src)), scale);
+#else
+  double v[L::kWidth];
+  for (std::size_t q = 0; q < L::kWidth; ++q) v[q] = static_cast<double>(src[q]);
+  return L::mul(L::and_not(L::set1(-0.0), L::load(v)), scale);
+#endif
+}
+
+// One row's slice of a block, as |y| * scale in double (zeros past `width`
+// entries, in a partial block), in lanes.
+template <class T>
+inline void block_row(const T* src, std::size_t width, V scale, V* x) {
+  constexpr std::size_t kH = kBlock / L::kWidth;
+  if (width >= kBlock) {
+    for (std::size_t h = 0; h < kH; ++h) x[h] = load_abs(src + h * L::kWidth, scale);
+  } else {
+    T v[kBlock];
+    for (std::size_t q = 0; q < kBlock; ++q) v[q] = q < width ? src[q] : T(0);
+    for (std::size_t h = 0; h < kH; ++h) x[h] = load_abs(v + h * L::kWidth, scale);
+  }
+}
+
+// The gather's state for one block: per lane the filter, the plain sum and
+// count of the entries kept above it; and the rows written so far.
+struct BlockGather {
+  double t[kBlock], s[kBlock], c[kBlock], r[kBlock];
+  std::size_t rows;
+};
+
 template <class T>
 void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
                   double* lambda) {
   const std::size_t n = y.rows, m = y.cols;
-  const std::size_t w = tile_width(n, m);
-  const std::size_t tiles = (m + w - 1) / w;
-  parallel_ranges(tiles, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
+  const std::size_t w = block_tile_width(n);
+  const simd::KernelTable& kt = simd::kernels();
+  constexpr std::size_t kH = kBlock / L::kWidth;
+  parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
     TileBuffer buf(w * n);
-    ScratchVector<double> filter(w), kept_sum(w);
-    ScratchVector<std::size_t> count(w), live(w);
-    double* const f = filter.data();
-    double* const ks = kept_sum.data();
-    std::size_t* const cnt = count.data();
+    ScratchVector<BlockGather> state(w / kBlock);
     for (std::size_t tile = t0; tile < t1; ++tile) {
       const std::size_t c0 = tile * w, width = std::min(w, m - c0);
-      // Only the columns whose threshold needs their entries are read: at a
-      // small radius most groups are zero and most tiles hold a few live
-      // columns, or none.
-      std::size_t nl = 0;
-      for (std::size_t q = 0; q < width; ++q) {
-        const std::size_t j = c0 + q;
-        lambda[j] = trivial_threshold(radius[j], sum[j]);
-        if (lambda[j] == lambda[j]) continue;
-        f[nl] = start_filter(mx[j] * scale, sum[j], radius[j], n);
-        cnt[nl] = 0;
-        ks[nl] = 0.0;
-        live[nl++] = q;
+      const std::size_t blocks = (width + kBlock - 1) / kBlock;
+      // Only the blocks with a column whose threshold needs its entries are
+      // read: at a small radius most groups are zero.
+      bool live[kTileColumns];
+      std::size_t lb[kTileColumns / kBlock], nlb = 0;
+      for (std::size_t k = 0; k < blocks; ++k) {
+        bool any = false;
+        BlockGather& g = state[k];
+        for (std::size_t q = 0; q < kBlock; ++q) {
+          const std::size_t j = c0 + k * kBlock + q;
+          live[k * kBlock + q] = false;
+          g.t[q] = kInf;
+          g.r[q] = 0.0;
+          g.s[q] = g.c[q] = 0.0;
+          if (k * kBlock + q >= width) continue;
+          lambda[j] = trivial_threshold(radius[j], sum[j]);
+          if (lambda[j] == lambda[j]) continue;
+          live[k * kBlock + q] = any = true;
+          g.t[q] = start_filter(mx[j] * scale, sum[j], radius[j], n);
+          g.r[q] = radius[j];
+        }
+        g.rows = 0;
+        if (any) lb[nlb++] = k;
       }
-      if (nl == 0) continue;
+      if (nlb == 0) continue;
       double* const b = buf.get();
-      const std::size_t* const lv = live.data();
-      const bool dense = nl == width;
-      // Branch-free appends: every entry is written, and kept (the count
-      // moves on) only when above the column's filter. After row i a count
-      // is at most i + 1, so a write never leaves its column's stretch.
-      // The rows' slices are a stride apart, often across pages, where the
-      // hardware prefetcher does not follow: they are prefetched ahead.
-      // Four rows per step: each column's count and sum are loaded and
-      // stored once per four entries (stores, not arithmetic, bound this
-      // loop). The sums still add the entries one by one in row order.
+      // Each live block's rows are appended to its stretch of the buffer,
+      // branch-free: every row is written, and kept (the count moves on)
+      // only when one of its entries is above its lane's filter. The lanes'
+      // filters are raised every kRaiseRows rows (counted from the first
+      // row, the same in any tiling) to the bound of what they kept: at a
+      // small radius they climb near the threshold within a few rows, and
+      // most rows are dropped. The rows' slices are a stride apart, often
+      // across pages, where the hardware prefetcher does not follow: they are
+      // prefetched ahead.
+      const V one = L::set1(1.0), sc = L::set1(scale);
       for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
         const std::size_t i1 = std::min(n, i0 + kRaiseRows);
-        for (std::size_t i = i0 + kAhead; i < std::min(n, i1 + kAhead); ++i) {
-          const T* r = y.data + i * m + c0;
-          if (dense)
-            prefetch_range(r, width * sizeof(T));
-          else
-            for (std::size_t p = 0; p < nl; ++p) prefetch_range(r + lv[p], 1);
-        }
-        std::size_t i = i0;
-        for (; i + 4 <= i1; i += 4) {
-          const T* r0 = y.data + i * m + c0;
-          const T *r1 = r0 + m, *r2 = r1 + m, *r3 = r2 + m;
-          for (std::size_t p = 0; p < nl; ++p) {
-            const std::size_t q = dense ? p : lv[p];
-            const double a0 = std::fabs(static_cast<double>(r0[q])) * scale;
-            const double a1 = std::fabs(static_cast<double>(r1[q])) * scale;
-            const double a2 = std::fabs(static_cast<double>(r2[q])) * scale;
-            const double a3 = std::fabs(static_cast<double>(r3[q])) * scale;
-            const double fp = f[p];
-            const bool k0 = a0 > fp, k1 = a1 > fp, k2 = a2 > fp, k3 = a3 > fp;
-            double* col = b + p * n;
-            std::size_t c = cnt[p];
-            col[c] = a0;
-            c += k0 ? 1 : 0;
-            col[c] = a1;
-            c += k1 ? 1 : 0;
-            col[c] = a2;
-            c += k2 ? 1 : 0;
-            col[c] = a3;
-            c += k3 ? 1 : 0;
-            cnt[p] = c;
-            ks[p] = (((ks[p] + a0 * static_cast<double>(k0)) + a1 * static_cast<double>(k1)) +
-                     a2 * static_cast<double>(k2)) +
-                    a3 * static_cast<double>(k3);
+        for (std::size_t p = 0; p < nlb; ++p) {
+          const std::size_t k = lb[p];
+          BlockGather& g = state[k];
+          const T* src = y.data + i0 * m + c0 + k * kBlock;
+          const std::size_t bw = width - k * kBlock;
+          double* const dst = b + k * n * kBlock;
+          V tv[kH], sv[kH], cv[kH];
+          for (std::size_t h = 0; h < kH; ++h) {
+            tv[h] = L::load(g.t + h * L::kWidth);
+            sv[h] = L::load(g.s + h * L::kWidth);
+            cv[h] = L::load(g.c + h * L::kWidth);
           }
-        }
-        for (; i < i1; ++i) {
-          const T* r = y.data + i * m + c0;
-          for (std::size_t p = 0; p < nl; ++p) {
-            const double a = std::fabs(static_cast<double>(r[dense ? p : lv[p]])) * scale;
-            const bool keep = a > f[p];
-            b[p * n + cnt[p]] = a;
-            cnt[p] += keep ? 1 : 0;
-            ks[p] += a * static_cast<double>(keep);
+          std::size_t rows = g.rows;
+          for (std::size_t i = i0; i < i1; ++i, src += m) {
+            // One prefetch per slice, kAhead rows ahead, spread over the
+            // work (a burst of a whole tile's lines at once fills the miss
+            // queue, and the prefetches themselves stall); the slice's last
+            // entry too, since the slice may straddle two lines.
+            if (i + kAhead < n) {
+              const T* ahead = src + kAhead * m;
+              prefetch_range(ahead, 1);
+              prefetch_range(ahead + std::min(bw, kBlock) - 1, 1);
+            }
+            double* const row = dst + rows * kBlock;
+            V x[kH];
+            block_row(src, bw, sc, x);
+            V any = L::zero();
+            for (std::size_t h = 0; h < kH; ++h) {
+              L::store(row + h * L::kWidth, x[h]);
+              const V mk = L::gt(x[h], tv[h]);
+              any = L::bit_or(any, mk);
+              sv[h] = L::add(sv[h], L::bit_and(mk, x[h]));
+              cv[h] = L::add(cv[h], L::bit_and(mk, one));
+            }
+            rows += L::any(any) ? 1 : 0;
           }
+          g.rows = rows;
+          for (std::size_t h = 0; h < kH; ++h) {
+            L::store(g.s + h * L::kWidth, sv[h]);
+            L::store(g.c + h * L::kWidth, cv[h]);
+          }
+          for (std::size_t q = 0; q < kBlock; ++q)
+            g.t[q] = raised(g.t[q], g.s[q], static_cast<std::size_t>(g.c[q]), g.r[q]);
         }
-        for (std::size_t p = 0; p < nl; ++p) f[p] = raised(f[p], ks[p], cnt[p], radius[c0 + lv[p]]);
       }
-      for (std::size_t p = 0; p < nl; ++p) {
-        const std::size_t j = c0 + lv[p];
-        lambda[j] = list_threshold(b + p * n, cnt[p], radius[j], f[p], ks[p]) / scale;
+      for (std::size_t p = 0; p < nlb; ++p) {
+        const std::size_t k = lb[p];
+        const BlockGather& g = state[k];
+        double lam[kBlock];
+        block_thresholds(kt, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam);
+        for (std::size_t q = 0; q < kBlock; ++q)
+          if (live[k * kBlock + q]) lambda[c0 + k * kBlock + q] = lam[q] / scale;
       }
     }
   });

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "apply.hpp"
+#include "masked_sum_lanes.hpp"
 #include "numeric.hpp"
 #include "simd/lanes_scalar.hpp"
 #include "simd/lanes_sse2.hpp"
@@ -21,43 +22,18 @@ struct Threshold {
 };
 
 // The sum of v[i] - shift over the v[i] above t, and their count, as
-// accurate as a compensated sum: each add's rounding error is recovered
-// exactly (an error-free two-sum) and accumulated apart. Two independent
-// chains of baseline vector lanes (two doubles each with SSE2), so that the
-// adds' latency does not serialise the pass; masked entries add an exact 0.
+// accurate as a compensated sum (the lanes of masked_sum_lanes, then their
+// sums and errors added lane by lane).
 CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
-  using L = simd::Lanes<double, simd::Baseline>;
-  constexpr std::size_t W = L::kWidth;
+  const MaskedSumLanes lanes = masked_sum_lanes(v, n, t, shift);
   CompensatedSum r;
-  std::size_t c = 0, i = 0;
-  const auto tv = L::set1(t), sv = L::set1(shift), one = L::set1(1.0);
-  auto s0 = L::zero(), s1 = s0, e0 = s0, e1 = s0, c0 = s0, c1 = s0;
-  auto two_sum = [](L::V& s, L::V& e, L::V x) {
-    const auto sum = L::add(s, x), z = L::sub(sum, s);
-    e = L::add(e, L::add(L::sub(s, L::sub(sum, z)), L::sub(x, z)));
-    s = sum;
-  };
-  for (; i + 2 * W <= n; i += 2 * W) {
-    const auto a0 = L::load(v + i), a1 = L::load(v + i + W);
-    const auto m0 = L::gt(a0, tv), m1 = L::gt(a1, tv);
-    c0 = L::add(c0, L::bit_and(m0, one));  // counts in double: exact below 2^53
-    c1 = L::add(c1, L::bit_and(m1, one));
-    two_sum(s0, e0, L::bit_and(m0, L::sub(a0, sv)));
-    two_sum(s1, e1, L::bit_and(m1, L::sub(a1, sv)));
+  std::size_t c = 0;
+  for (std::size_t l = 0; l < MaskedSumLanes::kLanes; ++l) {
+    r.add(lanes.sum[l]);
+    r.comp += lanes.err[l];
+    c += static_cast<std::size_t>(lanes.count[l]);
   }
-  double sl[2 * W], el[2 * W], cl[2 * W];
-  L::store(sl, s0);
-  L::store(sl + W, s1);
-  L::store(el, e0);
-  L::store(el + W, e1);
-  L::store(cl, c0);
-  L::store(cl + W, c1);
-  for (std::size_t l = 0; l < 2 * W; ++l) {
-    r.add(sl[l]);
-    r.comp += el[l];
-    c += static_cast<std::size_t>(cl[l]);
-  }
-  for (; i < n; ++i) {
+  for (std::size_t i = lanes.end; i < n; ++i) {
     if (v[i] > t) {
       r.add(v[i] - shift);
       ++c;

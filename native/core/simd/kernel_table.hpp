@@ -24,6 +24,8 @@ struct AdamCoefficients {
 
 // Rows per call of the row-block write loops (clamp_rows, scale_rows).
 constexpr std::size_t kWriteRows = 4;
+// The lanes of one bilevel l1,1 block: one cache line of doubles.
+constexpr std::size_t kL1BlockLanes = 8;
 
 struct KernelTable {
   template <class T, class C>
@@ -123,6 +125,13 @@ struct KernelTable {
   // The float scale of kWriteRows rows: only where the float scale is not
   // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
   WriteRows<float, double> scale_rows_f32 = nullptr;
+  // The bilevel l1,1 block passes over n rows of kL1BlockLanes doubles (one
+  // column per lane, see loops-inl.hpp): per lane the count of the entries
+  // above t[q] and their sum, plain or compensated, or (kept) the
+  // compensated sum of x - t[q]. Each returns the rows left in a: the plain
+  // pass moves the rows with an entry above t to the front (n otherwise).
+  using L1BlockPass = std::size_t (*)(double* a, std::size_t n, const double* t, double* sum, double* count);
+  L1BlockPass l1_block_plain = nullptr, l1_block_compensated = nullptr, l1_block_kept = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -947,6 +947,61 @@ bool scale_rows(const double* src, std::size_t stride, const double* s, double* 
   return finite_ends && !L::any(L::unordered(bad, bad));
 }
 
+// The bilevel l1,1 block passes (group_l1_thresholds.cpp): a holds n rows
+// of kL1BlockLanes doubles, one column per lane; per lane q, the count of the
+// entries above t[q] and their sum: plain, or compensated (each term's
+// rounding error recovered by a two-sum and summed apart, the pair added at
+// the end), and with Minus the sum of x - t[q]. Each lane adds its column's
+// entries one by one in row order, so every instruction set gives the same
+// bits.
+//
+// With Compact (plain passes only), the rows with an entry above t are also
+// moved, in order, to the front of a, and their count returned: a row whose
+// every entry is at or below t adds exactly +0 to every lane, so dropping it
+// changes no bit of any later pass whose thresholds are at least t.
+template <class Isa, bool Comp, bool Minus, bool Compact = false>
+std::size_t l1_block_pass(double* a, std::size_t n, const double* t, double* sum, double* count) {
+  using W = Lanes<double, Isa>;
+  using V = typename W::V;
+  constexpr std::size_t H = kL1BlockLanes / W::kWidth;
+  const V one = W::set1(1.0);
+  V tv[H], s[H], e[H], c[H];
+  for (std::size_t h = 0; h < H; ++h) {
+    tv[h] = W::load(t + h * W::kWidth);
+    s[h] = e[h] = c[h] = W::zero();
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* r = a + i * kL1BlockLanes;
+    V x[H], any = W::zero();
+    for (std::size_t h = 0; h < H; ++h) x[h] = W::load(r + h * W::kWidth);
+    for (std::size_t h = 0; h < H; ++h) {
+      const V m = W::gt(x[h], tv[h]);
+      if (Compact) any = W::bit_or(any, m);
+      const V term = W::bit_and(m, Minus ? W::sub(x[h], tv[h]) : x[h]);
+      if (Comp) {
+        const V next = W::add(s[h], term);
+        const V bp = W::sub(next, s[h]);
+        e[h] = W::add(e[h], W::add(W::sub(s[h], W::sub(next, bp)), W::sub(term, bp)));
+        s[h] = next;
+      } else {
+        s[h] = W::add(s[h], term);
+      }
+      c[h] = W::add(c[h], W::bit_and(m, one));
+    }
+    if (Compact) {
+      // Written always, kept when any lane is above its threshold: no branch.
+      for (std::size_t h = 0; h < H; ++h) W::store(a + kept * kL1BlockLanes + h * W::kWidth, x[h]);
+      kept += W::any(any) ? 1 : 0;
+    }
+  }
+  for (std::size_t h = 0; h < H; ++h) {
+    W::store(sum + h * W::kWidth, Comp ? W::add(s[h], e[h]) : s[h]);
+    W::store(count + h * W::kWidth, c[h]);
+  }
+  return Compact ? kept : n;
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1000,6 +1055,9 @@ KernelTable make_table() {
   t.clamp_rows_f64 = &loops::clamp_rows<Isa, double>;
   t.clamp_rows_f32 = &loops::clamp_rows<Isa, float>;
   t.scale_rows_f64 = &loops::scale_rows<Isa>;
+  t.l1_block_plain = &loops::l1_block_pass<Isa, false, false, true>;
+  t.l1_block_compensated = &loops::l1_block_pass<Isa, true, false>;
+  t.l1_block_kept = &loops::l1_block_pass<Isa, true, true>;
   return t;
 }
 

@@ -1,0 +1,235 @@
+// The inner step of the bilevel l1,1 projection (group_l1_thresholds.cpp)
+// for column groups: 8-column blocks searched in vector lanes.
+//   - the block passes of every kernel table give the bytes of a sequential
+//     per-lane reference (plain and compensated sums in row order, the rows
+//     kept by the compacting pass);
+//   - a column's threshold has the same bits alone (an n x 1 matrix) as among
+//     any neighbours, at any position in its block and tile;
+//   - every threshold is the sort-based one (brute.hpp) to rounding, and the
+//     mass it keeps fits in the radius; the columns are built to force each
+//     branch: radius 0 and sums inside the ball (no search), tiny radii next
+//     to huge entries (the feasibility raise), small radii (most rows
+//     dropped by the gather's raised filters and by the compacting passes),
+//     radii near the sum (many mean-rule passes), ties and zeros, lanes that
+//     stop long before their neighbours, partial blocks and dead lanes.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "brute.hpp"
+#include "group_l1_thresholds.hpp"
+#include "harness.hpp"
+#include "kernel_tables.hpp"
+#include "simd/kernel_table.hpp"
+
+using namespace bptest;
+using bp::simd::KernelTable;
+using bp::simd::kL1BlockLanes;
+
+namespace {
+
+constexpr std::size_t kLanes = kL1BlockLanes;
+
+// The reference of one block pass: lane by lane, in row order.
+struct PassRef {
+  std::vector<double> rows;  // the rows kept (compacting pass) or all of them
+  double sum[kLanes], count[kLanes];
+};
+
+PassRef pass_reference(const std::vector<double>& a, const double* t, bool comp, bool minus, bool compact) {
+  PassRef r;
+  const std::size_t n = a.size() / kLanes;
+  for (std::size_t q = 0; q < kLanes; ++q) {
+    double s = 0.0, e = 0.0, c = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = a[i * kLanes + q];
+      if (!(x > t[q])) continue;
+      const double term = minus ? x - t[q] : x;
+      c += 1.0;
+      if (comp) {
+        const double next = s + term, bp = next - s;
+        e += (s - (next - bp)) + (term - bp);
+        s = next;
+      } else {
+        s += term;
+      }
+    }
+    r.sum[q] = comp ? s + e : s;
+    r.count[q] = c;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    bool keep = !compact;
+    for (std::size_t q = 0; q < kLanes; ++q) keep = keep || a[i * kLanes + q] > t[q];
+    if (keep) r.rows.insert(r.rows.end(), a.begin() + i * kLanes, a.begin() + (i + 1) * kLanes);
+  }
+  return r;
+}
+
+std::vector<double> random_block(Rng& rng, std::size_t n) {
+  std::vector<double> a(n * kLanes);
+  const double big = std::pow(10.0, rng.uniform() * 8 - 4);
+  for (double& x : a) {
+    switch (rng.below(4)) {
+      case 0:
+        x = 0.0;
+        break;
+      case 1:
+        x = 0.5 * big;  // ties
+        break;
+      default:
+        x = std::fabs(rng.normal()) * big;
+    }
+  }
+  return a;
+}
+
+void check_block_passes(const KernelTable& k, Rng& rng) {
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = rng.below(70);
+    const std::vector<double> a = random_block(rng, n);
+    double t[kLanes];
+    for (double& x : t) {
+      const std::size_t pick = rng.below(5);
+      x = pick == 0 ? std::numeric_limits<double>::infinity()
+                    : (pick == 1 ? 0.0 : (n > 0 ? a[rng.below(a.size())] : 1.0) * (0.5 + rng.uniform()));
+    }
+    const struct {
+      KernelTable::L1BlockPass f;
+      bool comp, minus, compact;
+    } passes[] = {{k.l1_block_plain, false, false, true},
+                  {k.l1_block_compensated, true, false, false},
+                  {k.l1_block_kept, true, true, false}};
+    for (const auto& p : passes) {
+      std::vector<double> work = a;
+      double sum[kLanes], count[kLanes];
+      const std::size_t left = p.f(work.data(), n, t, sum, count);
+      const PassRef want = pass_reference(a, t, p.comp, p.minus, p.compact);
+      CHECK_MSG(left * kLanes == want.rows.size(), k.name << " rows left " << left);
+      CHECK(std::memcmp(work.data(), want.rows.data(), std::min(left * kLanes, want.rows.size()) * 8) == 0);
+      CHECK(std::memcmp(sum, want.sum, sizeof sum) == 0);
+      CHECK(std::memcmp(count, want.count, sizeof count) == 0);
+    }
+  }
+}
+
+// A column built to force one branch of the search (see the file comment);
+// returns its entries and the radius to project it on.
+std::vector<double> column_of_kind(Rng& rng, std::size_t n, int kind, double* radius) {
+  std::vector<double> v(n);
+  double l1 = 0.0;
+  for (double& x : v) {
+    switch (kind) {
+      case 0:  // normal
+      case 1:
+        x = rng.normal();
+        break;
+      case 2:  // sparse, ties at zero
+        x = rng.uniform() < 0.8 ? 0.0 : rng.normal();
+        break;
+      case 3:  // huge entries, tiny radius: the feasibility raise
+        x = (1.0 + rng.uniform()) * 1e12;
+        break;
+      case 4:  // ties
+        x = rng.uniform() < 0.5 ? 2.0 : -2.0;
+        break;
+      default:  // heavy tails
+        x = std::tan(3.14159 * (rng.uniform() - 0.5));
+    }
+    l1 += std::fabs(x);
+  }
+  const double fractions[] = {0.5, 1e-3, 0.3, 1e-14, 0.9, 0.05};
+  *radius = kind == 1 ? l1 * (0.97 + 0.03 * rng.uniform()) : l1 * fractions[kind] * (0.5 + rng.uniform());
+  if (rng.below(12) == 0) *radius = 0.0;                         // no search: zero group
+  if (rng.below(12) == 0) *radius = l1 * (1.0 + rng.uniform());  // no search: inside the ball
+  return v;
+}
+
+template <class T>
+void thresholds_of(const std::vector<T>& y, std::size_t n, std::size_t m, const std::vector<double>& radius,
+                   std::vector<double>& lambda) {
+  std::vector<double> mx(m, 0.0), sum(m, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(static_cast<double>(y[i * m + j]));
+      mx[j] = std::max(mx[j], a);
+      sum[j] += a;
+    }
+  lambda.assign(m, -1.0);
+  bp::group_l1_thresholds(bp::MatrixRef<T>{y.data(), n, m}, bp::Groups::kColumns, 1.0, radius.data(), mx.data(),
+                          sum.data(), lambda.data());
+}
+
+template <class T>
+void check_columns(Rng& rng, std::size_t n, std::size_t m) {
+  std::vector<T> y(n * m);
+  std::vector<double> radius(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::vector<double> v = column_of_kind(rng, n, static_cast<int>(rng.below(6)), &radius[j]);
+    for (std::size_t i = 0; i < n; ++i) y[i * m + j] = static_cast<T>(v[i]);
+  }
+  std::vector<double> lambda;
+  thresholds_of(y, n, m, radius, lambda);
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (std::size_t j = 0; j < m; ++j) {
+    std::vector<T> col(n);
+    std::vector<double> v(n);
+    double l1 = 0.0, big = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      col[i] = y[i * m + j];
+      v[i] = std::fabs(static_cast<double>(col[i]));
+      l1 += v[i];
+      big = std::max(big, v[i]);
+    }
+    // Alone: the same bits.
+    std::vector<double> alone;
+    thresholds_of(col, n, 1, std::vector<double>{radius[j]}, alone);
+    CHECK_MSG(std::memcmp(&alone[0], &lambda[j], sizeof(double)) == 0,
+              "column " << j << " of " << m << ": " << alone[0] << " alone, " << lambda[j] << " among others");
+    if (radius[j] == 0.0) {
+      CHECK(lambda[j] == std::numeric_limits<double>::infinity());
+      continue;
+    }
+    if (l1 <= radius[j]) {
+      CHECK(lambda[j] == 0.0);
+      continue;
+    }
+    // Against the sort-based threshold, and inside the ball.
+    const double want = brute_threshold(v, radius[j]);
+    CHECK_NEAR(lambda[j], want, 16 * eps * big + 1e-300);
+    // The kept mass, summed in two doubles (Neumaier) so that the check's
+    // own rounding stays below the tolerance.
+    double kept = 0.0, err = 0.0, count = 0.0;
+    for (double a : v) {
+      const double d = std::max(a - lambda[j], 0.0), t = kept + d;
+      err += std::fabs(kept) >= d ? (kept - t) + d : (d - t) + kept;
+      kept = t;
+      count += d > 0.0 ? 1.0 : 0.0;
+    }
+    kept += err;
+    CHECK_NEAR(kept, radius[j], 16 * eps * (radius[j] + count * lambda[j]) + 1e-300);
+  }
+}
+
+}  // namespace
+
+TEST(group_l1_block_passes_are_the_same_bytes_on_every_table) {
+  for (const KernelTable* k : tables()) {
+    Rng rng(1471);
+    check_block_passes(*k, rng);
+  }
+}
+
+// Shapes across partial blocks (m not a multiple of 8), several tiles (up to
+// 256 columns each, fewer for tall matrices) and the every-8-rows raise.
+TEST(group_l1_column_thresholds_alone_and_among_others_against_sort) {
+  Rng rng(1472);
+  const std::size_t shapes[][2] = {{1, 1}, {1, 9}, {7, 3}, {8, 8}, {9, 17}, {33, 40}, {64, 300}, {200, 13}, {600, 30}};
+  for (const auto& s : shapes) {
+    check_columns<double>(rng, s[0], s[1]);
+    check_columns<float>(rng, s[0], s[1]);
+  }
+  // Tall enough that a tile is narrower than 256 columns.
+  check_columns<double>(rng, 9000, 35);
+}
