@@ -206,6 +206,27 @@ double survivors_newton_step(const ThresholdProblem& p, const std::size_t* id, s
   return (num.value() - p.eta) / den.value();
 }
 
+// After a Newton step of the solvers on survivors: drops the survivors whose
+// l1 mass is at or below theta (dead for good, since theta only rises) and
+// moves the next thresholds mu = (S - theta) / k, this pass's (k, S) as the
+// previous ones, and the l1 masses into place; `at` (the survivor's place in
+// a copy, or null) moves with them. Returns the number kept.
+std::size_t keep_survivors(std::size_t na, double theta, std::size_t* id, std::size_t* at, double* mu, const double* k,
+                           const double* S, double* prev_k, double* prev_s, double* total) {
+  std::size_t w = 0;
+  for (std::size_t q = 0; q < na; ++q) {
+    if (!(total[q] > theta)) continue;
+    id[w] = id[q];
+    if (at != nullptr) at[w] = at[q];
+    mu[w] = (S[q] - theta) / k[q];
+    prev_k[w] = k[q];
+    prev_s[w] = S[q];
+    total[w] = total[q];
+    ++w;
+  }
+  return w;
+}
+
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
 // 144 of 80000 columns at 100 x 80000 Cauchy 0.5): their entries are
 // gathered column by column, touching only the cache lines that hold them,
@@ -258,17 +279,8 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
       return StreamEnd::kConverged;
     }
     if (next > theta) theta = next;
-    std::size_t w = 0;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (!(total[q] > theta)) continue;
-      id[w] = id[q];
-      at[w] = at[q];
-      mu[w] = (S[q] - theta) / k[q];
-      prev_k[w] = k[q];
-      prev_s[w] = S[q];
-      total[w] = total[q];
-      ++w;
-    }
+    const std::size_t w = keep_survivors(na, theta, id.data(), at.data(), mu.data(), k.data(), S.data(), prev_k.data(),
+                                         prev_s.data(), total.data());
     alive_changed = w != na;
     na = w;
   }
@@ -389,16 +401,8 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
       return true;
     }
     if (next > theta) theta = next;
-    std::size_t w = 0;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (!(total[q] > theta)) continue;
-      id[w] = id[q];
-      mu[w] = (S[q] - theta) / k[q];
-      prev_k[w] = k[q];
-      prev_s[w] = S[q];
-      total[w] = total[q];
-      ++w;
-    }
+    const std::size_t w = keep_survivors(na, theta, id.data(), nullptr, mu.data(), k.data(), S.data(), prev_k.data(),
+                                         prev_s.data(), total.data());
     alive_changed = w != na;
     na = w;
   }
