@@ -45,6 +45,14 @@ inline bool fits_whole_copy(std::size_t alive, std::size_t ng, std::size_t len) 
   return live <= kCompactMaxEntries && 4 * live <= ng * len;
 }
 
+// The entries of group j that can be active at a threshold >= 0: those that
+// are not zero when the caller counted them (p.nz), else all len. phi_j(x)
+// >= s_j - reach_j x for x >= 0, the bound every start and chord here uses;
+// on sparse data (90 % zeros) len would make it ten times too loose.
+inline double reach(const ThresholdProblem& p, std::size_t j) {
+  return p.nz != nullptr ? std::max(p.nz[j], 1.0) : static_cast<double>(p.len);
+}
+
 // The passes over the entries are the kernel table's (simd/loops-inl.hpp),
 // compiled per instruction set; every table gives the same bits.
 inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
@@ -228,26 +236,41 @@ std::size_t keep_survivors(std::size_t na, double theta, std::size_t* id, std::s
 }
 
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
-// 144 of 80000 columns at 100 x 80000 Cauchy 0.5): their entries are
-// gathered column by column, touching only the cache lines that hold them,
-// instead of a pass over the whole matrix, and every array is sized by the
-// survivors, not by the groups (at 80000 groups the per-group arrays, their
-// zeroing and their page faults cost about a pass). Group q of the copy is
-// cdata[q * len .. (q + 1) * len), in row order.
+// 144 of 80000 columns at 100 x 80000 Cauchy 0.5; sparse data at eta = 1):
+// their entries are gathered row by row, reading only the cache lines that
+// hold them, instead of a pass over the whole matrix, and every array is
+// sized by the survivors, not by the groups (at 80000 groups the per-group
+// arrays, their zeroing and their page faults cost about a pass). Zeros are
+// left out when p.nz counted them (they are never active at a threshold
+// >= 0), so a sparse group costs its nonzeros. Group q of the copy is
+// cdata[beg[q] .. beg[q] + held[q]), in row order.
 template <class T>
 StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p,
                                 const ScratchVector<std::size_t>& alive_in, double theta, double* mu_out,
                                 const StopToken& stop) {
-  const std::size_t len = p.len, m = y.cols;
-  const double dlen = static_cast<double>(len);
+  const std::size_t m = y.cols;
+  const bool drop_zeros = p.nz != nullptr;
   std::size_t na = alive_in.size();
-  ScratchVector<double> cdata(na * len);
-  parallel_ranges(y.rows, 1, na * len, [&](std::size_t i0, std::size_t i1) {
-    for (std::size_t i = i0; i < i1; ++i) {
+  // One slot more per group: the gather stores every entry it reads and
+  // only advances past the ones it keeps (no branch), so it writes one past
+  // the last kept. The bound check keeps a count that disagrees with the
+  // data (memory changed under us) from writing out of bounds.
+  ScratchVector<std::size_t> beg(na + 1, 0), held(na);
+  for (std::size_t q = 0; q < na; ++q) beg[q + 1] = beg[q] + static_cast<std::size_t>(reach(p, alive_in[q])) + 1;
+  ScratchVector<double> cdata(beg[na]);
+  parallel_ranges(na, 1, y.rows * na, [&](std::size_t b, std::size_t e) {
+    ScratchVector<std::size_t> pos(beg.begin() + static_cast<std::ptrdiff_t>(b),
+                                   beg.begin() + static_cast<std::ptrdiff_t>(e));
+    for (std::size_t i = 0; i < y.rows; ++i) {
       const T* r = y.data + i * m;
-      for (std::size_t q = 0; q < na; ++q)
-        cdata[q * len + i] = std::fabs(static_cast<double>(r[alive_in[q]])) * p.scale;
+      for (std::size_t q = b; q < e; ++q) {
+        const T v = r[alive_in[q]];
+        std::size_t& at = pos[q - b];
+        cdata[at] = std::fabs(static_cast<double>(v)) * p.scale;
+        at += ((v != T(0) || !drop_zeros) && at + 1 < beg[q + 1]) ? 1 : 0;
+      }
     }
+    for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
   });
   // Per survivor q: its group, threshold, active count and sum, those of the
   // previous pass, and the l1 norm of its copy.
@@ -256,9 +279,9 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   for (std::size_t q = 0; q < na; ++q) {
     const std::size_t j = id[q];
     at[q] = q;
-    mu[q] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+    mu[q] = std::max({0.0, (p.s[j] - theta) / reach(p, j), p.mx[j] - theta});
     CompensatedSum c;
-    for (std::size_t i = 0; i < len; ++i) c.add(cdata[q * len + i]);
+    for (std::size_t i = 0; i < held[q]; ++i) c.add(cdata[beg[q] + i]);
     total[q] = c.value();
   }
   t_trace.compacted = true;
@@ -266,8 +289,8 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) return StreamEnd::kStopped;
-    parallel_ranges(na, 1, na * len, [&](std::size_t b, std::size_t e) {
-      for (std::size_t q = b; q < e; ++q) group_stats(cdata.data() + at[q] * len, len, 1.0, mu[q], &k[q], &S[q]);
+    parallel_ranges(na, 1, beg[na], [&](std::size_t b, std::size_t e) {
+      for (std::size_t q = b; q < e; ++q) group_stats(cdata.data() + beg[at[q]], held[at[q]], 1.0, mu[q], &k[q], &S[q]);
     });
     ++t_trace.compact_passes;
     bool same = !alive_changed;
@@ -427,7 +450,6 @@ StreamTrace last_stream_trace() {
 // the root and stops when the pieces stop changing; every iterate is itself a
 // lower bound (up to rounding), so a capped run is still a valid start.
 double envelope_theta(const ThresholdProblem& p) {
-  const double len = static_cast<double>(p.len);
   // A group's term is zero once theta >= s_j (s_j >= mx_j), and theta only
   // rises: after the first step only the groups with s_j > theta are swept
   // (at small radii and on heavy tails a few hundred of 80000), in the same
@@ -441,7 +463,7 @@ double envelope_theta(const ThresholdProblem& p) {
     const std::size_t count = all ? p.ng : live.size();
     for (std::size_t q = 0; q < count; ++q) {
       const std::size_t j = all ? q : live[q];
-      const double by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
+      const double len = reach(p, j), by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
       if (by_max >= by_sum) {
         if (by_max > 0.0) {
           val.add(by_max);
@@ -475,6 +497,7 @@ template <class T>
 StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProblem& p, double* mu_out,
                             const StopToken& stop) {
   t_trace = {};
+  t_trace.nonzeros = p.nz != nullptr;
   const std::size_t ng = p.ng, len = p.len;
   const double dlen = static_cast<double>(len);
   double theta = envelope_theta(p);
@@ -485,7 +508,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   const double dead_at = below(theta);
   for (std::size_t j = 0; j < ng; ++j)
     if (p.s[j] > dead_at) alive.push_back(j);
-  if (g == Groups::kColumns && fits_whole_copy(alive.size(), ng, len))
+  // Gathered when the survivors' entries that can be active (their nonzeros
+  // when counted) pass the whole-copy test.
+  double reachable = 0.0;
+  for (std::size_t j : alive) reachable += reach(p, j);
+  if (g == Groups::kColumns && reachable <= static_cast<double>(kCompactMaxEntries) &&
+      4.0 * reachable <= static_cast<double>(ng * len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
   if (g == Groups::kColumns) {
     StreamEnd end;
@@ -495,7 +523,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   ScratchVector<double> prev_k(ng, -1.0), prev_s(ng, 0.0);
   // The gap around each threshold from the last column pass (see below).
   ScratchVector<double> lb(ng, 0.0), ub(ng, kInf);
-  for (std::size_t j : alive) mu[j] = std::max({0.0, (p.s[j] - theta) / dlen, p.mx[j] - theta});
+  for (std::size_t j : alive) mu[j] = std::max({0.0, (p.s[j] - theta) / reach(p, j), p.mx[j] - theta});
 
   // Candidates: lo[j] is a lower bound of mu_j* (or +inf: none yet), and the
   // last column pass counted cnt[j] entries >= lo[j]; lo_next holds the
@@ -509,6 +537,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // group (4000 x 4000 Cauchy 0.5): there it saves a full pass.
   if (g == Groups::kColumns && len >= kCandidateMinLen) {
     ScratchVector<double> zero(ng, 0.0), whole_k(ng, dlen);
+    for (std::size_t j : alive) whole_k[j] = reach(p, j);
     candidate_bounds(p, alive, zero.data(), whole_k.data(), p.s, theta, lo_next.data());
     next_ready = true;
   }

@@ -30,6 +30,10 @@ struct ThresholdProblem {
   double eta = 0.0;
   const double* mx = nullptr;
   const double* s = nullptr;
+  // Optional: nz[j] = the number of entries of group j that are not zero.
+  // Zeros never count in phi_j at a threshold >= 0, so with it every bound
+  // uses nz[j] where it would use len (tight on sparse data); null = len.
+  const double* nz = nullptr;
 };
 
 enum class StreamEnd { kConverged, kIterationCap, kStopped };
@@ -55,6 +59,7 @@ struct StreamTrace {
   bool below = false;           // solved on the entries below upper bounds of mu_j*, listed in one pass
   bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
   bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
+  bool nonzeros = false;        // the caller counted each group's nonzeros (sparse data): the bounds used them
 };
 StreamTrace last_stream_trace();
 

@@ -150,6 +150,41 @@ template bool group_max_sum<true, float>(const MatrixRef<float>&, Groups, double
 template bool group_max_sum<true, double>(const MatrixRef<double>&, Groups, double, double*, double*);
 
 template <class T>
+bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double* nz) {
+  std::atomic<bool> ok{true};
+  parallel_ranges(y.cols, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+    const simd::KernelTable& k = simd::kernels();
+    bool fine;
+    if constexpr (std::is_same_v<T, float>) {
+      fine = k.column_max_sum_count_f32(y.data, y.rows, y.cols, c0, c1, 1.0, mx, sum, nz);
+    } else {
+      fine = k.column_max_sum_count_f64(y.data, y.rows, y.cols, c0, c1, 1.0, mx, sum, nz);
+    }
+    if (!fine) ok = false;
+  });
+  return ok;
+}
+
+template bool column_max_sum_count<float>(const MatrixRef<float>&, double*, double*, double*);
+template bool column_max_sum_count<double>(const MatrixRef<double>&, double*, double*, double*);
+
+template <class T>
+bool zeros_common(const MatrixRef<T>& y) {
+  const std::size_t n = y.rows, m = y.cols;
+  if (n == 0 || m == 0) return false;
+  const std::size_t rows = (n + 255) / 256;
+  std::size_t zeros = 0;
+  for (std::size_t q = 0; q < rows; ++q) {
+    const T* r = y.data + (q * n / rows + n / (2 * rows)) * m;
+    for (std::size_t j = 0; j < m; ++j) zeros += r[j] == T(0) ? 1 : 0;
+  }
+  return 2 * zeros >= rows * m;
+}
+
+template bool zeros_common<float>(const MatrixRef<float>&);
+template bool zeros_common<double>(const MatrixRef<double>&);
+
+template <class T>
 void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, double* norm) {
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t ng = group_count(n, m, g);

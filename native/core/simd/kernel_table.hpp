@@ -97,6 +97,12 @@ struct KernelTable {
                                  double* mx, double* sq);
   ColumnSquares<double> column_max_squares_f64 = nullptr;
   ColumnSquares<float> column_max_squares_f32 = nullptr;
+  // column_max_sum, and the number of entries that are not zero per column.
+  template <class T>
+  using ColumnCount = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                               double scale, double* mx, double* sum, double* nz);
+  ColumnCount<double> column_max_sum_count_f64 = nullptr;
+  ColumnCount<float> column_max_sum_count_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.
