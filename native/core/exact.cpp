@@ -332,10 +332,9 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   }
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
-  // The streaming method over columns also counts the entries that are not
-  // zero, in the same read, when a sample says the data is sparse: its
-  // bounds are then about 1 / density times tighter.
-  const bool count = method == ExactMethod::kStream && g == Groups::kColumns && zeros_common(y);
+  // The streaming method also counts the entries that are not zero, in the
+  // same read, where it says they pay (sparse data, long columns).
+  const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g);
   ScratchVector<double> nz(count ? p.ng : 0);
   const bool no_nan = count ? column_max_sum_count(y, p.mx.data(), p.s.data(), nz.data())
                             : group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());

@@ -8,6 +8,7 @@
 
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "reduce.hpp"
 #include "scratch.hpp"
 #include "simd/kernel_table.hpp"
 
@@ -443,6 +444,14 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
 StreamTrace last_stream_trace() {
   return t_trace;
 }
+
+template <class T>
+bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g) {
+  return g == Groups::kColumns && y.rows >= kCandidateMinLen && zeros_common(y);
+}
+
+template bool stream_wants_nonzeros<float>(const MatrixRef<float>&, Groups);
+template bool stream_wants_nonzeros<double>(const MatrixRef<double>&, Groups);
 
 // G(theta) = sum_j max(0, (s_j - theta) / len, mx_j - theta) is convex,
 // piecewise linear and decreasing, and G <= sum_j mu_j(theta) pointwise, so

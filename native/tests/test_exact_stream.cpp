@@ -194,12 +194,12 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
   }
 }
 
-// Sparse data: the first pass also counts each column's nonzeros (when a
-// sample of rows is at least half zeros), and the bounds use them where they
-// would use the column length (zeros are never active), so at small radii
-// few columns survive theta_0 even on tall shapes, and only their nonzeros
-// are gathered, before any pass over the matrix. With fewer zeros nothing is
-// counted. Every case agrees with 'sort', at any thread count.
+// Sparse data: the first pass also counts each column's nonzeros (columns of
+// at least 512 entries, a sample of rows at least half zeros), and the
+// bounds use them where they would use the column length (zeros are never
+// active), so at small radii few columns survive theta_0 even on tall
+// shapes, and only their nonzeros are gathered, before any pass over the
+// matrix. With fewer zeros, or short columns, nothing is counted. Every case agrees with 'sort', at any thread count.
 TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
   Rng rng(147);
   struct Case {
@@ -208,9 +208,10 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
     double r;        // eta = r * ||Y||_{1,inf}, or 1 when negative
     bool nonzeros, gathered;
   };
-  const Case cases[] = {{1500, 200, 0.1, -1.0, true, true},   {200, 1500, 0.1, -1.0, true, true},
-                        {1000, 300, 0.1, 0.01, true, true},   {1500, 200, 0.45, -1.0, true, true},
-                        {1500, 200, 0.6, -1.0, false, false}, {1000, 300, 0.1, 0.5, true, true}};
+  const Case cases[] = {{1500, 200, 0.1, -1.0, true, true},  {600, 500, 0.1, -1.0, true, true},
+                        {200, 1500, 0.1, -1.0, false, true}, {1000, 300, 0.1, 0.01, true, true},
+                        {1500, 200, 0.45, -1.0, true, true}, {1500, 200, 0.6, -1.0, false, false},
+                        {1000, 300, 0.1, 0.5, true, true}};
   for (const Case& c : cases) {
     std::vector<double> y(c.n * c.m);
     for (double& v : y) v = rng.uniform() < c.density ? rng.normal() : 0.0;
