@@ -333,16 +333,21 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   }
   p.mx.resize(p.ng);
   p.s.resize(p.ng);
-  // The streaming method keeps each column's top entries in the same read,
-  // when the lists fit a block the scratch cache keeps (2 MB): a larger one
-  // would be page-faulted in on every call (100 x 80000: 5 MB, about as
-  // dear as the passes the lists save).
+  // The streaming method's first read also keeps, where they pay: on sparse
+  // data at small radii, the number of entries that are not zero per column
+  // (tight bounds: few groups survive the start); otherwise each column's top
+  // entries, when the lists fit a block the scratch cache keeps (2 MB): a
+  // larger one would be page-faulted in on every call (100 x 80000: 5 MB,
+  // about as dear as the passes the lists save).
+  const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta);
+  ScratchVector<double> nz(count ? p.ng : 0);
   ScratchVector<T> top;
-  if (method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
+  if (!count && method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
       p.ng * kColumnTop * sizeof(T) <= scratch::kMaxCachedBytes)
     top.resize(p.ng * kColumnTop);
-  const bool no_nan = top.empty() ? group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data())
-                                  : column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data());
+  const bool no_nan = count          ? column_max_sum_count(y, p.mx.data(), p.s.data(), nz.data())
+                      : !top.empty() ? column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data())
+                                     : group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
   const double big = max_of(p.mx.data(), p.ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   mx_out = p.mx;
@@ -367,7 +372,14 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   if (method == ExactMethod::kSort) {
     sort_thresholds(y, g, p, mu);
   } else if (method == ExactMethod::kStream) {
-    const ThresholdProblem tp{p.ng, p.len, p.scale, p.eta, p.mx.data(), p.s.data(), top.empty() ? nullptr : top.data()};
+    const ThresholdProblem tp{p.ng,
+                              p.len,
+                              p.scale,
+                              p.eta,
+                              p.mx.data(),
+                              p.s.data(),
+                              top.empty() ? nullptr : top.data(),
+                              count ? nz.data() : nullptr};
     switch (stream_thresholds(y, g, tp, mu, stop)) {
       case StreamEnd::kConverged:
         break;

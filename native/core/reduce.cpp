@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <type_traits>
 #include <vector>
 
@@ -148,6 +149,61 @@ template bool group_max_sum<false, float>(const MatrixRef<float>&, Groups, doubl
 template bool group_max_sum<false, double>(const MatrixRef<double>&, Groups, double, double*, double*);
 template bool group_max_sum<true, float>(const MatrixRef<float>&, Groups, double, double*, double*);
 template bool group_max_sum<true, double>(const MatrixRef<double>&, Groups, double, double*, double*);
+
+template <class T>
+bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double* nz) {
+  std::atomic<bool> ok{true};
+  parallel_ranges(y.cols, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
+    const simd::KernelTable& k = simd::kernels();
+    bool fine;
+    if constexpr (std::is_same_v<T, float>) {
+      fine = k.column_max_sum_count_f32(y.data, y.rows, y.cols, c0, c1, 1.0, mx, sum, nz);
+    } else {
+      fine = k.column_max_sum_count_f64(y.data, y.rows, y.cols, c0, c1, 1.0, mx, sum, nz);
+    }
+    if (!fine) ok = false;
+  });
+  return ok;
+}
+
+template bool column_max_sum_count<float>(const MatrixRef<float>&, double*, double*, double*);
+template bool column_max_sum_count<double>(const MatrixRef<double>&, double*, double*, double*);
+
+template <class T>
+bool zeros_common(const MatrixRef<T>& y, double* sampled_norm) {
+  const std::size_t n = y.rows, m = y.cols;
+  *sampled_norm = 0.0;
+  if (n == 0 || m == 0) return false;
+  const std::size_t rows = (n + 255) / 256;
+  std::size_t zeros = 0;
+  for (std::size_t q = 0; q < rows; ++q) {
+    const T* r = y.data + (q * n / rows + n / (2 * rows)) * m;
+    for (std::size_t j = 0; j < m; ++j) zeros += r[j] == T(0) ? 1 : 0;
+  }
+  if (2 * zeros < rows * m) return false;
+  // The norm's sample is sized for about eight nonzeros per column, so that
+  // its maxima stand in a similar ratio to the true ones whatever the shape
+  // (about half on normal nonzeros), and capped at an eighth of the rows.
+  const double density =
+      std::max(1.0 - static_cast<double>(zeros) / static_cast<double>(rows * m), 1.0 / static_cast<double>(n));
+  const std::size_t want = static_cast<std::size_t>(std::ceil(8.0 / density));
+  const std::size_t rows2 = std::max<std::size_t>(1, std::min(want, n / 8));
+  ScratchVector<double> mx(m, 0.0);
+  for (std::size_t q = 0; q < rows2; ++q) {
+    const T* r = y.data + (q * n / rows2 + n / (2 * rows2)) * m;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j]));
+      mx[j] = a > mx[j] ? a : mx[j];
+    }
+  }
+  double norm = 0.0;
+  for (std::size_t j = 0; j < m; ++j) norm += mx[j];
+  *sampled_norm = norm;
+  return true;
+}
+
+template bool zeros_common<float>(const MatrixRef<float>&, double*);
+template bool zeros_common<double>(const MatrixRef<double>&, double*);
 
 template <class T>
 void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, double* norm) {

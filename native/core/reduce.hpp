@@ -25,6 +25,21 @@ bool group_max_sum(const MatrixRef<T>& y, Groups g, double scale, double* mx, do
 // infinite entry makes the result infinite. Four independent chains without
 // branches: the one chain of compares and branches it replaces cost a few
 // nanoseconds an entry, a sizable part of a pass with 80000 groups.
+// group_max_sum<true> with groups = columns and scale 1 (the same bits), and
+// nz[j] = the number of entries of column j that are not zero, in the same
+// read: on sparse data the exact method bounds its thresholds with it.
+template <class T>
+bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double* nz);
+
+// Whether at least half the entries of an evenly spaced sample of about one
+// row in 256 are zero: the count above costs about half a memcpy of the
+// matrix, worth it only on sparse data. *sampled_norm gets the sample's
+// l1,inf norm (groups = columns), a lower bound of the matrix's. Only speed
+// depends on the answers.
+template <class T>
+bool zeros_common(const MatrixRef<T>& y, double* sampled_norm);
+
+// Largest entry of mx[0..k), or a non-finite value if any is non-finite.
 inline double max_of(const double* mx, std::size_t k) {
   double r[4] = {0.0, 0.0, 0.0, 0.0};
   unsigned nan = 0;

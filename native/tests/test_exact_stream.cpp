@@ -89,7 +89,12 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
       // Large radius: every group survives but only its top entries can be
       // active; the chord bounds leave few candidates (in long groups).
       {600, 300, Kind::kGauss, 0.9, true, true, false, "gauss 0.9"},
+      // Sparse data at this radius is not counted (the lists would serve):
+      // without the lists, the same chord candidates.
       {600, 300, Kind::kSparse, 0.9, true, true, false, "sparse 0.9"},
+      // At a small radius its nonzeros are counted, and the few surviving
+      // columns' nonzeros gathered.
+      {600, 300, Kind::kSparse, 0.01, true, false, true, "sparse 0.01"},
       // ... but short groups are not worth the bounds: passes only.
       {100, 1000, Kind::kGauss, 0.9, false, false, false, "short groups, gauss 0.9"},
       // Middle radius on uniform data: most entries can be active in most
@@ -195,6 +200,44 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
     CHECK_MSG(tr.below == c.below, c.n << "x" << c.m << " r " << c.r << ": below " << tr.below);
     CHECK_MSG(!tr.below_overflow, c.n << "x" << c.m << " r " << c.r << ": a list pass made and lost");
     if (c.below) CHECK_MSG(tr.full_passes == 1 && !tr.gathered, "full passes " << tr.full_passes);
+  }
+}
+
+// Sparse data: the first pass also counts each column's nonzeros (columns of
+// at least 512 entries, a sample of rows at least half zeros), and the
+// bounds use them where they would use the column length (zeros are never
+// active), so at small radii few columns survive theta_0 even on tall
+// shapes, and only their nonzeros are gathered, before any pass over the
+// matrix. With fewer zeros, short columns or a large radius (sampled: see
+// stream_wants_nonzeros), nothing is counted. Every case agrees with 'sort', at any thread count.
+TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
+  Rng rng(147);
+  struct Case {
+    std::size_t n, m;
+    double density;  // share of entries that are not zero
+    double r;        // eta = r * ||Y||_{1,inf}, or 1 when negative
+    bool nonzeros, gathered;
+  };
+  const Case cases[] = {{1500, 200, 0.1, -1.0, true, true},  {600, 500, 0.1, -1.0, true, true},
+                        {200, 1500, 0.1, -1.0, false, true}, {1000, 300, 0.1, 0.01, true, true},
+                        {1500, 200, 0.45, -1.0, true, true}, {1500, 200, 0.6, -1.0, false, false},
+                        {1000, 300, 0.1, 0.1, true, true},   {1000, 300, 0.1, 0.9, false, false}};
+  for (const Case& c : cases) {
+    std::vector<double> y(c.n * c.m);
+    for (double& v : y) v = rng.uniform() < c.density ? rng.normal() : 0.0;
+    const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
+    expect_same_as_sort(y, c.n, c.m, false, eta, "sparse survivors");
+    const unsigned before = bp::set_thread_limit(1);
+    Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::StreamTrace tr = bp::last_stream_trace();
+    bp::set_thread_limit(3);
+    Result<double> three = run(Method::kStream, y, c.n, c.m, false, eta);
+    bp::set_thread_limit(before);
+    CHECK(one.out == three.out && one.radii == three.radii);
+    CHECK_MSG(tr.nonzeros == c.nonzeros, c.n << "x" << c.m << " density " << c.density << ": nonzeros " << tr.nonzeros);
+    CHECK_MSG(tr.gathered == c.gathered,
+              c.n << "x" << c.m << " density " << c.density << " r " << c.r << ": gathered " << tr.gathered);
+    if (c.gathered) CHECK_MSG(tr.full_passes == 0, "full passes " << tr.full_passes);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "harness.hpp"
@@ -160,6 +161,40 @@ void check_columns(const KernelTable& k, Rng& rng) {
       y[(rows - 1) * cols + c0 + 3] = std::numeric_limits<T>::quiet_NaN();
       std::vector<double> mx(cols), sum(cols);
       CHECK_MSG(!Pick<T>::column(k, true)(y.data(), rows, cols, c0, c1, 1.0, mx.data(), sum.data()), k.name);
+    }
+  }
+}
+
+// The maxima-and-sums pass that also counts the entries that are not zero:
+// the same maxima and sums as the pass without the count (same bits), and
+// the count by definition, with zeros of both signs in the data.
+template <class T>
+void check_column_counts(const KernelTable& k, Rng& rng) {
+  for (std::size_t rows : {0, 1, 7, 8, 9, 17, 40}) {
+    const std::size_t cols = 13, c0 = 2, c1 = 11;
+    std::vector<T> y = values<T>(rng, rows * cols);
+    for (T& x : y) {
+      const auto r = rng.below(4);
+      if (r == 0) x = T(0);
+      if (r == 1) x = -T(0);
+    }
+    std::vector<double> mx(cols, -1.0), sum(cols, -1.0), nz(cols, -1.0), mx_ref(cols, -1.0), sum_ref(cols, -1.0);
+    bool ok;
+    if constexpr (std::is_same_v<T, double>) {
+      ok = k.column_max_sum_count_f64(y.data(), rows, cols, c0, c1, 0.5, mx.data(), sum.data(), nz.data());
+    } else {
+      ok = k.column_max_sum_count_f32(y.data(), rows, cols, c0, c1, 0.5, mx.data(), sum.data(), nz.data());
+    }
+    const bool ok_ref = Pick<T>::column(k, true)(y.data(), rows, cols, c0, c1, 0.5, mx_ref.data(), sum_ref.data());
+    CHECK(ok && ok_ref);
+    CHECK_MSG(same_bytes(mx, mx_ref) && same_bytes(sum, sum_ref), k.name << " counted columns rows=" << rows);
+    for (std::size_t j = 0; j < cols; ++j) {
+      double want = -1.0;
+      if (j >= c0 && j < c1) {
+        want = 0.0;
+        for (std::size_t i = 0; i < rows; ++i) want += y[i * cols + j] != T(0) ? 1.0 : 0.0;
+      }
+      CHECK_MSG(nz[j] == want, k.name << " nonzeros of column " << j << " rows=" << rows << ": " << nz[j]);
     }
   }
 }
@@ -399,6 +434,8 @@ TEST(simd_tables_write_the_scalar_bytes) {
     check_adam<float>(*k, rng);
     check_columns<double>(*k, rng);
     check_columns<float>(*k, rng);
+    check_column_counts<double>(*k, rng);
+    check_column_counts<float>(*k, rng);
     check_stream_passes<double>(*k, rng);
     check_stream_passes<float>(*k, rng);
   }

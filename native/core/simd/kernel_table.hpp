@@ -132,6 +132,12 @@ struct KernelTable {
   // pass moves the rows with an entry above t to the front (n otherwise).
   using L1BlockPass = std::size_t (*)(double* a, std::size_t n, const double* t, double* sum, double* count);
   L1BlockPass l1_block_plain = nullptr, l1_block_compensated = nullptr, l1_block_kept = nullptr;
+  // column_max_sum, and the number of entries that are not zero per column.
+  template <class T>
+  using ColumnCount = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                               double scale, double* mx, double* sum, double* nz);
+  ColumnCount<double> column_max_sum_count_f64 = nullptr;
+  ColumnCount<float> column_max_sum_count_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -194,17 +194,23 @@ inline unsigned nan_bit(T x) {
 
 // The column pass of the group reductions (reduce.cpp): columns [c0, c1) of
 // an n x stride row-major matrix, max |y| (and the sum of |y| * scale) per
-// column into mx[c0..c1) (sum[c0..c1)). Plain code the compiler vectorises
-// across columns, once per instruction set; false if an entry is NaN.
-template <class Isa, bool WithSum, class T>
+// column into mx[c0..c1) (sum[c0..c1)), and with WithCount the number of
+// entries that are not zero into nz[c0..c1) (the exact method's bounds on
+// sparse data). Plain code the compiler vectorises across columns, once per
+// instruction set; false if an entry is NaN.
+template <class Isa, bool WithSum, class T, bool WithCount = false>
 bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
-                    double* mx, double* sum) {
+                    double* mx, double* sum, double* nz) {
   const std::size_t m = c1 - c0;
   y += c0;
   mx += c0;
   if (WithSum) sum += c0;
+  if (WithCount) nz += c0;
   ScratchVector<T> best(m, T(0));
   if (WithSum) std::fill(sum, sum + m, 0.0);
+  using U = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+  ScratchVector<U> cnt_lanes(WithCount ? m : 0, U(0));
+  U* cn = cnt_lanes.data();
   unsigned nan = 0;
   T* b = best.data();
   std::size_t i = 0;
@@ -229,6 +235,13 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c
                   ((static_cast<double>(a4) * scale + static_cast<double>(a5) * scale) +
                    (static_cast<double>(a6) * scale + static_cast<double>(a7) * scale));
       }
+      if (WithCount) {
+        // Integer lanes of the entries' width: the compares' masks are added
+        // as integers (cheaper than masking 1.0 and adding doubles).
+        const T z(0);
+        cn[j] +=
+            ((U(a0 > z) + U(a1 > z)) + (U(a2 > z) + U(a3 > z))) + ((U(a4 > z) + U(a5 > z)) + (U(a6 > z) + U(a7 > z)));
+      }
     }
   }
   for (; i < n; ++i) {
@@ -238,10 +251,20 @@ bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c
       b[j] = std::max(b[j], a);
       nan |= nan_bit(a);
       if (WithSum) sum[j] += static_cast<double>(a) * scale;
+      if (WithCount) cn[j] += U(a > T(0));
     }
   }
   for (std::size_t j = 0; j < m; ++j) mx[j] = static_cast<double>(b[j]);
+  if (WithCount)
+    for (std::size_t j = 0; j < m; ++j) nz[j] = static_cast<double>(cn[j]);
   return nan == 0;
+}
+
+// The table's entries without the count.
+template <class Isa, bool WithSum, class T>
+bool column_max_sum(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                    double* mx, double* sum) {
+  return column_max_sum<Isa, WithSum, T, false>(y, n, stride, c0, c1, scale, mx, sum, nullptr);
 }
 
 // The passes of the streaming exact l1,inf method (exact_stream.cpp). Every
@@ -1030,6 +1053,8 @@ KernelTable make_table() {
   t.column_max_f32 = &loops::column_max_sum<Isa, false, float>;
   t.column_max_sum_f64 = &loops::column_max_sum<Isa, true, double>;
   t.column_max_sum_f32 = &loops::column_max_sum<Isa, true, float>;
+  t.column_max_sum_count_f64 = &loops::column_max_sum<Isa, true, double, true>;
+  t.column_max_sum_count_f32 = &loops::column_max_sum<Isa, true, float, true>;
   t.column_stats_f64 = &loops::column_stats<Isa, double>;
   t.column_stats_f32 = &loops::column_stats<Isa, float>;
   t.group_stats_f64 = &loops::group_stats<Isa, double>;
