@@ -11,44 +11,9 @@
 #include "harness.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
+#include "stream_checks.hpp"
 
 using namespace bptest;
-
-namespace {
-
-double l1inf_cols(const std::vector<double>& y, std::size_t n, std::size_t m) {
-  double s = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    double mx = 0;
-    for (std::size_t i = 0; i < n; ++i) mx = std::max(mx, std::fabs(y[i * m + j]));
-    s += mx;
-  }
-  return s;
-}
-
-template <class T>
-void expect_same_as_sort(const std::vector<T>& y, std::size_t n, std::size_t m, double eta, const std::string& what) {
-  Result<T> a = run(Method::kStream, y, n, m, false, eta);
-  Result<T> b = run(Method::kSort, y, n, m, false, eta);
-  CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
-  double scale = 0;
-  for (T v : y) scale = std::max(scale, std::fabs(static_cast<double>(v)));
-  const double tol = (sizeof(T) == 4 ? 1e-6 : 1e-12) * scale;
-  double worst = 0;
-  for (std::size_t k = 0; k < y.size(); ++k)
-    worst = std::max(worst, std::fabs(static_cast<double>(a.out[k]) - static_cast<double>(b.out[k])));
-  for (std::size_t g = 0; g < a.radii.size(); ++g) worst = std::max(worst, std::fabs(a.radii[g] - b.radii[g]));
-  CHECK_MSG(worst <= tol, what << ": stream and sort differ by " << worst << " (scale " << scale << ")");
-  CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
-}
-
-std::vector<double> gauss(Rng& rng, std::size_t n, std::size_t m) {
-  std::vector<double> y(n * m);
-  for (double& v : y) v = rng.normal();
-  return y;
-}
-
-}  // namespace
 
 // Tall Gaussian and sparse data at a middle-to-large radius: the sample
 // (every 16th of 6400 rows) promises a short copy, which is taken after one
@@ -57,14 +22,14 @@ TEST(sampled_start_is_taken_at_middle_radii_and_agrees_with_sort) {
   Rng rng(150);
   const std::size_t n = 6400, m = 30;
   for (int kind = 0; kind < 2; ++kind) {
-    std::vector<double> y = gauss(rng, n, m);
+    std::vector<double> y = random_matrix(rng, n, m, 1);
     if (kind == 1)
       for (double& v : y)
         if (rng.uniform() < 0.9) v = 0.0;
     for (double r : {kind ? 0.6 : 0.7}) {
       const double eta = r * l1inf_cols(y, n, m);
       const std::string what = std::string(kind ? "sparse" : "gauss") + " r " + std::to_string(r);
-      expect_same_as_sort(y, n, m, eta, what);
+      expect_stream_as_sort(y, n, m, false, eta, what);
       const unsigned before = bp::set_thread_limit(1);
       Result<double> one = run(Method::kStream, y, n, m, false, eta);
       const bp::StreamTrace tr = bp::last_stream_trace();
@@ -76,7 +41,7 @@ TEST(sampled_start_is_taken_at_middle_radii_and_agrees_with_sort) {
                 what << ": sampled " << tr.sampled << ", full passes " << tr.full_passes);
     }
     std::vector<float> f(y.begin(), y.end());
-    expect_same_as_sort(f, n, m, (kind ? 0.6 : 0.7) * l1inf_cols(y, n, m), "float32");
+    expect_stream_as_sort(f, n, m, false, (kind ? 0.6 : 0.7) * l1inf_cols(y, n, m), "float32");
     CHECK(bp::last_stream_trace().sampled);
   }
 }
@@ -94,11 +59,11 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
   const Case cases[] = {
       {6400, 30, false, 0.1, "gauss 0.1"}, {6400, 30, true, 0.5, "uniform 0.5"}, {6300, 30, false, 0.7, "6300 rows"}};
   for (const Case& c : cases) {
-    std::vector<double> y = gauss(rng, c.n, c.m);
+    std::vector<double> y = random_matrix(rng, c.n, c.m, 1);
     if (c.uniform)
       for (double& v : y) v = rng.uniform();
     const double eta = c.r * l1inf_cols(y, c.n, c.m);
-    expect_same_as_sort(y, c.n, c.m, eta, c.name);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, c.name);
     (void)run(Method::kStream, y, c.n, c.m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
     CHECK_MSG(!tr.sampled && tr.sample_passes == 0,
@@ -113,11 +78,11 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
 TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   Rng rng(152);
   const std::size_t n = 6400, m = 30;
-  std::vector<double> y = gauss(rng, n, m);
+  std::vector<double> y = random_matrix(rng, n, m, 1);
   for (std::size_t j = 0; j < 2; ++j)
     for (std::size_t i = 0; i < n; ++i) y[i * m + j] = i % 64 == 0 ? 2.5 : 0.02 * rng.uniform();
   const double eta = 0.7 * l1inf_cols(y, n, m);
-  expect_same_as_sort(y, n, m, eta, "misleading sample");
+  expect_stream_as_sort(y, n, m, false, eta, "misleading sample");
   (void)run(Method::kStream, y, n, m, false, eta);
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.sampled && tr.sample_regathered >= 1,

@@ -11,6 +11,7 @@
 #include "harness.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
+#include "stream_checks.hpp"
 #include "topk_thresholds.hpp"
 
 using namespace bptest;
@@ -38,30 +39,6 @@ std::vector<double> regime_matrix(Rng& rng, std::size_t n, std::size_t m, Kind k
     }
   }
   return y;
-}
-
-double l1inf(const std::vector<double>& y, std::size_t n, std::size_t m) {
-  double s = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    double mx = 0;
-    for (std::size_t i = 0; i < n; ++i) mx = std::max(mx, std::fabs(y[i * m + j]));
-    s += mx;
-  }
-  return s;
-}
-
-void expect_same_as_sort(const std::vector<double>& y, std::size_t n, std::size_t m, bool rows, double eta,
-                         const std::string& what) {
-  Result<double> a = run(Method::kStream, y, n, m, rows, eta);
-  Result<double> b = run(Method::kSort, y, n, m, rows, eta);
-  CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
-  double scale = 0;
-  for (double v : y) scale = std::max(scale, std::fabs(v));
-  double worst = 0;
-  for (std::size_t k = 0; k < y.size(); ++k) worst = std::max(worst, std::fabs(a.out[k] - b.out[k]));
-  for (std::size_t g = 0; g < a.radii.size(); ++g) worst = std::max(worst, std::fabs(a.radii[g] - b.radii[g]));
-  CHECK_MSG(worst <= 1e-12 * scale, what << ": stream and sort differ by " << worst << " (scale " << scale << ")");
-  CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
 }
 
 }  // namespace
@@ -104,8 +81,8 @@ TEST(stream_picks_its_strategy_by_regime_and_agrees_with_sort) {
   for (const Expect& e : cases) {
     const std::size_t n = e.n, m = e.m;
     std::vector<double> y = regime_matrix(rng, n, m, e.kind);
-    const double eta = e.r < 0 ? 1.0 : e.r * l1inf(y, n, m);
-    expect_same_as_sort(y, n, m, false, eta, e.name);
+    const double eta = e.r < 0 ? 1.0 : e.r * l1inf_cols(y, n, m);
+    expect_stream_as_sort(y, n, m, false, eta, e.name);
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
     CHECK_MSG(tr.compacted == e.compacted, e.name << ": compacted " << tr.compacted);
@@ -134,8 +111,8 @@ TEST(stream_gap_exit_saves_the_confirming_pass_and_agrees_with_sort) {
   int exits = 0;
   for (const Case& c : cases) {
     std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
-    const double eta = c.r * l1inf(y, c.n, c.m);
-    expect_same_as_sort(y, c.n, c.m, false, eta, "gap exit");
+    const double eta = c.r * l1inf_cols(y, c.n, c.m);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, "gap exit");
     (void)run(Method::kStream, y, c.n, c.m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
     if (tr.gap_exit) {
@@ -157,8 +134,8 @@ TEST(stream_first_pass_counts_candidates_from_the_chords) {
   std::vector<double> y = regime_matrix(rng, n, m, Kind::kUniform);
   for (std::size_t j = 0; j < m; ++j)
     for (int t = 0; t < 4; ++t) y[rng.below(n) * m + j] = 1e6 * (1.0 + rng.uniform());
-  const double eta = 0.5 * l1inf(y, n, m);
-  expect_same_as_sort(y, n, m, false, eta, "one huge entry per group, 0.5");
+  const double eta = 0.5 * l1inf_cols(y, n, m);
+  expect_stream_as_sort(y, n, m, false, eta, "one huge entry per group, 0.5");
   (void)run(Method::kStream, y, n, m, false, eta);
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.candidates && !tr.gathered, "candidates " << tr.candidates << ", gathered " << tr.gathered);
@@ -188,8 +165,8 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
                         {2000, 500, Kind::kSparse, -1.0, false}};
   for (const Case& c : cases) {
     std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
-    const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
-    expect_same_as_sort(y, c.n, c.m, false, eta, "below-bound list");
+    const double eta = c.r < 0 ? 1.0 : c.r * l1inf_cols(y, c.n, c.m);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, "below-bound list");
     const unsigned before = bp::set_thread_limit(1);
     Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
@@ -225,8 +202,8 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
   for (const Case& c : cases) {
     std::vector<double> y(c.n * c.m);
     for (double& v : y) v = rng.uniform() < c.density ? rng.normal() : 0.0;
-    const double eta = c.r < 0 ? 1.0 : c.r * l1inf(y, c.n, c.m);
-    expect_same_as_sort(y, c.n, c.m, false, eta, "sparse survivors");
+    const double eta = c.r < 0 ? 1.0 : c.r * l1inf_cols(y, c.n, c.m);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, "sparse survivors");
     const unsigned before = bp::set_thread_limit(1);
     Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
     const bp::StreamTrace tr = bp::last_stream_trace();
@@ -250,7 +227,7 @@ TEST(stream_equals_sort_across_the_regime_grid) {
     for (Kind kind : kinds) {
       std::vector<double> y = regime_matrix(rng, sh[0], sh[1], kind);
       for (bool rows : {false, true}) {
-        const double nrm = rows ? l1inf(
+        const double nrm = rows ? l1inf_cols(
                                       [&] {
                                         std::vector<double> t(y.size());
                                         for (std::size_t i = 0; i < sh[0]; ++i)
@@ -258,13 +235,13 @@ TEST(stream_equals_sort_across_the_regime_grid) {
                                         return t;
                                       }(),
                                       sh[1], sh[0])
-                                : l1inf(y, sh[0], sh[1]);
+                                : l1inf_cols(y, sh[0], sh[1]);
         for (double r : radii) {
           const double eta = r < 0 ? 1.0 : r * nrm;
-          expect_same_as_sort(y, sh[0], sh[1], rows, eta,
-                              std::to_string(sh[0]) + "x" + std::to_string(sh[1]) + " kind " +
-                                  std::to_string(static_cast<int>(kind)) + (rows ? " rows" : " cols") + " r " +
-                                  std::to_string(r));
+          expect_stream_as_sort(y, sh[0], sh[1], rows, eta,
+                                std::to_string(sh[0]) + "x" + std::to_string(sh[1]) + " kind " +
+                                    std::to_string(static_cast<int>(kind)) + (rows ? " rows" : " cols") + " r " +
+                                    std::to_string(r));
         }
       }
     }
@@ -277,7 +254,7 @@ TEST(stream_results_do_not_depend_on_the_thread_count) {
   for (Kind kind : {Kind::kGauss, Kind::kCauchy, Kind::kSparse}) {
     std::vector<double> y = regime_matrix(rng, n, m, kind);
     for (double r : {0.05, 0.5, 0.9}) {
-      const double eta = r * l1inf(y, n, m);
+      const double eta = r * l1inf_cols(y, n, m);
       const unsigned before = bp::set_thread_limit(1);
       Result<double> one = run(Method::kStream, y, n, m, false, eta);
       bp::set_thread_limit(3);
@@ -299,7 +276,7 @@ TEST(stream_envelope_start_is_a_lower_bound) {
   for (int trial = 0; trial < 60; ++trial) {
     const std::size_t n = 1 + rng.below(80), m = 1 + rng.below(80);
     std::vector<double> y = regime_matrix(rng, n, m, static_cast<Kind>(trial % 4));
-    const double nrm = l1inf(y, n, m);
+    const double nrm = l1inf_cols(y, n, m);
     if (!(nrm > 0)) continue;
     const double eta = nrm * (0.001 + 0.998 * rng.uniform());
     Result<double> b = run(Method::kSort, y, n, m, false, eta);

@@ -16,6 +16,7 @@
 #include "kernel_tables.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
+#include "stream_checks.hpp"
 #include "topk_thresholds.hpp"
 
 using namespace bptest;
@@ -48,39 +49,6 @@ void check_top_pass(const bp::simd::KernelTable& kt, const std::vector<T>& y, st
       CHECK_MSG(top[j * K + q] == col[q], what << " (" << kt.name << "): column " << j << " entry " << q << ": "
                                                << top[j * K + q] << " vs " << col[q]);
   }
-}
-
-double l1inf_cols(const std::vector<double>& y, std::size_t n, std::size_t m) {
-  double s = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    double mx = 0;
-    for (std::size_t i = 0; i < n; ++i) mx = std::max(mx, std::fabs(y[i * m + j]));
-    s += mx;
-  }
-  return s;
-}
-
-template <class T>
-void expect_same_as_sort(const std::vector<T>& y, std::size_t n, std::size_t m, double eta, const std::string& what) {
-  Result<T> a = run(Method::kStream, y, n, m, false, eta);
-  const bp::TopkTrace tr = bp::last_topk_trace();
-  Result<T> b = run(Method::kSort, y, n, m, false, eta);
-  CHECK(a.status == bp::Status::kOk && b.status == bp::Status::kOk);
-  double scale = 0, worst = 0;
-  for (T v : y) scale = std::max(scale, std::fabs(static_cast<double>(v)));
-  for (std::size_t k = 0; k < y.size(); ++k)
-    worst = std::max(worst, std::fabs(static_cast<double>(a.out[k]) - static_cast<double>(b.out[k])));
-  const double tol = std::is_same_v<T, float> ? 1e-6 : 1e-12;
-  for (std::size_t g = 0; g < m; ++g) worst = std::max(worst, std::fabs(a.radii[g] - b.radii[g]) * tol / 1e-12);
-  CHECK_MSG(worst <= tol * scale, what << ": stream and sort differ by " << worst << " (scale " << scale << ")");
-  CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
-  (void)tr;
-}
-
-std::vector<double> gauss(Rng& rng, std::size_t n, std::size_t m) {
-  std::vector<double> y(n * m);
-  for (double& v : y) v = rng.normal();
-  return y;
 }
 
 }  // namespace
@@ -125,9 +93,9 @@ TEST(topk_settles_large_radii_from_the_lists_alone) {
   Rng rng(151);
   for (double r : {0.9, 0.99}) {
     const std::size_t n = 600, m = 300;
-    std::vector<double> y = gauss(rng, n, m);
+    std::vector<double> y = random_matrix(rng, n, m, 1);
     const double eta = r * l1inf_cols(y, n, m);
-    expect_same_as_sort(y, n, m, eta, "gauss " + std::to_string(r));
+    expect_stream_as_sort(y, n, m, false, eta, "gauss " + std::to_string(r));
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::TopkTrace tr = bp::last_topk_trace();
     CHECK_MSG(tr.tried && tr.solved && tr.whole == 0 && tr.rounds == 1,
@@ -135,7 +103,7 @@ TEST(topk_settles_large_radii_from_the_lists_alone) {
     const bp::StreamTrace st = bp::last_stream_trace();
     CHECK_MSG(st.full_passes == 0 && !st.compacted, "passes " << st.full_passes);
     std::vector<float> yf(y.begin(), y.end());
-    expect_same_as_sort(yf, n, m, eta, "float gauss " + std::to_string(r));
+    expect_stream_as_sort(yf, n, m, false, eta, "float gauss " + std::to_string(r));
     (void)run(Method::kStream, yf, n, m, false, eta);
     CHECK(bp::last_topk_trace().solved);
   }
@@ -148,13 +116,13 @@ TEST(topk_settles_large_radii_from_the_lists_alone) {
 TEST(topk_gathers_the_columns_that_fail_the_check) {
   Rng rng(152);
   const std::size_t n = 500, m = 200;
-  std::vector<double> y = gauss(rng, n, m);
+  std::vector<double> y = random_matrix(rng, n, m, 1);
   for (std::size_t j = 0; j < 6; ++j)
     for (std::size_t t = 0; t < 20; ++t) y[(t * 17 + j) % n * m + j * 31 % m] = 4.0;
   for (std::size_t t = 0; t < 40; ++t) y[(t * 7) * m + 100] = 3.5 + 1e-3 * static_cast<double>(t);
   for (double r : {0.9, 0.95}) {
     const double eta = r * l1inf_cols(y, n, m);
-    expect_same_as_sort(y, n, m, eta, "ties at the floor, r " + std::to_string(r));
+    expect_stream_as_sort(y, n, m, false, eta, "ties at the floor, r " + std::to_string(r));
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::TopkTrace tr = bp::last_topk_trace();
     CHECK_MSG(tr.solved && tr.whole >= 1 && tr.rounds >= 2,
@@ -178,7 +146,7 @@ TEST(topk_gives_way_when_many_columns_fail) {
   for (double& v : y) v = rng.uniform();
   for (double r : {0.9, 0.5, 0.1}) {
     const double eta = r * l1inf_cols(y, n, m);
-    expect_same_as_sort(y, n, m, eta, "uniform " + std::to_string(r));
+    expect_stream_as_sort(y, n, m, false, eta, "uniform " + std::to_string(r));
     (void)run(Method::kStream, y, n, m, false, eta);
     const bp::TopkTrace tr = bp::last_topk_trace();
     CHECK_MSG(!tr.solved, "uniform r " << r << ": the lists settled it");
@@ -203,8 +171,8 @@ TEST(topk_agrees_with_sort_across_kinds_and_radii) {
       }
       for (double r : {0.3, 0.6, 0.8, 0.9, 0.97, 0.999}) {
         const double eta = r * l1inf_cols(y, n, m);
-        expect_same_as_sort(
-            y, n, m, eta,
+        expect_stream_as_sort(
+            y, n, m, false, eta,
             std::to_string(n) + "x" + std::to_string(m) + " kind " + std::to_string(kind) + " r " + std::to_string(r));
       }
     }
@@ -228,7 +196,7 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
       for (double r : {0.85, 0.9, 0.95}) {
         const double eta = r * l1inf_cols(y, n, m);
         const std::string what = std::to_string(n) + "x" + std::to_string(m) + " cauchy " + std::to_string(r);
-        expect_same_as_sort(y, n, m, eta, what);
+        expect_stream_as_sort(y, n, m, false, eta, what);
         const unsigned before = bp::set_thread_limit(1);
         Result<double> one = run(Method::kStream, y, n, m, false, eta);
         const bp::TopkTrace tr = bp::last_topk_trace();
@@ -241,7 +209,7 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
           CHECK_MSG(tr.overflow == 0, what << ": a candidate segment overflowed its Markov room");
           if (tr.whole > 0) ++then_whole;
           std::vector<float> yf(y.begin(), y.end());
-          expect_same_as_sort(yf, n, m, eta, "float " + what);
+          expect_stream_as_sort(yf, n, m, false, eta, "float " + what);
         }
       }
     }
@@ -256,10 +224,10 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
 TEST(topk_handles_scaled_problems) {
   Rng rng(156);
   const std::size_t n = 300, m = 200;
-  std::vector<double> y = gauss(rng, n, m);
+  std::vector<double> y = random_matrix(rng, n, m, 1);
   for (double& v : y) v *= 1e303;
   const double eta = 0.9 * l1inf_cols(y, n, m);
-  expect_same_as_sort(y, n, m, eta, "gauss x 1e303, 0.9");
+  expect_stream_as_sort(y, n, m, false, eta, "gauss x 1e303, 0.9");
   (void)run(Method::kStream, y, n, m, false, eta);
   const bp::TopkTrace tr = bp::last_topk_trace();
   CHECK_MSG(tr.solved, "the lists did not settle the scaled problem: tried " << tr.tried << " failed " << tr.failed
