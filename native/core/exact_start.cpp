@@ -44,14 +44,6 @@ inline void column_stats(const double* y, std::size_t n, std::size_t m, double s
                          double* s, double* c, const double* lo, double* cnt) {
   simd::kernels().column_stats_f64(y, n, m, 0, m, scale, mu, k, s, c, lo, cnt);
 }
-inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
-}
-inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
-}
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
 }
@@ -159,7 +151,7 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
   ScratchVector<std::size_t> cbeg(m + 1, 0), clen(m, 0);
   for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
   ScratchVector<double> cdata(cbeg[m]);
-  fill(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
+  simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
   end->taken = true;
 
   // Per alive column (index q of alive): its entries, and the bound below

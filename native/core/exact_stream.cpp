@@ -94,14 +94,6 @@ inline void column_below(const double* y, std::size_t n, std::size_t stride, std
                          std::uint32_t* col, double* val, std::size_t* held) {
   simd::kernels().column_stats_below_f64(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
 }
-inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
-}
-inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
-}
 inline void group_stats(const float* r, std::size_t len, double scale, double u, double* k, double* s) {
   simd::kernels().group_stats_f32(r, len, scale, u, k, s);
 }
@@ -146,7 +138,7 @@ void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std
   for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
   clen.assign(m, 0);
   cdata.resize(cbeg[m]);
-  fill(y.data, y.rows, m, scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
+  simd::fill_candidates(y.data, y.rows, m, scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
 }
 
 // Lower bounds of mu_j*, from the statistics (k_j, S_j) of the pass at

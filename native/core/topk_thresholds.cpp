@@ -33,14 +33,6 @@ std::atomic<bool> g_enabled{true};
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
 }
-inline void fill(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
-}
-inline void fill(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
-                 const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  simd::kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
-}
 
 // The problem as Newton sees it: group q (column id[q]) is the len[q]
 // entries at at[q] (scaled |y|, any order), its whole column or its

@@ -143,6 +143,16 @@ struct KernelTable {
 // The table of the best instruction set this CPU runs.
 const KernelTable& kernels();
 
+// The candidate fill of the table for either element type.
+inline void fill_candidates(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                            const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  kernels().fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+inline void fill_candidates(const double* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                            const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  kernels().fill_candidates_f64(y, n, m, scale, bound, cap, cbeg, len, out);
+}
+
 // Each table this build holds, for the tests that compare them: the scalar
 // lanes, the baseline (the same on a machine without vector lanes), and AVX2
 // (null where the build or the CPU has none).
