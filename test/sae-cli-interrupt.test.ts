@@ -43,12 +43,11 @@ beforeAll(async () => {
   }
 });
 
-test('SIGKILL while predict writes a large file: the old file or the whole new one, never a part', async () => {
-  const n = 100000;
+// One predict run, killed as soon as its temporary output file appears; the
+// target is read back after the child is gone.
+async function predictKilledMidWrite(n: number, out: string, old: string): Promise<{ sawTemporary: boolean; text: string }> {
   fs.writeFileSync(path.join(dir, 'big.csv'), table(n, 6, 2, false));
-  const out = path.join(dir, 'pred.csv');
-  const OLD = 'the previous predictions\n';
-  fs.writeFileSync(out, OLD);
+  fs.writeFileSync(out, old);
   const child = spawn(process.execPath, [MAIN, 'sae', 'predict', '--model', path.join(dir, 'model.json'), '--data', path.join(dir, 'big.csv'), '--id-column', 'id', '--out', out], { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // Watch for the temporary file, then kill at once: the write is under way.
@@ -63,18 +62,33 @@ test('SIGKILL while predict writes a large file: the old file or the whole new o
     await new Promise((r) => setImmediate(r));
   }
   await exited;
-  const text = fs.readFileSync(out, 'utf8');
+  return { sawTemporary, text: fs.readFileSync(out, 'utf8') };
+}
+
+test('SIGKILL while predict writes a large file: the old file or the whole new one, never a part', async () => {
+  const out = path.join(dir, 'pred.csv');
+  const OLD = 'the previous predictions\n';
+  // The poll can miss a write that is over too soon (a quiet, fast machine, or
+  // a poller slowed by load): then the run is repeated on twice the rows, up
+  // to three times. One of them must be killed mid-write.
+  let n = 100000;
+  let run = await predictKilledMidWrite(n, out, OLD);
+  for (let attempt = 1; attempt < 3 && !run.sawTemporary; attempt++) {
+    n *= 2;
+    run = await predictKilledMidWrite(n, out, OLD);
+  }
+  const { sawTemporary, text } = run;
   if (text !== OLD) {
     // The rename happened before the kill: then the file is whole.
     const lines = text.trimEnd().split('\n');
     expect(lines).toHaveLength(n + 1);
-    expect(lines[n]).toMatch(/^s99999,(up|down),[0-9.e-]+,[0-9.e-]+$/);
+    expect(lines[n]).toMatch(new RegExp(`^s${n - 1},(up|down),[0-9.e-]+,[0-9.e-]+$`));
   }
   expect(sawTemporary).toBe(true); // the kill landed while the output was being written
   // SIGKILL gives no chance to clean up: the hidden temporary file stays, the target is whole.
   for (const t of temporaries()) fs.rmSync(path.join(dir, t));
-  process.stderr.write(`kill mid-write: the target held ${text === OLD ? 'the old file' : 'the new file, whole'}\n`);
-}, 60000);
+  process.stderr.write(`kill mid-write (${n} rows): the target held ${text === OLD ? 'the old file' : 'the new file, whole'}\n`);
+}, 120000);
 
 test('SIGINT while fit trains: exit 130, one line, the old model untouched, no temporary file', async () => {
   const save = path.join(dir, 'model.json');
