@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -36,14 +37,20 @@ int main(int argc, char** argv) {
   for (const TestCase& t : registry()) {
     if (filter != nullptr && std::strstr(t.name, filter) == nullptr) continue;
     g_failures_in_case = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     t.fn();
+    // The time per test shows which tests make the sanitizer and valgrind
+    // runs long; the flush makes a slow run show its progress as it goes.
+    const long long ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
     if (g_failures_in_case == 0) {
       ++passed;
-      std::printf("ok   %s\n", t.name);
+      std::printf("ok   %s (%lld ms)\n", t.name, ms);
     } else {
       ++failed;
-      std::printf("FAIL %s (%d checks)\n", t.name, g_failures_in_case);
+      std::printf("FAIL %s (%d checks, %lld ms)\n", t.name, g_failures_in_case, ms);
     }
+    std::fflush(stdout);
   }
   std::printf("native: %d passed, %d failed\n", passed, failed);
   return failed == 0 && passed > 0 ? 0 : 1;
