@@ -4,6 +4,7 @@
 // UndefinedBehaviorSanitizer into a separate folder.
 'use strict';
 const { spawnSync } = require('child_process');
+const os = require('os');
 const path = require('path');
 
 const root = path.join(__dirname, '..');
@@ -24,5 +25,6 @@ const configure = ['-S', root, '-B', dir, '-DBP_BUILD_ADDON=OFF', '-DBP_BUILD_TE
 if (sanitize) configure.push('-DBP_SANITIZE=ON', '-DCMAKE_BUILD_TYPE=Debug');
 else configure.push('-DCMAKE_BUILD_TYPE=Release');
 run('cmake', configure);
-run('cmake', ['--build', dir]);
+// Both cores: the sanitizer build of the core and tests is a large part of CI.
+run('cmake', ['--build', dir, '--parallel', String(os.cpus().length)]);
 run('ctest', ['--test-dir', dir, '--output-on-failure']);
