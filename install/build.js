@@ -107,7 +107,7 @@ if (missing.length) fail(missing);
 let ok;
 if (cmakeJs) {
   console.log(`${NAME}: compiling with ${cmakeJs}`);
-  ok = run(process.execPath, [cmakeJs, 'compile']);
+  ok = run(process.execPath, [cmakeJs, 'compile', '--parallel', String(Math.max(1, os.cpus().length))]);
 } else {
   const include = [
     require('node-api-headers').include_dir,

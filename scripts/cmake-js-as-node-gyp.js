@@ -6,6 +6,7 @@
 // not matter and nothing is downloaded).
 'use strict';
 const { spawnSync } = require('child_process');
+const os = require('os');
 const path = require('path');
 
 const args = process.argv.slice(2);
@@ -13,7 +14,14 @@ const arch = (args.find((a) => a.startsWith('--arch=')) || '').slice('--arch='.l
 const cli = path.join(path.dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
 const r = spawnSync(
   process.execPath,
-  [cli, 'rebuild', ...(arch ? ['--arch', arch] : []), ...(args.includes('--debug') ? ['--debug'] : [])],
+  [
+    cli,
+    'rebuild',
+    '--parallel',
+    String(Math.max(1, os.cpus().length)),
+    ...(arch ? ['--arch', arch] : []),
+    ...(args.includes('--debug') ? ['--debug'] : []),
+  ],
   { stdio: 'inherit' },
 );
 process.exit(r.status ?? 1);

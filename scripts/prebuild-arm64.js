@@ -10,6 +10,7 @@
 // Exit codes: 0 built, 1 the build failed, 2 no cross compiler on this machine.
 'use strict';
 const { spawnSync } = require('child_process');
+const os = require('os');
 const fs = require('fs');
 const path = require('path');
 const { onPath } = require('./lib/tools');
@@ -49,7 +50,7 @@ const configure = [
 ];
 if (onPath('ninja')) configure.push('-G', 'Ninja');
 run('cmake', configure);
-run('cmake', ['--build', dir, '--target', 'bilevel_projection']);
+run('cmake', ['--build', dir, '--target', 'bilevel_projection', '--parallel', String(Math.max(1, os.cpus().length))]);
 
 // Strip into a temporary name beside the destination, then rename, so that
 // an interrupted run never leaves half a binary where node-gyp-build looks.
