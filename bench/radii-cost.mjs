@@ -57,7 +57,7 @@ for (let r = 0; r <= rounds; r++) {
   }
   if (r === 0) continue; // warm-up
   t.memcpy.push(m);
-  names.forEach((name, c) => t[name].push(times[c]));
+  for (let c = 0; c < 3; c++) t[names[c]].push(times[c]);
 }
 const mm = med(t.memcpy);
 const paired = (a) => med(t[a].map((x, i) => x / t.reused[i]));
