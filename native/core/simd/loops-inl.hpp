@@ -1025,6 +1025,55 @@ std::size_t l1_block_pass(double* a, std::size_t n, const double* t, double* sum
   return Compact ? kept : n;
 }
 
+// The float soft threshold again, narrowed by truncation instead of
+// compare-and-step (the float l1,2 scale's trick, scale_floats above):
+// d = max(|y| - t, 0) in double, then its 29 low mantissa bits cleared, which
+// leaves a float-representable value of magnitude at most d, so the narrowing
+// is exact and equals rounding d toward zero wherever the result is a normal
+// float or zero. A vector with a lane outside that (a subnormal result or one
+// at the smallest normal, an infinity or NaN) is done entry by entry by
+// shrink_entry, so every entry gets its bits. (|y| - t cannot overflow: it is
+// at most |y|.) This replaces a compare of both halves, a mask pack and a
+// step per vector: the float write was bound by that arithmetic.
+template <class Isa, bool Each, bool Stream>
+void shrink_truncated(const float* src, const double* t, double one, float* dst, std::size_t n) {
+  using F = Lanes<float, Isa>;
+  std::size_t k = 0;
+  if constexpr (!std::is_same_v<Isa, Scalar>) {
+    using D = Lanes<double, Isa>;
+    using X = Widen<Isa>;
+    static_assert(F::kWidth == 2 * D::kWidth, "a float vector widens into two double vectors");
+    const std::uint64_t keep_bits = ~((std::uint64_t(1) << 29) - 1);
+    double keep_d;
+    std::memcpy(&keep_d, &keep_bits, sizeof keep_d);
+    const auto keep = D::set1(keep_d), dsign = D::set1(-0.0), t1 = D::set1(one);
+    const auto fsign = F::set1(-0.0f), fzero = F::zero(), fmin = F::set1(std::numeric_limits<float>::min()),
+               finf = F::set1(std::numeric_limits<float>::infinity());
+    if (Stream)
+      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+    for (; k + F::kWidth <= n; k += F::kWidth) {
+      if (Stream) prefetch_line<F>(src, k);
+      const auto y = F::load(src + k);
+      const auto tlo = Each ? D::load(t + k) : t1, thi = Each ? D::load(t + k + D::kWidth) : t1;
+      const auto dlo = D::max(D::sub(D::and_not(dsign, X::lo(y)), tlo), D::zero());
+      const auto dhi = D::max(D::sub(D::and_not(dsign, X::hi(y)), thi), D::zero());
+      const auto f = X::narrow(D::bit_and(dlo, keep), D::bit_and(dhi, keep));  // f >= +0 or NaN
+      const auto odd =
+          F::bit_or(F::bit_or(F::unordered(f, f), F::ge(f, finf)), F::bit_and(F::gt(f, fzero), F::ge(fmin, f)));
+      if (F::any(odd)) {
+        for (std::size_t q = 0; q < F::kWidth; ++q) dst[k + q] = shrink_entry(src[k + q], Each ? t[k + q] : one);
+        continue;
+      }
+      const auto r = F::bit_or(f, F::bit_and(F::bit_and(fsign, y), F::gt(f, fzero)));
+      if (Stream)
+        F::stream(dst + k, r);
+      else
+        F::store(dst + k, r);
+    }
+  }
+  for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1083,6 +1132,10 @@ KernelTable make_table() {
   t.l1_block_plain = &loops::l1_block_pass<Isa, false, false, true>;
   t.l1_block_compensated = &loops::l1_block_pass<Isa, true, false>;
   t.l1_block_kept = &loops::l1_block_pass<Isa, true, true>;
+  t.shrink_f32[0][0] = &loops::shrink_truncated<Isa, false, false>;
+  t.shrink_f32[0][1] = &loops::shrink_truncated<Isa, false, true>;
+  t.shrink_f32[1][0] = &loops::shrink_truncated<Isa, true, false>;
+  t.shrink_f32[1][1] = &loops::shrink_truncated<Isa, true, true>;
   return t;
 }
 
