@@ -1074,6 +1074,81 @@ void shrink_truncated(const float* src, const double* t, double one, float* dst,
   for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
 }
 
+// The bilevel l1,1 gather of one 8-column block (group_l1_thresholds.cpp):
+// `rows` rows of the block, each `stride` entries after the previous, are
+// appended as |y| * scale in double to dst's rows of kL1BlockLanes, from row
+// `kept` on; a row is kept (the count moves on) only when one of its entries
+// is above its lane's filter t[q], and each lane adds the entries above its
+// filter to sum[q] and count[q], one by one in row order (so the bits do not
+// depend on the lane width). Entries past `width` (a partial last block) are
+// +0. Row i is prefetched kL1GatherAhead rows ahead while that row is below
+// `ahead` (the rows that exist from src): a row's slice lies a stride away
+// from the previous one, where the hardware prefetcher does not follow.
+// Returns the rows kept. In the kernel table so that it runs on the widest
+// lanes: on the baseline lanes its 8-lane state did not fit the registers.
+constexpr std::size_t kL1GatherAhead = 16;
+
+template <class Isa, class T>
+inline void l1_gather_row(const T* src, std::size_t width, typename Lanes<double, Isa>::V scale,
+                          typename Lanes<double, Isa>::V* x) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t H = kL1BlockLanes / D::kWidth;
+  T pad[kL1BlockLanes];
+  if (width < kL1BlockLanes) {
+    for (std::size_t q = 0; q < kL1BlockLanes; ++q) pad[q] = q < width ? src[q] : T(0);
+    src = pad;
+  }
+  for (std::size_t h = 0; h < H; ++h) {
+    typename D::V v;
+    if constexpr (std::is_same_v<T, double>) {
+      v = D::load(src + h * D::kWidth);
+    } else if constexpr (std::is_same_v<Isa, Scalar>) {
+      v = D::set1(static_cast<double>(src[h]));
+    } else {
+      v = Widen<Isa>::load(src + h * D::kWidth);
+    }
+    x[h] = D::mul(D::and_not(D::set1(-0.0), v), scale);
+  }
+}
+
+template <class Isa, class T>
+std::size_t l1_block_gather(const T* src, std::size_t stride, std::size_t rows, std::size_t ahead, std::size_t width,
+                            double scale, double* dst, std::size_t kept, const double* t, double* sum, double* count) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t H = kL1BlockLanes / D::kWidth;
+  const typename D::V one = D::set1(1.0), sc = D::set1(scale);
+  typename D::V tv[H], sv[H], cv[H];
+  for (std::size_t h = 0; h < H; ++h) {
+    tv[h] = D::load(t + h * D::kWidth);
+    sv[h] = D::load(sum + h * D::kWidth);
+    cv[h] = D::load(count + h * D::kWidth);
+  }
+  const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
+  for (std::size_t i = 0; i < rows; ++i, src += stride) {
+    if (i + kL1GatherAhead < ahead) {
+      // The slice's first and last entries: it may straddle two lines.
+      D::prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride));
+      D::prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride + last));
+    }
+    typename D::V x[H], any = D::zero();
+    l1_gather_row<Isa>(src, width, sc, x);
+    double* const row = dst + kept * kL1BlockLanes;
+    for (std::size_t h = 0; h < H; ++h) {
+      D::store(row + h * D::kWidth, x[h]);
+      const typename D::V m = D::gt(x[h], tv[h]);
+      any = D::bit_or(any, m);
+      sv[h] = D::add(sv[h], D::bit_and(m, x[h]));
+      cv[h] = D::add(cv[h], D::bit_and(m, one));
+    }
+    kept += D::any(any) ? 1 : 0;
+  }
+  for (std::size_t h = 0; h < H; ++h) {
+    D::store(sum + h * D::kWidth, sv[h]);
+    D::store(count + h * D::kWidth, cv[h]);
+  }
+  return kept;
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1136,6 +1211,8 @@ KernelTable make_table() {
   t.shrink_f32[0][1] = &loops::shrink_truncated<Isa, false, true>;
   t.shrink_f32[1][0] = &loops::shrink_truncated<Isa, true, false>;
   t.shrink_f32[1][1] = &loops::shrink_truncated<Isa, true, true>;
+  t.l1_block_gather_f64 = &loops::l1_block_gather<Isa, double>;
+  t.l1_block_gather_f32 = &loops::l1_block_gather<Isa, float>;
   return t;
 }
 
