@@ -364,13 +364,13 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
 // The gather's kernel (simd/loops-inl.hpp) for the element type.
 inline std::size_t gather_rows(const simd::KernelTable& k, const double* src, std::size_t stride, std::size_t rows,
                                std::size_t ahead, std::size_t width, double scale, double* dst, std::size_t kept,
-                               const double* t, double* sum, double* count) {
-  return k.l1_block_gather_f64(src, stride, rows, ahead, width, scale, dst, kept, t, sum, count);
+                               double* t, const double* r, double* sum, double* count) {
+  return k.l1_block_gather_f64(src, stride, rows, ahead, width, scale, dst, kept, t, r, sum, count);
 }
 inline std::size_t gather_rows(const simd::KernelTable& k, const float* src, std::size_t stride, std::size_t rows,
                                std::size_t ahead, std::size_t width, double scale, double* dst, std::size_t kept,
-                               const double* t, double* sum, double* count) {
-  return k.l1_block_gather_f32(src, stride, rows, ahead, width, scale, dst, kept, t, sum, count);
+                               double* t, const double* r, double* sum, double* count) {
+  return k.l1_block_gather_f32(src, stride, rows, ahead, width, scale, dst, kept, t, r, sum, count);
 }
 
 // The gather's state for one block: per lane the filter, the plain sum and
@@ -432,9 +432,7 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
           const std::size_t k = lb[p];
           BlockGather& g = state[k];
           g.rows = gather_rows(kt, y.data + i0 * m + c0 + k * kBlock, m, i1 - i0, n - i0, width - k * kBlock, scale,
-                               b + k * n * kBlock, g.rows, g.t, g.s, g.c);
-          for (std::size_t q = 0; q < kBlock; ++q)
-            g.t[q] = raised(g.t[q], g.s[q], static_cast<std::size_t>(g.c[q]), g.r[q]);
+                               b + k * n * kBlock, g.rows, g.t, g.r, g.s, g.c);  // raises g.t as raised() does
         }
       }
       for (std::size_t p = 0; p < nlb; ++p) {

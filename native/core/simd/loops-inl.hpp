@@ -1081,7 +1081,8 @@ void shrink_truncated(const float* src, const double* t, double one, float* dst,
 // is above its lane's filter t[q], and each lane adds the entries above its
 // filter to sum[q] and count[q], one by one in row order (so the bits do not
 // depend on the lane width). Entries past `width` (a partial last block) are
-// +0. Row i is prefetched kL1GatherAhead rows ahead while that row is below
+// +0. Then each lane's filter is raised to the mean-rule bound of what it
+// kept (see below; r holds the radii). Row i is prefetched kL1GatherAhead rows ahead while that row is below
 // `ahead` (the rows that exist from src): a row's slice lies a stride away
 // from the previous one, where the hardware prefetcher does not follow.
 // Returns the rows kept. In the kernel table so that it runs on the widest
@@ -1113,7 +1114,8 @@ inline void l1_gather_row(const T* src, std::size_t width, typename Lanes<double
 
 template <class Isa, class T>
 std::size_t l1_block_gather(const T* src, std::size_t stride, std::size_t rows, std::size_t ahead, std::size_t width,
-                            double scale, double* dst, std::size_t kept, const double* t, double* sum, double* count) {
+                            double scale, double* dst, std::size_t kept, double* t, const double* r, double* sum,
+                            double* count) {
   using D = Lanes<double, Isa>;
   constexpr std::size_t H = kL1BlockLanes / D::kWidth;
   const typename D::V one = D::set1(1.0), sc = D::set1(scale);
@@ -1142,7 +1144,19 @@ std::size_t l1_block_gather(const T* src, std::size_t stride, std::size_t rows, 
     }
     kept += D::any(any) ? 1 : 0;
   }
+  // Each lane's filter raised to the mean-rule bound of what it kept,
+  // (sum - r) / count, lowered by the error bound of a plain sum (`lowered`
+  // in group_l1_thresholds.cpp, the same operations in the same order); a
+  // lane that kept nothing keeps its filter. Vector divisions: one scalar
+  // division per lane per call cost about as much as the gather's own work
+  // on short columns (100 rows).
+  const typename D::V eps4 = D::set1(4.0 * std::numeric_limits<double>::epsilon()),
+                      tiny = D::set1(std::numeric_limits<double>::denorm_min()), zero = D::zero();
   for (std::size_t h = 0; h < H; ++h) {
+    const typename D::V rv = D::load(r + h * D::kWidth);
+    const typename D::V b = D::sub(D::div(D::sub(sv[h], rv), cv[h]), D::add(D::mul(eps4, sv[h]), tiny));
+    const typename D::V up = D::bit_and(D::gt(b, tv[h]), D::gt(cv[h], zero));
+    D::store(t + h * D::kWidth, D::bit_or(D::bit_and(up, b), D::and_not(up, tv[h])));
     D::store(sum + h * D::kWidth, sv[h]);
     D::store(count + h * D::kWidth, cv[h]);
   }
