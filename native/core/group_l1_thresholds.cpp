@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <type_traits>
 
 #include "apply.hpp"
 #include "masked_sum_lanes.hpp"
@@ -16,13 +15,11 @@
 #include "simd/kernel_table.hpp"
 #include "simd/lanes_scalar.hpp"
 #include "simd/lanes_sse2.hpp"
-#include "stream_store.hpp"
 
 namespace bp {
 namespace {
 
 constexpr std::size_t kTileColumns = 256;  // see column_tiles
-constexpr std::size_t kAhead = 16;         // rows prefetched ahead
 
 // The tile buffer: taken on first use (at a small radius no tile may have a
 // live column) and left uninitialised (every candidate is written before it
@@ -148,6 +145,20 @@ inline double raised(double filter, double kept_sum, std::size_t count, double r
   return b > filter ? b : filter;
 }
 
+// A threshold estimate (sum - radius) / count moved up by one ulp. The
+// division rounds to nearest, so half the time it lands below the exact
+// quotient, and then the mass kept above it exceeds the radius by a rounding
+// error and the feasibility raise needs another pass. For a block of 8
+// columns that was nearly every block (912 of 1000 at 1000 x 8000 gauss,
+// r = 0.5; 9525 of 10000 at 100 x 80000 gauss, r = 0.1), since any one lane
+// triggers the pass; one ulp up cut it to 179 and 117. The threshold stays
+// within the accuracy the raise itself gives (it too steps up by an ulp or
+// more), and the raise still guarantees the radius. Zero and below are left
+// alone (such a threshold is clipped to zero).
+inline double rounded_up(double tau) {
+  return tau > 0.0 ? std::nextafter(tau, INFINITY) : tau;
+}
+
 // The exact finish from an estimate tau of the threshold, a[0, k) holding
 // every active entry: the threshold of the set above tau from a compensated
 // sum, until the set is stable; then raised until the mass kept above it
@@ -161,7 +172,7 @@ double exact_finish(const double* a, std::size_t k, double radius, double tau) {
     CompensatedSum r;
     r.add(in.sum);
     r.add(-radius);
-    tau = r.value() / static_cast<double>(in.count);
+    tau = rounded_up(r.value() / static_cast<double>(in.count));
     above = compensated_masked_sum<true>(a, k, tau);
     if (above.count == in.count) break;
   }
@@ -309,7 +320,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
       CompensatedSum excess;
       excess.add(in_sum[q]);
       excess.add(-r[q]);
-      tau[q] = excess.value() / in_cnt[q];
+      tau[q] = rounded_up(excess.value() / in_cnt[q]);
       check[q] = true;
     }
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = check[q] ? tau[q] : kInf;
@@ -350,34 +361,16 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
     if (fin[q]) lambda[q] = tau[q] > 0.0 ? tau[q] : 0.0;
 }
 
-// |src[0, L::kWidth)| * scale as double lanes, loaded as vectors (lanes
-// built from scalar stores would stall the loads on store forwarding).
-inline V load_abs(const double* src, V scale) {
-  return L::mul(L::and_not(L::set1(-0.0), L::load(src)), scale);
+// The gather's kernel (simd/loops-inl.hpp) for the element type.
+inline std::size_t gather_rows(const simd::KernelTable& k, const double* src, std::size_t stride, std::size_t rows,
+                               std::size_t ahead, std::size_t width, double scale, double* dst, std::size_t kept,
+                               double* t, const double* r, double* sum, double* count) {
+  return k.l1_block_gather_f64(src, stride, rows, ahead, width, scale, dst, kept, t, r, sum, count);
 }
-inline V load_abs(const float* src, V scale) {
-#ifdef BP_SIMD_X86
-  static_assert(std::is_same_v<simd::Baseline, simd::Sse2>, "two floats per baseline double vector");
-  return L::mul(L::and_not(L::set1(-0.0), simd::Widen<simd::Sse2>::load(src)), scale);
-#else
-  double v[L::kWidth];
-  for (std::size_t q = 0; q < L::kWidth; ++q) v[q] = static_cast<double>(src[q]);
-  return L::mul(L::and_not(L::set1(-0.0), L::load(v)), scale);
-#endif
-}
-
-// One row's slice of a block, as |y| * scale in double (zeros past `width`
-// entries, in a partial block), in lanes.
-template <class T>
-inline void block_row(const T* src, std::size_t width, V scale, V* x) {
-  constexpr std::size_t kH = kBlock / L::kWidth;
-  if (width >= kBlock) {
-    for (std::size_t h = 0; h < kH; ++h) x[h] = load_abs(src + h * L::kWidth, scale);
-  } else {
-    T v[kBlock];
-    for (std::size_t q = 0; q < kBlock; ++q) v[q] = q < width ? src[q] : T(0);
-    for (std::size_t h = 0; h < kH; ++h) x[h] = load_abs(v + h * L::kWidth, scale);
-  }
+inline std::size_t gather_rows(const simd::KernelTable& k, const float* src, std::size_t stride, std::size_t rows,
+                               std::size_t ahead, std::size_t width, double scale, double* dst, std::size_t kept,
+                               double* t, const double* r, double* sum, double* count) {
+  return k.l1_block_gather_f32(src, stride, rows, ahead, width, scale, dst, kept, t, r, sum, count);
 }
 
 // The gather's state for one block: per lane the filter, the plain sum and
@@ -393,7 +386,6 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t w = block_tile_width(n);
   const simd::KernelTable& kt = simd::kernels();
-  constexpr std::size_t kH = kBlock / L::kWidth;
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
     TileBuffer buf(w * n);
     ScratchVector<BlockGather> state(w / kBlock);
@@ -434,52 +426,13 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       // most rows are dropped. The rows' slices are a stride apart, often
       // across pages, where the hardware prefetcher does not follow: they are
       // prefetched ahead.
-      const V one = L::set1(1.0), sc = L::set1(scale);
       for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
         const std::size_t i1 = std::min(n, i0 + kRaiseRows);
         for (std::size_t p = 0; p < nlb; ++p) {
           const std::size_t k = lb[p];
           BlockGather& g = state[k];
-          const T* src = y.data + i0 * m + c0 + k * kBlock;
-          const std::size_t bw = width - k * kBlock;
-          double* const dst = b + k * n * kBlock;
-          V tv[kH], sv[kH], cv[kH];
-          for (std::size_t h = 0; h < kH; ++h) {
-            tv[h] = L::load(g.t + h * L::kWidth);
-            sv[h] = L::load(g.s + h * L::kWidth);
-            cv[h] = L::load(g.c + h * L::kWidth);
-          }
-          std::size_t rows = g.rows;
-          for (std::size_t i = i0; i < i1; ++i, src += m) {
-            // One prefetch per slice, kAhead rows ahead, spread over the
-            // work (a burst of a whole tile's lines at once fills the miss
-            // queue, and the prefetches themselves stall); the slice's last
-            // entry too, since the slice may straddle two lines.
-            if (i + kAhead < n) {
-              const T* ahead = src + kAhead * m;
-              prefetch_range(ahead, 1);
-              prefetch_range(ahead + std::min(bw, kBlock) - 1, 1);
-            }
-            double* const row = dst + rows * kBlock;
-            V x[kH];
-            block_row(src, bw, sc, x);
-            V any = L::zero();
-            for (std::size_t h = 0; h < kH; ++h) {
-              L::store(row + h * L::kWidth, x[h]);
-              const V mk = L::gt(x[h], tv[h]);
-              any = L::bit_or(any, mk);
-              sv[h] = L::add(sv[h], L::bit_and(mk, x[h]));
-              cv[h] = L::add(cv[h], L::bit_and(mk, one));
-            }
-            rows += L::any(any) ? 1 : 0;
-          }
-          g.rows = rows;
-          for (std::size_t h = 0; h < kH; ++h) {
-            L::store(g.s + h * L::kWidth, sv[h]);
-            L::store(g.c + h * L::kWidth, cv[h]);
-          }
-          for (std::size_t q = 0; q < kBlock; ++q)
-            g.t[q] = raised(g.t[q], g.s[q], static_cast<std::size_t>(g.c[q]), g.r[q]);
+          g.rows = gather_rows(kt, y.data + i0 * m + c0 + k * kBlock, m, i1 - i0, n - i0, width - k * kBlock, scale,
+                               b + k * n * kBlock, g.rows, g.t, g.r, g.s, g.c);  // raises g.t as raised() does
         }
       }
       for (std::size_t p = 0; p < nlb; ++p) {

@@ -13,6 +13,7 @@
 //     radii near the sum (many mean-rule passes), ties and zeros, lanes that
 //     stop long before their neighbours, partial blocks and dead lanes.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -214,7 +215,73 @@ void check_columns(Rng& rng, std::size_t n, std::size_t m) {
   }
 }
 
+// The gather kernel of every table against a sequential reference: the rows
+// kept (every row written, kept when an entry is above its lane's filter),
+// |y| * scale, zeros past a partial block's width, and per lane the plain sum
+// and count of the entries above the filter, added in row order onto what
+// sum and count held; then each filter raised to the mean-rule bound of what
+// its lane kept, (sum - r) / count lowered by 4 eps sum + the smallest
+// subnormal, where that is higher and the lane kept anything. Float and double entries, strides wider than a block,
+// every width from 1 to 8, rows appended after rows already kept.
+template <class T>
+void check_gather(const KernelTable& k, Rng& rng) {
+  for (std::size_t width = 1; width <= kLanes; ++width) {
+    for (std::size_t rows : {0, 1, 7, 20}) {
+      const std::size_t stride = width + rng.below(12), kept0 = rng.below(3);
+      std::vector<T> y(rows * stride + kLanes);
+      for (T& v : y) v = rng.below(5) == 0 ? T(0) : static_cast<T>(rng.normal());
+      double t[kLanes], r[kLanes], sum[kLanes], count[kLanes], ws[kLanes], wc[kLanes], wt[kLanes];
+      for (std::size_t q = 0; q < kLanes; ++q) {
+        t[q] = rng.below(4) == 0 ? std::numeric_limits<double>::infinity() : std::fabs(rng.normal());
+        r[q] = rng.below(3) == 0 ? 0.0 : rng.uniform() * 3.0;
+        ws[q] = sum[q] = rng.uniform();
+        wc[q] = count[q] = static_cast<double>(rng.below(3));
+      }
+      const double scale = rng.below(2) == 0 ? 1.0 : 0.25;
+      std::vector<double> got((kept0 + rows + 1) * kLanes, 7.0), want = got;
+      std::size_t w = kept0;
+      for (std::size_t i = 0; i < rows; ++i) {
+        bool any = false;
+        for (std::size_t q = 0; q < kLanes; ++q) {
+          const double x = q < width ? std::fabs(static_cast<double>(y[i * stride + q])) * scale : 0.0;
+          want[w * kLanes + q] = x;
+          if (x > t[q]) {
+            any = true;
+            ws[q] += x;
+            wc[q] += 1.0;
+          }
+        }
+        w += any ? 1 : 0;
+      }
+      for (std::size_t q = 0; q < kLanes; ++q) {
+        const double b = (ws[q] - r[q]) / wc[q] - (4.0 * DBL_EPSILON * ws[q] + DBL_TRUE_MIN);
+        wt[q] = wc[q] > 0.0 && b > t[q] ? b : t[q];
+      }
+      std::size_t n;
+      if constexpr (sizeof(T) == 8) {
+        n = k.l1_block_gather_f64(y.data(), stride, rows, rows, width, scale, got.data(), kept0, t, r, sum, count);
+      } else {
+        n = k.l1_block_gather_f32(y.data(), stride, rows, rows, width, scale, got.data(), kept0, t, r, sum, count);
+      }
+      CHECK_MSG(n == w, k.name << " gather kept " << n << " want " << w);
+      // Rows past the kept ones may hold a dropped row: only the kept compare.
+      CHECK(std::memcmp(got.data() + kept0 * kLanes, want.data() + kept0 * kLanes, (w - kept0) * kLanes * 8) == 0);
+      CHECK(std::memcmp(sum, ws, sizeof sum) == 0);
+      CHECK(std::memcmp(count, wc, sizeof count) == 0);
+      CHECK_MSG(std::memcmp(t, wt, sizeof t) == 0, k.name << " gather filters, width " << width << " rows " << rows);
+    }
+  }
+}
+
 }  // namespace
+
+TEST(group_l1_gather_is_the_same_bytes_on_every_table) {
+  for (const KernelTable* k : tables()) {
+    Rng rng(1473);
+    check_gather<double>(*k, rng);
+    check_gather<float>(*k, rng);
+  }
+}
 
 TEST(group_l1_block_passes_are_the_same_bytes_on_every_table) {
   for (const KernelTable* k : tables()) {

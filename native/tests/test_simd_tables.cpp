@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "harness.hpp"
@@ -416,6 +417,55 @@ void check_finite(const KernelTable& k) {
   }
 }
 
+// The float soft threshold narrows by truncation where the result is a
+// normal float or zero and goes entry by entry elsewhere: results around the
+// smallest normal float, subnormal results, differences that must round
+// toward zero, infinities and NaN, mixed with ordinary lanes in every vector
+// position, must all keep narrow_toward_zero's bits.
+void check_float_shrink_edges(const KernelTable& k, Rng& rng) {
+  const float fmin = std::numeric_limits<float>::min(), inf = std::numeric_limits<float>::infinity();
+  const std::vector<std::pair<float, double>> edge = {
+      {1.5f * fmin, 0.5 * fmin},                                // exactly the smallest normal
+      {fmin, 0.25 * fmin},                                      // subnormal result
+      {std::nextafter(fmin, 1.0f), static_cast<double>(fmin)},  // a subnormal, one ulp of it
+      {4.0f * fmin, 1.5 * fmin + 1e-50},                        // just under a normal: rounds down
+      {1.0f, 1e-9},                                             // a difference below float precision
+      {-3.0f, 1e-300},                                          // rounds toward zero, negative
+      {std::nextafter(1.0f, 2.0f), 1.0 - 1e-12},                // a difference above the subnormals
+      {inf, 1.0},
+      {-inf, 0.0},
+      {std::numeric_limits<float>::quiet_NaN(), 0.5},
+      {std::numeric_limits<float>::max(), 0.0},
+      {-std::numeric_limits<float>::max(), 1e30},
+      {2.0f, inf},
+      {-0.0f, 0.0},
+  };
+  for (std::size_t n : {std::size_t(8), std::size_t(19), std::size_t(40)}) {
+    for (int round = 0; round < 40; ++round) {
+      std::vector<float> src(n), got(n), want(n);
+      std::vector<double> t(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (rng.below(3) == 0) {
+          const auto& e = edge[rng.below(edge.size())];
+          src[i] = e.first;
+          t[i] = e.second;
+        } else {
+          src[i] = static_cast<float>(4.0 * rng.normal());
+          t[i] = std::fabs(rng.normal());
+        }
+      }
+      for (int stream = 0; stream < 2; ++stream) {
+        k.shrink_f32[1][stream](src.data(), t.data(), 0.0, got.data(), n);
+        for (std::size_t i = 0; i < n; ++i) want[i] = shrink_ref(src[i], t[i]);
+        CHECK_MSG(same_bytes(got, want), k.name << " float shrink edges n=" << n);
+        k.shrink_f32[0][stream](src.data(), nullptr, t[0], got.data(), n);
+        for (std::size_t i = 0; i < n; ++i) want[i] = shrink_ref(src[i], t[0]);
+        CHECK_MSG(same_bytes(got, want), k.name << " float shrink edges, one t, n=" << n);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 TEST(simd_tables_find_every_non_finite_entry) {
@@ -430,6 +480,7 @@ TEST(simd_tables_write_the_scalar_bytes) {
     Rng rng(77);
     check_writes<double>(*k, rng);
     check_writes<float>(*k, rng);
+    check_float_shrink_edges(*k, rng);
     check_adam<double>(*k, rng);
     check_adam<float>(*k, rng);
     check_columns<double>(*k, rng);

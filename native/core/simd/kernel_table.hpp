@@ -141,6 +141,18 @@ struct KernelTable {
                                double scale, double* mx, double* sum, double* nz);
   ColumnCount<double> column_max_sum_count_f64 = nullptr;
   ColumnCount<float> column_max_sum_count_f32 = nullptr;
+  // The bilevel l1,1 gather of one block of kL1BlockLanes columns: `rows`
+  // rows, `stride` apart, appended as |y| * scale to dst from row `kept`,
+  // kept when an entry is above its lane's t; sum and count (in and out) add
+  // each lane's entries above t; then t is raised to the mean-rule bound
+  // (sum - r) / count, lowered for rounding. Returns the rows kept
+  // (loops-inl.hpp).
+  template <class T>
+  using L1BlockGather = std::size_t (*)(const T* src, std::size_t stride, std::size_t rows, std::size_t ahead,
+                                        std::size_t width, double scale, double* dst, std::size_t kept, double* t,
+                                        const double* r, double* sum, double* count);
+  L1BlockGather<double> l1_block_gather_f64 = nullptr;
+  L1BlockGather<float> l1_block_gather_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

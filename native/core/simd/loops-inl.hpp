@@ -1025,6 +1025,144 @@ std::size_t l1_block_pass(double* a, std::size_t n, const double* t, double* sum
   return Compact ? kept : n;
 }
 
+// The float soft threshold again, narrowed by truncation instead of
+// compare-and-step (the float l1,2 scale's trick, scale_floats above):
+// d = max(|y| - t, 0) in double, then its 29 low mantissa bits cleared, which
+// leaves a float-representable value of magnitude at most d, so the narrowing
+// is exact and equals rounding d toward zero wherever the result is a normal
+// float or zero. A vector with a lane outside that (a subnormal result or one
+// at the smallest normal, an infinity or NaN) is done entry by entry by
+// shrink_entry, so every entry gets its bits. (|y| - t cannot overflow: it is
+// at most |y|.) This replaces a compare of both halves, a mask pack and a
+// step per vector: the float write was bound by that arithmetic.
+template <class Isa, bool Each, bool Stream>
+void shrink_truncated(const float* src, const double* t, double one, float* dst, std::size_t n) {
+  using F = Lanes<float, Isa>;
+  std::size_t k = 0;
+  if constexpr (!std::is_same_v<Isa, Scalar>) {
+    using D = Lanes<double, Isa>;
+    using X = Widen<Isa>;
+    static_assert(F::kWidth == 2 * D::kWidth, "a float vector widens into two double vectors");
+    const std::uint64_t keep_bits = ~((std::uint64_t(1) << 29) - 1);
+    double keep_d;
+    std::memcpy(&keep_d, &keep_bits, sizeof keep_d);
+    const auto keep = D::set1(keep_d), dsign = D::set1(-0.0), t1 = D::set1(one);
+    const auto fsign = F::set1(-0.0f), fzero = F::zero(), fmin = F::set1(std::numeric_limits<float>::min()),
+               finf = F::set1(std::numeric_limits<float>::infinity());
+    if (Stream)
+      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+    for (; k + F::kWidth <= n; k += F::kWidth) {
+      if (Stream) prefetch_line<F>(src, k);
+      const auto y = F::load(src + k);
+      const auto tlo = Each ? D::load(t + k) : t1, thi = Each ? D::load(t + k + D::kWidth) : t1;
+      const auto dlo = D::max(D::sub(D::and_not(dsign, X::lo(y)), tlo), D::zero());
+      const auto dhi = D::max(D::sub(D::and_not(dsign, X::hi(y)), thi), D::zero());
+      const auto f = X::narrow(D::bit_and(dlo, keep), D::bit_and(dhi, keep));  // f >= +0 or NaN
+      const auto odd =
+          F::bit_or(F::bit_or(F::unordered(f, f), F::ge(f, finf)), F::bit_and(F::gt(f, fzero), F::ge(fmin, f)));
+      if (F::any(odd)) {
+        for (std::size_t q = 0; q < F::kWidth; ++q) dst[k + q] = shrink_entry(src[k + q], Each ? t[k + q] : one);
+        continue;
+      }
+      const auto r = F::bit_or(f, F::bit_and(F::bit_and(fsign, y), F::gt(f, fzero)));
+      if (Stream)
+        F::stream(dst + k, r);
+      else
+        F::store(dst + k, r);
+    }
+  }
+  for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+}
+
+// The bilevel l1,1 gather of one 8-column block (group_l1_thresholds.cpp):
+// `rows` rows of the block, each `stride` entries after the previous, are
+// appended as |y| * scale in double to dst's rows of kL1BlockLanes, from row
+// `kept` on; a row is kept (the count moves on) only when one of its entries
+// is above its lane's filter t[q], and each lane adds the entries above its
+// filter to sum[q] and count[q], one by one in row order (so the bits do not
+// depend on the lane width). Entries past `width` (a partial last block) are
+// +0. Then each lane's filter is raised to the mean-rule bound of what it
+// kept (see below; r holds the radii). Row i is prefetched kL1GatherAhead rows ahead while that row is below
+// `ahead` (the rows that exist from src): a row's slice lies a stride away
+// from the previous one, where the hardware prefetcher does not follow.
+// Returns the rows kept. In the kernel table so that it runs on the widest
+// lanes: on the baseline lanes its 8-lane state did not fit the registers.
+constexpr std::size_t kL1GatherAhead = 16;
+
+template <class Isa, class T>
+inline void l1_gather_row(const T* src, std::size_t width, typename Lanes<double, Isa>::V scale,
+                          typename Lanes<double, Isa>::V* x) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t H = kL1BlockLanes / D::kWidth;
+  T pad[kL1BlockLanes];
+  if (width < kL1BlockLanes) {
+    for (std::size_t q = 0; q < kL1BlockLanes; ++q) pad[q] = q < width ? src[q] : T(0);
+    src = pad;
+  }
+  for (std::size_t h = 0; h < H; ++h) {
+    typename D::V v;
+    if constexpr (std::is_same_v<T, double>) {
+      v = D::load(src + h * D::kWidth);
+    } else if constexpr (std::is_same_v<Isa, Scalar>) {
+      v = D::set1(static_cast<double>(src[h]));
+    } else {
+      v = Widen<Isa>::load(src + h * D::kWidth);
+    }
+    x[h] = D::mul(D::and_not(D::set1(-0.0), v), scale);
+  }
+}
+
+template <class Isa, class T>
+std::size_t l1_block_gather(const T* src, std::size_t stride, std::size_t rows, std::size_t ahead, std::size_t width,
+                            double scale, double* dst, std::size_t kept, double* t, const double* r, double* sum,
+                            double* count) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t H = kL1BlockLanes / D::kWidth;
+  const typename D::V one = D::set1(1.0), sc = D::set1(scale);
+  typename D::V tv[H], sv[H], cv[H];
+  for (std::size_t h = 0; h < H; ++h) {
+    tv[h] = D::load(t + h * D::kWidth);
+    sv[h] = D::load(sum + h * D::kWidth);
+    cv[h] = D::load(count + h * D::kWidth);
+  }
+  const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
+  for (std::size_t i = 0; i < rows; ++i, src += stride) {
+    if (i + kL1GatherAhead < ahead) {
+      // The slice's first and last entries: it may straddle two lines.
+      D::prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride));
+      D::prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride + last));
+    }
+    typename D::V x[H], any = D::zero();
+    l1_gather_row<Isa>(src, width, sc, x);
+    double* const row = dst + kept * kL1BlockLanes;
+    for (std::size_t h = 0; h < H; ++h) {
+      D::store(row + h * D::kWidth, x[h]);
+      const typename D::V m = D::gt(x[h], tv[h]);
+      any = D::bit_or(any, m);
+      sv[h] = D::add(sv[h], D::bit_and(m, x[h]));
+      cv[h] = D::add(cv[h], D::bit_and(m, one));
+    }
+    kept += D::any(any) ? 1 : 0;
+  }
+  // Each lane's filter raised to the mean-rule bound of what it kept,
+  // (sum - r) / count, lowered by the error bound of a plain sum (`lowered`
+  // in group_l1_thresholds.cpp, the same operations in the same order); a
+  // lane that kept nothing keeps its filter. Vector divisions: one scalar
+  // division per lane per call cost about as much as the gather's own work
+  // on short columns (100 rows).
+  const typename D::V eps4 = D::set1(4.0 * std::numeric_limits<double>::epsilon()),
+                      tiny = D::set1(std::numeric_limits<double>::denorm_min()), zero = D::zero();
+  for (std::size_t h = 0; h < H; ++h) {
+    const typename D::V rv = D::load(r + h * D::kWidth);
+    const typename D::V b = D::sub(D::div(D::sub(sv[h], rv), cv[h]), D::add(D::mul(eps4, sv[h]), tiny));
+    const typename D::V up = D::bit_and(D::gt(b, tv[h]), D::gt(cv[h], zero));
+    D::store(t + h * D::kWidth, D::bit_or(D::bit_and(up, b), D::and_not(up, tv[h])));
+    D::store(sum + h * D::kWidth, sv[h]);
+    D::store(count + h * D::kWidth, cv[h]);
+  }
+  return kept;
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1083,6 +1221,12 @@ KernelTable make_table() {
   t.l1_block_plain = &loops::l1_block_pass<Isa, false, false, true>;
   t.l1_block_compensated = &loops::l1_block_pass<Isa, true, false>;
   t.l1_block_kept = &loops::l1_block_pass<Isa, true, true>;
+  t.shrink_f32[0][0] = &loops::shrink_truncated<Isa, false, false>;
+  t.shrink_f32[0][1] = &loops::shrink_truncated<Isa, false, true>;
+  t.shrink_f32[1][0] = &loops::shrink_truncated<Isa, true, false>;
+  t.shrink_f32[1][1] = &loops::shrink_truncated<Isa, true, true>;
+  t.l1_block_gather_f64 = &loops::l1_block_gather<Isa, double>;
+  t.l1_block_gather_f32 = &loops::l1_block_gather<Isa, float>;
   return t;
 }
 
