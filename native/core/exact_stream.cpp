@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "exact_start.hpp"
+#include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
@@ -196,46 +197,6 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
   }
 }
 
-// One Newton step of the solvers on survivors (few_groups_thresholds and
-// below_bound_thresholds): survivor q is group id[q] with k[q] active entries
-// summing to S[q]. Returns theta = (sum S/k - eta) / sum 1/k, and clears
-// *same when an active set differs from the previous pass's.
-double survivors_newton_step(const ThresholdProblem& p, const std::size_t* id, std::size_t na, double* k, double* S,
-                             const double* prev_k, const double* prev_s, bool* same) {
-  CompensatedSum num, den;
-  for (std::size_t q = 0; q < na; ++q) {
-    if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
-      k[q] = 1.0;
-      S[q] = p.mx[id[q]];
-    }
-    if (k[q] != prev_k[q] || S[q] != prev_s[q]) *same = false;
-    num.add(S[q] / k[q]);
-    den.add(1.0 / k[q]);
-  }
-  return (num.value() - p.eta) / den.value();
-}
-
-// After a Newton step of the solvers on survivors: drops the survivors whose
-// l1 mass is at or below theta (dead for good, since theta only rises) and
-// moves the next thresholds mu = (S - theta) / k, this pass's (k, S) as the
-// previous ones, and the l1 masses into place; `at` (the survivor's place in
-// a copy, or null) moves with them. Returns the number kept.
-std::size_t keep_survivors(std::size_t na, double theta, std::size_t* id, std::size_t* at, double* mu, const double* k,
-                           const double* S, double* prev_k, double* prev_s, double* total) {
-  std::size_t w = 0;
-  for (std::size_t q = 0; q < na; ++q) {
-    if (!(total[q] > theta)) continue;
-    id[w] = id[q];
-    if (at != nullptr) at[w] = at[q];
-    mu[w] = (S[q] - theta) / k[q];
-    prev_k[w] = k[q];
-    prev_s[w] = S[q];
-    total[w] = total[q];
-    ++w;
-  }
-  return w;
-}
-
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
 // 144 of 80000 columns at 100 x 80000 Cauchy 0.5; sparse data at eta = 1):
 // their entries are gathered row by row, reading only the cache lines that
@@ -273,12 +234,13 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     }
     for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
   });
-  // Per survivor q: its group, threshold, active count and sum, those of the
-  // previous pass, and the l1 norm of its copy.
-  ScratchVector<std::size_t> id(alive_in.begin(), alive_in.end()), at(na);
+  // Per survivor q: its slot at[q] (group alive_in[at[q]], whose copy has
+  // l1 norm total[at[q]]), threshold, active count and sum, and those of the
+  // previous pass.
+  ScratchVector<std::size_t> at(na);
   ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0), total(na);
   for (std::size_t q = 0; q < na; ++q) {
-    const std::size_t j = id[q];
+    const std::size_t j = alive_in[q];
     at[q] = q;
     mu[q] = std::max({0.0, (p.s[j] - theta) / reach(p, j), p.mx[j] - theta});
     CompensatedSum c;
@@ -295,16 +257,16 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     });
     ++t_trace.compact_passes;
     bool same = !alive_changed;
-    const double next =
-        survivors_newton_step(p, id.data(), na, k.data(), S.data(), prev_k.data(), prev_s.data(), &same);
+    const double next = survivors_newton_step(p, alive_in.data(), at.data(), na, k.data(), S.data(), prev_k.data(),
+                                              prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
-      for (std::size_t q = 0; q < na; ++q) mu_out[id[q]] = std::max((S[q] - next) / k[q], 0.0);
+      for (std::size_t q = 0; q < na; ++q) mu_out[alive_in[at[q]]] = std::max((S[q] - next) / k[q], 0.0);
       return StreamEnd::kConverged;
     }
     if (next > theta) theta = next;
-    const std::size_t w = keep_survivors(na, theta, id.data(), at.data(), mu.data(), k.data(), S.data(), prev_k.data(),
-                                         prev_s.data(), total.data());
+    const std::size_t w =
+        keep_survivors(na, theta, total.data(), at.data(), mu.data(), k.data(), S.data(), prev_k.data(), prev_s.data());
     alive_changed = w != na;
     na = w;
   }
@@ -383,11 +345,13 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     for (std::size_t e = room(b); e < room(b) + held[b]; ++e) list[at[col[e]]++] = val[e];
   t_trace.below = true;
   // Newton on the reduced groups: (K_j, Sb_j) above hi_j plus the list.
+  // Survivor q is alive[slot[q]], of l1 norm total[slot[q]].
   std::size_t na = alive.size();
-  ScratchVector<std::size_t> id(alive.begin(), alive.end());
+  ScratchVector<std::size_t> slot(na);
   ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0), total(na);
   for (std::size_t q = 0; q < na; ++q) {
-    const std::size_t j = id[q];
+    const std::size_t j = alive[q];
+    slot[q] = q;
     CompensatedSum c;
     c.add(Sb[j]);
     for (std::size_t e = beg[j]; e < beg[j + 1]; ++e) c.add(list[e]);
@@ -405,7 +369,7 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     if (!first) {
       parallel_ranges(na, 1, beg[ng], [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
-          const std::size_t j = id[q];
+          const std::size_t j = alive[slot[q]];
           double kb = 0.0, sb = 0.0;
           group_stats(list.data() + beg[j], beg[j + 1] - beg[j], 1.0, mu[q], &kb, &sb);
           k[q] = K[j] + kb;
@@ -416,17 +380,17 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     }
     first = false;
     bool same = !alive_changed;
-    const double next =
-        survivors_newton_step(p, id.data(), na, k.data(), S.data(), prev_k.data(), prev_s.data(), &same);
+    const double next = survivors_newton_step(p, alive.data(), slot.data(), na, k.data(), S.data(), prev_k.data(),
+                                              prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
-      for (std::size_t q = 0; q < na; ++q) mu_out[id[q]] = std::max((S[q] - next) / k[q], 0.0);
+      for (std::size_t q = 0; q < na; ++q) mu_out[alive[slot[q]]] = std::max((S[q] - next) / k[q], 0.0);
       *end = StreamEnd::kConverged;
       return true;
     }
     if (next > theta) theta = next;
-    const std::size_t w = keep_survivors(na, theta, id.data(), nullptr, mu.data(), k.data(), S.data(), prev_k.data(),
-                                         prev_s.data(), total.data());
+    const std::size_t w = keep_survivors(na, theta, total.data(), slot.data(), mu.data(), k.data(), S.data(),
+                                         prev_k.data(), prev_s.data());
     alive_changed = w != na;
     na = w;
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "column_topk.hpp"
+#include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "simd/kernel_table.hpp"
@@ -73,17 +74,8 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, con
     });
     ++t_trace.passes;
     bool same = !alive_changed;
-    CompensatedSum num, den;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
-        k[q] = 1.0;
-        S[q] = p.mx[gs.id[q_of[q]]];
-      }
-      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
-      num.add(S[q] / k[q]);
-      den.add(1.0 / k[q]);
-    }
-    const double next = (num.value() - p.eta) / den.value();
+    const double next = survivors_newton_step(p, gs.id.data(), q_of.data(), na, k.data(), S.data(), prev_k.data(),
+                                              prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[gs.id[q_of[q]]] = std::max((S[q] - next) / k[q], 0.0);
@@ -91,15 +83,8 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, con
       return true;
     }
     if (next > theta) theta = next;
-    std::size_t w = 0;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (!(gs.total[q_of[q]] > theta)) continue;
-      q_of[w] = q_of[q];
-      mu[w] = (S[q] - theta) / k[q];
-      prev_k[w] = k[q];
-      prev_s[w] = S[q];
-      ++w;
-    }
+    const std::size_t w = keep_survivors(na, theta, gs.total.data(), q_of.data(), mu.data(), k.data(), S.data(),
+                                         prev_k.data(), prev_s.data());
     alive_changed = w != na;
     na = w;
   }
