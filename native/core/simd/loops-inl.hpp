@@ -494,12 +494,20 @@ void group_stats(const T* r, std::size_t len, double scale, double u, double* k_
 }
 
 // Entry (i, j) of fill_candidates: appended if it reaches its column's bound
-// and the column's segment has room.
+// and the column's segment has room. Without a branch: an entry left out is
+// stored to *sink instead. Where candidates are dense (a third of the columns
+// with a tenth of their entries above the bound: 4000 x 4000 Cauchy 0.9)
+// the branch on the bound missed often enough to make the fill cost more
+// than two reads of the matrix.
 template <class T>
 inline void fill_at(const T* r, std::size_t j, double scale, const double* bound, const std::size_t* cap,
-                    const std::size_t* cbeg, std::size_t* len, double* out) {
+                    const std::size_t* cbeg, std::size_t* len, double* out, double* sink) {
   const double a = scaled_abs<Scalar>(r + j, scale);
-  if (a >= bound[j] && len[j] < cap[j]) out[cbeg[j] + len[j]++] = a;
+  const std::size_t l = len[j];
+  const bool take = (a >= bound[j]) & (l < cap[j]);
+  double* dst = take ? out + cbeg[j] + l : sink;
+  *dst = a;
+  len[j] = l + static_cast<std::size_t>(take);
 }
 
 // Appends the entries |y| * scale >= bound[j] of an n x m row-major matrix,
@@ -513,14 +521,15 @@ void fill_candidates(const T* y, std::size_t n, std::size_t m, double scale, con
   using D = Lanes<double, Isa>;
   constexpr std::size_t w = D::kWidth;
   const std::size_t mw = m / w * w;
+  double sink = 0.0;
   for (std::size_t i = 0; i < n; ++i) {
     const T* r = y + i * m;
     std::size_t j = 0;
     for (; j < mw; j += w) {
       if (!D::any(D::ge(scaled_abs<Isa>(r + j, scale), D::load(bound + j)))) continue;
-      for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out);
+      for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out, &sink);
     }
-    for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out);
+    for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out, &sink);
   }
 }
 
