@@ -435,6 +435,55 @@ bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
 template bool stream_wants_nonzeros<float>(const MatrixRef<float>&, Groups, double);
 template bool stream_wants_nonzeros<double>(const MatrixRef<double>&, Groups, double);
 
+namespace {
+
+// One evaluation of the envelope G at theta over the groups listed (all of
+// them when live is null): the sum of the positive terms, compensated, and
+// their slope. Four independent accumulators and no branch per group: with
+// one chain, the branches of the compensated add and a division per group,
+// the six sweeps over 80000 groups at 100 x 80000 Cauchy 0.9 took as long
+// as a memcpy of the matrix (5.0 ms; now 1.6 ms). The terms are
+// >= 0, so Neumaier's add needs only a max and a min (as comp_add in
+// simd/loops-inl.hpp).
+struct EnvelopeAt {
+  double value, slope;
+};
+
+EnvelopeAt envelope_at(const ThresholdProblem& p, const std::size_t* live, std::size_t count, double theta) {
+  double sum[4] = {0.0, 0.0, 0.0, 0.0}, comp[4] = {0.0, 0.0, 0.0, 0.0}, slope[4] = {0.0, 0.0, 0.0, 0.0};
+  // Without counted nonzeros every group has the same length: a product by
+  // its inverse instead of a division per group (the divisions alone held
+  // the sweep to a third of its speed).
+  const double inv_len = 1.0 / static_cast<double>(p.len);
+  auto add = [&](std::size_t j, int l) {
+    const double inv = p.nz != nullptr ? 1.0 / reach(p, j) : inv_len;
+    const double by_sum = (p.s[j] - theta) * inv, by_max = p.mx[j] - theta;
+    const double t = std::max(by_max, by_sum);
+    const bool on = t > 0.0;
+    const double x = on ? t : 0.0;
+    const double u = sum[l] + x;
+    comp[l] += (std::max(sum[l], x) - u) + std::min(sum[l], x);
+    sum[l] = u;
+    slope[l] += on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
+  };
+  std::size_t q = 0;
+  if (live == nullptr) {
+    for (; q + 4 <= count; q += 4)
+      for (int l = 0; l < 4; ++l) add(q + static_cast<std::size_t>(l), l);
+    for (; q < count; ++q) add(q, 0);
+  } else {
+    for (; q + 4 <= count; q += 4)
+      for (int l = 0; l < 4; ++l) add(live[q + static_cast<std::size_t>(l)], l);
+    for (; q < count; ++q) add(live[q], 0);
+  }
+  CompensatedSum v;
+  for (int l = 0; l < 4; ++l) v.add(sum[l]);
+  for (int l = 0; l < 4; ++l) v.add(comp[l]);
+  return {v.value(), (slope[0] + slope[1]) + (slope[2] + slope[3])};
+}
+
+}  // namespace
+
 // G(theta) = sum_j max(0, (s_j - theta) / len, mx_j - theta) is convex,
 // piecewise linear and decreasing, and G <= sum_j mu_j(theta) pointwise, so
 // its root is at most theta*. Newton from theta = 0 rises monotonically to
@@ -443,31 +492,15 @@ template bool stream_wants_nonzeros<double>(const MatrixRef<double>&, Groups, do
 double envelope_theta(const ThresholdProblem& p) {
   // A group's term is zero once theta >= s_j (s_j >= mx_j), and theta only
   // rises: after the first step only the groups with s_j > theta are swept
-  // (at small radii and on heavy tails a few hundred of 80000), in the same
-  // order, so the sums are those of the full sweep.
+  // (at small radii and on heavy tails a few hundred of 80000).
   ScratchVector<std::size_t> live;
   bool all = true;
   double theta = 0.0;
   for (int it = 0; it < 64; ++it) {
-    CompensatedSum val;
-    double slope = 0.0;
-    const std::size_t count = all ? p.ng : live.size();
-    for (std::size_t q = 0; q < count; ++q) {
-      const std::size_t j = all ? q : live[q];
-      const double len = reach(p, j), by_sum = (p.s[j] - theta) / len, by_max = p.mx[j] - theta;
-      if (by_max >= by_sum) {
-        if (by_max > 0.0) {
-          val.add(by_max);
-          slope += 1.0;
-        }
-      } else if (by_sum > 0.0) {
-        val.add(by_sum);
-        slope += 1.0 / len;
-      }
-    }
-    const double excess = val.value() - p.eta;
-    if (!(excess > 0.0) || !(slope > 0.0)) break;
-    const double next = theta + excess / slope;
+    const EnvelopeAt g = envelope_at(p, all ? nullptr : live.data(), all ? p.ng : live.size(), theta);
+    const double excess = g.value - p.eta;
+    if (!(excess > 0.0) || !(g.slope > 0.0)) break;
+    const double next = theta + excess / g.slope;
     if (!(next > theta)) break;
     theta = next;
     if (all) {
