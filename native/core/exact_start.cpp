@@ -9,6 +9,7 @@
 #include "parallel.hpp"
 #include "reduce.hpp"
 #include "simd/kernel_table.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 namespace {
@@ -33,6 +34,9 @@ constexpr double kMaxFlatness = 0.35;
 // entries (with the slack of its capacities).
 constexpr std::size_t kCopyShare = 8;
 constexpr int kMaxRounds = 4;
+// The regathered columns' entries are asked for this many rows ahead (each on
+// its own cache line, as in exact_stream.cpp's gather).
+constexpr std::size_t kGatherAhead = 8;
 constexpr int kMaxPasses = 200;
 
 thread_local bool t_in_sample = false;
@@ -177,6 +181,8 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       whole_data.resize(base + nr * len);
       for (std::size_t i = 0; i < n; ++i) {
         const T* r = y.data + i * m;
+        if (i + kGatherAhead < n)
+          for (std::size_t t = 0; t < nr; ++t) prefetch_range(r + kGatherAhead * m + alive[regather[t]], 1);
         for (std::size_t t = 0; t < nr; ++t)
           whole_data[base + t * len + i] = std::fabs(static_cast<double>(r[alive[regather[t]]])) * p.scale;
       }

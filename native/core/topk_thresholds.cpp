@@ -13,6 +13,7 @@
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "simd/kernel_table.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 namespace {
@@ -27,6 +28,10 @@ constexpr int kMaxRounds = 4;
 constexpr std::size_t kWholeShare = 16;
 // As in exact_stream.cpp: short columns are not worth the bounds.
 constexpr std::size_t kCandidateMinLen = 512;
+// Whole columns are gathered row by row, each entry on its own cache line;
+// the lines this many rows ahead are asked for meanwhile (as the gather of
+// few_groups_thresholds in exact_stream.cpp).
+constexpr std::size_t kGatherAhead = 8;
 // The candidates of the failing columns are copied by a read of every row
 // when their room is at most this share of the entries, else by index.
 constexpr std::size_t kDenseRoom = 8;
@@ -357,6 +362,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     parallel_ranges(n, 1, nf * n, [&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) {
         const T* r = y.data + i * m;
+        if (i + kGatherAhead < n)
+          for (std::size_t f = 0; f < nf; ++f) prefetch_range(r + kGatherAhead * m + alive[fail[f]], 1);
         for (std::size_t f = 0; f < nf; ++f) d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
       }
     });
