@@ -294,7 +294,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         bound[j] = lo;
         beg[j] = size;
         cap[j] = room;
-        size += room;
+        size += room + 1;  // and a spare slot for the gather by index
       }
       t_trace.candidates = size;
       if (4 * size > y.size()) return false;
@@ -318,23 +318,32 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
-        ScratchVector<std::size_t> col(nf);
-        for (std::size_t f = 0; f < nf; ++f) col[f] = alive[fail[f]];
-        // Split by columns: each column is filled in row order by one
-        // thread. An entry left out is stored to `sink`.
+        // Per failing column f, as contiguous arrays: its column, bound,
+        // next slot and end of room. Split by columns: each column is
+        // filled in row order by one thread. Every entry is stored at its
+        // column's next slot, which advances only if the entry reaches the
+        // bound and the room is not full (the spare slot takes the rest): no
+        // branch, so the cost does not depend on how many pass.
+        ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
+        ScratchVector<double> lo(nf);
+        for (std::size_t f = 0; f < nf; ++f) {
+          const std::size_t j = alive[fail[f]];
+          col[f] = j;
+          lo[f] = bound[j];
+          pos[f] = beg[j];
+          end_of[f] = beg[j] + cap[j];
+        }
         parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
-          double sink = 0.0;
           for (std::size_t i = 0; i < n; ++i) {
             const T* r = y.data + i * m;
             for (std::size_t f = f0; f < f1; ++f) {
-              const std::size_t j = col[f], l = got[j];
-              const double a = std::fabs(static_cast<double>(r[j])) * p.scale;
-              const bool take = (a >= bound[j]) & (l < cap[j]);
-              *(take ? out + beg[j] + l : &sink) = a;
-              got[j] = l + static_cast<std::size_t>(take);
+              const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
+              out[pos[f]] = a;
+              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
             }
           }
         });
+        for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
       }
       std::size_t over = 0;
       for (std::size_t f = 0; f < nf; ++f) {
