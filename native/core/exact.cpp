@@ -17,6 +17,7 @@
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
+#include "topk_thresholds.hpp"
 
 namespace bp {
 namespace {
@@ -372,6 +373,7 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   if (method == ExactMethod::kSort) {
     sort_thresholds(y, g, p, mu);
   } else if (method == ExactMethod::kStream) {
+    clear_topk_trace();
     const ThresholdProblem tp{p.ng,
                               p.len,
                               p.scale,

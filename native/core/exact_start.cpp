@@ -4,10 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "reduce.hpp"
 #include "simd/kernel_table.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 namespace {
@@ -32,6 +34,9 @@ constexpr double kMaxFlatness = 0.35;
 // entries (with the slack of its capacities).
 constexpr std::size_t kCopyShare = 8;
 constexpr int kMaxRounds = 4;
+// The regathered columns' entries are asked for this many rows ahead (each on
+// its own cache line, as in exact_stream.cpp's gather).
+constexpr std::size_t kGatherAhead = 8;
 constexpr int kMaxPasses = 200;
 
 thread_local bool t_in_sample = false;
@@ -176,6 +181,8 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       whole_data.resize(base + nr * len);
       for (std::size_t i = 0; i < n; ++i) {
         const T* r = y.data + i * m;
+        if (i + kGatherAhead < n)
+          for (std::size_t t = 0; t < nr; ++t) prefetch_range(r + kGatherAhead * m + alive[regather[t]], 1);
         for (std::size_t t = 0; t < nr; ++t)
           whole_data[base + t * len + i] = std::fabs(static_cast<double>(r[alive[regather[t]]])) * p.scale;
       }
@@ -221,32 +228,16 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       });
       ++end->compact_passes;
       bool same = !alive_changed;
-      CompensatedSum num, den;
-      for (std::size_t t = 0; t < na; ++t) {
-        if (kq[t] == 0.0) {  // mu a hair above the top entry
-          kq[t] = 1.0;
-          Sq[t] = p.mx[alive[at[t]]];
-        }
-        if (kq[t] != prev_k[t] || Sq[t] != prev_s[t]) same = false;
-        num.add(Sq[t] / kq[t]);
-        den.add(1.0 / kq[t]);
-      }
-      const double next = (num.value() - p.eta) / den.value();
+      const double next = survivors_newton_step(p, alive.data(), at.data(), na, kq.data(), Sq.data(), prev_k.data(),
+                                                prev_s.data(), &same);
       if (same) {
         final_theta = next;
         converged = true;
         break;
       }
       if (next > theta) theta = next;
-      std::size_t w = 0;
-      for (std::size_t t = 0; t < na; ++t) {
-        if (!(tot[at[t]] > theta)) continue;
-        at[w] = at[t];
-        mu[w] = (Sq[t] - theta) / kq[t];
-        prev_k[w] = kq[t];
-        prev_s[w] = Sq[t];
-        ++w;
-      }
+      const std::size_t w = keep_survivors(na, theta, tot.data(), at.data(), mu.data(), kq.data(), Sq.data(),
+                                           prev_k.data(), prev_s.data());
       alive_changed = w != na;
       na = w;
     }

@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "column_topk.hpp"
+#include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
 #include "simd/kernel_table.hpp"
+#include "stream_store.hpp"
 
 namespace bp {
 namespace {
@@ -26,9 +28,17 @@ constexpr int kMaxRounds = 4;
 constexpr std::size_t kWholeShare = 16;
 // As in exact_stream.cpp: short columns are not worth the bounds.
 constexpr std::size_t kCandidateMinLen = 512;
+// Whole columns are gathered row by row, each entry on its own cache line;
+// the lines this many rows ahead are asked for meanwhile (as the gather of
+// few_groups_thresholds in exact_stream.cpp).
+constexpr std::size_t kGatherAhead = 8;
+// The candidates of the failing columns are copied by a read of every row
+// when their room is at most this share of the entries, else by index.
+constexpr std::size_t kDenseRoom = 8;
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
+std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -73,17 +83,8 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, con
     });
     ++t_trace.passes;
     bool same = !alive_changed;
-    CompensatedSum num, den;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (k[q] == 0.0) {  // mu a hair above the top entry: see stream_thresholds
-        k[q] = 1.0;
-        S[q] = p.mx[gs.id[q_of[q]]];
-      }
-      if (k[q] != prev_k[q] || S[q] != prev_s[q]) same = false;
-      num.add(S[q] / k[q]);
-      den.add(1.0 / k[q]);
-    }
-    const double next = (num.value() - p.eta) / den.value();
+    const double next = survivors_newton_step(p, gs.id.data(), q_of.data(), na, k.data(), S.data(), prev_k.data(),
+                                              prev_s.data(), &same);
     if (same) {
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[gs.id[q_of[q]]] = std::max((S[q] - next) / k[q], 0.0);
@@ -91,15 +92,8 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, con
       return true;
     }
     if (next > theta) theta = next;
-    std::size_t w = 0;
-    for (std::size_t q = 0; q < na; ++q) {
-      if (!(gs.total[q_of[q]] > theta)) continue;
-      q_of[w] = q_of[q];
-      mu[w] = (S[q] - theta) / k[q];
-      prev_k[w] = k[q];
-      prev_s[w] = S[q];
-      ++w;
-    }
+    const std::size_t w = keep_survivors(na, theta, gs.total.data(), q_of.data(), mu.data(), k.data(), S.data(),
+                                         prev_k.data(), prev_s.data());
     alive_changed = w != na;
     na = w;
   }
@@ -163,8 +157,16 @@ TopkTrace last_topk_trace() {
   return t_trace;
 }
 
+void clear_topk_trace() {
+  t_trace = {};
+}
+
 bool set_topk_enabled(bool on) {
   return g_enabled.exchange(on);
+}
+
+TopkCopy set_topk_copy(TopkCopy how) {
+  return g_copy.exchange(how);
 }
 
 template <class T>
@@ -268,11 +270,11 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // entries) costs little beyond what is copied.
       const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
       const std::size_t nf = fail.size();
-      // Per failing column f: its bound, and its segment [beg, beg + cap]
-      // of the copy (cap slots and one spare that takes the entries
-      // below the bound, and any past the room).
-      ScratchVector<double> bound(nf);
-      ScratchVector<std::size_t> col(nf), beg(nf + 1, 0), pos(nf), cap(nf);
+      // Per column j of the matrix: its bound (+inf but for the failing
+      // columns) and its segment [beg, beg + cap) of the copy.
+      ScratchVector<double> bound(m, std::numeric_limits<double>::infinity());
+      ScratchVector<std::size_t> beg(m, 0), cap(m, 0), got(m, 0);
+      std::size_t size = 0;
       for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
         const double* t = list(q);
@@ -289,41 +291,70 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         const double rest = std::max(0.0, p.s[j] - listed) * (1.0 + 1e-9);
         if (lo > 0.0 && rest / lo < static_cast<double>(len))
           room = std::min(len, in_list + static_cast<std::size_t>(rest / lo) + 1);
-        col[f] = j;
-        bound[f] = lo;
-        cap[f] = room;
-        beg[f + 1] = beg[f] + room + 1;
+        bound[j] = lo;
+        beg[j] = size;
+        cap[j] = room;
+        size += room + 1;  // and a spare slot for the gather by index
       }
-      t_trace.candidates = beg[nf];
-      if (4 * beg[nf] > y.size()) return false;
-      cand.reset(new double[beg[nf]]);
-      // Row after row, each failing column's entry is stored at its
-      // column's next slot, which advances only if the entry reaches the
-      // bound and the room is not full: no branch, so the cost does not
-      // depend on how many pass. Split by columns: each column is filled
-      // in row order by one thread.
+      t_trace.candidates = size;
+      if (4 * size > y.size()) return false;
+      cand.reset(new double[size]);
+      // Each failing column's entries at or above its bound go to its
+      // segment, in row order, while it has room; by one of two reads (the
+      // same entries either way). When the room promises few candidates, a
+      // sequential read of every row, whose vector test skips the rest: with
+      // a sixteenth of the columns failing or more, gathering them by index
+      // touched most cache lines anyway, one entry at a time (4000 x 4000
+      // Cauchy 0.9, seeds 2 and 3: a fifth of the columns failing, 90k
+      // candidates, the copy went from 1.7 to 0.6 times the first pass).
+      // When the room is a large share of the matrix the candidates are
+      // dense too, the vector test rarely skips and its branch misses: the
+      // gather by index, without a branch, is cheaper there (seed 1: 44 % of
+      // the columns failing, 750k candidates).
       double* out = cand.get();
-      parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
-        for (std::size_t f = f0; f < f1; ++f) pos[f] = beg[f];
-        for (std::size_t i = 0; i < n; ++i) {
-          const T* r = y.data + i * m;
-          for (std::size_t f = f0; f < f1; ++f) {
-            const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
-            out[pos[f]] = a;
-            pos[f] += static_cast<std::size_t>((a >= bound[f]) & (pos[f] < beg[f] + cap[f]));
-          }
+      const TopkCopy how = g_copy;
+      const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
+      t_trace.by_rows = by_rows;
+      if (by_rows) {
+        simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
+      } else {
+        // Per failing column f, as contiguous arrays: its column, bound,
+        // next slot and end of room. Split by columns: each column is
+        // filled in row order by one thread. Every entry is stored at its
+        // column's next slot, which advances only if the entry reaches the
+        // bound and the room is not full (the spare slot takes the rest): no
+        // branch, so the cost does not depend on how many pass.
+        ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
+        ScratchVector<double> lo(nf);
+        for (std::size_t f = 0; f < nf; ++f) {
+          const std::size_t j = alive[fail[f]];
+          col[f] = j;
+          lo[f] = bound[j];
+          pos[f] = beg[j];
+          end_of[f] = beg[j] + cap[j];
         }
-      });
+        parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
+          for (std::size_t i = 0; i < n; ++i) {
+            const T* r = y.data + i * m;
+            for (std::size_t f = f0; f < f1; ++f) {
+              const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
+              out[pos[f]] = a;
+              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
+            }
+          }
+        });
+        for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
+      }
       std::size_t over = 0;
       for (std::size_t f = 0; f < nf; ++f) {
-        const std::size_t q = fail[f], got = pos[f] - beg[f];
+        const std::size_t q = fail[f], j = alive[q];
         CompensatedSum c;
-        for (std::size_t e = 0; e < got; ++e) c.add(out[beg[f] + e]);
-        gs.at[q] = out + beg[f];
-        gs.len[q] = got;
+        for (std::size_t e = 0; e < got[j]; ++e) c.add(out[beg[j] + e]);
+        gs.at[q] = out + beg[j];
+        gs.len[q] = got[j];
         gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
-        floor[q] = got == cap[f] && cap[f] < len ? std::numeric_limits<double>::infinity() : bound[f];
+        floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
         if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
       }
       fail.resize(over);
@@ -340,6 +371,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     parallel_ranges(n, 1, nf * n, [&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) {
         const T* r = y.data + i * m;
+        if (i + kGatherAhead < n)
+          for (std::size_t f = 0; f < nf; ++f) prefetch_range(r + kGatherAhead * m + alive[fail[f]], 1);
         for (std::size_t f = 0; f < nf; ++f) d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
       }
     });

@@ -23,7 +23,9 @@ template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
                      double theta0, double* mu, StreamEnd* end, const StopToken& stop);
 
-// Exposed for the tests: what the last call on this thread did.
+// Exposed for the tests: what the last call on this thread did. Cleared by
+// every exact projection (clear_topk_trace), so one that never reaches the
+// lists reads as not tried, not as the call before it.
 struct TopkTrace {
   bool tried = false;          // the lists were solved
   bool solved = false;         // and settled the problem (with the whole columns below)
@@ -33,11 +35,19 @@ struct TopkTrace {
   std::size_t failed = 0;      // columns that failed the last check
   std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
   std::size_t overflow = 0;    // failing columns whose candidates outgrew it
+  bool by_rows = false;        // the candidates were copied by a read of every row (else by index)
 };
 TopkTrace last_topk_trace();
+void clear_topk_trace();
 
 // For the tests of the other strategies: false makes topk_thresholds give
 // way at once. Returns the previous setting.
 bool set_topk_enabled(bool on);
+
+// For the tests: how the candidates of the failing columns are copied (the
+// same entries either way): chosen by their room, or forced. Returns the
+// previous setting.
+enum class TopkCopy { kAuto, kByIndex, kByRows };
+TopkCopy set_topk_copy(TopkCopy how);
 
 }  // namespace bp

@@ -1,6 +1,7 @@
 // Checks shared by the tests of the streaming exact method and its
 // strategies (test_exact_stream, test_exact_start, test_topk): the l1,inf
-// norm of a row-major matrix with groups = columns, and agreement with 'sort'.
+// norm of a row-major matrix with groups = columns, agreement with 'sort',
+// and the same bytes at any thread count.
 #pragma once
 
 #include <algorithm>
@@ -8,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "exact_stream.hpp"
 #include "harness.hpp"
+#include "parallel.hpp"
 #include "run.hpp"
 
 namespace bptest {
@@ -46,6 +49,21 @@ void expect_stream_as_sort(const std::vector<T>& y, std::size_t n, std::size_t m
   CHECK_MSG(worst_radius <= 1e-12 * scale,
             what << ": stream and sort thresholds differ by " << worst_radius << " (scale " << scale << ")");
   CHECK_MSG(a.zero_groups == b.zero_groups, what << ": zero groups " << a.zero_groups << " vs " << b.zero_groups);
+}
+
+// 'stream' at one thread and at three gives the same bytes (each column is
+// summed in row order by one thread). Returns the trace of the one-thread
+// call, for the caller to check which strategy ran.
+inline bp::StreamTrace expect_stream_thread_free(const std::vector<double>& y, std::size_t n, std::size_t m, double eta,
+                                                 const std::string& what) {
+  const unsigned before = bp::set_thread_limit(1);
+  Result<double> one = run(Method::kStream, y, n, m, false, eta);
+  const bp::StreamTrace tr = bp::last_stream_trace();
+  bp::set_thread_limit(3);
+  Result<double> three = run(Method::kStream, y, n, m, false, eta);
+  bp::set_thread_limit(before);
+  CHECK_MSG(one.out == three.out && one.radii == three.radii, what << ": depends on the thread count");
+  return tr;
 }
 
 }  // namespace bptest

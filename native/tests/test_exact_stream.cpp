@@ -167,13 +167,7 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
     std::vector<double> y = regime_matrix(rng, c.n, c.m, c.kind);
     const double eta = c.r < 0 ? 1.0 : c.r * l1inf_cols(y, c.n, c.m);
     expect_stream_as_sort(y, c.n, c.m, false, eta, "below-bound list");
-    const unsigned before = bp::set_thread_limit(1);
-    Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
-    const bp::StreamTrace tr = bp::last_stream_trace();
-    bp::set_thread_limit(3);
-    Result<double> three = run(Method::kStream, y, c.n, c.m, false, eta);
-    bp::set_thread_limit(before);
-    CHECK(one.out == three.out && one.radii == three.radii);
+    const bp::StreamTrace tr = expect_stream_thread_free(y, c.n, c.m, eta, "below-bound list");
     CHECK_MSG(tr.below == c.below, c.n << "x" << c.m << " r " << c.r << ": below " << tr.below);
     CHECK_MSG(!tr.below_overflow, c.n << "x" << c.m << " r " << c.r << ": a list pass made and lost");
     if (c.below) CHECK_MSG(tr.full_passes == 1 && !tr.gathered, "full passes " << tr.full_passes);
@@ -204,13 +198,7 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
     for (double& v : y) v = rng.uniform() < c.density ? rng.normal() : 0.0;
     const double eta = c.r < 0 ? 1.0 : c.r * l1inf_cols(y, c.n, c.m);
     expect_stream_as_sort(y, c.n, c.m, false, eta, "sparse survivors");
-    const unsigned before = bp::set_thread_limit(1);
-    Result<double> one = run(Method::kStream, y, c.n, c.m, false, eta);
-    const bp::StreamTrace tr = bp::last_stream_trace();
-    bp::set_thread_limit(3);
-    Result<double> three = run(Method::kStream, y, c.n, c.m, false, eta);
-    bp::set_thread_limit(before);
-    CHECK(one.out == three.out && one.radii == three.radii);
+    const bp::StreamTrace tr = expect_stream_thread_free(y, c.n, c.m, eta, "sparse survivors");
     CHECK_MSG(tr.nonzeros == c.nonzeros, c.n << "x" << c.m << " density " << c.density << ": nonzeros " << tr.nonzeros);
     CHECK_MSG(tr.gathered == c.gathered,
               c.n << "x" << c.m << " density " << c.density << " r " << c.r << ": gathered " << tr.gathered);
