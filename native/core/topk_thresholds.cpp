@@ -39,6 +39,7 @@ constexpr std::size_t kDenseRoom = 8;
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
+std::atomic<bool> g_at_risk{true};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -169,6 +170,10 @@ TopkCopy set_topk_copy(TopkCopy how) {
   return g_copy.exchange(how);
 }
 
+bool set_topk_at_risk(bool on) {
+  return g_at_risk.exchange(on);
+}
+
 template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
                      double theta0, double* mu_out, StreamEnd* end, const StopToken& stop) {
@@ -269,6 +274,24 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // land on are touched, so their room (at most a quarter of the
       // entries) costs little beyond what is copied.
       const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
+      // Columns that pass now but whose list root at th is at or below the
+      // floor may fail once theta rises towards theta* (the next solve),
+      // and would then be gathered whole, a cache line per entry: copy their
+      // candidates in the same read instead.
+      if (g_at_risk) {
+        const std::size_t now = fail.size();
+        for (std::size_t q = 0, f = 0; q < na; ++q) {
+          if (f < now && fail[f] == q) {
+            ++f;
+            continue;
+          }
+          const std::size_t j = alive[q];
+          if (whole[q] || mu_out[j] <= 0.0 || floor[q] == 0.0) continue;
+          if (list_root(list(q), K, p.s[j], th, false) <= floor[q]) fail.push_back(q);
+        }
+        t_trace.at_risk = fail.size() - now;
+        std::inplace_merge(fail.begin(), fail.begin() + static_cast<std::ptrdiff_t>(now), fail.end());
+      }
       const std::size_t nf = fail.size();
       // Per column j of the matrix: its bound (+inf but for the failing
       // columns) and its segment [beg, beg + cap) of the copy.

@@ -36,6 +36,7 @@ struct TopkTrace {
   std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
   std::size_t overflow = 0;    // failing columns whose candidates outgrew it
   bool by_rows = false;        // the candidates were copied by a read of every row (else by index)
+  std::size_t at_risk = 0;     // passing columns copied with the failing ones (may fail at theta*)
 };
 TopkTrace last_topk_trace();
 void clear_topk_trace();
@@ -49,5 +50,9 @@ bool set_topk_enabled(bool on);
 // previous setting.
 enum class TopkCopy { kAuto, kByIndex, kByRows };
 TopkCopy set_topk_copy(TopkCopy how);
+
+// For the tests: false copies only the columns that fail the check, leaving
+// those that fail later to be gathered whole. Returns the previous setting.
+bool set_topk_at_risk(bool on);
 
 }  // namespace bp

@@ -180,6 +180,9 @@ TEST(topk_agrees_with_sort_across_kinds_and_radii) {
 // are gathered whole. Every path agrees with 'sort', at any thread count,
 // for double and float.
 TEST(topk_copies_candidates_of_the_failing_columns) {
+  // The whole-column round after the candidates is what this test forces:
+  // columns at risk are left to it (the test below covers them).
+  const bool risk_was = bp::set_topk_at_risk(false);
   Rng rng(155);
   int by_candidates = 0, then_whole = 0;
   const std::size_t shapes[][2] = {{600, 300}, {520, 400}, {1000, 200}};
@@ -224,7 +227,47 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
     }
   }
   CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
+  bp::set_topk_at_risk(risk_was);
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
+}
+
+// The columns that pass the lists' check but whose list root at the upper
+// bound of theta is at or below their floor are copied with the failing
+// ones (at risk) or left to be gathered whole in a later round: both agree
+// with 'sort', at any thread count, and each setting is taken.
+TEST(topk_copies_the_columns_at_risk_or_gathers_them_later) {
+  Rng rng(271);
+  int at_risk = 0, left_whole = 0;
+  const std::size_t n = 600, m = 300;
+  for (int trial = 0; trial < 3; ++trial) {
+    std::vector<double> y(n * m);
+    for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+    for (double r : {0.85, 0.9, 0.95}) {
+      const double eta = r * l1inf_cols(y, n, m);
+      for (bool on : {true, false}) {
+        const std::string what = "cauchy " + std::to_string(r) + (on ? " at risk copied" : " at risk left");
+        const bool was = bp::set_topk_at_risk(on);
+        expect_stream_as_sort(y, n, m, false, eta, what);
+        const unsigned before = bp::set_thread_limit(1);
+        Result<double> one = run(Method::kStream, y, n, m, false, eta);
+        const bp::TopkTrace tr = bp::last_topk_trace();
+        bp::set_thread_limit(3);
+        Result<double> three = run(Method::kStream, y, n, m, false, eta);
+        bp::set_thread_limit(before);
+        std::vector<float> yf(y.begin(), y.end());
+        expect_stream_as_sort(yf, n, m, false, eta, "float " + what);
+        bp::set_topk_at_risk(was);
+        CHECK_MSG(one.out == three.out && one.radii == three.radii, what << ": thread counts differ");
+        CHECK_MSG(on || tr.at_risk == 0, what << ": columns at risk copied while switched off");
+        if (tr.solved && tr.candidates > 0) {
+          if (tr.at_risk > 0) ++at_risk;
+          if (!on && tr.whole > 0) ++left_whole;
+        }
+      }
+    }
+  }
+  CHECK_MSG(at_risk >= 1, "columns at risk copied " << at_risk << " times");
+  CHECK_MSG(left_whole >= 1, "switched off, columns gathered whole " << left_whole << " times");
 }
 
 // Entries near the top of the double range: the sums are taken scaled down
