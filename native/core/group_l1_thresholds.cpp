@@ -257,6 +257,20 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // active entry), t the lanes' final filters, and sum0/cnt0 the plain sum and
 // count of the entries each lane kept (a superset of its active entries, all
 // above t: their mean rule is a lower bound of the threshold).
+// A lane leaves the plain passes once a pass dropped at most 1/kSettledShare
+// of its candidates: its bound has nearly stopped rising, and the next plain
+// pass would most often only confirm the set (3 to 5 plain passes a block,
+// the last of which dropped nothing). The exact finish starts from the lower
+// bound rho either way and loops until the set above its estimate is stable,
+// so the threshold is the same (the stable set is that of the exact
+// threshold); only the number of passes moves. Counted per call at
+// 1000 x 8000 gauss r = 0.5: plain passes 3062 -> 1000, exact rounds 1000 ->
+// 1062 (a round is two heavier passes); 100 x 80000 uniform r = 0.5: 26168 ->
+// 10007 and 10000 -> 10014; 8000 x 1000 sparse r = 0.5: 491 -> 243 and
+// 125 -> 229 (there it is a wash). 16 instead of 4 kept every extra round
+// away but saved only one plain pass in four.
+constexpr double kSettledShare = 4.0;
+
 void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, const double* t, const double* r,
                       const bool* live, const double* sum0, const double* cnt0, double* lambda) {
   double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock], s[kBlock], count[kBlock];
@@ -289,6 +303,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
         go[q] = false;
         continue;
       }
+      const double dropped = count[q] - cnt[q];
       count[q] = cnt[q];
       s[q] = sum[q];
       const double next = (s[q] - r[q]) / count[q];
@@ -297,6 +312,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
         continue;
       }
       rho[q] = next;
+      if (dropped * kSettledShare <= count[q]) go[q] = false;  // see kSettledShare
     }
   }
   // The exact finish (see exact_finish), lane by lane.
