@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "exact_stream.hpp"
@@ -52,18 +53,27 @@ void expect_stream_as_sort(const std::vector<T>& y, std::size_t n, std::size_t m
 }
 
 // 'stream' at one thread and at three gives the same bytes (each column is
-// summed in row order by one thread). Returns the trace of the one-thread
-// call, for the caller to check which strategy ran.
-inline bp::StreamTrace expect_stream_thread_free(const std::vector<double>& y, std::size_t n, std::size_t m, double eta,
-                                                 const std::string& what) {
+// summed in row order by one thread). Returns what `trace` (a last-call
+// trace getter, such as bp::last_topk_trace) reports for the one-thread call,
+// for the caller to check which strategy ran; `one`, if given, receives that
+// call's result.
+template <class Trace>
+Trace expect_thread_free(const std::vector<double>& y, std::size_t n, std::size_t m, double eta,
+                         const std::string& what, Trace (*trace)(), Result<double>* one = nullptr) {
   const unsigned before = bp::set_thread_limit(1);
-  Result<double> one = run(Method::kStream, y, n, m, false, eta);
-  const bp::StreamTrace tr = bp::last_stream_trace();
+  Result<double> first = run(Method::kStream, y, n, m, false, eta);
+  const Trace tr = trace();
   bp::set_thread_limit(3);
   Result<double> three = run(Method::kStream, y, n, m, false, eta);
   bp::set_thread_limit(before);
-  CHECK_MSG(one.out == three.out && one.radii == three.radii, what << ": depends on the thread count");
+  CHECK_MSG(first.out == three.out && first.radii == three.radii, what << ": depends on the thread count");
+  if (one != nullptr) *one = std::move(first);
   return tr;
+}
+
+inline bp::StreamTrace expect_stream_thread_free(const std::vector<double>& y, std::size_t n, std::size_t m, double eta,
+                                                 const std::string& what) {
+  return expect_thread_free(y, n, m, eta, what, &bp::last_stream_trace);
 }
 
 }  // namespace bptest

@@ -95,41 +95,12 @@ void shrink(const double* src, const double* t, double one, double* dst, std::si
   for (; k < n; ++k) dst[k] = shrink_at<V1, Each>(src, t, one, k);
 }
 
-// The same for float entries: computed in double, rounded toward zero (a
-// result that rounds up in magnitude is stepped down by one ulp).
+// One float entry of the same: computed in double, rounded toward zero (a
+// result that rounds up in magnitude is stepped down by one ulp). The float
+// vector loop, further down, falls back to it for the lanes it cannot truncate.
 inline float shrink_entry(float y, double t) {
   const double a = static_cast<double>(y);
   return narrow_toward_zero<float>(a > t ? a - t : (a < -t ? a + t : 0.0));
-}
-
-template <class Isa, bool Each, bool Stream>
-void shrink(const float* src, const double* t, double one, float* dst, std::size_t n) {
-  using F = Lanes<float, Isa>;
-  std::size_t k = 0;
-  if constexpr (!std::is_same_v<Isa, Scalar>) {
-    using D = Lanes<double, Isa>;
-    using X = Widen<Isa>;
-    static_assert(F::kWidth == 2 * D::kWidth, "a float vector widens into two double vectors");
-    if (Stream)
-      for (; k < n && misaligned<F>(dst + k); ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
-    const auto t1 = D::set1(one);
-    const auto fsign = F::set1(-0.0f), fzero = F::zero();
-    for (; k + F::kWidth <= n; k += F::kWidth) {
-      if (Stream) prefetch_line<F>(src, k);
-      const auto y = F::load(src + k);
-      const auto tlo = Each ? D::load(t + k) : t1, thi = Each ? D::load(t + k + D::kWidth) : t1;
-      const auto dlo = D::max(D::sub(D::and_not(D::set1(-0.0), X::lo(y)), tlo), D::zero());
-      const auto dhi = D::max(D::sub(D::and_not(D::set1(-0.0), X::hi(y)), thi), D::zero());
-      auto f = X::narrow(dlo, dhi);  // rounded to nearest
-      f = X::step_down(f, X::pack_masks(D::gt(X::lo(f), dlo), D::gt(X::hi(f), dhi)));
-      const auto r = F::bit_or(f, F::bit_and(F::bit_and(fsign, y), F::gt(f, fzero)));
-      if (Stream)
-        F::stream(dst + k, r);
-      else
-        F::store(dst + k, r);
-    }
-  }
-  for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
 }
 
 // True when no entry of v is NaN or infinite. x - x is +0 for a finite x and
@@ -1076,8 +1047,8 @@ std::size_t l1_block_pass(double* a, std::size_t n, const double* t, double* sum
   return Compact ? kept : n;
 }
 
-// The float soft threshold again, narrowed by truncation instead of
-// compare-and-step (the float l1,2 scale's trick, scale_floats above):
+// The float soft threshold (shrink for float entries), narrowed by truncation
+// instead of compare-and-step (the float l1,2 scale's trick, scale_floats above):
 // d = max(|y| - t, 0) in double, then its 29 low mantissa bits cleared, which
 // leaves a float-representable value of magnitude at most d, so the narrowing
 // is exact and equals rounding d toward zero wherever the result is a normal
@@ -1087,7 +1058,7 @@ std::size_t l1_block_pass(double* a, std::size_t n, const double* t, double* sum
 // at most |y|.) This replaces a compare of both halves, a mask pack and a
 // step per vector: the float write was bound by that arithmetic.
 template <class Isa, bool Each, bool Stream>
-void shrink_truncated(const float* src, const double* t, double one, float* dst, std::size_t n) {
+void shrink(const float* src, const double* t, double one, float* dst, std::size_t n) {
   using F = Lanes<float, Isa>;
   std::size_t k = 0;
   if constexpr (!std::is_same_v<Isa, Scalar>) {
@@ -1272,10 +1243,6 @@ KernelTable make_table() {
   t.l1_block_plain = &loops::l1_block_pass<Isa, false, false, true>;
   t.l1_block_compensated = &loops::l1_block_pass<Isa, true, false>;
   t.l1_block_kept = &loops::l1_block_pass<Isa, true, true>;
-  t.shrink_f32[0][0] = &loops::shrink_truncated<Isa, false, false>;
-  t.shrink_f32[0][1] = &loops::shrink_truncated<Isa, false, true>;
-  t.shrink_f32[1][0] = &loops::shrink_truncated<Isa, true, false>;
-  t.shrink_f32[1][1] = &loops::shrink_truncated<Isa, true, true>;
   t.l1_block_gather_f64 = &loops::l1_block_gather<Isa, double>;
   t.l1_block_gather_f32 = &loops::l1_block_gather<Isa, float>;
   return t;
