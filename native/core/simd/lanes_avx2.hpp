@@ -33,16 +33,6 @@ struct Widen<Avx2> {
   static F narrow(D lo, D hi) {
     return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
   }
-  static F pack_masks(D lo, D hi) {
-    // Each double lane's mask is two equal 32-bit halves: keep the even ones.
-    const __m256i even = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
-    const __m256 l = _mm256_permutevar8x32_ps(_mm256_castpd_ps(lo), even);
-    const __m256 h = _mm256_permutevar8x32_ps(_mm256_castpd_ps(hi), even);
-    return _mm256_permute2f128_ps(l, h, 0x20);
-  }
-  static F step_down(F f, F mask) {
-    return _mm256_castsi256_ps(_mm256_add_epi32(_mm256_castps_si256(f), _mm256_castps_si256(mask)));
-  }
 };
 
 }  // namespace simd

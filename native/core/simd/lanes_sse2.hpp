@@ -32,14 +32,6 @@ struct Widen<Sse2> {
     return _mm_cvtps_pd(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
   }
   static F narrow(D lo, D hi) { return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi)); }
-  static F pack_masks(D lo, D hi) {
-    return _mm_shuffle_ps(_mm_castpd_ps(lo), _mm_castpd_ps(hi), _MM_SHUFFLE(2, 0, 2, 0));
-  }
-  // Adds the mask (-1 in the bits where set) to f's bits: one step toward zero
-  // for a positive float.
-  static F step_down(F f, F mask) {
-    return _mm_castsi128_ps(_mm_add_epi32(_mm_castps_si128(f), _mm_castps_si128(mask)));
-  }
 };
 
 }  // namespace simd
