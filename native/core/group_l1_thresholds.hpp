@@ -49,4 +49,24 @@ template <class T>
 Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* radii, T* out,
                                  std::size_t* zero_groups);
 
+// Exposed for the tests: what the column-group search of the last call did
+// (summed over its threads): lanes whose set was proved stable and inside
+// the radius from the compensated pass alone (of which bound_raises only
+// after raising their estimate by the bound's shortfall), lanes (per round) with an
+// entry between the pass's filter and their estimate (not stable yet), and
+// the kept passes and feasibility-raise passes the blocks still ran. Reset by every call with
+// column groups; meaningful when no other call runs at the same time.
+struct GroupL1Trace {
+  std::size_t proved = 0;
+  std::size_t bound_raises = 0;
+  std::size_t unstable = 0;
+  std::size_t kept_passes = 0;
+  std::size_t raise_passes = 0;
+};
+GroupL1Trace last_group_l1_trace();
+
+// Tests only: off makes every lane take the kept pass (the search as it was
+// before the proofs), to compare the two. On by default.
+void group_l1_prove_stable_sets(bool on);
+
 }  // namespace bp
