@@ -441,7 +441,20 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
         ++trace.proved;
         continue;
       }
-      if (!(high[q] <= tau[q] && tau[q] < low[q])) ++trace.unstable;
+      if (!(high[q] <= tau[q] && tau[q] < low[q])) {
+        ++trace.unstable;
+        // An entry lies between the filter and tau, so the kept pass would
+        // count a set other than this pass's, and the lane would go round
+        // again: it goes round without that pass (the next compensated pass
+        // recomputes everything the kept pass gives). Its kept mass is only
+        // read if the next pass finds no entry above tau (then it is 0 with
+        // a count of 0, as the kept pass would have found). On the last
+        // round, and with the proofs off, the kept pass runs as before.
+        if (!no_proofs() && round + 1 < 64) {
+          ab_sum[q] = ab_cnt[q] = 0.0;
+          continue;
+        }
+      }
       check[q] = kept_pass = true;
     }
     if (!kept_pass) continue;
