@@ -147,6 +147,18 @@ inline double raised(double filter, double kept_sum, std::size_t count, double r
   return b > filter ? b : filter;
 }
 
+// std::nextafter(x, +inf) for x > 0, without the library call where x is
+// finite (one ulp up is the next bit pattern; the largest double steps to
+// +inf, as nextafter does): it ran for every lane of every round.
+inline double next_up(double x) {
+  if (!(x < std::numeric_limits<double>::infinity())) return std::nextafter(x, INFINITY);
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  ++bits;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
+}
+
 // A threshold estimate (sum - radius) / count moved up by one ulp. The
 // division rounds to nearest, so half the time it lands below the exact
 // quotient, and then the mass kept above it exceeds the radius by a rounding
@@ -158,7 +170,7 @@ inline double raised(double filter, double kept_sum, std::size_t count, double r
 // more), and the raise still guarantees the radius. Zero and below are left
 // alone (such a threshold is clipped to zero).
 inline double rounded_up(double tau) {
-  return tau > 0.0 ? std::nextafter(tau, INFINITY) : tau;
+  return tau > 0.0 ? next_up(tau) : tau;
 }
 
 // The exact finish from an estimate tau of the threshold, a[0, k) holding
@@ -283,6 +295,7 @@ inline bool no_proofs() {
 // The trace of the last call (tests; see group_l1_thresholds.hpp), summed
 // over its threads when each ends.
 std::atomic<std::size_t> g_proved{0}, g_bound_raises{0}, g_unstable{0}, g_kept_passes{0}, g_raise_passes{0};
+std::atomic<std::size_t> g_plain_passes{0}, g_compensated_passes{0};
 
 // For a lane whose set is stable (no entry between the compensated pass's
 // filter and its estimate tau, so the entries above tau are the cnt entries
@@ -344,18 +357,20 @@ inline double proved_threshold(double s, double e, double cnt, double tau, doubl
   if (need <= 0.0) return tau;
   if (!(need < std::numeric_limits<double>::infinity())) return std::numeric_limits<double>::quiet_NaN();
   // fl(tau + d) + one ulp >= tau + d, and d >= need / cnt.
-  const double up = std::nextafter(tau + need * (1.0 + 4.0 * DBL_EPSILON) / cnt, INFINITY);
+  const double up = next_up(tau + need * (1.0 + 4.0 * DBL_EPSILON) / cnt);
   if (up < low && kept_mass_shortfall(s, e, cnt, up, r, n) <= 0.0) return up;
   return std::numeric_limits<double>::quiet_NaN();
 }
 
 struct BlockTrace {
   std::size_t proved = 0, bound_raises = 0, unstable = 0, kept_passes = 0, raise_passes = 0;
+  std::size_t plain_passes = 0, compensated_passes = 0;
 };
 
 void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, const double* t, const double* r,
                       const bool* live, const double* sum0, const double* cnt0, double* lambda, BlockTrace& trace) {
-  double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock], s[kBlock], count[kBlock];
+  // Zeroed: the branch-free loops below read every lane, live or not.
+  double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock] = {}, s[kBlock] = {}, count[kBlock] = {};
   bool go[kBlock], fin[kBlock];
   std::copy(sum0, sum0 + kBlock, sum);
   std::copy(cnt0, cnt0 + kBlock, cnt);
@@ -376,25 +391,24 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
   for (int pass = 0; pass < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++pass) {
     // A lane that stopped keeps its last filter (its rows must stay), a dead
     // lane has none.
-    for (std::size_t q = 0; q < kBlock; ++q)
-      if (go[q]) filt[q] = std::max(t[q], lowered(rho[q], s[q]));
+    for (std::size_t q = 0; q < kBlock; ++q) filt[q] = go[q] ? std::max(t[q], lowered(rho[q], s[q])) : filt[q];
     n = k.l1_block_plain(a, n, filt, sum, cnt);
+    ++trace.plain_passes;
+    // Without branches: each lane's outcome is as good as random, and on
+    // short columns (100 rows) the mispredicted branches of this loop cost
+    // about as much as the pass. A lane moves on when its set shrank (not
+    // to nothing), and goes on while its bound rises and it dropped more
+    // than 1/kSettledShare of its candidates. Dead and stopped lanes
+    // compute values they never keep (a division by a zero count included).
     for (std::size_t q = 0; q < kBlock; ++q) {
-      if (!go[q]) continue;
-      if (cnt[q] == 0.0 || cnt[q] == count[q]) {
-        go[q] = false;
-        continue;
-      }
+      const bool moved = go[q] && cnt[q] != 0.0 && cnt[q] != count[q];
       const double dropped = count[q] - cnt[q];
-      count[q] = cnt[q];
-      s[q] = sum[q];
-      const double next = (s[q] - r[q]) / count[q];
-      if (!(next > rho[q])) {
-        go[q] = false;
-        continue;
-      }
-      rho[q] = next;
-      if (dropped * kSettledShare <= count[q]) go[q] = false;  // see kSettledShare
+      const double next = (sum[q] - r[q]) / cnt[q];
+      const bool rises = moved && next > rho[q];
+      count[q] = moved ? cnt[q] : count[q];
+      s[q] = moved ? sum[q] : s[q];
+      rho[q] = rises ? next : rho[q];
+      go[q] = rises && !(dropped * kSettledShare <= cnt[q]);  // see kSettledShare
     }
   }
   // The exact finish (see exact_finish), lane by lane.
@@ -409,6 +423,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
   for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
     k.l1_block_comp_gap(a, n, th, in_sum, in_err, in_cnt, low, high);
+    ++trace.compensated_passes;
     bool kept_pass = false;
     for (std::size_t q = 0; q < kBlock; ++q) {
       check[q] = false;
@@ -587,6 +602,8 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
     g_unstable.fetch_add(trace.unstable, std::memory_order_relaxed);
     g_kept_passes.fetch_add(trace.kept_passes, std::memory_order_relaxed);
     g_raise_passes.fetch_add(trace.raise_passes, std::memory_order_relaxed);
+    g_plain_passes.fetch_add(trace.plain_passes, std::memory_order_relaxed);
+    g_compensated_passes.fetch_add(trace.compensated_passes, std::memory_order_relaxed);
   });
 }
 
@@ -636,6 +653,8 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
     g_unstable.store(0, std::memory_order_relaxed);
     g_kept_passes.store(0, std::memory_order_relaxed);
     g_raise_passes.store(0, std::memory_order_relaxed);
+    g_plain_passes.store(0, std::memory_order_relaxed);
+    g_compensated_passes.store(0, std::memory_order_relaxed);
     column_tiles(y, scale, radius, mx, sum, lambda);
   } else {
     row_groups(y, scale, radius, mx, sum, lambda);
@@ -643,9 +662,15 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
 }
 
 GroupL1Trace last_group_l1_trace() {
-  return {g_proved.load(std::memory_order_relaxed), g_bound_raises.load(std::memory_order_relaxed),
-          g_unstable.load(std::memory_order_relaxed), g_kept_passes.load(std::memory_order_relaxed),
-          g_raise_passes.load(std::memory_order_relaxed)};
+  GroupL1Trace t;
+  t.proved = g_proved.load(std::memory_order_relaxed);
+  t.bound_raises = g_bound_raises.load(std::memory_order_relaxed);
+  t.unstable = g_unstable.load(std::memory_order_relaxed);
+  t.kept_passes = g_kept_passes.load(std::memory_order_relaxed);
+  t.raise_passes = g_raise_passes.load(std::memory_order_relaxed);
+  t.plain_passes = g_plain_passes.load(std::memory_order_relaxed);
+  t.compensated_passes = g_compensated_passes.load(std::memory_order_relaxed);
+  return t;
 }
 
 void group_l1_prove_stable_sets(bool on) {

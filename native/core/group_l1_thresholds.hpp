@@ -54,7 +54,8 @@ Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* 
 // the radius from the compensated pass alone (of which bound_raises only
 // after raising their estimate by the bound's shortfall), lanes (per round) with an
 // entry between the pass's filter and their estimate (not stable yet), and
-// the kept passes and feasibility-raise passes the blocks still ran. Reset by every call with
+// the kept passes and feasibility-raise passes the blocks still ran, and
+// their plain and compensated passes. Reset by every call with
 // column groups; meaningful when no other call runs at the same time.
 struct GroupL1Trace {
   std::size_t proved = 0;
@@ -62,6 +63,8 @@ struct GroupL1Trace {
   std::size_t unstable = 0;
   std::size_t kept_passes = 0;
   std::size_t raise_passes = 0;
+  std::size_t plain_passes = 0;        // over the blocks' buffers, after the gather
+  std::size_t compensated_passes = 0;  // rounds of the exact finish
 };
 GroupL1Trace last_group_l1_trace();
 
