@@ -23,7 +23,9 @@ namespace bp {
 // A group with radius 0 gets +infinity (soft thresholding sends it to zero);
 // one whose sum is at most its radius gets 0 (kept whole); the others get the
 // threshold to the accuracy of l1_threshold_inplace (compensated final sum,
-// then raised until the kept mass fits in the radius). Throws std::bad_alloc.
+// then raised until the kept mass fits in the radius; with column groups the
+// fit is mostly proved from the compensated sum, see docs/bilevel-l11.md).
+// Throws std::bad_alloc.
 template <class T>
 void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const double* radius, const double* mx,
                          const double* sum, double* lambda);
