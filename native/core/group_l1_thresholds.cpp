@@ -141,6 +141,16 @@ double start_filter(double max_scaled, double sum, double radius, std::size_t le
 // same in any tiling), to keep the division off the per-entry path.
 constexpr std::size_t kRaiseRows = 8;
 
+// The column tiles' gather raises its lanes' filters every kGatherRows rows
+// instead (one kernel call per block and window of rows): each call loads
+// and stores its 8 lanes' state and divides, which at 8 rows a call was a
+// large share of the gather's work. The filters only decide which rows are
+// copied and where the passes start; the search ends on the set of the
+// exact threshold either way, summed in row order, so the thresholds move
+// only where rounding leaves that set in doubt (the same bytes on the
+// 300-case hash set for 8, 16 and 32 rows). Timings: docs/bilevel-l11.md.
+constexpr std::size_t kGatherRows = 16;
+
 inline double raised(double filter, double kept_sum, std::size_t count, double radius) {
   if (count == 0) return filter;
   const double b = lowered((kept_sum - radius) / static_cast<double>(count), kept_sum);
@@ -573,14 +583,14 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       // Each live block's rows are appended to its stretch of the buffer,
       // branch-free: every row is written, and kept (the count moves on)
       // only when one of its entries is above its lane's filter. The lanes'
-      // filters are raised every kRaiseRows rows (counted from the first
+      // filters are raised every kGatherRows rows (counted from the first
       // row, the same in any tiling) to the bound of what they kept: at a
       // small radius they climb near the threshold within a few rows, and
       // most rows are dropped. The rows' slices are a stride apart, often
       // across pages, where the hardware prefetcher does not follow: they are
       // prefetched ahead.
-      for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
-        const std::size_t i1 = std::min(n, i0 + kRaiseRows);
+      for (std::size_t i0 = 0; i0 < n; i0 += kGatherRows) {
+        const std::size_t i1 = std::min(n, i0 + kGatherRows);
         for (std::size_t p = 0; p < nlb; ++p) {
           const std::size_t k = lb[p];
           BlockGather& g = state[k];
