@@ -1,9 +1,11 @@
 #include "group_l1_thresholds.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 
 #include "apply.hpp"
@@ -139,10 +141,32 @@ double start_filter(double max_scaled, double sum, double radius, std::size_t le
 // same in any tiling), to keep the division off the per-entry path.
 constexpr std::size_t kRaiseRows = 8;
 
+// The column tiles' gather raises its lanes' filters every kGatherRows rows
+// instead (one kernel call per block and window of rows): each call loads
+// and stores its 8 lanes' state and divides, which at 8 rows a call was a
+// large share of the gather's work. The filters only decide which rows are
+// copied and where the passes start; the search ends on the set of the
+// exact threshold either way, summed in row order, so the thresholds move
+// only where rounding leaves that set in doubt (the same bytes on the
+// 300-case hash set for 8, 16 and 32 rows). Timings: docs/bilevel-l11.md.
+constexpr std::size_t kGatherRows = 16;
+
 inline double raised(double filter, double kept_sum, std::size_t count, double radius) {
   if (count == 0) return filter;
   const double b = lowered((kept_sum - radius) / static_cast<double>(count), kept_sum);
   return b > filter ? b : filter;
+}
+
+// std::nextafter(x, +inf) for x > 0, without the library call where x is
+// finite (one ulp up is the next bit pattern; the largest double steps to
+// +inf, as nextafter does): it ran for every lane of every round.
+inline double next_up(double x) {
+  if (!(x < std::numeric_limits<double>::infinity())) return std::nextafter(x, INFINITY);
+  std::uint64_t bits;
+  std::memcpy(&bits, &x, sizeof bits);
+  ++bits;
+  std::memcpy(&x, &bits, sizeof x);
+  return x;
 }
 
 // A threshold estimate (sum - radius) / count moved up by one ulp. The
@@ -156,7 +180,7 @@ inline double raised(double filter, double kept_sum, std::size_t count, double r
 // more), and the raise still guarantees the radius. Zero and below are left
 // alone (such a threshold is clipped to zero).
 inline double rounded_up(double tau) {
-  return tau > 0.0 ? std::nextafter(tau, INFINITY) : tau;
+  return tau > 0.0 ? next_up(tau) : tau;
 }
 
 // The exact finish from an estimate tau of the threshold, a[0, k) holding
@@ -271,9 +295,92 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // away but saved only one plain pass in four.
 constexpr double kSettledShare = 4.0;
 
+// Tests only (group_l1_prove_stable_sets): with the proofs off, every lane
+// takes the kept pass, as before they existed. Relaxed: read once a block.
+std::atomic<bool> g_no_proofs{false};
+inline bool no_proofs() {
+  return g_no_proofs.load(std::memory_order_relaxed);
+}
+
+// The trace of the last call (tests; see group_l1_thresholds.hpp), summed
+// over its threads when each ends.
+std::atomic<std::size_t> g_proved{0}, g_bound_raises{0}, g_unstable{0}, g_kept_passes{0}, g_raise_passes{0};
+std::atomic<std::size_t> g_plain_passes{0}, g_compensated_passes{0};
+
+// For a lane whose set is stable (no entry between the compensated pass's
+// filter and its estimate tau, so the entries above tau are the cnt entries
+// that pass summed): by how much the mass kept above tau may exceed the
+// radius, from that pass alone; at most 0 proves that it fits, and then
+// neither the kept pass (which would sum x - tau over those entries only to
+// start the feasibility raise) nor the raise is needed. (That pass was
+// about a sixth of bilevel_l11's time, one a block, where any one of the 8
+// lanes needed it.) +inf where the bounds below do not hold.
+//
+// What must fit is the written mass, the sum of the doubles fl(x - tau),
+// each at most (x - tau)(1 + eps/2): so at most T (1 + eps/2), T the exact
+// mass S - cnt * tau, S the exact sum of the entries. The pass's two chains
+// give s + e, which differs from S only by the plain sum of the chains' n
+// exact two-sum errors, each at most eps/2 * s (the entries are >= 0): at
+// most n^2 eps^2 s / 4 in all. cnt * tau is split exactly into two doubles
+// (tau's leading 26 significant bits and its other 27, times cnt < 2^26), so
+// M = r - s - e + cnt * tau, summed with Neumaier's compensation, is the
+// exact r - (s + e) + cnt * tau to within eps |M| + 10 eps^2 of the terms'
+// magnitudes. Each bound is taken below with slack (2x and more), and
+// r - T >= eps/2 * r is asked for the roundings of the write; T <= r then
+// holds with every error against it, whatever the kept pass would have
+// computed.
+inline double kept_mass_shortfall(double s, double e, double cnt, double tau, double r, std::size_t n) {
+  constexpr double eps = DBL_EPSILON;
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  if (!(cnt < 67108864.0) || !(static_cast<double>(n) < 67108864.0)) return kInfinity;  // cnt, n < 2^26
+  // Inside these, the halves and their products neither overflow nor
+  // underflow, so each product below is exact.
+  if (!(tau > 1e-200) || !(tau < 1e200) || !(r > 0.0)) return kInfinity;
+  // tau's 26 leading significant bits and the rest (27 bits, exact): by
+  // masking, not Veltkamp's product, which a compiler may contract.
+  std::uint64_t bits;
+  std::memcpy(&bits, &tau, sizeof bits);
+  bits &= ~((std::uint64_t(1) << 27) - 1);
+  double hi;
+  std::memcpy(&hi, &bits, sizeof hi);
+  const double lo = tau - hi;
+  CompensatedSum m;
+  m.add(r);
+  m.add(-s);
+  m.add(-e);
+  m.add(cnt * hi);
+  m.add(cnt * lo);
+  const double margin = m.value();
+  const double nd = static_cast<double>(n);
+  const double terms = r + std::fabs(s) + std::fabs(e) + cnt * std::fabs(hi) + cnt * std::fabs(lo);
+  const double err = 2.0 * eps * std::fabs(margin) + 16.0 * eps * eps * terms + nd * nd * eps * eps * std::fabs(s);
+  return (err + 0.51 * eps * r) - margin;
+}
+
+// A stable lane's estimate, proved to keep at most the radius: tau itself,
+// or tau raised by the shortfall's worth (the raise's own step, by a bound
+// instead of a pass: up by about eps r / cnt, half an ulp of a typical kept
+// entry) while the set stays the same (below `low`, the smallest entry
+// above the filter); NaN when neither is proved.
+inline double proved_threshold(double s, double e, double cnt, double tau, double r, std::size_t n, double low) {
+  const double need = kept_mass_shortfall(s, e, cnt, tau, r, n);
+  if (need <= 0.0) return tau;
+  if (!(need < std::numeric_limits<double>::infinity())) return std::numeric_limits<double>::quiet_NaN();
+  // fl(tau + d) + one ulp >= tau + d, and d >= need / cnt.
+  const double up = next_up(tau + need * (1.0 + 4.0 * DBL_EPSILON) / cnt);
+  if (up < low && kept_mass_shortfall(s, e, cnt, up, r, n) <= 0.0) return up;
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+struct BlockTrace {
+  std::size_t proved = 0, bound_raises = 0, unstable = 0, kept_passes = 0, raise_passes = 0;
+  std::size_t plain_passes = 0, compensated_passes = 0;
+};
+
 void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, const double* t, const double* r,
-                      const bool* live, const double* sum0, const double* cnt0, double* lambda) {
-  double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock], s[kBlock], count[kBlock];
+                      const bool* live, const double* sum0, const double* cnt0, double* lambda, BlockTrace& trace) {
+  // Zeroed: the branch-free loops below read every lane, live or not.
+  double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock] = {}, s[kBlock] = {}, count[kBlock] = {};
   bool go[kBlock], fin[kBlock];
   std::copy(sum0, sum0 + kBlock, sum);
   std::copy(cnt0, cnt0 + kBlock, cnt);
@@ -294,25 +401,24 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
   for (int pass = 0; pass < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++pass) {
     // A lane that stopped keeps its last filter (its rows must stay), a dead
     // lane has none.
-    for (std::size_t q = 0; q < kBlock; ++q)
-      if (go[q]) filt[q] = std::max(t[q], lowered(rho[q], s[q]));
+    for (std::size_t q = 0; q < kBlock; ++q) filt[q] = go[q] ? std::max(t[q], lowered(rho[q], s[q])) : filt[q];
     n = k.l1_block_plain(a, n, filt, sum, cnt);
+    ++trace.plain_passes;
+    // Without branches: each lane's outcome is as good as random, and on
+    // short columns (100 rows) the mispredicted branches of this loop cost
+    // about as much as the pass. A lane moves on when its set shrank (not
+    // to nothing), and goes on while its bound rises and it dropped more
+    // than 1/kSettledShare of its candidates. Dead and stopped lanes
+    // compute values they never keep (a division by a zero count included).
     for (std::size_t q = 0; q < kBlock; ++q) {
-      if (!go[q]) continue;
-      if (cnt[q] == 0.0 || cnt[q] == count[q]) {
-        go[q] = false;
-        continue;
-      }
+      const bool moved = go[q] && cnt[q] != 0.0 && cnt[q] != count[q];
       const double dropped = count[q] - cnt[q];
-      count[q] = cnt[q];
-      s[q] = sum[q];
-      const double next = (s[q] - r[q]) / count[q];
-      if (!(next > rho[q])) {
-        go[q] = false;
-        continue;
-      }
-      rho[q] = next;
-      if (dropped * kSettledShare <= count[q]) go[q] = false;  // see kSettledShare
+      const double next = (sum[q] - r[q]) / cnt[q];
+      const bool rises = moved && next > rho[q];
+      count[q] = moved ? cnt[q] : count[q];
+      s[q] = moved ? sum[q] : s[q];
+      rho[q] = rises ? next : rho[q];
+      go[q] = rises && !(dropped * kSettledShare <= cnt[q]);  // see kSettledShare
     }
   }
   // The exact finish (see exact_finish), lane by lane.
@@ -323,9 +429,12 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
     ab_sum[q] = ab_cnt[q] = 0.0;
     go[q] = fin[q];
   }
+  double in_err[kBlock], low[kBlock], high[kBlock];
   for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
-    k.l1_block_compensated(a, n, th, in_sum, in_cnt);
+    k.l1_block_comp_gap(a, n, th, in_sum, in_err, in_cnt, low, high);
+    ++trace.compensated_passes;
+    bool kept_pass = false;
     for (std::size_t q = 0; q < kBlock; ++q) {
       check[q] = false;
       if (!go[q]) continue;
@@ -334,11 +443,47 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
         continue;
       }
       CompensatedSum excess;
+      // From the chains' parts, not their rounded sum: that rounding (half
+      // an ulp of the sum, against one of tau times cnt) took the margin
+      // rounded_up gives, and with it most proofs, in about half the lanes.
       excess.add(in_sum[q]);
+      excess.add(in_err[q]);
       excess.add(-r[q]);
       tau[q] = rounded_up(excess.value() / in_cnt[q]);
-      check[q] = true;
+      // Proved stable (no entry between tau and the pass's filter, on either
+      // side: tau lands an ulp or two below the filter about as often as
+      // above) and inside the radius: no kept pass, no raise (see
+      // kept_mass_shortfall).
+      const double proved = no_proofs() || !(high[q] <= tau[q] && tau[q] < low[q])
+                                ? std::numeric_limits<double>::quiet_NaN()
+                                : proved_threshold(in_sum[q], in_err[q], in_cnt[q], tau[q], r[q], n, low[q]);
+      if (proved == proved) {
+        trace.bound_raises += proved != tau[q] ? 1 : 0;
+        tau[q] = proved;
+        ab_sum[q] = 0.0;
+        ab_cnt[q] = in_cnt[q];
+        go[q] = false;
+        ++trace.proved;
+        continue;
+      }
+      if (!(high[q] <= tau[q] && tau[q] < low[q])) {
+        ++trace.unstable;
+        // An entry lies between the filter and tau, so the kept pass would
+        // count a set other than this pass's, and the lane would go round
+        // again: it goes round without that pass (the next compensated pass
+        // recomputes everything the kept pass gives). Its kept mass is only
+        // read if the next pass finds no entry above tau (then it is 0 with
+        // a count of 0, as the kept pass would have found). On the last
+        // round, and with the proofs off, the kept pass runs as before.
+        if (!no_proofs() && round + 1 < 64) {
+          ab_sum[q] = ab_cnt[q] = 0.0;
+          continue;
+        }
+      }
+      check[q] = kept_pass = true;
     }
+    if (!kept_pass) continue;
+    ++trace.kept_passes;
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = check[q] ? tau[q] : kInf;
     k.l1_block_kept(a, n, th, sum, cnt);
     for (std::size_t q = 0; q < kBlock; ++q) {
@@ -366,6 +511,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
       any = true;
     }
     if (!any) break;
+    ++trace.raise_passes;
     k.l1_block_kept(a, n, th, sum, cnt);
     for (std::size_t q = 0; q < kBlock; ++q) {
       if (!go[q]) continue;
@@ -405,6 +551,7 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
     TileBuffer buf(w * n);
     ScratchVector<BlockGather> state(w / kBlock);
+    BlockTrace trace;
     for (std::size_t tile = t0; tile < t1; ++tile) {
       const std::size_t c0 = tile * w, width = std::min(w, m - c0);
       const std::size_t blocks = (width + kBlock - 1) / kBlock;
@@ -436,14 +583,14 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       // Each live block's rows are appended to its stretch of the buffer,
       // branch-free: every row is written, and kept (the count moves on)
       // only when one of its entries is above its lane's filter. The lanes'
-      // filters are raised every kRaiseRows rows (counted from the first
+      // filters are raised every kGatherRows rows (counted from the first
       // row, the same in any tiling) to the bound of what they kept: at a
       // small radius they climb near the threshold within a few rows, and
       // most rows are dropped. The rows' slices are a stride apart, often
       // across pages, where the hardware prefetcher does not follow: they are
       // prefetched ahead.
-      for (std::size_t i0 = 0; i0 < n; i0 += kRaiseRows) {
-        const std::size_t i1 = std::min(n, i0 + kRaiseRows);
+      for (std::size_t i0 = 0; i0 < n; i0 += kGatherRows) {
+        const std::size_t i1 = std::min(n, i0 + kGatherRows);
         for (std::size_t p = 0; p < nlb; ++p) {
           const std::size_t k = lb[p];
           BlockGather& g = state[k];
@@ -455,11 +602,18 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
         const std::size_t k = lb[p];
         const BlockGather& g = state[k];
         double lam[kBlock];
-        block_thresholds(kt, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam);
+        block_thresholds(kt, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam, trace);
         for (std::size_t q = 0; q < kBlock; ++q)
           if (live[k * kBlock + q]) lambda[c0 + k * kBlock + q] = lam[q] / scale;
       }
     }
+    g_proved.fetch_add(trace.proved, std::memory_order_relaxed);
+    g_bound_raises.fetch_add(trace.bound_raises, std::memory_order_relaxed);
+    g_unstable.fetch_add(trace.unstable, std::memory_order_relaxed);
+    g_kept_passes.fetch_add(trace.kept_passes, std::memory_order_relaxed);
+    g_raise_passes.fetch_add(trace.raise_passes, std::memory_order_relaxed);
+    g_plain_passes.fetch_add(trace.plain_passes, std::memory_order_relaxed);
+    g_compensated_passes.fetch_add(trace.compensated_passes, std::memory_order_relaxed);
   });
 }
 
@@ -503,10 +657,34 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
     for (std::size_t j = 0; j < ng; ++j) lambda[j] = radius[j] > 0.0 ? 0.0 : std::numeric_limits<double>::infinity();
     return;
   }
-  if (g == Groups::kColumns)
+  if (g == Groups::kColumns) {
+    g_proved.store(0, std::memory_order_relaxed);
+    g_bound_raises.store(0, std::memory_order_relaxed);
+    g_unstable.store(0, std::memory_order_relaxed);
+    g_kept_passes.store(0, std::memory_order_relaxed);
+    g_raise_passes.store(0, std::memory_order_relaxed);
+    g_plain_passes.store(0, std::memory_order_relaxed);
+    g_compensated_passes.store(0, std::memory_order_relaxed);
     column_tiles(y, scale, radius, mx, sum, lambda);
-  else
+  } else {
     row_groups(y, scale, radius, mx, sum, lambda);
+  }
+}
+
+GroupL1Trace last_group_l1_trace() {
+  GroupL1Trace t;
+  t.proved = g_proved.load(std::memory_order_relaxed);
+  t.bound_raises = g_bound_raises.load(std::memory_order_relaxed);
+  t.unstable = g_unstable.load(std::memory_order_relaxed);
+  t.kept_passes = g_kept_passes.load(std::memory_order_relaxed);
+  t.raise_passes = g_raise_passes.load(std::memory_order_relaxed);
+  t.plain_passes = g_plain_passes.load(std::memory_order_relaxed);
+  t.compensated_passes = g_compensated_passes.load(std::memory_order_relaxed);
+  return t;
+}
+
+void group_l1_prove_stable_sets(bool on) {
+  g_no_proofs.store(!on, std::memory_order_relaxed);
 }
 
 template <class T>

@@ -23,7 +23,9 @@ namespace bp {
 // A group with radius 0 gets +infinity (soft thresholding sends it to zero);
 // one whose sum is at most its radius gets 0 (kept whole); the others get the
 // threshold to the accuracy of l1_threshold_inplace (compensated final sum,
-// then raised until the kept mass fits in the radius). Throws std::bad_alloc.
+// then raised until the kept mass fits in the radius; with column groups the
+// fit is mostly proved from the compensated sum, see docs/bilevel-l11.md).
+// Throws std::bad_alloc.
 template <class T>
 void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const double* radius, const double* mx,
                          const double* sum, double* lambda);
@@ -48,5 +50,28 @@ std::size_t project_groups_l1(const MatrixRef<T>& y, Groups g, const double* rad
 template <class T>
 Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* radii, T* out,
                                  std::size_t* zero_groups);
+
+// Exposed for the tests: what the column-group search of the last call did
+// (summed over its threads): lanes whose set was proved stable and inside
+// the radius from the compensated pass alone (of which bound_raises only
+// after raising their estimate by the bound's shortfall), lanes (per round) with an
+// entry between the pass's filter and their estimate (not stable yet), and
+// the kept passes and feasibility-raise passes the blocks still ran, and
+// their plain and compensated passes. Reset by every call with
+// column groups; meaningful when no other call runs at the same time.
+struct GroupL1Trace {
+  std::size_t proved = 0;
+  std::size_t bound_raises = 0;
+  std::size_t unstable = 0;
+  std::size_t kept_passes = 0;
+  std::size_t raise_passes = 0;
+  std::size_t plain_passes = 0;        // over the blocks' buffers, after the gather
+  std::size_t compensated_passes = 0;  // rounds of the exact finish
+};
+GroupL1Trace last_group_l1_trace();
+
+// Tests only: off makes every lane take the kept pass (the search as it was
+// before the proofs), to compare the two. On by default.
+void group_l1_prove_stable_sets(bool on);
 
 }  // namespace bp

@@ -142,12 +142,15 @@ std::vector<double> column_of_kind(Rng& rng, std::size_t n, int kind, double* ra
       case 6:  // sparser, mid radius: lanes leave the plain passes unsettled
         x = rng.uniform() < 0.9 ? 0.0 : rng.normal();
         break;
+      case 7:  // tiny entries: too small for the proof of a stable set
+        x = rng.normal() * 1e-205;
+        break;
       default:  // heavy tails
         x = std::tan(3.14159 * (rng.uniform() - 0.5));
     }
     l1 += std::fabs(x);
   }
-  const double fractions[] = {0.5, 1e-3, 0.3, 1e-14, 0.9, 0.05, 0.5};
+  const double fractions[] = {0.5, 1e-3, 0.3, 1e-14, 0.9, 0.05, 0.5, 0.5};
   *radius = kind == 1 ? l1 * (0.97 + 0.03 * rng.uniform()) : l1 * fractions[kind] * (0.5 + rng.uniform());
   if (rng.below(12) == 0) *radius = 0.0;                         // no search: zero group
   if (rng.below(12) == 0) *radius = l1 * (1.0 + rng.uniform());  // no search: inside the ball
@@ -279,7 +282,136 @@ void check_gather(const KernelTable& k, Rng& rng) {
   }
 }
 
+// The compensated pass with its chains apart and each lane's gap around t
+// (l1_block_comp_gap) against the sequential reference: s and e of the
+// two-sum chain (s + e is the compensated pass's sum), the count, the
+// smallest entry above t (+inf if none) and the largest at or below it (+0
+// if none).
+void check_comp_gap(const KernelTable& k, Rng& rng) {
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = rng.below(70);
+    const std::vector<double> a = random_block(rng, n);
+    double t[kLanes];
+    for (double& x : t) {
+      const std::size_t pick = rng.below(5);
+      x = pick == 0 ? std::numeric_limits<double>::infinity()
+                    : (pick == 1 ? 0.0 : (n > 0 ? a[rng.below(a.size())] : 1.0) * (0.5 + rng.uniform()));
+    }
+    double ws[kLanes], we[kLanes], wc[kLanes], wl[kLanes], wh[kLanes];
+    for (std::size_t q = 0; q < kLanes; ++q) {
+      double s = 0.0, e = 0.0, c = 0.0, low = std::numeric_limits<double>::infinity(), high = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double x = a[i * kLanes + q];
+        if (!(x > t[q])) {
+          high = std::max(high, x);
+          continue;
+        }
+        const double next = s + x, bp = next - s;
+        e += (s - (next - bp)) + (x - bp);
+        s = next;
+        c += 1.0;
+        low = std::min(low, x);
+      }
+      ws[q] = s;
+      we[q] = e;
+      wc[q] = c;
+      wl[q] = low;
+      wh[q] = high;
+    }
+    double sum[kLanes], err[kLanes], count[kLanes], low[kLanes], high[kLanes], comp[kLanes], ccount[kLanes];
+    k.l1_block_comp_gap(a.data(), n, t, sum, err, count, low, high);
+    CHECK_MSG(std::memcmp(sum, ws, sizeof sum) == 0, k.name << " comp_gap sum, rows " << n);
+    CHECK(std::memcmp(err, we, sizeof err) == 0);
+    CHECK(std::memcmp(count, wc, sizeof count) == 0);
+    CHECK(std::memcmp(low, wl, sizeof low) == 0);
+    CHECK(std::memcmp(high, wh, sizeof high) == 0);
+    // s + e has the bits of the compensated pass's sum.
+    std::vector<double> work = a;
+    k.l1_block_compensated(work.data(), n, t, comp, ccount);
+    for (std::size_t q = 0; q < kLanes; ++q) {
+      const double both = sum[q] + err[q];
+      CHECK(std::memcmp(&both, &comp[q], sizeof both) == 0);
+    }
+  }
+}
+
+// A matrix y of columns of one kind (column_of_kind), with the proofs of
+// stable sets on or off: the thresholds and the trace.
+bp::GroupL1Trace thresholds_with_proofs(Rng rng, std::size_t n, std::size_t m, int kind, bool proofs,
+                                        std::vector<double>& y, std::vector<double>& lambda,
+                                        std::vector<double>& radius) {
+  y.assign(n * m, 0.0);
+  radius.assign(m, 0.0);
+  for (std::size_t j = 0; j < m; ++j) {
+    const std::vector<double> v = column_of_kind(rng, n, kind, &radius[j]);
+    for (std::size_t i = 0; i < n; ++i) y[i * m + j] = v[i];
+  }
+  bp::group_l1_prove_stable_sets(proofs);
+  thresholds_of(y, n, m, radius, lambda);
+  const bp::GroupL1Trace trace = bp::last_group_l1_trace();
+  bp::group_l1_prove_stable_sets(true);
+  return trace;
+}
+
+// With the proofs, a lane's threshold is the estimate the kept pass would
+// have confirmed, or one raised by a bound instead of by a pass: each within
+// a few ulps of the largest entry of the other (both within rounding of the
+// sort-based threshold, see check_columns). Returns the trace with the
+// proofs on.
+bp::GroupL1Trace check_proofs(int kind, std::size_t n) {
+  std::vector<double> y, on, off, radius;
+  const std::size_t m = 48;
+  const bp::GroupL1Trace a = thresholds_with_proofs(Rng(1480 + kind), n, m, kind, true, y, on, radius);
+  const bp::GroupL1Trace b = thresholds_with_proofs(Rng(1480 + kind), n, m, kind, false, y, off, radius);
+  CHECK(b.proved == 0);
+  CHECK(b.kept_passes > 0);
+  CHECK_MSG(a.kept_passes <= b.kept_passes, "kind " << kind << ": " << a.kept_passes << " > " << b.kept_passes);
+  for (std::size_t j = 0; j < m; ++j) {
+    // The written mass, the doubles |y| - lambda summed exactly (in two
+    // doubles, Neumaier: the terms are >= 0 and few), fits in the radius.
+    double kept = 0.0, err = 0.0, big = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = std::fabs(y[i * m + j]), d = x > on[j] ? x - on[j] : 0.0, t = kept + d;
+      err += kept >= d ? (kept - t) + d : (d - t) + kept;
+      kept = t;
+      big = std::max(big, x);
+    }
+    if (radius[j] > 0.0)
+      CHECK_MSG(kept + err <= radius[j],
+                "kind " << kind << " column " << j << " keeps " << kept + err << " > " << radius[j]);
+    if (on[j] == off[j]) continue;
+    CHECK_MSG(std::fabs(on[j] - off[j]) <= 4 * std::numeric_limits<double>::epsilon() * big,
+              "kind " << kind << " column " << j << ": " << on[j] << " with proofs, " << off[j] << " without");
+  }
+  return a;
+}
+
 }  // namespace
+
+TEST(group_l1_comp_gap_pass_is_the_same_bytes_on_every_table) {
+  for (const KernelTable* k : tables()) {
+    Rng rng(1479);
+    check_comp_gap(*k, rng);
+  }
+}
+
+// Each branch forced: normal columns are proved in every block (no kept
+// pass at all); tiny entries (below the range where the product cnt * tau
+// splits exactly) never are, so their blocks take the kept pass; taller
+// normal columns have lanes that leave the plain passes with an entry
+// between the filter and the estimate (not stable: a second round, without
+// the kept pass). Every kind: the thresholds with and without proofs agree.
+TEST(group_l1_stable_set_proofs_against_the_kept_pass) {
+  const bp::GroupL1Trace normal = check_proofs(0, 700);
+  CHECK(normal.proved > 0 && normal.unstable == 0 && normal.kept_passes == 0);
+  const bp::GroupL1Trace tiny = check_proofs(7, 700);
+  CHECK(tiny.proved == 0 && tiny.kept_passes > 0);
+  const bp::GroupL1Trace tall = check_proofs(0, 3000);
+  CHECK(tall.proved > 0 && tall.unstable > 0);
+  std::size_t bound_raises = 0;
+  for (int kind : {1, 2, 3, 4, 5, 6}) bound_raises += check_proofs(kind, 700).bound_raises;
+  CHECK(bound_raises > 0);  // some lanes proved only after the raise by a bound
+}
 
 TEST(group_l1_gather_is_the_same_bytes_on_every_table) {
   for (const KernelTable* k : tables()) {

@@ -153,6 +153,13 @@ struct KernelTable {
                                         const double* r, double* sum, double* count);
   L1BlockGather<double> l1_block_gather_f64 = nullptr;
   L1BlockGather<float> l1_block_gather_f32 = nullptr;
+  // The bilevel l1,1 compensated block pass with its chains' sum and error
+  // apart, and each lane's gap around t: the smallest entry above it (+inf
+  // where none) and the largest at or below it (+0 where none), so that a
+  // lane's set can be proved stable without the kept pass (loops-inl.hpp).
+  using L1BlockCompGap = void (*)(const double* a, std::size_t n, const double* t, double* sum, double* err,
+                                  double* count, double* low, double* high);
+  L1BlockCompGap l1_block_comp_gap = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -1185,6 +1185,55 @@ std::size_t l1_block_gather(const T* src, std::size_t stride, std::size_t rows, 
   return kept;
 }
 
+// --- bilevel l1,1: the compensated pass that can prove a block's set stable
+// (group_l1_thresholds.cpp, block_thresholds). The compensated block pass
+// (l1_block_pass<Isa, true, false>) with its two chains' parts returned
+// apart, sum[q] = s and err[q] = e (s + e rounds to the bits of that pass's
+// sum), and the gap around t[q]: low[q], the smallest entry above it (+inf
+// where none), and high[q], the largest at or below it (+0 where none; the
+// entries are >= +0). When the estimate tau the lane computes from this pass
+// has high[q] <= tau < low[q], the entries of a above tau are exactly the
+// ones this pass summed, which is what the kept pass would count again;
+// with s and e apart the caller can also bound the kept mass from this pass
+// alone. Same bits on every table: each lane adds its column's entries in
+// row order, and a minimum or maximum has no rounding.
+template <class Isa>
+void l1_block_comp_gap(const double* a, std::size_t n, const double* t, double* sum, double* err, double* count,
+                       double* low, double* high) {
+  using W = Lanes<double, Isa>;
+  using V = typename W::V;
+  constexpr std::size_t H = kL1BlockLanes / W::kWidth;
+  const V one = W::set1(1.0), inf = W::set1(std::numeric_limits<double>::infinity());
+  V tv[H], s[H], e[H], c[H], lo[H], hi[H];
+  for (std::size_t h = 0; h < H; ++h) {
+    tv[h] = W::load(t + h * W::kWidth);
+    s[h] = e[h] = c[h] = hi[h] = W::zero();
+    lo[h] = inf;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* r = a + i * kL1BlockLanes;
+    for (std::size_t h = 0; h < H; ++h) {
+      const V x = W::load(r + h * W::kWidth);
+      const V m = W::gt(x, tv[h]);
+      const V term = W::bit_and(m, x);
+      const V next = W::add(s[h], term);
+      const V bp = W::sub(next, s[h]);
+      e[h] = W::add(e[h], W::add(W::sub(s[h], W::sub(next, bp)), W::sub(term, bp)));
+      s[h] = next;
+      c[h] = W::add(c[h], W::bit_and(m, one));
+      lo[h] = W::min(lo[h], W::bit_or(term, W::and_not(m, inf)));  // the others as +inf
+      hi[h] = W::max(hi[h], W::and_not(m, x));                     // the others as +0
+    }
+  }
+  for (std::size_t h = 0; h < H; ++h) {
+    W::store(sum + h * W::kWidth, s[h]);
+    W::store(err + h * W::kWidth, e[h]);
+    W::store(count + h * W::kWidth, c[h]);
+    W::store(low + h * W::kWidth, lo[h]);
+    W::store(high + h * W::kWidth, hi[h]);
+  }
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1245,6 +1294,7 @@ KernelTable make_table() {
   t.l1_block_kept = &loops::l1_block_pass<Isa, true, true>;
   t.l1_block_gather_f64 = &loops::l1_block_gather<Isa, double>;
   t.l1_block_gather_f32 = &loops::l1_block_gather<Isa, float>;
+  t.l1_block_comp_gap = &loops::l1_block_comp_gap<Isa>;  // bilevel l1,1 stable-set proof
   return t;
 }
 
