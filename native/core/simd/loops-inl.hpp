@@ -939,6 +939,17 @@ inline float up_to_float(double t) {
   return f;
 }
 
+// The index of the lowest set bit of bits != 0.
+inline std::size_t lowest_bit(unsigned bits) {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctz(bits));
+#else
+  std::size_t t = 0;
+  while (((bits >> t) & 1u) == 0) ++t;
+  return t;
+#endif
+}
+
 // Half v (0: the low lanes, 1: the high ones) of a float vector, widened;
 // a scalar lane is its own half.
 template <class Isa>
@@ -1150,16 +1161,15 @@ void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std
   float_stats<Isa, true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
 }
 
-// column_below_at on float entries at scale 1 (u: hi rounded up to floats):
-// the rows are looked at entry by entry, against hi itself, only when some
-// entry is below. Columns are relative to c0, the list's are absolute.
+// column_below_at on float entries at scale 1 (u: hi rounded up to floats).
+// Columns are relative to c0, the list's are absolute.
 template <class Isa, std::size_t Rows>
-inline void float_below_at(const float* r, std::size_t stride, std::size_t j, const float* u, const double* hi,
-                           double* k, double* s, double* c, std::size_t c0, std::size_t cap, std::uint32_t* col,
-                           double* val, std::size_t* held) {
+inline void float_below_at(const float* r, std::size_t stride, std::size_t j, const float* u, double* k, double* s,
+                           double* c, std::size_t c0, std::size_t cap, std::uint32_t* col, double* val,
+                           std::size_t* held) {
   using F = Lanes<float, Isa>;
   using D = Lanes<double, Isa>;
-  constexpr std::size_t h = F::kWidth / D::kWidth, w = F::kWidth;
+  constexpr std::size_t h = F::kWidth / D::kWidth;
   const auto uu = F::load(u + j), one = F::set1(1.0f), sign = F::set1(-0.0f);
   auto kk = F::zero(), off = F::zero();
   typename D::V ss[h];
@@ -1173,18 +1183,18 @@ inline void float_below_at(const float* r, std::size_t stride, std::size_t j, co
     const auto kept = F::bit_and(on, a);
     for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
   }
+  // Entries below hi are rare: one test per Rows rows, then per row only
+  // the lanes below (the float compare's answer is the double one's).
   if (F::any(off)) {
     p = r + j;
     for (std::size_t q = 0; q < Rows; ++q, p += stride) {
-      for (std::size_t t = 0; t < w; ++t) {
-        const double x = std::fabs(static_cast<double>(p[t]));
-        if (!(x >= hi[j + t])) {
-          if (*held < cap) {
-            col[*held] = static_cast<std::uint32_t>(c0 + j + t);
-            val[*held] = x;
-          }
-          ++*held;
+      for (unsigned bits = F::mask_bits(F::gt(uu, F::and_not(sign, F::load(p)))); bits != 0; bits &= bits - 1) {
+        const std::size_t t = lowest_bit(bits);
+        if (*held < cap) {
+          col[*held] = static_cast<std::uint32_t>(c0 + j + t);
+          val[*held] = std::fabs(static_cast<double>(p[t]));
         }
+        ++*held;
       }
     }
   }
@@ -1212,15 +1222,21 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
   ScratchVector<float> u(m);
   for (std::size_t j = 0; j < m; ++j) u[j] = up_to_float(hi[c0 + j]);
   for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
-  sweep_float_rows<Isa, FloatBelowAt>(y + c0, n, stride, m, u.data(), hi + c0, k + c0, s + c0, c + c0, c0, cap, col,
-                                      val, held);
+  sweep_float_rows<Isa, FloatBelowAt>(y + c0, n, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
 // fill_candidates for float at scale 1: a float vector (twice the double
-// lanes) is tested against the bounds rounded up to floats, and only one
-// holding a candidate goes entry by entry (fill_at, against the bounds
-// themselves).
+// lanes) is tested against the bounds rounded up to floats. Where few
+// entries are candidates, only a vector holding one goes entry by entry
+// (fill_at, against the bounds themselves). Where many are (the caps sum to
+// more than a kDenseFill-th of the entries: 8000 x 1000 Gaussian 0.5), the
+// branch on "any" missed so often that the fill cost about a third of the
+// call; there each row's candidate columns are listed first without a branch
+// (every lane's column is written, the count advances by its mask bit), and
+// the list is then filled.
+constexpr std::size_t kDenseFill = 64;
+
 template <class Isa>
 void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
                          const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
@@ -1229,17 +1245,42 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
   constexpr std::size_t w = F::kWidth;
   const std::size_t mw = m / w * w;
   ScratchVector<float> b(m);
-  for (std::size_t j = 0; j < m; ++j) b[j] = up_to_float(bound[j]);
+  std::size_t want = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    b[j] = up_to_float(bound[j]);
+    want += cap[j];
+  }
   const auto sign = F::set1(-0.0f);
   double sink = 0.0;
+  if (want * kDenseFill <= n * m || m > std::numeric_limits<std::uint32_t>::max()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const float* r = y + i * m;
+      std::size_t j = 0;
+      for (; j < mw; j += w) {
+        if (!F::any(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)))) continue;
+        for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out, &sink);
+      }
+      for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out, &sink);
+    }
+    return;
+  }
+  ScratchVector<std::uint32_t> list(m);
+  std::uint32_t* at = list.data();
   for (std::size_t i = 0; i < n; ++i) {
     const float* r = y + i * m;
-    std::size_t j = 0;
+    std::size_t held = 0, j = 0;
     for (; j < mw; j += w) {
-      if (!F::any(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)))) continue;
-      for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out, &sink);
+      const unsigned bits = F::mask_bits(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)));
+      for (std::size_t q = 0; q < w; ++q) {
+        at[held] = static_cast<std::uint32_t>(j + q);
+        held += (bits >> q) & 1u;
+      }
     }
-    for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out, &sink);
+    for (; j < m; ++j) {
+      at[held] = static_cast<std::uint32_t>(j);
+      held += std::fabs(r[j]) >= b[j] ? 1 : 0;
+    }
+    for (std::size_t e = 0; e < held; ++e) fill_at(r, at[e], scale, bound, cap, cbeg, len, out, &sink);
   }
 }
 
