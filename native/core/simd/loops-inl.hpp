@@ -935,7 +935,14 @@ inline float up_to_float(double t) {
   if (t > static_cast<double>(kMax)) return kInfF;
   if (t < -static_cast<double>(kMax)) return t == -std::numeric_limits<double>::infinity() ? -kInfF : -kMax;
   float f = static_cast<float>(t);
-  if (static_cast<double>(f) < t) f = std::nextafter(f, kInfF);
+  if (static_cast<double>(f) < t) {
+    // One float up (f is finite and below kMax here), by its bits: nextafter
+    // was a library call per column and pass.
+    std::uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    b = f == 0.0f ? 1u : (f > 0.0f ? b + 1u : b - 1u);
+    std::memcpy(&f, &b, sizeof f);
+  }
   return f;
 }
 
@@ -1069,8 +1076,10 @@ inline void sweep_float_rows(const float* y, std::size_t n, std::size_t stride, 
 
 // column_stats_at (and with Gap column_stats_gap_at) on float entries at
 // scale 1: u and l are the thresholds mu and lo rounded up to floats, lb
-// and ub the gap, held in floats (entries, 0 or +inf: exact).
-template <class Isa, std::size_t Rows, bool Gap>
+// and ub the gap, held in floats (entries, 0 or +inf: exact). Without
+// Count every l is +inf (no candidate bounds yet, or groups too short to
+// get them: 100 x 80000), so no entry reaches it and the count is skipped.
+template <class Isa, std::size_t Rows, bool Gap, bool Count>
 inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, const float* u, const float* l, double* k,
                            double* s, double* c, double* cnt, float* lb, float* ub) {
   using F = Lanes<float, Isa>;
@@ -1090,7 +1099,7 @@ inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, co
     const auto a = F::and_not(sign, F::load(p));
     const auto on = F::ge(a, uu);
     kk = F::add(kk, F::bit_and(on, one));
-    nn = F::add(nn, F::bit_and(F::ge(a, ll), one));
+    if constexpr (Count) nn = F::add(nn, F::bit_and(F::ge(a, ll), one));
     const auto kept = F::bit_and(on, a);
     for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
     if constexpr (Gap) {
@@ -1101,7 +1110,7 @@ inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, co
   for (std::size_t v = 0; v < h; ++v) {
     const std::size_t o = j + v * D::kWidth;
     D::store(k + o, D::add(D::load(k + o), widen_half<Isa>(kk, v)));
-    D::store(cnt + o, D::add(D::load(cnt + o), widen_half<Isa>(nn, v)));
+    if constexpr (Count) D::store(cnt + o, D::add(D::load(cnt + o), widen_half<Isa>(nn, v)));
     comp_add<D>(s + o, c + o, ss[v]);
   }
   if constexpr (Gap) {
@@ -1110,11 +1119,11 @@ inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, co
   }
 }
 
-template <bool Gap>
+template <bool Gap, bool Count>
 struct FloatStatsAt {
   template <class W, std::size_t Rows, class... A>
   static void run(const float* r, std::size_t stride, std::size_t j, A... a) {
-    float_stats_at<W, Rows, Gap>(r, stride, j, a...);
+    float_stats_at<W, Rows, Gap, Count>(r, stride, j, a...);
   }
 };
 
@@ -1126,17 +1135,23 @@ void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t 
                  double* k, double* s, double* c, const double* lo, double* cnt, double* lb, double* ub) {
   const std::size_t m = c1 - c0;
   ScratchVector<float> u(m), l(m), fb(Gap ? m : 0), fu(Gap ? m : 0);
+  bool count = false;
   for (std::size_t j = 0; j < m; ++j) {
     u[j] = up_to_float(mu[c0 + j]);
     l[j] = up_to_float(lo[c0 + j]);
+    count |= l[j] < std::numeric_limits<float>::infinity();
   }
   if constexpr (Gap) {
     std::fill(fb.begin(), fb.end(), 0.0f);
     std::fill(fu.begin(), fu.end(), std::numeric_limits<float>::infinity());
   }
   for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
-  sweep_float_rows<Isa, FloatStatsAt<Gap>>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0, cnt + c0,
-                                           fb.data(), fu.data());
+  if (count)
+    sweep_float_rows<Isa, FloatStatsAt<Gap, true>>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0,
+                                                   cnt + c0, fb.data(), fu.data());
+  else
+    sweep_float_rows<Isa, FloatStatsAt<Gap, false>>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0,
+                                                    cnt + c0, fb.data(), fu.data());
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
   if constexpr (Gap) {
     for (std::size_t j = 0; j < m; ++j) {
