@@ -356,9 +356,10 @@ void check_stream_passes(const KernelTable& k, Rng& rng, double scale = 0.5) {
       CHECK_MSG(kr == kd && sr == sum + comp, "group_stats definition len=" << len);
     }
   }
-  // The fill: with 70 rows the caps (at most one per column) sum to less
-  // than a 64th of the entries, the float loop's test-each-vector path; with
-  // fewer rows, its listing path.
+  // The fill. The float loop takes each row's way (test each vector, or
+  // list the row's candidates) from the row before: the first row and rows
+  // after one without candidates go the first way, the others the second.
+  // With 70 rows most columns have room for at most one candidate.
   for (std::size_t rows : {0, 1, 5, 70}) {
     for (std::size_t cols : {1, 3, 8, 13}) {
       const std::vector<T> y = values<T>(rng, rows * cols);

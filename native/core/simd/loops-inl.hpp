@@ -1242,60 +1242,61 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
 }
 
 // fill_candidates for float at scale 1: a float vector (twice the double
-// lanes) is tested against the bounds rounded up to floats. Where few
-// entries are candidates, only a vector holding one goes entry by entry
-// (fill_at, against the bounds themselves). Where many are (the caps sum to
-// more than a kDenseFill-th of the entries: 8000 x 1000 Gaussian 0.5), the
-// branch on "any" missed so often that the fill cost about a third of the
-// call; there each row's candidate columns are listed first without a branch
-// (every lane's column is written, the count advances by its mask bit), and
-// the list is then filled.
-constexpr std::size_t kDenseFill = 64;
+// lanes) is tested against the bounds rounded up to floats, and only one
+// holding a candidate goes entry by entry (fill_at, against the bounds
+// themselves). Where many vectors hold one (a third of them on 8000 x 1000
+// Gaussian at 0.5 of the norm), that branch missed so often that the fill
+// took about a third of the call; there a row's candidate columns are listed
+// first without a branch (every lane's column is written, the count advances
+// by its mask bit), and the list is then filled. Each row takes the way its
+// predecessor's share of such vectors calls for (more than one in
+// kDenseFill): the callers' caps are only bounds (the top-list path's are
+// far above the candidates), so they cannot tell. Both ways give the same
+// bytes.
+constexpr std::size_t kDenseFill = 8;
 
 template <class Isa>
 void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
                          const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
-  if (scale != 1.0) return fill_candidates<Isa, float>(y, n, m, scale, bound, cap, cbeg, len, out);
+  if (scale != 1.0 || m > std::numeric_limits<std::uint32_t>::max())
+    return fill_candidates<Isa, float>(y, n, m, scale, bound, cap, cbeg, len, out);
   using F = Lanes<float, Isa>;
   constexpr std::size_t w = F::kWidth;
   const std::size_t mw = m / w * w;
   ScratchVector<float> b(m);
-  std::size_t want = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    b[j] = up_to_float(bound[j]);
-    want += cap[j];
-  }
+  for (std::size_t j = 0; j < m; ++j) b[j] = up_to_float(bound[j]);
+  ScratchVector<std::uint32_t> list(m);
+  std::uint32_t* at = list.data();
   const auto sign = F::set1(-0.0f);
   double sink = 0.0;
-  if (want * kDenseFill <= n * m || m > std::numeric_limits<std::uint32_t>::max()) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const float* r = y + i * m;
-      std::size_t j = 0;
+  bool dense = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = y + i * m;
+    std::size_t j = 0, hit = 0;
+    if (!dense) {
       for (; j < mw; j += w) {
         if (!F::any(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)))) continue;
+        ++hit;
         for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out, &sink);
       }
       for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out, &sink);
-    }
-    return;
-  }
-  ScratchVector<std::uint32_t> list(m);
-  std::uint32_t* at = list.data();
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* r = y + i * m;
-    std::size_t held = 0, j = 0;
-    for (; j < mw; j += w) {
-      const unsigned bits = F::mask_bits(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)));
-      for (std::size_t q = 0; q < w; ++q) {
-        at[held] = static_cast<std::uint32_t>(j + q);
-        held += (bits >> q) & 1u;
+    } else {
+      std::size_t held = 0;
+      for (; j < mw; j += w) {
+        const unsigned bits = F::mask_bits(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)));
+        hit += bits != 0 ? 1 : 0;
+        for (std::size_t q = 0; q < w; ++q) {
+          at[held] = static_cast<std::uint32_t>(j + q);
+          held += (bits >> q) & 1u;
+        }
       }
+      for (; j < m; ++j) {
+        at[held] = static_cast<std::uint32_t>(j);
+        held += std::fabs(r[j]) >= b[j] ? 1 : 0;
+      }
+      for (std::size_t e = 0; e < held; ++e) fill_at(r, at[e], scale, bound, cap, cbeg, len, out, &sink);
     }
-    for (; j < m; ++j) {
-      at[held] = static_cast<std::uint32_t>(j);
-      held += std::fabs(r[j]) >= b[j] ? 1 : 0;
-    }
-    for (std::size_t e = 0; e < held; ++e) fill_at(r, at[e], scale, bound, cap, cbeg, len, out, &sink);
+    dense = hit * kDenseFill > mw / w;
   }
 }
 
