@@ -168,11 +168,14 @@ void check_columns(const KernelTable& k, Rng& rng) {
 
 // The maxima-and-sums pass that also counts the entries that are not zero:
 // the same maxima and sums as the pass without the count (same bits), and
-// the count by definition, with zeros of both signs in the data.
+// the count by definition, with zeros of both signs in the data. The last
+// shape spans two of the float loop's column tiles (4096 columns).
 template <class T>
 void check_column_counts(const KernelTable& k, Rng& rng) {
-  for (std::size_t rows : {0, 1, 7, 8, 9, 17, 40}) {
-    const std::size_t cols = 13, c0 = 2, c1 = 11;
+  const std::pair<std::size_t, std::size_t> shapes[] = {{0, 13}, {1, 13},  {7, 13},  {8, 13},
+                                                        {9, 13}, {17, 13}, {40, 13}, {9, 4109}};
+  for (const auto& [rows, cols] : shapes) {
+    const std::size_t c0 = 2, c1 = cols - 2;
     std::vector<T> y = values<T>(rng, rows * cols);
     for (T& x : y) {
       const auto r = rng.below(4);
@@ -210,14 +213,21 @@ double fold8_ref(const double* l) {
   return ((l[0] + l[4]) + (l[1] + l[5])) + ((l[2] + l[6]) + (l[3] + l[7]));
 }
 
-// Thresholds with ties (0.5 * 0.5 is an entry's value), dead columns (+inf)
-// and zeros.
-std::vector<double> thresholds(Rng& rng, std::size_t n) {
+// Thresholds with ties (0.5 * scale is an entry's value), dead columns
+// (+inf) and zeros; at scale 1 also the doubles next to that tie, between
+// two floats (the float loops round thresholds up to floats), one below the
+// least float above zero and one above the largest float.
+std::vector<double> thresholds(Rng& rng, std::size_t n, double scale = 0.5) {
   std::vector<double> t(n);
   for (double& x : t) {
+    if (scale == 1.0 && rng.below(2) == 0) {
+      const double odd[] = {std::nextafter(0.5, 0.0), std::nextafter(0.5, 1.0), 1e-50, 3.5e38, -1.0};
+      x = odd[rng.below(5)];
+      continue;
+    }
     switch (rng.below(5)) {
       case 0:
-        x = 0.25;
+        x = 0.5 * scale;
         break;
       case 1:
         x = std::numeric_limits<double>::infinity();
@@ -233,15 +243,20 @@ std::vector<double> thresholds(Rng& rng, std::size_t n) {
   return t;
 }
 
+// At scale 0.5 the float passes widen every entry (the double-lane loops);
+// at scale 1 they compare in float lanes: both against the definitions.
 template <class T>
-void check_stream_passes(const KernelTable& k, Rng& rng) {
+void check_stream_passes(const KernelTable& k, Rng& rng, double scale = 0.5) {
   const KernelTable& ref = bp::simd::scalar_kernels();
-  const double scale = 0.5;
   for (std::size_t rows : {0, 1, 7, 8, 9, 17, 24}) {
     for (std::size_t c0 : {0, 1, 3}) {
       const std::size_t cols = 19, c1 = cols - (c0 == 1 ? 0 : 2);
       const std::vector<T> y = values<T>(rng, rows * cols);
-      const std::vector<double> mu = thresholds(rng, cols), lo = thresholds(rng, cols);
+      // With c0 = 3 no candidate bound is set (lo = +inf everywhere), as
+      // before the first bounds: the float loops then skip the count.
+      const std::vector<double> mu = thresholds(rng, cols, scale),
+                                lo = c0 == 3 ? std::vector<double>(cols, std::numeric_limits<double>::infinity())
+                                             : thresholds(rng, cols, scale);
       std::vector<double> kk(cols, -1.0), s(cols, -1.0), c(cols, -1.0), cnt(cols, -1.0);
       std::vector<double> kr = kk, sr = s, cr = c, cntr = cnt;
       Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(), lo.data(),
@@ -341,13 +356,17 @@ void check_stream_passes(const KernelTable& k, Rng& rng) {
       CHECK_MSG(kr == kd && sr == sum + comp, "group_stats definition len=" << len);
     }
   }
-  for (std::size_t rows : {0, 1, 5}) {
+  // The fill. The float loop takes each row's way (test each vector, or
+  // list the row's candidates) from the row before: the first row and rows
+  // after one without candidates go the first way, the others the second.
+  // With 70 rows most columns have room for at most one candidate.
+  for (std::size_t rows : {0, 1, 5, 70}) {
     for (std::size_t cols : {1, 3, 8, 13}) {
       const std::vector<T> y = values<T>(rng, rows * cols);
-      const std::vector<double> bound = thresholds(rng, cols);
+      const std::vector<double> bound = thresholds(rng, cols, scale);
       std::vector<std::size_t> cap(cols), cbeg(cols + 1, 0);
       for (std::size_t j = 0; j < cols; ++j) {
-        cap[j] = rng.below(rows + 1);  // some columns run out of room
+        cap[j] = rng.below(rows == 70 ? 2 : rows + 1);  // some columns run out of room
         cbeg[j + 1] = cbeg[j] + cap[j];
       }
       std::vector<std::size_t> len(cols, 0), lenr(cols, 0), lend(cols, 0);
@@ -489,6 +508,8 @@ TEST(simd_tables_write_the_scalar_bytes) {
     check_column_counts<float>(*k, rng);
     check_stream_passes<double>(*k, rng);
     check_stream_passes<float>(*k, rng);
+    check_stream_passes<double>(*k, rng, 1.0);
+    check_stream_passes<float>(*k, rng, 1.0);
   }
 }
 

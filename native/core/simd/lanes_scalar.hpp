@@ -54,6 +54,7 @@ struct Lanes<T, Scalar> {
   static V and_not(V a, V b) { return from_bits(~bits(a) & bits(b)); }  // ~a & b
   static V bit_xor(V a, V b) { return from_bits(bits(a) ^ bits(b)); }
   static bool any(V m) { return bits(m) != 0; }
+  static unsigned mask_bits(V m) { return bits(m) != 0 ? 1u : 0u; }  // bit i: lane i of the mask
   static T max_lane(V v) { return v; }
   static void prefetch(const void*) {}
 };

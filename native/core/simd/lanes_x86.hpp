@@ -72,6 +72,10 @@
   static bool any(V m) {                                    \
     return P##_movemask_##S(m) != 0;                        \
   }                                                         \
+  /* bit i set when lane i of the mask m is */              \
+  static unsigned mask_bits(V m) {                          \
+    return static_cast<unsigned>(P##_movemask_##S(m));      \
+  }                                                         \
   static T max_lane(V v) {                                  \
     alignas(kBytes) T b[kWidth];                            \
     P##_store_##S(b, v);                                    \

@@ -912,6 +912,394 @@ bool column_max_sum_top(const T* y, std::size_t n, std::size_t stride, std::size
   return sweep_column_tiles<Isa>(y, n, stride, c0, c1, tile, step);
 }
 
+// The float passes of the exact method, in float lanes. The loops above
+// widen every float entry to double before they compare it, so a float
+// pass does the arithmetic of a double pass (plus the conversions) while
+// reading half the bytes, and ran at the double pass's speed or slower.
+// These compare, count and take maxima in float lanes (eight per AVX2
+// vector where the double lanes hold four) and widen only what they add.
+// For a float a and a double t, a >= t exactly when a >= up_to_float(t), the
+// least float >= t, so every compare gives the double compare's answer, and
+// the sums add the same doubles in the same order: each result has the
+// bits of the double-lane loop it replaces. That needs scale == 1 (a float
+// entry times 1 is the entry itself); float data never needs the overflow
+// scale (its entries are below 2^128), so with another scale the double-lane
+// loops run, as before. docs/exact-float32.md has the measurements.
+
+// The least float >= t: +inf above the largest float, -inf for -inf, NaN
+// for NaN (so a compare against it stays false, as against t).
+inline float up_to_float(double t) {
+  constexpr float kMax = std::numeric_limits<float>::max();
+  constexpr float kInfF = std::numeric_limits<float>::infinity();
+  if (t != t) return std::numeric_limits<float>::quiet_NaN();
+  if (t > static_cast<double>(kMax)) return kInfF;
+  if (t < -static_cast<double>(kMax)) return t == -std::numeric_limits<double>::infinity() ? -kInfF : -kMax;
+  float f = static_cast<float>(t);
+  if (static_cast<double>(f) < t) {
+    // One float up (f is finite and below kMax here), by its bits: nextafter
+    // was a library call per column and pass.
+    std::uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    b = f == 0.0f ? 1u : (f > 0.0f ? b + 1u : b - 1u);
+    std::memcpy(&f, &b, sizeof f);
+  }
+  return f;
+}
+
+// The index of the lowest set bit of bits != 0.
+inline std::size_t lowest_bit(unsigned bits) {
+#if defined(__GNUC__) || defined(__clang__)
+  return static_cast<std::size_t>(__builtin_ctz(bits));
+#else
+  std::size_t t = 0;
+  while (((bits >> t) & 1u) == 0) ++t;
+  return t;
+#endif
+}
+
+// Half v (0: the low lanes, 1: the high ones) of a float vector, widened;
+// a scalar lane is its own half.
+template <class Isa>
+inline typename Lanes<double, Isa>::V widen_half(typename Lanes<float, Isa>::V f, std::size_t v) {
+  if constexpr (std::is_same_v<Isa, Scalar>) {
+    (void)v;
+    return static_cast<double>(f);
+  } else {
+    return v == 0 ? Widen<Isa>::lo(f) : Widen<Isa>::hi(f);
+  }
+}
+
+// column_max_sum<WithCount = true> for float, the first read of the exact
+// method on sparse data. GCC left that loop scalar for float (float
+// entries, double sums and integer counts in one loop): it ran at a third
+// of the double loop's speed per entry. Maxima and counts in float lanes
+// (at most eight per column per step, exact), sums as column_max_sum adds
+// them (same order, same bits), over tiles whose accumulators stay in L2.
+constexpr std::size_t kCountTile = 4096;
+
+template <class Isa, std::size_t Rows>
+inline void max_sum_count_at(const float* r, std::size_t stride, std::size_t j, double scale, float* best, double* acc,
+                             double* cnt, typename Lanes<float, Isa>::V& probe) {
+  using F = Lanes<float, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;
+  static_assert(h * D::kWidth == F::kWidth, "a float vector widens into whole double vectors");
+  const auto sign = F::set1(-0.0f), zero = F::zero(), one = F::set1(1.0f);
+  const float* p = r + j;
+  auto hi = F::load(best + j), nz = F::zero();
+  for (std::size_t q = 0; q < Rows; ++q) {
+    const auto a = F::and_not(sign, F::load(p + q * stride));
+    probe = F::bit_or(probe, F::unordered(a, a));
+    hi = F::max(hi, a);
+    nz = F::add(nz, F::bit_and(F::gt(a, zero), one));
+  }
+  F::store(best + j, hi);
+  for (std::size_t v = 0; v < h; ++v) {
+    const std::size_t o = v * D::kWidth;
+    typename D::V add;
+    if constexpr (Rows == 8) {
+      typename D::V x[8];
+      for (std::size_t q = 0; q < 8; ++q) x[q] = scaled_abs<Isa>(p + q * stride + o, scale);
+      add = D::add(D::add(D::add(x[0], x[1]), D::add(x[2], x[3])), D::add(D::add(x[4], x[5]), D::add(x[6], x[7])));
+    } else {
+      static_assert(Rows == 1, "rows come eight or one at a time");
+      add = scaled_abs<Isa>(p + o, scale);
+    }
+    D::store(acc + j + o, D::add(D::load(acc + j + o), add));
+    D::store(cnt + j + o, D::add(D::load(cnt + j + o), widen_half<Isa>(nz, v)));
+  }
+}
+
+template <class Isa>
+struct MaxSumCountTile {
+  double scale;
+  float* best;
+  double* acc;
+  double* cnt;
+  double* mx;
+  double* sum;
+  double* nz;
+  void clear(std::size_t m) {
+    for (std::size_t j = 0; j < m; ++j) {
+      best[j] = 0.0f;
+      acc[j] = cnt[j] = 0.0;
+    }
+  }
+  template <std::size_t Rows>
+  void rows(const float* r, std::size_t stride, std::size_t m, typename Lanes<float, Isa>::V& probe,
+            typename Lanes<float, Scalar>::V& probe1) {
+    constexpr std::size_t w = Lanes<float, Isa>::kWidth;
+    const std::size_t mw = m / w * w;
+    std::size_t j = 0;
+    for (; j < mw; j += w) max_sum_count_at<Isa, Rows>(r, stride, j, scale, best, acc, cnt, probe);
+    for (; j < m; ++j) max_sum_count_at<Scalar, Rows>(r, stride, j, scale, best, acc, cnt, probe1);
+  }
+  void out(std::size_t t0, std::size_t m) {
+    for (std::size_t j = 0; j < m; ++j) {
+      mx[t0 + j] = static_cast<double>(best[j]);
+      sum[t0 + j] = acc[j];
+      nz[t0 + j] = cnt[j];
+    }
+  }
+};
+
+template <class Isa>
+bool column_max_sum_count_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                              double scale, double* mx, double* sum, double* nz) {
+  const std::size_t tile = std::min(kCountTile, c1 - c0);
+  ScratchVector<float> best(tile);
+  ScratchVector<double> acc(tile), cnt(tile);
+  MaxSumCountTile<Isa> step{scale, best.data(), acc.data(), cnt.data(), mx, sum, nz};
+  return sweep_column_tiles<Isa>(y, n, stride, c0, c1, tile, step);
+}
+
+// The row sweep of sweep_column_rows in float-wide steps, over columns
+// [0, m) of y (the caller offsets y and the arrays to its first column).
+template <class Isa, class At, class... A>
+inline void sweep_float_rows(const float* y, std::size_t n, std::size_t stride, std::size_t m, A... a) {
+  constexpr std::size_t w = Lanes<float, Isa>::kWidth;
+  const std::size_t mw = m / w * w;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const float* r = y + i * stride;
+    std::size_t j = 0;
+    for (; j < mw; j += w) At::template run<Isa, 8>(r, stride, j, a...);
+    for (; j < m; ++j) At::template run<Scalar, 8>(r, stride, j, a...);
+  }
+  for (; i < n; ++i) {
+    const float* r = y + i * stride;
+    std::size_t j = 0;
+    for (; j < mw; j += w) At::template run<Isa, 1>(r, stride, j, a...);
+    for (; j < m; ++j) At::template run<Scalar, 1>(r, stride, j, a...);
+  }
+}
+
+// column_stats_at (and with Gap column_stats_gap_at) on float entries at
+// scale 1: u and l are the thresholds mu and lo rounded up to floats, lb
+// and ub the gap, held in floats (entries, 0 or +inf: exact). Without
+// Count every l is +inf (no candidate bounds yet, or groups too short to
+// get them: 100 x 80000), so no entry reaches it and the count is skipped.
+template <class Isa, std::size_t Rows, bool Gap, bool Count>
+inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, const float* u, const float* l, double* k,
+                           double* s, double* c, double* cnt, float* lb, float* ub) {
+  using F = Lanes<float, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;
+  const auto uu = F::load(u + j), ll = F::load(l + j), one = F::set1(1.0f), sign = F::set1(-0.0f);
+  const auto inf = F::set1(std::numeric_limits<float>::infinity());
+  auto kk = F::zero(), nn = F::zero(), below = F::zero(), above = F::zero();
+  if constexpr (Gap) {
+    below = F::load(lb + j);
+    above = F::load(ub + j);
+  }
+  typename D::V ss[h];
+  for (std::size_t v = 0; v < h; ++v) ss[v] = D::zero();
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const auto a = F::and_not(sign, F::load(p));
+    const auto on = F::ge(a, uu);
+    kk = F::add(kk, F::bit_and(on, one));
+    if constexpr (Count) nn = F::add(nn, F::bit_and(F::ge(a, ll), one));
+    const auto kept = F::bit_and(on, a);
+    for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
+    if constexpr (Gap) {
+      below = F::max(below, F::and_not(on, a));
+      above = F::min(above, F::add(a, F::and_not(on, inf)));
+    }
+  }
+  for (std::size_t v = 0; v < h; ++v) {
+    const std::size_t o = j + v * D::kWidth;
+    D::store(k + o, D::add(D::load(k + o), widen_half<Isa>(kk, v)));
+    if constexpr (Count) D::store(cnt + o, D::add(D::load(cnt + o), widen_half<Isa>(nn, v)));
+    comp_add<D>(s + o, c + o, ss[v]);
+  }
+  if constexpr (Gap) {
+    F::store(lb + j, below);
+    F::store(ub + j, above);
+  }
+}
+
+template <bool Gap, bool Count>
+struct FloatStatsAt {
+  template <class W, std::size_t Rows, class... A>
+  static void run(const float* r, std::size_t stride, std::size_t j, A... a) {
+    float_stats_at<W, Rows, Gap, Count>(r, stride, j, a...);
+  }
+};
+
+// column_stats and column_stats_gap for float: the float-lane loop at scale
+// 1, the double-lane one otherwise. The thresholds are rounded up once per
+// call (a few per cent of a pass on 100 x 80000, where a column is 100 entries).
+template <class Isa, bool Gap>
+void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, const double* mu,
+                 double* k, double* s, double* c, const double* lo, double* cnt, double* lb, double* ub) {
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m), l(m), fb(Gap ? m : 0), fu(Gap ? m : 0);
+  bool count = false;
+  for (std::size_t j = 0; j < m; ++j) {
+    u[j] = up_to_float(mu[c0 + j]);
+    l[j] = up_to_float(lo[c0 + j]);
+    count |= l[j] < std::numeric_limits<float>::infinity();
+  }
+  if constexpr (Gap) {
+    std::fill(fb.begin(), fb.end(), 0.0f);
+    std::fill(fu.begin(), fu.end(), std::numeric_limits<float>::infinity());
+  }
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
+  if (count)
+    sweep_float_rows<Isa, FloatStatsAt<Gap, true>>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0,
+                                                   cnt + c0, fb.data(), fu.data());
+  else
+    sweep_float_rows<Isa, FloatStatsAt<Gap, false>>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0,
+                                                    cnt + c0, fb.data(), fu.data());
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+  if constexpr (Gap) {
+    for (std::size_t j = 0; j < m; ++j) {
+      lb[c0 + j] = static_cast<double>(fb[j]);
+      ub[c0 + j] = static_cast<double>(fu[j]);
+    }
+  }
+}
+
+template <class Isa>
+void column_stats_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                      const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
+  if (scale != 1.0) return column_stats<Isa, float>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  float_stats<Isa, false>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, nullptr, nullptr);
+}
+
+template <class Isa>
+void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                          double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                          double* cnt, double* lb, double* ub) {
+  if (scale != 1.0) return column_stats_gap<Isa, float>(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+  float_stats<Isa, true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
+}
+
+// column_below_at on float entries at scale 1 (u: hi rounded up to floats).
+// Columns are relative to c0, the list's are absolute.
+template <class Isa, std::size_t Rows>
+inline void float_below_at(const float* r, std::size_t stride, std::size_t j, const float* u, double* k, double* s,
+                           double* c, std::size_t c0, std::size_t cap, std::uint32_t* col, double* val,
+                           std::size_t* held) {
+  using F = Lanes<float, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;
+  const auto uu = F::load(u + j), one = F::set1(1.0f), sign = F::set1(-0.0f);
+  auto kk = F::zero(), off = F::zero();
+  typename D::V ss[h];
+  for (std::size_t v = 0; v < h; ++v) ss[v] = D::zero();
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const auto a = F::and_not(sign, F::load(p));
+    const auto on = F::ge(a, uu);
+    kk = F::add(kk, F::bit_and(on, one));
+    off = F::bit_or(off, F::gt(uu, a));
+    const auto kept = F::bit_and(on, a);
+    for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
+  }
+  // Entries below hi are rare: one test per Rows rows, then per row only
+  // the lanes below (the float compare's answer is the double one's).
+  if (F::any(off)) {
+    p = r + j;
+    for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+      for (unsigned bits = F::mask_bits(F::gt(uu, F::and_not(sign, F::load(p)))); bits != 0; bits &= bits - 1) {
+        const std::size_t t = lowest_bit(bits);
+        if (*held < cap) {
+          col[*held] = static_cast<std::uint32_t>(c0 + j + t);
+          val[*held] = std::fabs(static_cast<double>(p[t]));
+        }
+        ++*held;
+      }
+    }
+  }
+  for (std::size_t v = 0; v < h; ++v) {
+    const std::size_t o = j + v * D::kWidth;
+    D::store(k + o, D::add(D::load(k + o), widen_half<Isa>(kk, v)));
+    comp_add<D>(s + o, c + o, ss[v]);
+  }
+}
+
+struct FloatBelowAt {
+  template <class W, std::size_t Rows, class... A>
+  static void run(const float* r, std::size_t stride, std::size_t j, A... a) {
+    float_below_at<W, Rows>(r, stride, j, a...);
+  }
+};
+
+template <class Isa>
+void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                            double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                            std::uint32_t* col, double* val, std::size_t* held) {
+  if (scale != 1.0)
+    return column_stats_below<Isa, float>(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m);
+  for (std::size_t j = 0; j < m; ++j) u[j] = up_to_float(hi[c0 + j]);
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+  sweep_float_rows<Isa, FloatBelowAt>(y + c0, n, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
+// fill_candidates for float at scale 1: a float vector (twice the double
+// lanes) is tested against the bounds rounded up to floats, and only one
+// holding a candidate goes entry by entry (fill_at, against the bounds
+// themselves). Where many vectors hold one (a third of them on 8000 x 1000
+// Gaussian at 0.5 of the norm), that branch missed so often that the fill
+// took about a third of the call; there a row's candidate columns are listed
+// first without a branch (every lane's column is written, the count advances
+// by its mask bit), and the list is then filled. Each row takes the way its
+// predecessor's share of such vectors calls for (more than one in
+// kDenseFill): the callers' caps are only bounds (the top-list path's are
+// far above the candidates), so they cannot tell. Both ways give the same
+// bytes.
+constexpr std::size_t kDenseFill = 8;
+
+template <class Isa>
+void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
+                         const std::size_t* cap, const std::size_t* cbeg, std::size_t* len, double* out) {
+  if (scale != 1.0 || m > std::numeric_limits<std::uint32_t>::max())
+    return fill_candidates<Isa, float>(y, n, m, scale, bound, cap, cbeg, len, out);
+  using F = Lanes<float, Isa>;
+  constexpr std::size_t w = F::kWidth;
+  const std::size_t mw = m / w * w;
+  ScratchVector<float> b(m);
+  for (std::size_t j = 0; j < m; ++j) b[j] = up_to_float(bound[j]);
+  ScratchVector<std::uint32_t> list(m);
+  std::uint32_t* at = list.data();
+  const auto sign = F::set1(-0.0f);
+  double sink = 0.0;
+  bool dense = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = y + i * m;
+    std::size_t j = 0, hit = 0;
+    if (!dense) {
+      for (; j < mw; j += w) {
+        if (!F::any(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)))) continue;
+        ++hit;
+        for (std::size_t q = 0; q < w; ++q) fill_at(r, j + q, scale, bound, cap, cbeg, len, out, &sink);
+      }
+      for (; j < m; ++j) fill_at(r, j, scale, bound, cap, cbeg, len, out, &sink);
+    } else {
+      std::size_t held = 0;
+      for (; j < mw; j += w) {
+        const unsigned bits = F::mask_bits(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)));
+        hit += bits != 0 ? 1 : 0;
+        for (std::size_t q = 0; q < w; ++q) {
+          at[held] = static_cast<std::uint32_t>(j + q);
+          held += (bits >> q) & 1u;
+        }
+      }
+      for (; j < m; ++j) {
+        at[held] = static_cast<std::uint32_t>(j);
+        held += std::fabs(r[j]) >= b[j] ? 1 : 0;
+      }
+      for (std::size_t e = 0; e < held; ++e) fill_at(r, at[e], scale, bound, cap, cbeg, len, out, &sink);
+    }
+    dense = hit * kDenseFill > mw / w;
+  }
+}
+
 // The streamed writes of the l1,inf clip and the double l1,2 scale for
 // kWriteRows rows at once (row r at src + r * stride, dst + r * stride), columns
 // [0, n), with a parameter per column: each vector of parameters is loaded
@@ -1263,17 +1651,17 @@ KernelTable make_table() {
   t.column_max_sum_f64 = &loops::column_max_sum<Isa, true, double>;
   t.column_max_sum_f32 = &loops::column_max_sum<Isa, true, float>;
   t.column_max_sum_count_f64 = &loops::column_max_sum<Isa, true, double, true>;
-  t.column_max_sum_count_f32 = &loops::column_max_sum<Isa, true, float, true>;
+  t.column_max_sum_count_f32 = &loops::column_max_sum_count_f32<Isa>;
   t.column_stats_f64 = &loops::column_stats<Isa, double>;
-  t.column_stats_f32 = &loops::column_stats<Isa, float>;
+  t.column_stats_f32 = &loops::column_stats_f32<Isa>;
   t.group_stats_f64 = &loops::group_stats<Isa, double>;
   t.group_stats_f32 = &loops::group_stats<Isa, float>;
   t.fill_candidates_f64 = &loops::fill_candidates<Isa, double>;
-  t.fill_candidates_f32 = &loops::fill_candidates<Isa, float>;
+  t.fill_candidates_f32 = &loops::fill_candidates_f32<Isa>;
   t.column_stats_gap_f64 = &loops::column_stats_gap<Isa, double>;
-  t.column_stats_gap_f32 = &loops::column_stats_gap<Isa, float>;
+  t.column_stats_gap_f32 = &loops::column_stats_gap_f32<Isa>;
   t.column_stats_below_f64 = &loops::column_stats_below<Isa, double>;
-  t.column_stats_below_f32 = &loops::column_stats_below<Isa, float>;
+  t.column_stats_below_f32 = &loops::column_stats_below_f32<Isa>;
   t.scale_f64[0][0] = &loops::scale<Isa, false, false>;
   t.scale_f64[0][1] = &loops::scale<Isa, false, true>;
   t.scale_f64[1][0] = &loops::scale<Isa, true, false>;
