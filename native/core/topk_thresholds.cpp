@@ -12,6 +12,7 @@
 #include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "simd/candidate_records.hpp"
 #include "simd/kernel_table.hpp"
 #include "stream_store.hpp"
 
@@ -35,11 +36,15 @@ constexpr std::size_t kGatherAhead = 8;
 // The candidates of the failing columns are copied by a read of every row
 // when their room is at most this share of the entries, else by index.
 constexpr std::size_t kDenseRoom = 8;
+// The record copy splits the columns into parts of at least this many (one
+// per thread), as the column passes do.
+constexpr std::size_t kRecordPartMin = 256;
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
+std::atomic<std::size_t> g_record_room{1024};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -152,6 +157,62 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
   return hi * (1.0 + 1e-9) + 1e-300;
 }
 
+// The candidates of the failing columns (cols[0..nf), ascending), the
+// entries at or above bound[j], copied by one read of every row that packs
+// them as (column, value) records (simd/candidate_records.hpp), then moved to
+// one segment per column, in row order, sized by the counts: column j's are
+// out[beg[j] .. beg[j] + got[j]). The columns are split into parts, one
+// record list each, so threads can share the read; a column is read by one
+// part, so its order, and the result, do not depend on the thread count.
+// Each part's room is its columns' Markov bounds (cap, which every column
+// meets but for rounding) and one row; a part that runs out of room stops
+// and the copy gives way (null; beg and got untouched).
+template <class T>
+std::unique_ptr<double[]> copy_by_records(const MatrixRef<T>& y, double scale, const double* bound,
+                                          const std::size_t* cap, const std::size_t* cols, std::size_t nf,
+                                          std::size_t* beg, std::size_t* got) {
+  const std::size_t n = y.rows, m = y.cols;
+  if (m > std::numeric_limits<std::uint32_t>::max()) return nullptr;
+  const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(thread_limit(), m / kRecordPartMin));
+  const std::size_t share = g_record_room;
+  ScratchVector<std::size_t> start(parts + 1, 0), held(parts, 0), done(parts, 0);
+  for (std::size_t t = 0, f = 0; t < parts; ++t) {
+    const std::size_t c0 = m * t / parts, c1 = m * (t + 1) / parts;
+    std::size_t room = 0;
+    for (; f < nf && cols[f] < c1; ++f) room += cap[cols[f]];
+    start[t + 1] = start[t] + room / 1024 * share + room % 1024 * share / 1024 + (c1 - c0);
+  }
+  // Not zeroed: only the pages the records land on are touched.
+  std::unique_ptr<std::uint32_t[]> rcol(new std::uint32_t[start[parts]]);
+  std::unique_ptr<double[]> rval(new double[start[parts]]);
+  const simd::RecordKernels& k = simd::record_kernels();
+  parallel_ranges(parts, 1, n * m, [&](std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) {
+      std::size_t w = 0;
+      done[t] = simd::candidate_records(k, y.data, n, m, m * t / parts, m * (t + 1) / parts, scale, bound,
+                                        rcol.get() + start[t], rval.get() + start[t], start[t + 1] - start[t], &w);
+      held[t] = w;
+    }
+  });
+  for (std::size_t t = 0; t < parts; ++t)
+    if (done[t] < n) return nullptr;
+  for (std::size_t t = 0; t < parts; ++t)
+    for (std::size_t e = 0; e < held[t]; ++e) ++got[rcol[start[t] + e]];
+  std::size_t total = 0;
+  for (std::size_t f = 0; f < nf; ++f) {
+    beg[cols[f]] = total;
+    total += got[cols[f]];
+  }
+  std::unique_ptr<double[]> out(new double[std::max<std::size_t>(total, 1)]);
+  ScratchVector<std::size_t> pos(beg, beg + m);
+  for (std::size_t t = 0; t < parts; ++t) {
+    const std::uint32_t* c = rcol.get() + start[t];
+    const double* v = rval.get() + start[t];
+    for (std::size_t e = 0; e < held[t]; ++e) out[pos[c[e]]++] = v[e];
+  }
+  return out;
+}
+
 }  // namespace
 
 TopkTrace last_topk_trace() {
@@ -172,6 +233,10 @@ TopkCopy set_topk_copy(TopkCopy how) {
 
 bool set_topk_at_risk(bool on) {
   return g_at_risk.exchange(on);
+}
+
+std::size_t set_topk_record_room(std::size_t per_1024) {
+  return g_record_room.exchange(per_1024);
 }
 
 template <class T>
@@ -321,7 +386,6 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       }
       t_trace.candidates = size;
       if (4 * size > y.size()) return false;
-      cand.reset(new double[size]);
       // Each failing column's entries at or above its bound go to its
       // segment, in row order, while it has room; by one of two reads (the
       // same entries either way). When the room promises few candidates, a
@@ -331,14 +395,35 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // Cauchy 0.9, seeds 2 and 3: a fifth of the columns failing, 90k
       // candidates, the copy went from 1.7 to 0.6 times the first pass).
       // When the room is a large share of the matrix the candidates are
-      // dense too, the vector test rarely skips and its branch misses: the
-      // gather by index, without a branch, is cheaper there (seed 1: 44 % of
-      // the columns failing, 750k candidates).
-      double* out = cand.get();
+      // dense too, the vector test rarely skips and its branch misses: there
+      // a read of every row packs them as records without a branch (seed 1:
+      // 44 % of the columns failing, 750k candidates; about half the time of
+      // the gather by index, which read the failing columns one entry at a
+      // time). Without vector lanes, the gather by index, also branch-free.
       const TopkCopy how = g_copy;
       const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
       t_trace.by_rows = by_rows;
-      if (by_rows) {
+      // Dense candidates, with vector lanes: one read of every row packs them
+      // as (column, value) records, then they are sorted into their columns'
+      // segments, sized exactly by their counts.
+      bool by_records =
+          !by_rows && (how == TopkCopy::kByRecords || (how == TopkCopy::kAuto && simd::record_kernels().vector));
+      double* out = nullptr;
+      if (by_records) {
+        ScratchVector<std::size_t> cols(nf);
+        for (std::size_t f = 0; f < nf; ++f) cols[f] = alive[fail[f]];
+        cand = copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data());
+        by_records = cand != nullptr;
+        out = cand.get();
+      }
+      t_trace.by_records = by_records;
+      if (!by_records) {
+        cand.reset(new double[size]);
+        out = cand.get();
+      }
+      if (by_records) {
+        // Every candidate is held: nothing to check for overflow.
+      } else if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
         // Per failing column f, as contiguous arrays: its column, bound,
@@ -377,7 +462,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         gs.len[q] = got[j];
         gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
-        floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
+        const bool full = !by_records && got[j] == cap[j] && cap[j] < len;
+        floor[q] = full ? std::numeric_limits<double>::infinity() : bound[j];
         if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
       }
       fail.resize(over);
