@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "scratch.hpp"
 #include "simd/candidate_records.hpp"
 #include "simd/kernel_table.hpp"
 #include "stream_store.hpp"
@@ -37,14 +39,46 @@ constexpr std::size_t kGatherAhead = 8;
 // when their room is at most this share of the entries, else by index.
 constexpr std::size_t kDenseRoom = 8;
 // The record copy splits the columns into parts of at least this many (one
-// per thread), as the column passes do.
+// per thread), as the column passes do, and reads the rows in blocks whose
+// records, at most this many, stay in L2 (12 bytes each).
 constexpr std::size_t kRecordPartMin = 256;
+constexpr std::size_t kRecordBlock = std::size_t(1) << 16;
+// The record copy reads every entry, four to a vector; the gather by index
+// reads only the failing columns', one at a time. The records pay from
+// about a third of the columns failing (4000 x 4000 Cauchy 0.9: 44 % failing,
+// 5.2-5.5 -> 4.6-4.8x a memcpy; 23 % failing, 5.5 -> 5.6-5.9x).
+constexpr std::size_t kRecordShare = 3;
+
+// Scratch memory that is not zeroed: the candidates' segments, of which
+// only the pages that receive candidates are touched. Taken from the
+// scratch allocator, whose large blocks are hinted to huge pages: the
+// copies store to hundreds of segments a row apart, each on its own 4 KB
+// page otherwise (a TLB miss per store, and a page fault per page on a
+// fresh block).
+class ScratchBlock {
+ public:
+  ScratchBlock() = default;
+  ScratchBlock(const ScratchBlock&) = delete;
+  ScratchBlock& operator=(const ScratchBlock&) = delete;
+  ~ScratchBlock() { scratch::give(p_, n_ * sizeof(double)); }
+  void take(std::size_t n) {
+    scratch::give(p_, n_ * sizeof(double));
+    p_ = nullptr;
+    n_ = 0;
+    p_ = static_cast<double*>(scratch::take(std::max<std::size_t>(n, 1) * sizeof(double)));
+    n_ = std::max<std::size_t>(n, 1);
+  }
+  double* data() const { return p_; }
+
+ private:
+  double* p_ = nullptr;
+  std::size_t n_ = 0;
+};
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
-std::atomic<std::size_t> g_record_room{1024};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -157,60 +191,46 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
   return hi * (1.0 + 1e-9) + 1e-300;
 }
 
-// The candidates of the failing columns (cols[0..nf), ascending), the
-// entries at or above bound[j], copied by one read of every row that packs
-// them as (column, value) records (simd/candidate_records.hpp), then moved to
-// one segment per column, in row order, sized by the counts: column j's are
-// out[beg[j] .. beg[j] + got[j]). The columns are split into parts, one
-// record list each, so threads can share the read; a column is read by one
-// part, so its order, and the result, do not depend on the thread count.
-// Each part's room is its columns' Markov bounds (cap, which every column
-// meets but for rounding) and one row; a part that runs out of room stops
-// and the copy gives way (null; beg and got untouched).
+// The candidates of the failing columns, the entries at or above bound[j]
+// (+inf for the other columns), copied by reading every row in blocks of
+// rows: the block's candidates are packed as (column, value) records
+// (simd/candidate_records.hpp) into a small buffer that stays in cache, then
+// each is stored at its column's next slot of out, as the other copies do
+// (segment [beg[j], beg[j] + cap[j]) and a spare slot that takes what a full
+// segment cannot). got[j] receives the count held. The columns are split
+// into parts, one per thread; a column is read by one part, in row order, so
+// the result does not depend on the thread count.
 template <class T>
-std::unique_ptr<double[]> copy_by_records(const MatrixRef<T>& y, double scale, const double* bound,
-                                          const std::size_t* cap, const std::size_t* cols, std::size_t nf,
-                                          std::size_t* beg, std::size_t* got) {
+void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, const std::size_t* cap,
+                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out) {
   const std::size_t n = y.rows, m = y.cols;
-  if (m > std::numeric_limits<std::uint32_t>::max()) return nullptr;
   const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(thread_limit(), m / kRecordPartMin));
-  const std::size_t share = g_record_room;
-  ScratchVector<std::size_t> start(parts + 1, 0), held(parts, 0), done(parts, 0);
-  for (std::size_t t = 0, f = 0; t < parts; ++t) {
-    const std::size_t c0 = m * t / parts, c1 = m * (t + 1) / parts;
-    std::size_t room = 0;
-    for (; f < nf && cols[f] < c1; ++f) room += cap[cols[f]];
-    start[t + 1] = start[t] + room / 1024 * share + room % 1024 * share / 1024 + (c1 - c0);
+  ScratchVector<std::size_t> pos(m, 0), end_of(m, 0);
+  for (std::size_t f = 0; f < nf; ++f) {
+    pos[cols[f]] = beg[cols[f]];
+    end_of[cols[f]] = beg[cols[f]] + cap[cols[f]];
   }
-  // Not zeroed: only the pages the records land on are touched.
-  std::unique_ptr<std::uint32_t[]> rcol(new std::uint32_t[start[parts]]);
-  std::unique_ptr<double[]> rval(new double[start[parts]]);
   const simd::RecordKernels& k = simd::record_kernels();
   parallel_ranges(parts, 1, n * m, [&](std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
-      std::size_t w = 0;
-      done[t] = simd::candidate_records(k, y.data, n, m, m * t / parts, m * (t + 1) / parts, scale, bound,
-                                        rcol.get() + start[t], rval.get() + start[t], start[t + 1] - start[t], &w);
-      held[t] = w;
+      const std::size_t c0 = m * t / parts, c1 = m * (t + 1) / parts, width = c1 - c0;
+      if (width == 0) continue;
+      const std::size_t rows = std::max<std::size_t>(1, kRecordBlock / width), room = rows * width;
+      ScratchVector<std::uint32_t> col(room);
+      ScratchVector<double> val(room);
+      for (std::size_t i0 = 0; i0 < n; i0 += rows) {
+        std::size_t held = 0;
+        simd::candidate_records(k, y.data + i0 * m, std::min(rows, n - i0), m, c0, c1, scale, bound, col.data(),
+                                val.data(), room, &held);
+        for (std::size_t e = 0; e < held; ++e) {
+          const std::size_t j = col[e], at = pos[j];
+          out[at] = val[e];
+          pos[j] = at + static_cast<std::size_t>(at < end_of[j]);
+        }
+      }
     }
   });
-  for (std::size_t t = 0; t < parts; ++t)
-    if (done[t] < n) return nullptr;
-  for (std::size_t t = 0; t < parts; ++t)
-    for (std::size_t e = 0; e < held[t]; ++e) ++got[rcol[start[t] + e]];
-  std::size_t total = 0;
-  for (std::size_t f = 0; f < nf; ++f) {
-    beg[cols[f]] = total;
-    total += got[cols[f]];
-  }
-  std::unique_ptr<double[]> out(new double[std::max<std::size_t>(total, 1)]);
-  ScratchVector<std::size_t> pos(beg, beg + m);
-  for (std::size_t t = 0; t < parts; ++t) {
-    const std::uint32_t* c = rcol.get() + start[t];
-    const double* v = rval.get() + start[t];
-    for (std::size_t e = 0; e < held[t]; ++e) out[pos[c[e]]++] = v[e];
-  }
-  return out;
+  for (std::size_t f = 0; f < nf; ++f) got[cols[f]] = pos[cols[f]] - beg[cols[f]];
 }
 
 }  // namespace
@@ -233,10 +253,6 @@ TopkCopy set_topk_copy(TopkCopy how) {
 
 bool set_topk_at_risk(bool on) {
   return g_at_risk.exchange(on);
-}
-
-std::size_t set_topk_record_room(std::size_t per_1024) {
-  return g_record_room.exchange(per_1024);
 }
 
 template <class T>
@@ -288,7 +304,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   ScratchVector<char> whole(na, 0);
   // Candidates of the failing columns, and the columns gathered whole (one
   // buffer per round: the held groups point into them).
-  std::unique_ptr<double[]> cand;
+  ScratchBlock cand;
   std::vector<ScratchVector<double>> extra;
   ScratchVector<std::size_t> fail;
   std::size_t whole_count = 0;
@@ -404,25 +420,17 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
-      // as (column, value) records, then they are sorted into their columns'
-      // segments, sized exactly by their counts.
-      bool by_records =
-          !by_rows && (how == TopkCopy::kByRecords || (how == TopkCopy::kAuto && simd::record_kernels().vector));
-      double* out = nullptr;
+      // as (column, value) records, then stores them in their segments.
+      const bool by_records = !by_rows && m <= std::numeric_limits<std::uint32_t>::max() &&
+                              (how == TopkCopy::kByRecords ||
+                               (how == TopkCopy::kAuto && simd::record_kernels().vector && kRecordShare * nf >= m));
+      t_trace.by_records = by_records;
+      cand.take(size);
+      double* out = cand.data();
       if (by_records) {
         ScratchVector<std::size_t> cols(nf);
         for (std::size_t f = 0; f < nf; ++f) cols[f] = alive[fail[f]];
-        cand = copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data());
-        by_records = cand != nullptr;
-        out = cand.get();
-      }
-      t_trace.by_records = by_records;
-      if (!by_records) {
-        cand.reset(new double[size]);
-        out = cand.get();
-      }
-      if (by_records) {
-        // Every candidate is held: nothing to check for overflow.
+        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out);
       } else if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
@@ -462,8 +470,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         gs.len[q] = got[j];
         gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
-        const bool full = !by_records && got[j] == cap[j] && cap[j] < len;
-        floor[q] = full ? std::numeric_limits<double>::infinity() : bound[j];
+        floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
         if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
       }
       fail.resize(over);

@@ -52,11 +52,6 @@ bool set_topk_enabled(bool on);
 enum class TopkCopy { kAuto, kByIndex, kByRows, kByRecords };
 TopkCopy set_topk_copy(TopkCopy how);
 
-// For the tests: the records' room (as a share of what the columns' Markov
-// bounds allow, in 1/1024ths) below which the record read refuses rows and
-// the copy falls back to the gather by index. Returns the previous setting.
-std::size_t set_topk_record_room(std::size_t per_1024);
-
 // For the tests: false copies only the columns that fail the check, leaving
 // those that fail later to be gathered whole. Returns the previous setting.
 bool set_topk_at_risk(bool on);

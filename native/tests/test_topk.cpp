@@ -277,19 +277,8 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
                            << ft.by_records);
             CHECK_MSG(forced.out == one.out && forced.radii == one.radii, what << ": the copies differ");
             if (how == bp::TopkCopy::kByRecords) {
-              // Split into parts at three threads, and, with no room to
-              // spare, refused and copied by index instead: the same bytes.
+              // Split into parts at three threads: the same bytes.
               (void)expect_thread_free(y, n, m, eta, what + " by records", &bp::last_topk_trace);
-              const std::size_t room = bp::set_topk_record_room(0);
-              const unsigned one_thread = bp::set_thread_limit(1);
-              Result<double> refused = run(Method::kStream, y, n, m, false, eta);
-              const bp::TopkTrace rt = bp::last_topk_trace();
-              bp::set_thread_limit(one_thread);
-              bp::set_topk_record_room(room);
-              CHECK_MSG(!rt.by_records && !rt.by_rows && rt.candidates > 0,
-                        what << ": records without room were not refused");
-              CHECK_MSG(refused.out == one.out && refused.radii == one.radii,
-                        what << ": the refused record copy differs");
               std::vector<float> yf(y.begin(), y.end());
               expect_stream_as_sort(yf, n, m, false, eta, "float by records " + what);
             }

@@ -17,9 +17,8 @@ namespace {
 // One entry at a time: every entry is stored at the next slot, which
 // advances only for a candidate (no branch to miss).
 template <class T>
-std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                           double scale, const double* bound, std::uint32_t* col, double* val, std::size_t cap,
-                           std::size_t* count) {
+std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                           const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
   std::size_t w = *count, i = 0;
   for (; i < n && w + (c1 - c0) <= cap; ++i) {
     const T* r = y + i * stride;
@@ -92,8 +91,7 @@ std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::siz
       const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[k]));
       _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
       const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[k]));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w),
-                       _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
       w += kPack.kept[k];
     }
     for (; j < c1; ++j) {

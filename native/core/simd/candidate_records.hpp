@@ -22,9 +22,9 @@ namespace simd {
 // a row but never past where that row could reach). Returns the rows done;
 // *count is the records held.
 template <class T>
-using CandidateRecords = std::size_t (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0,
-                                         std::size_t c1, double scale, const double* bound, std::uint32_t* col,
-                                         double* val, std::size_t cap, std::size_t* count);
+using CandidateRecords = std::size_t (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                         double scale, const double* bound, std::uint32_t* col, double* val,
+                                         std::size_t cap, std::size_t* count);
 
 struct RecordKernels {
   CandidateRecords<double> f64 = nullptr;
