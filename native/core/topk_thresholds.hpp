@@ -38,6 +38,7 @@ struct TopkTrace {
   bool by_rows = false;        // the candidates were copied by a read of every row (else by index)
   bool by_records = false;     // by a read of every row packing them as (column, value) records
   std::size_t at_risk = 0;     // passing columns copied with the failing ones (may fail at theta*)
+  std::size_t trimmed = 0;     // candidates dropped by the solver's tangent bounds
 };
 TopkTrace last_topk_trace();
 void clear_topk_trace();
@@ -55,5 +56,9 @@ TopkCopy set_topk_copy(TopkCopy how);
 // For the tests: false copies only the columns that fail the check, leaving
 // those that fail later to be gathered whole. Returns the previous setting.
 bool set_topk_at_risk(bool on);
+
+// For the tests: false keeps every candidate through the solve (no trimming
+// by the tangent bounds). Returns the previous setting.
+bool set_topk_trim(bool on);
 
 }  // namespace bp

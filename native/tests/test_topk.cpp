@@ -245,7 +245,7 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
   // columns at risk are left to it (the test below covers them).
   const bool risk_was = bp::set_topk_at_risk(false);
   Rng rng(155);
-  int by_candidates = 0, then_whole = 0;
+  int by_candidates = 0, then_whole = 0, trimmed = 0;
   const std::size_t shapes[][2] = {{600, 300}, {520, 400}, {1000, 200}};
   for (const auto& sh : shapes) {
     const std::size_t n = sh[0], m = sh[1];
@@ -286,11 +286,23 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
           }
           std::vector<float> yf(y.begin(), y.end());
           expect_stream_as_sort(yf, n, m, false, eta, "float " + what);
+          // The solver trims the candidates below its tangent bounds (auto)
+          // or keeps them all: both agree with 'sort'.
+          if (tr.trimmed > 0) ++trimmed;
+          const bool trim_was = bp::set_topk_trim(false);
+          expect_stream_as_sort(y, n, m, false, eta, what + " untrimmed");
+          const unsigned limit = bp::set_thread_limit(1);
+          (void)run(Method::kStream, y, n, m, false, eta);
+          const bp::TopkTrace ut = bp::last_topk_trace();
+          bp::set_thread_limit(limit);
+          bp::set_topk_trim(trim_was);
+          CHECK_MSG(ut.trimmed == 0 && ut.candidates > 0, what << ": trimmed while switched off");
         }
       }
     }
   }
   CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
+  CHECK_MSG(trimmed >= 1, "candidates trimmed " << trimmed << " times");
   bp::set_topk_at_risk(risk_was);
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
 }
