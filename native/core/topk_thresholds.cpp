@@ -463,10 +463,11 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // candidates, the copy went from 1.7 to 0.6 times the first pass).
       // When the room is a large share of the matrix the candidates are
       // dense too, the vector test rarely skips and its branch misses: there
-      // a read of every row packs them as records without a branch (seed 1:
-      // 44 % of the columns failing, 750k candidates; about half the time of
-      // the gather by index, which read the failing columns one entry at a
-      // time). Without vector lanes, the gather by index, also branch-free.
+      // the failing columns are gathered by index, without a branch, or,
+      // from a third of the columns failing, every row is read and the
+      // candidates packed as records, also without a branch (seed 1: 44 %
+      // of the columns failing, 750k candidates: the records cost about half
+      // the gather, which read the failing columns one entry at a time).
       const TopkCopy how = g_copy;
       const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
       t_trace.by_rows = by_rows;
