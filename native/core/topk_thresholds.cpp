@@ -48,6 +48,12 @@ constexpr std::size_t kRecordBlock = std::size_t(1) << 16;
 // about a third of the columns failing (4000 x 4000 Cauchy 0.9: 44 % failing,
 // 5.2-5.5 -> 4.6-4.8x a memcpy; 23 % failing, 5.5 -> 5.6-5.9x).
 constexpr std::size_t kRecordShare = 3;
+// The candidates' room may take up to this share of the entries (only the
+// pages that receive candidates are touched). Half, not a quarter: on
+// 8000 x 1000 Cauchy 0.9 seed 2 (47 % of the columns failing, room 25.4 %)
+// and 1000 x 8000 seed 3 the lists gave way to the column passes, at 6.6-10.5x
+// a memcpy; copying the candidates took 3.8-6.7x.
+constexpr std::size_t kRoomShare = 2;
 
 // Scratch memory that is not zeroed: the candidates' segments, of which
 // only the pages that receive candidates are touched. Taken from the
@@ -403,7 +409,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // the matrix copies the entries of the failing columns at or above
       // their lo, each column into a segment sized by a Markov bound. The
       // segments are allocated, not zeroed: only the pages the candidates
-      // land on are touched, so their room (at most a quarter of the
+      // land on are touched, so their room (at most half of the
       // entries) costs little beyond what is copied.
       const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
       // Columns that pass now but whose list root at th is at or below the
@@ -452,7 +458,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         size += room + 1;  // and a spare slot for the gather by index
       }
       t_trace.candidates = size;
-      if (4 * size > y.size()) return false;
+      if (kRoomShare * size > y.size()) return false;
       // Each failing column's entries at or above its bound go to its
       // segment, in row order, while it has room; by one of two reads (the
       // same entries either way). When the room promises few candidates, a
