@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -12,6 +13,8 @@
 #include "exact_survivors.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "scratch.hpp"
+#include "simd/candidate_records.hpp"
 #include "simd/kernel_table.hpp"
 #include "stream_store.hpp"
 
@@ -35,11 +38,54 @@ constexpr std::size_t kGatherAhead = 8;
 // The candidates of the failing columns are copied by a read of every row
 // when their room is at most this share of the entries, else by index.
 constexpr std::size_t kDenseRoom = 8;
+// The record copy splits the columns into parts of at least this many (one
+// per thread), as the column passes do, and reads the rows in blocks whose
+// records, at most this many, stay in L2 (12 bytes each).
+constexpr std::size_t kRecordPartMin = 256;
+constexpr std::size_t kRecordBlock = std::size_t(1) << 16;
+// The record copy reads every entry, four to a vector; the gather by index
+// reads only the failing columns', one at a time. The records pay from
+// about a third of the columns failing (4000 x 4000 Cauchy 0.9: 44 % failing,
+// 5.2-5.5 -> 4.6-4.8x a memcpy; 23 % failing, 5.5 -> 5.6-5.9x).
+constexpr std::size_t kRecordShare = 3;
+// The candidates' room may take up to this share of the entries (only the
+// pages that receive candidates are touched). Half, not a quarter: on
+// 8000 x 1000 Cauchy 0.9 seed 2 (47 % of the columns failing, room 25.4 %)
+// and 1000 x 8000 seed 3 the lists gave way to the column passes, at 6.6-10.5x
+// a memcpy; copying the candidates took 3.8-6.7x.
+constexpr std::size_t kRoomShare = 2;
+
+// Scratch memory that is not zeroed: the candidates' segments, of which
+// only the pages that receive candidates are touched. Taken from the
+// scratch allocator, whose large blocks are hinted to huge pages: the
+// copies store to hundreds of segments a row apart, each on its own 4 KB
+// page otherwise (a TLB miss per store, and a page fault per page on a
+// fresh block).
+class ScratchBlock {
+ public:
+  ScratchBlock() = default;
+  ScratchBlock(const ScratchBlock&) = delete;
+  ScratchBlock& operator=(const ScratchBlock&) = delete;
+  ~ScratchBlock() { scratch::give(p_, n_ * sizeof(double)); }
+  void take(std::size_t n) {
+    scratch::give(p_, n_ * sizeof(double));
+    p_ = nullptr;
+    n_ = 0;
+    p_ = static_cast<double*>(scratch::take(std::max<std::size_t>(n, 1) * sizeof(double)));
+    n_ = std::max<std::size_t>(n, 1);
+  }
+  double* data() const { return p_; }
+
+ private:
+  double* p_ = nullptr;
+  std::size_t n_ = 0;
+};
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
+std::atomic<bool> g_trim{true};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -52,7 +98,18 @@ struct Groupset {
   ScratchVector<std::size_t> id, len;
   ScratchVector<const double*> at;  // where group q's entries start
   ScratchVector<double> total;      // l1 norm of what is held
+  // Where group q's entries are ours to rewrite (the candidates' segments),
+  // else null; with trim_hi an upper bound of theta* (+inf: none), the
+  // solver drops from those the entries below a lower bound of mu_q*, and
+  // raises floor[q] to that bound.
+  ScratchVector<double*> own;
+  double trim_hi = std::numeric_limits<double>::infinity();
+  ScratchVector<double> floor;
 };
+
+// The passes of solve_held that trim the candidates: the first two, when
+// the tangents are taken at the start and after one step.
+constexpr int kTrimPasses = 2;
 
 // Semismooth Newton on the held entries, from mu_start (or the envelope's
 // start): any start is fine, since after one step theta is a lower bound
@@ -61,7 +118,7 @@ struct Groupset {
 // whose held l1 norm is at most theta are dropped. Returns false at the pass
 // cap; on true, mu (length ng) holds the thresholds (0 for dropped groups)
 // and *theta_out the final theta.
-bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, const double* mu_start, double* mu_out,
+bool solve_held(const ThresholdProblem& p, Groupset& gs, double theta, const double* mu_start, double* mu_out,
                 double* theta_out) {
   std::size_t na = gs.id.size();
   const double dlen = static_cast<double>(p.len);
@@ -97,6 +154,39 @@ bool solve_held(const ThresholdProblem& p, const Groupset& gs, double theta, con
                                          prev_k.data(), prev_s.data());
     alive_changed = w != na;
     na = w;
+    // The candidates of a failing column are every entry at or above a
+    // lower bound of mu_j* that came from its top list, loose where the list
+    // is far from the column (4000 x 4000 Cauchy 0.9: ~1900 held a column,
+    // a few dozen active). phi_j lies above the tangent S - k x of this pass
+    // (k entries >= mu summing to S), so at theta* <= trim_hi,
+    // mu_j* >= (S - trim_hi) / k: the entries below it are never active, at
+    // the held problem's root or the whole one's (theta below trim_hi
+    // either way), and every later pass reads only the rest. Newton's
+    // iterates stay above mu_j*, so the dropped entries were not counted
+    // anyway; only the order of the sums' lanes changes. Trimmed in place,
+    // in order; the bound is lowered a little for rounding.
+    if (pass < kTrimPasses && gs.trim_hi < std::numeric_limits<double>::infinity()) {
+      held = 0;
+      for (std::size_t q = 0; q < na; ++q) {
+        const std::size_t g = q_of[q];
+        double* a = gs.own[g];
+        if (a != nullptr && prev_k[q] > 0.0) {
+          const double lo = below((prev_s[q] - gs.trim_hi) / prev_k[q] * (1.0 - 1e-9));
+          if (lo > gs.floor[g]) {
+            std::size_t kept = 0;
+            for (std::size_t e = 0; e < gs.len[g]; ++e) {
+              const double v = a[e];
+              a[kept] = v;
+              kept += static_cast<std::size_t>(v >= lo);
+            }
+            t_trace.trimmed += gs.len[g] - kept;
+            gs.len[g] = kept;
+            gs.floor[g] = lo;
+          }
+        }
+        held += gs.len[g];
+      }
+    }
   }
   if (na > 0) return false;
   for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
@@ -152,6 +242,48 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
   return hi * (1.0 + 1e-9) + 1e-300;
 }
 
+// The candidates of the failing columns, the entries at or above bound[j]
+// (+inf for the other columns), copied by reading every row in blocks of
+// rows: the block's candidates are packed as (column, value) records
+// (simd/candidate_records.hpp) into a small buffer that stays in cache, then
+// each is stored at its column's next slot of out, as the other copies do
+// (segment [beg[j], beg[j] + cap[j]) and a spare slot that takes what a full
+// segment cannot). got[j] receives the count held. The columns are split
+// into parts, one per thread; a column is read by one part, in row order, so
+// the result does not depend on the thread count.
+template <class T>
+void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, const std::size_t* cap,
+                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out) {
+  const std::size_t n = y.rows, m = y.cols;
+  const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(thread_limit(), m / kRecordPartMin));
+  ScratchVector<std::size_t> pos(m, 0), end_of(m, 0);
+  for (std::size_t f = 0; f < nf; ++f) {
+    pos[cols[f]] = beg[cols[f]];
+    end_of[cols[f]] = beg[cols[f]] + cap[cols[f]];
+  }
+  const simd::RecordKernels& k = simd::record_kernels();
+  parallel_ranges(parts, 1, n * m, [&](std::size_t t0, std::size_t t1) {
+    for (std::size_t t = t0; t < t1; ++t) {
+      const std::size_t c0 = m * t / parts, c1 = m * (t + 1) / parts, width = c1 - c0;
+      if (width == 0) continue;
+      const std::size_t rows = std::max<std::size_t>(1, kRecordBlock / width), room = rows * width;
+      ScratchVector<std::uint32_t> col(room);
+      ScratchVector<double> val(room);
+      for (std::size_t i0 = 0; i0 < n; i0 += rows) {
+        std::size_t held = 0;
+        simd::candidate_records(k, y.data + i0 * m, std::min(rows, n - i0), m, c0, c1, scale, bound, col.data(),
+                                val.data(), room, &held);
+        for (std::size_t e = 0; e < held; ++e) {
+          const std::size_t j = col[e], at = pos[j];
+          out[at] = val[e];
+          pos[j] = at + static_cast<std::size_t>(at < end_of[j]);
+        }
+      }
+    }
+  });
+  for (std::size_t f = 0; f < nf; ++f) got[cols[f]] = pos[cols[f]] - beg[cols[f]];
+}
+
 }  // namespace
 
 TopkTrace last_topk_trace() {
@@ -172,6 +304,10 @@ TopkCopy set_topk_copy(TopkCopy how) {
 
 bool set_topk_at_risk(bool on) {
   return g_at_risk.exchange(on);
+}
+
+bool set_topk_trim(bool on) {
+  return g_trim.exchange(on);
 }
 
 template <class T>
@@ -211,7 +347,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   gs.total.resize(na);
   // floor[q]: the list's smallest entry; every entry left out is at most it.
   // 0 when the list is the whole column's nonzero part (nothing to check).
-  ScratchVector<double> floor(na);
+  ScratchVector<double>& floor = gs.floor;
+  floor.assign(na, 0.0);
+  gs.own.assign(na, nullptr);
   for (std::size_t q = 0; q < na; ++q) {
     const double* t = list(q);
     CompensatedSum c;
@@ -223,7 +361,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   ScratchVector<char> whole(na, 0);
   // Candidates of the failing columns, and the columns gathered whole (one
   // buffer per round: the held groups point into them).
-  std::unique_ptr<double[]> cand;
+  ScratchBlock cand;
   std::vector<ScratchVector<double>> extra;
   ScratchVector<std::size_t> fail;
   std::size_t whole_count = 0;
@@ -271,7 +409,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // the matrix copies the entries of the failing columns at or above
       // their lo, each column into a segment sized by a Markov bound. The
       // segments are allocated, not zeroed: only the pages the candidates
-      // land on are touched, so their room (at most a quarter of the
+      // land on are touched, so their room (at most half of the
       // entries) costs little beyond what is copied.
       const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
       // Columns that pass now but whose list root at th is at or below the
@@ -320,8 +458,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         size += room + 1;  // and a spare slot for the gather by index
       }
       t_trace.candidates = size;
-      if (4 * size > y.size()) return false;
-      cand.reset(new double[size]);
+      if (kRoomShare * size > y.size()) return false;
       // Each failing column's entries at or above its bound go to its
       // segment, in row order, while it has room; by one of two reads (the
       // same entries either way). When the room promises few candidates, a
@@ -331,14 +468,28 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // Cauchy 0.9, seeds 2 and 3: a fifth of the columns failing, 90k
       // candidates, the copy went from 1.7 to 0.6 times the first pass).
       // When the room is a large share of the matrix the candidates are
-      // dense too, the vector test rarely skips and its branch misses: the
-      // gather by index, without a branch, is cheaper there (seed 1: 44 % of
-      // the columns failing, 750k candidates).
-      double* out = cand.get();
+      // dense too, the vector test rarely skips and its branch misses: there
+      // the failing columns are gathered by index, without a branch, or,
+      // from a third of the columns failing, every row is read and the
+      // candidates packed as records, also without a branch (seed 1: 44 %
+      // of the columns failing, 750k candidates: the records cost about half
+      // the gather, which read the failing columns one entry at a time).
       const TopkCopy how = g_copy;
       const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
       t_trace.by_rows = by_rows;
-      if (by_rows) {
+      // Dense candidates, with vector lanes: one read of every row packs them
+      // as (column, value) records, then stores them in their segments.
+      const bool by_records = !by_rows && m <= std::numeric_limits<std::uint32_t>::max() &&
+                              (how == TopkCopy::kByRecords ||
+                               (how == TopkCopy::kAuto && simd::record_kernels().vector && kRecordShare * nf >= m));
+      t_trace.by_records = by_records;
+      cand.take(size);
+      double* out = cand.data();
+      if (by_records) {
+        ScratchVector<std::size_t> cols(nf);
+        for (std::size_t f = 0; f < nf; ++f) cols[f] = alive[fail[f]];
+        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out);
+      } else if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
         // Per failing column f, as contiguous arrays: its column, bound,
@@ -378,10 +529,14 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
         floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
-        if (!(floor[q] < std::numeric_limits<double>::infinity())) fail[over++] = q;
+        if (!(floor[q] < std::numeric_limits<double>::infinity()))
+          fail[over++] = q;
+        else
+          gs.own[q] = out + beg[j];
       }
       fail.resize(over);
       t_trace.overflow = over;
+      if (g_trim) gs.trim_hi = th;
       if (over == 0) continue;
     }
     whole_count += fail.size();
@@ -404,6 +559,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       CompensatedSum c;
       for (std::size_t i = 0; i < n; ++i) c.add(d[f * n + i]);
       whole[q] = 1;
+      gs.own[q] = nullptr;
       gs.at[q] = d + f * n;
       gs.len[q] = n;
       gs.total[q] = c.value();

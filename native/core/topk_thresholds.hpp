@@ -36,7 +36,9 @@ struct TopkTrace {
   std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
   std::size_t overflow = 0;    // failing columns whose candidates outgrew it
   bool by_rows = false;        // the candidates were copied by a read of every row (else by index)
+  bool by_records = false;     // by a read of every row packing them as (column, value) records
   std::size_t at_risk = 0;     // passing columns copied with the failing ones (may fail at theta*)
+  std::size_t trimmed = 0;     // candidates dropped by the solver's tangent bounds
 };
 TopkTrace last_topk_trace();
 void clear_topk_trace();
@@ -48,11 +50,15 @@ bool set_topk_enabled(bool on);
 // For the tests: how the candidates of the failing columns are copied (the
 // same entries either way): chosen by their room, or forced. Returns the
 // previous setting.
-enum class TopkCopy { kAuto, kByIndex, kByRows };
+enum class TopkCopy { kAuto, kByIndex, kByRows, kByRecords };
 TopkCopy set_topk_copy(TopkCopy how);
 
 // For the tests: false copies only the columns that fail the check, leaving
 // those that fail later to be gathered whole. Returns the previous setting.
 bool set_topk_at_risk(bool on);
+
+// For the tests: false keeps every candidate through the solve (no trimming
+// by the tangent bounds). Returns the previous setting.
+bool set_topk_trim(bool on);
 
 }  // namespace bp

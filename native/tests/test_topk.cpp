@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "kernel_tables.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
+#include "simd/candidate_records.hpp"
 #include "stream_checks.hpp"
 #include "topk_thresholds.hpp"
 
@@ -51,7 +53,66 @@ void check_top_pass(const bp::simd::KernelTable& kt, const std::vector<T>& y, st
   }
 }
 
+// The records of candidate_records against a plain loop: every entry of
+// columns [c0, c1) reaching its bound, row after row, and the rows refused
+// once a row might not fit in cap.
+template <class T>
+void check_records(const bp::simd::RecordKernels& k, const std::vector<T>& y, std::size_t n, std::size_t m,
+                   std::size_t c0, std::size_t c1, double scale, const std::vector<double>& bound, std::size_t cap,
+                   const std::string& what) {
+  std::vector<std::uint32_t> col(cap + 1, 7u);
+  std::vector<double> val(cap + 1, -1.0);
+  std::size_t count = 0;
+  const std::size_t rows =
+      bp::simd::candidate_records(k, y.data(), n, m, c0, c1, scale, bound.data(), col.data(), val.data(), cap, &count);
+  std::vector<std::uint32_t> want_col;
+  std::vector<double> want_val;
+  std::size_t want_rows = 0;
+  for (std::size_t i = 0; i < n && want_col.size() + (c1 - c0) <= cap; ++i, ++want_rows)
+    for (std::size_t j = c0; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(y[i * m + j])) * scale;
+      if (a >= bound[j]) {
+        want_col.push_back(static_cast<std::uint32_t>(j));
+        want_val.push_back(a);
+      }
+    }
+  CHECK_MSG(rows == want_rows && count == want_col.size(),
+            what << ": rows " << rows << " vs " << want_rows << ", records " << count << " vs " << want_col.size());
+  CHECK_MSG(std::equal(want_col.begin(), want_col.end(), col.begin()) &&
+                std::equal(want_val.begin(), want_val.end(), val.begin()),
+            what << ": records differ");
+  CHECK_MSG(col[cap] == 7u && val[cap] == -1.0, what << ": wrote past cap");
+}
+
 }  // namespace
+
+// The record copy's loops (AVX2 where the CPU runs it, and scalar): column
+// ranges around the vector width, infinite bounds (columns not copied), ties
+// at the bound, float and double, a scale, and a room that refuses rows.
+TEST(candidate_records_match_a_plain_loop) {
+  Rng rng(157);
+  const std::size_t n = 37, m = 23;
+  std::vector<double> y(n * m);
+  for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+  for (std::size_t i = 0; i < n; i += 5) y[i * m + 3] = -2.0;  // ties at column 3's bound
+  std::vector<double> bound(m);
+  for (std::size_t j = 0; j < m; ++j)
+    bound[j] = j % 4 == 1 ? std::numeric_limits<double>::infinity() : 0.5 * static_cast<double>(j % 7);
+  bound[3] = 2.0;
+  std::vector<float> yf(y.begin(), y.end());
+  for (const bp::simd::RecordKernels* k : {&bp::simd::record_kernels(), &bp::simd::scalar_record_kernels()}) {
+    const std::string name = k->vector ? "vector" : "scalar";
+    for (std::size_t c0 : {0, 1, 3})
+      for (std::size_t c1 : {m, m - 2, c0 + 4, c0 + 5})
+        for (std::size_t cap : {n * m, std::size_t(60), c1 - c0}) {
+          const std::string what =
+              name + " [" + std::to_string(c0) + ", " + std::to_string(c1) + ") cap " + std::to_string(cap);
+          check_records(*k, y, n, m, c0, c1, 1.0, bound, cap, what);
+          check_records(*k, y, n, m, c0, c1, 0.25, bound, cap, what + " scaled");
+          check_records(*k, yf, n, m, c0, c1, 1.0, bound, cap, what + " float");
+        }
+  }
+}
 
 // Row counts around the eight-row blocks, column counts around the vector
 // widths and the tiles, ties, zeros, columns shorter than the list, and a
@@ -184,7 +245,10 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
   // columns at risk are left to it (the test below covers them).
   const bool risk_was = bp::set_topk_at_risk(false);
   Rng rng(155);
-  int by_candidates = 0, then_whole = 0;
+  int by_candidates = 0, then_whole = 0, trimmed = 0;
+  // The record copy at three threads, in float, and the untrimmed solve are
+  // checked on the first cases only (the valgrind run of CI is long).
+  constexpr int kDeepCases = 3;
   const std::size_t shapes[][2] = {{600, 300}, {520, 400}, {1000, 200}};
   for (const auto& sh : shapes) {
     const std::size_t n = sh[0], m = sh[1];
@@ -204,24 +268,46 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
           // Either copy of the candidates (chosen by their room) holds the
           // same entries: forced each way, the bytes of the auto run, which
           // agreed with 'sort' above.
-          for (bp::TopkCopy how : {bp::TopkCopy::kByIndex, bp::TopkCopy::kByRows}) {
+          for (bp::TopkCopy how : {bp::TopkCopy::kByIndex, bp::TopkCopy::kByRows, bp::TopkCopy::kByRecords}) {
             const bp::TopkCopy was = bp::set_topk_copy(how);
             const unsigned limit = bp::set_thread_limit(1);  // the trace is this thread's
             Result<double> forced = run(Method::kStream, y, n, m, false, eta);
             const bp::TopkTrace ft = bp::last_topk_trace();
             bp::set_thread_limit(limit);
+            CHECK_MSG(ft.candidates > 0 && ft.by_rows == (how == bp::TopkCopy::kByRows) &&
+                          ft.by_records == (how == bp::TopkCopy::kByRecords),
+                      what << ": copy forced " << static_cast<int>(how) << ", by rows " << ft.by_rows << ", by records "
+                           << ft.by_records);
+            CHECK_MSG(forced.out == one.out && forced.radii == one.radii, what << ": the copies differ");
+            if (how == bp::TopkCopy::kByRecords && by_candidates <= kDeepCases) {
+              // Split into parts at three threads: the same bytes.
+              (void)expect_thread_free(y, n, m, eta, what + " by records", &bp::last_topk_trace);
+              std::vector<float> yf(y.begin(), y.end());
+              expect_stream_as_sort(yf, n, m, false, eta, "float by records " + what);
+            }
             bp::set_topk_copy(was);
-            CHECK_MSG(ft.candidates > 0 && ft.by_rows == (how == bp::TopkCopy::kByRows),
-                      what << ": copy forced " << static_cast<int>(how) << ", by rows " << ft.by_rows);
-            CHECK_MSG(forced.out == one.out && forced.radii == one.radii, what << ": the two copies differ");
           }
           std::vector<float> yf(y.begin(), y.end());
           expect_stream_as_sort(yf, n, m, false, eta, "float " + what);
+          // The solver trims the candidates below its tangent bounds (auto)
+          // or keeps them all: both agree with 'sort'.
+          if (tr.trimmed > 0) ++trimmed;
+          if (by_candidates <= kDeepCases) {
+            const bool trim_was = bp::set_topk_trim(false);
+            expect_stream_as_sort(y, n, m, false, eta, what + " untrimmed");
+            const unsigned limit = bp::set_thread_limit(1);
+            (void)run(Method::kStream, y, n, m, false, eta);
+            const bp::TopkTrace ut = bp::last_topk_trace();
+            bp::set_thread_limit(limit);
+            bp::set_topk_trim(trim_was);
+            CHECK_MSG(ut.trimmed == 0 && ut.candidates > 0, what << ": trimmed while switched off");
+          }
         }
       }
     }
   }
   CHECK_MSG(by_candidates >= 2, "settled through candidates " << by_candidates << " times");
+  CHECK_MSG(trimmed >= 1, "candidates trimmed " << trimmed << " times");
   bp::set_topk_at_risk(risk_was);
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
 }

@@ -1,0 +1,129 @@
+#include "candidate_records.hpp"
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+#include <immintrin.h>
+#endif
+
+namespace bp {
+namespace simd {
+namespace {
+
+// One entry at a time: every entry is stored at the next slot, which
+// advances only for a candidate (no branch to miss).
+template <class T>
+std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                           const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
+  std::size_t w = *count, i = 0;
+  for (; i < n && w + (c1 - c0) <= cap; ++i) {
+    const T* r = y + i * stride;
+    for (std::size_t j = c0; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j])) * scale;
+      col[w] = static_cast<std::uint32_t>(j);
+      val[w] = a;
+      w += static_cast<std::size_t>(a >= bound[j]);
+    }
+  }
+  *count = w;
+  return i;
+}
+
+#ifdef BP_SIMD_X86
+
+// For each 4-bit mask of kept lanes: the 32-bit indices that move the kept
+// doubles (two 32-bit halves each) to the front, in lane order, and the
+// kept lanes' numbers in the same order.
+struct PackTable {
+  alignas(32) std::int32_t halves[16][8];
+  alignas(16) std::int32_t lanes[16][4];
+  std::size_t kept[16];
+};
+
+constexpr PackTable make_pack_table() {
+  PackTable t{};
+  for (int k = 0; k < 16; ++k) {
+    int s = 0;
+    for (int l = 0; l < 4; ++l) {
+      if ((k >> l & 1) == 0) continue;
+      t.halves[k][2 * s] = 2 * l;
+      t.halves[k][2 * s + 1] = 2 * l + 1;
+      t.lanes[k][s] = l;
+      ++s;
+    }
+    t.kept[k] = static_cast<std::size_t>(s);
+  }
+  return t;
+}
+
+constexpr PackTable kPack = make_pack_table();
+
+BP_SIMD_PUSH_AVX2
+
+template <class T>
+inline __m256d load4(const T* p) {
+  if constexpr (sizeof(T) == 8)
+    return _mm256_loadu_pd(reinterpret_cast<const double*>(p));
+  else
+    return _mm256_cvtps_pd(_mm_loadu_ps(reinterpret_cast<const float*>(p)));
+}
+
+// Four entries at a time: compared with their bounds, the kept ones packed
+// to the front of the vector (a permutation looked up by the compare's mask)
+// and the whole vector stored at the next slot, which advances by the number
+// kept. The slots past it are overwritten by the next store or left unused.
+template <class T>
+std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                         const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
+  const __m256d sign = _mm256_set1_pd(-0.0), s = _mm256_set1_pd(scale);
+  const std::size_t width = c1 - c0, vec_end = c0 + width / 4 * 4;
+  std::size_t w = *count, i = 0;
+  for (; i < n && w + width <= cap; ++i) {
+    const T* r = y + i * stride;
+    std::size_t j = c0;
+    for (; j < vec_end; j += 4) {
+      const __m256d a = _mm256_mul_pd(_mm256_andnot_pd(sign, load4(r + j)), s);
+      const int k = _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_loadu_pd(bound + j), _CMP_GE_OQ));
+      const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[k]));
+      _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
+      const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[k]));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
+      w += kPack.kept[k];
+    }
+    for (; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j])) * scale;
+      col[w] = static_cast<std::uint32_t>(j);
+      val[w] = a;
+      w += static_cast<std::size_t>(a >= bound[j]);
+    }
+  }
+  *count = w;
+  return i;
+}
+
+BP_SIMD_POP
+
+#endif  // BP_SIMD_X86
+
+}  // namespace
+
+const RecordKernels& scalar_record_kernels() {
+  static const RecordKernels k{&records_scalar<double>, &records_scalar<float>, false};
+  return k;
+}
+
+const RecordKernels& record_kernels() {
+#ifdef BP_SIMD_X86
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  static const RecordKernels k{&records_avx2<double>, &records_avx2<float>, true};
+  if (avx2) return k;
+#endif
+  return scalar_record_kernels();
+}
+
+}  // namespace simd
+}  // namespace bp
