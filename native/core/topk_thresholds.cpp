@@ -261,7 +261,7 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
     pos[cols[f]] = beg[cols[f]];
     end_of[cols[f]] = beg[cols[f]] + cap[cols[f]];
   }
-  const simd::RecordKernels& k = simd::record_kernels();
+  const simd::KernelTable& k = simd::kernels();
   parallel_ranges(parts, 1, n * m, [&](std::size_t t0, std::size_t t1) {
     for (std::size_t t = t0; t < t1; ++t) {
       const std::size_t c0 = m * t / parts, c1 = m * (t + 1) / parts, width = c1 - c0;
@@ -479,9 +479,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
       // as (column, value) records, then stores them in their segments.
-      const bool by_records = !by_rows && m <= std::numeric_limits<std::uint32_t>::max() &&
-                              (how == TopkCopy::kByRecords ||
-                               (how == TopkCopy::kAuto && simd::record_kernels().vector && kRecordShare * nf >= m));
+      const bool by_records =
+          !by_rows && m <= std::numeric_limits<std::uint32_t>::max() &&
+          (how == TopkCopy::kByRecords ||
+           (how == TopkCopy::kAuto && simd::kernels().candidate_records_in_lanes && kRecordShare * nf >= m));
       t_trace.by_records = by_records;
       cand.take(size);
       double* out = cand.data();

@@ -57,7 +57,7 @@ void check_top_pass(const bp::simd::KernelTable& kt, const std::vector<T>& y, st
 // columns [c0, c1) reaching its bound, row after row, and the rows refused
 // once a row might not fit in cap.
 template <class T>
-void check_records(const bp::simd::RecordKernels& k, const std::vector<T>& y, std::size_t n, std::size_t m,
+void check_records(const bp::simd::KernelTable& k, const std::vector<T>& y, std::size_t n, std::size_t m,
                    std::size_t c0, std::size_t c1, double scale, const std::vector<double>& bound, std::size_t cap,
                    const std::string& what) {
   std::vector<std::uint32_t> col(cap + 1, 7u);
@@ -100,8 +100,8 @@ TEST(candidate_records_match_a_plain_loop) {
     bound[j] = j % 4 == 1 ? std::numeric_limits<double>::infinity() : 0.5 * static_cast<double>(j % 7);
   bound[3] = 2.0;
   std::vector<float> yf(y.begin(), y.end());
-  for (const bp::simd::RecordKernels* k : {&bp::simd::record_kernels(), &bp::simd::scalar_record_kernels()}) {
-    const std::string name = k->vector ? "vector" : "scalar";
+  for (const bp::simd::KernelTable* k : {&bp::simd::kernels(), &bp::simd::scalar_kernels()}) {
+    const std::string name = k->name;
     for (std::size_t c0 : {0, 1, 3})
       for (std::size_t c1 : {m, m - 2, c0 + 4, c0 + 5})
         for (std::size_t cap : {n * m, std::size_t(60), c1 - c0}) {

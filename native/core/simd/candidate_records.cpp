@@ -111,18 +111,18 @@ BP_SIMD_POP
 
 }  // namespace
 
-const RecordKernels& scalar_record_kernels() {
-  static const RecordKernels k{&records_scalar<double>, &records_scalar<float>, false};
-  return k;
-}
-
-const RecordKernels& record_kernels() {
+void take_candidate_records(KernelTable& t, bool avx2) {
+  t.candidate_records_f64 = &records_scalar<double>;
+  t.candidate_records_f32 = &records_scalar<float>;
+  t.candidate_records_in_lanes = false;
 #ifdef BP_SIMD_X86
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  static const RecordKernels k{&records_avx2<double>, &records_avx2<float>, true};
-  if (avx2) return k;
+  if (!avx2) return;
+  t.candidate_records_f64 = &records_avx2<double>;
+  t.candidate_records_f32 = &records_avx2<float>;
+  t.candidate_records_in_lanes = true;
+#else
+  (void)avx2;
 #endif
-  return scalar_record_kernels();
 }
 
 }  // namespace simd

@@ -160,6 +160,24 @@ struct KernelTable {
   using L1BlockCompGap = void (*)(const double* a, std::size_t n, const double* t, double* sum, double* err,
                                   double* count, double* low, double* high);
   L1BlockCompGap l1_block_comp_gap = nullptr;
+  // Rows [0, n) of columns [c0, c1) of a row-major matrix with `stride`
+  // columns: every entry whose a = |y| * scale reaches bound[j] (NaN never
+  // does) is appended as col[w] = j, val[w] = a, w counting on from *count, row
+  // after row and within a row by column. A row is started only while
+  // *count + (c1 - c0) <= cap, so that all of its records fit (and so do the
+  // whole-vector stores of the AVX2 loop, which write past the last record of
+  // a row but never past where that row could reach). Returns the rows done;
+  // *count is the records held.
+  template <class T>
+  using CandidateRecords = std::size_t (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0,
+                                           std::size_t c1, double scale, const double* bound, std::uint32_t* col,
+                                           double* val, std::size_t cap, std::size_t* count);
+  // The exact method's candidates of many columns as (column, value)
+  // records (candidate_records.hpp), and whether they are packed in vector
+  // lanes (the top-list copy takes them only then).
+  CandidateRecords<double> candidate_records_f64 = nullptr;
+  CandidateRecords<float> candidate_records_f32 = nullptr;
+  bool candidate_records_in_lanes = false;
 };
 
 // The table of the best instruction set this CPU runs.

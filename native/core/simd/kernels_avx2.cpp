@@ -8,6 +8,7 @@
 
 #include "../numeric.hpp"
 #include "../scratch.hpp"
+#include "candidate_records.hpp"
 #include "kernel_table.hpp"
 #include "lanes_scalar.hpp"
 #include "scale_avx512.hpp"
@@ -29,6 +30,7 @@ const KernelTable* avx2_kernels() {
   static const KernelTable t = [] {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
+    take_candidate_records(k, true);
     take_avx512_float_scale(k);  // where the CPU has AVX-512F
     return k;
   }();

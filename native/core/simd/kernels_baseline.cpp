@@ -8,6 +8,7 @@
 
 #include "../numeric.hpp"
 #include "../scratch.hpp"
+#include "candidate_records.hpp"
 #include "kernel_table.hpp"
 #include "lanes_scalar.hpp"
 #include "lanes_sse2.hpp"
@@ -20,6 +21,7 @@ const KernelTable& scalar_kernels() {
   static const KernelTable t = [] {
     KernelTable k = make_table<Scalar>();
     k.name = "scalar";
+    take_candidate_records(k, false);
     return k;
   }();
   return t;
@@ -29,6 +31,7 @@ const KernelTable& baseline_kernels() {
   static const KernelTable t = [] {
     KernelTable k = make_table<Baseline>();
     k.name = std::is_same_v<Baseline, Sse2> ? "sse2" : "scalar";
+    take_candidate_records(k, false);
     return k;
   }();
   return t;
