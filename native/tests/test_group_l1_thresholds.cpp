@@ -88,16 +88,22 @@ std::vector<double> random_block(Rng& rng, std::size_t n) {
   return a;
 }
 
+// One threshold per lane for a block a: +inf, 0, or about one of the
+// block's entries (0.5 to 1.5 times it; about 1 when the block is empty).
+void random_thresholds(Rng& rng, const std::vector<double>& a, double* t) {
+  for (std::size_t l = 0; l < kLanes; ++l) {
+    const std::size_t pick = rng.below(5);
+    t[l] = pick == 0 ? std::numeric_limits<double>::infinity()
+                     : (pick == 1 ? 0.0 : (!a.empty() ? a[rng.below(a.size())] : 1.0) * (0.5 + rng.uniform()));
+  }
+}
+
 void check_block_passes(const KernelTable& k, Rng& rng) {
   for (int trial = 0; trial < 60; ++trial) {
     const std::size_t n = rng.below(70);
     const std::vector<double> a = random_block(rng, n);
     double t[kLanes];
-    for (double& x : t) {
-      const std::size_t pick = rng.below(5);
-      x = pick == 0 ? std::numeric_limits<double>::infinity()
-                    : (pick == 1 ? 0.0 : (n > 0 ? a[rng.below(a.size())] : 1.0) * (0.5 + rng.uniform()));
-    }
+    random_thresholds(rng, a, t);
     const struct {
       KernelTable::L1BlockPass f;
       bool comp, minus, compact;
@@ -292,11 +298,7 @@ void check_comp_gap(const KernelTable& k, Rng& rng) {
     const std::size_t n = rng.below(70);
     const std::vector<double> a = random_block(rng, n);
     double t[kLanes];
-    for (double& x : t) {
-      const std::size_t pick = rng.below(5);
-      x = pick == 0 ? std::numeric_limits<double>::infinity()
-                    : (pick == 1 ? 0.0 : (n > 0 ? a[rng.below(a.size())] : 1.0) * (0.5 + rng.uniform()));
-    }
+    random_thresholds(rng, a, t);
     double ws[kLanes], we[kLanes], wc[kLanes], wl[kLanes], wh[kLanes];
     for (std::size_t q = 0; q < kLanes; ++q) {
       double s = 0.0, e = 0.0, c = 0.0, low = std::numeric_limits<double>::infinity(), high = 0.0;

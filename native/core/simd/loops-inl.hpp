@@ -261,6 +261,22 @@ inline typename Lanes<double, Isa>::V scaled_abs(const T* p, double scale) {
   return D::mul(D::and_not(D::set1(-0.0), load_wide<Isa>(p)), D::set1(scale));
 }
 
+// The sum of |y| * scale over Rows rows (eight or one), stride entries
+// apart, one vector of doubles from p on: the eight added as a tree, the
+// same order wherever a column pass adds a row block into its sums.
+template <class Isa, std::size_t Rows, class T>
+inline typename Lanes<double, Isa>::V rows_scaled_abs(const T* p, std::size_t stride, double scale) {
+  using D = Lanes<double, Isa>;
+  if constexpr (Rows == 8) {
+    typename D::V x[8];
+    for (std::size_t q = 0; q < 8; ++q) x[q] = scaled_abs<Isa>(p + q * stride, scale);
+    return D::add(D::add(D::add(x[0], x[1]), D::add(x[2], x[3])), D::add(D::add(x[4], x[5]), D::add(x[6], x[7])));
+  } else {
+    static_assert(Rows == 1, "rows come eight or one at a time");
+    return scaled_abs<Isa>(p, scale);
+  }
+}
+
 // Neumaier's compensated add of x >= 0 into sum >= 0, lane by lane. big and
 // small are (s >= x ? s : x) and (s >= x ? x : s), as the lanes' max and min
 // give them (the second operand unless the first is strictly larger, or
@@ -809,16 +825,7 @@ inline void max_sum_top_at(const T* r, std::size_t stride, std::size_t j, double
   F::store(best + j, F::max(F::load(best + j), hi));
   for (std::size_t v = 0; v < h; ++v) {
     const std::size_t o = v * D::kWidth;
-    typename D::V add;
-    if constexpr (Rows == 8) {
-      typename D::V x[8];
-      for (std::size_t q = 0; q < 8; ++q) x[q] = scaled_abs<Isa>(p + q * stride + o, scale);
-      add = D::add(D::add(D::add(x[0], x[1]), D::add(x[2], x[3])), D::add(D::add(x[4], x[5]), D::add(x[6], x[7])));
-    } else {
-      static_assert(Rows == 1, "rows come eight or one at a time");
-      add = scaled_abs<Isa>(p + o, scale);
-    }
-    D::store(acc + j + o, D::add(D::load(acc + j + o), add));
+    D::store(acc + j + o, D::add(D::load(acc + j + o), rows_scaled_abs<Isa, Rows>(p + o, stride, scale)));
   }
   // Nothing in these rows reaches any lane's floor: the lists stay as they are.
   if (!F::any(F::gt(hi, F::load(tops + (kTopK - 1) * tile + j)))) return;
@@ -996,16 +1003,7 @@ inline void max_sum_count_at(const float* r, std::size_t stride, std::size_t j, 
   F::store(best + j, hi);
   for (std::size_t v = 0; v < h; ++v) {
     const std::size_t o = v * D::kWidth;
-    typename D::V add;
-    if constexpr (Rows == 8) {
-      typename D::V x[8];
-      for (std::size_t q = 0; q < 8; ++q) x[q] = scaled_abs<Isa>(p + q * stride + o, scale);
-      add = D::add(D::add(D::add(x[0], x[1]), D::add(x[2], x[3])), D::add(D::add(x[4], x[5]), D::add(x[6], x[7])));
-    } else {
-      static_assert(Rows == 1, "rows come eight or one at a time");
-      add = scaled_abs<Isa>(p + o, scale);
-    }
-    D::store(acc + j + o, D::add(D::load(acc + j + o), add));
+    D::store(acc + j + o, D::add(D::load(acc + j + o), rows_scaled_abs<Isa, Rows>(p + o, stride, scale)));
     D::store(cnt + j + o, D::add(D::load(cnt + j + o), widen_half<Isa>(nz, v)));
   }
 }
