@@ -1077,6 +1077,24 @@ inline void sweep_float_rows(const float* y, std::size_t n, std::size_t stride, 
 // and ub the gap, held in floats (entries, 0 or +inf: exact). Without
 // Count every l is +inf (no candidate bounds yet, or groups too short to
 // get them: 100 x 80000), so no entry reaches it and the count is skipped.
+// One row of float lanes: the entries a >= u counted into kk and added,
+// widened to double, into ss (one double vector per half of the lanes);
+// returns the lanes that were at or above u.
+template <class Isa>
+inline typename Lanes<float, Isa>::V count_and_add_kept(typename Lanes<float, Isa>::V a,
+                                                        typename Lanes<float, Isa>::V u,
+                                                        typename Lanes<float, Isa>::V& kk,
+                                                        typename Lanes<double, Isa>::V* ss) {
+  using F = Lanes<float, Isa>;
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t h = F::kWidth / D::kWidth;
+  const auto on = F::ge(a, u);
+  kk = F::add(kk, F::bit_and(on, F::set1(1.0f)));
+  const auto kept = F::bit_and(on, a);
+  for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
+  return on;
+}
+
 template <class Isa, std::size_t Rows, bool Gap, bool Count>
 inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, const float* u, const float* l, double* k,
                            double* s, double* c, double* cnt, float* lb, float* ub) {
@@ -1095,11 +1113,8 @@ inline void float_stats_at(const float* r, std::size_t stride, std::size_t j, co
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
     const auto a = F::and_not(sign, F::load(p));
-    const auto on = F::ge(a, uu);
-    kk = F::add(kk, F::bit_and(on, one));
+    const auto on = count_and_add_kept<Isa>(a, uu, kk, ss);
     if constexpr (Count) nn = F::add(nn, F::bit_and(F::ge(a, ll), one));
-    const auto kept = F::bit_and(on, a);
-    for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
     if constexpr (Gap) {
       below = F::max(below, F::and_not(on, a));
       above = F::min(above, F::add(a, F::and_not(on, inf)));
@@ -1183,18 +1198,15 @@ inline void float_below_at(const float* r, std::size_t stride, std::size_t j, co
   using F = Lanes<float, Isa>;
   using D = Lanes<double, Isa>;
   constexpr std::size_t h = F::kWidth / D::kWidth;
-  const auto uu = F::load(u + j), one = F::set1(1.0f), sign = F::set1(-0.0f);
+  const auto uu = F::load(u + j), sign = F::set1(-0.0f);
   auto kk = F::zero(), off = F::zero();
   typename D::V ss[h];
   for (std::size_t v = 0; v < h; ++v) ss[v] = D::zero();
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
     const auto a = F::and_not(sign, F::load(p));
-    const auto on = F::ge(a, uu);
-    kk = F::add(kk, F::bit_and(on, one));
+    count_and_add_kept<Isa>(a, uu, kk, ss);
     off = F::bit_or(off, F::gt(uu, a));
-    const auto kept = F::bit_and(on, a);
-    for (std::size_t v = 0; v < h; ++v) ss[v] = D::add(ss[v], widen_half<Isa>(kept, v));
   }
   // Entries below hi are rare: one test per Rows rows, then per row only
   // the lanes below (the float compare's answer is the double one's).
