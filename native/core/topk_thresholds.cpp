@@ -36,11 +36,13 @@ constexpr std::size_t kCandidateMinLen = 512;
 // few_groups_thresholds in exact_stream.cpp).
 constexpr std::size_t kGatherAhead = 8;
 // The candidates of the failing columns are copied by a read of every row
-// when their room is at most this share of the entries, else by index.
+// when their room is at most this share of the entries, else as records
+// (kRecordShare) or by index.
 constexpr std::size_t kDenseRoom = 8;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
-// records, at most this many, stay in L2 (12 bytes each).
+// records, at most this many (768 KB, 12 bytes each), stay in L2; a part
+// wider than this reads one row at a time.
 constexpr std::size_t kRecordPartMin = 256;
 constexpr std::size_t kRecordBlock = std::size_t(1) << 16;
 // The record copy reads every entry, four to a vector; the gather by index
@@ -171,6 +173,11 @@ bool solve_held(const ThresholdProblem& p, Groupset& gs, double theta, const dou
         const std::size_t g = q_of[q];
         double* a = gs.own[g];
         if (a != nullptr && prev_k[q] > 0.0) {
+          // The relative 1e-9 covers the division's rounding; the
+          // subtraction's (about eps * S / k when prev_s is near trim_hi) is
+          // covered by the relative 1e-9 theta_upper adds to trim_hi while
+          // the column's sum S stays under about 1e7 times theta (past that,
+          // an entry within a few ulps of mu_j* could be dropped).
           const double lo = below((prev_s[q] - gs.trim_hi) / prev_k[q] * (1.0 - 1e-9));
           if (lo > gs.floor[g]) {
             std::size_t kept = 0;
@@ -275,6 +282,11 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
                                 val.data(), room, &held);
         for (std::size_t e = 0; e < held; ++e) {
           const std::size_t j = col[e], at = pos[j];
+          // Only a column being copied has a finite bound, so only it has
+          // records; unless the matrix is a SharedArrayBuffer that another
+          // thread rewrote with an infinity after the finite check, which
+          // must not make two parts write the same slot (out[0]).
+          if (end_of[j] == 0) continue;
           out[at] = val[e];
           pos[j] = at + static_cast<std::size_t>(at < end_of[j]);
         }
@@ -460,8 +472,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       t_trace.candidates = size;
       if (kRoomShare * size > y.size()) return false;
       // Each failing column's entries at or above its bound go to its
-      // segment, in row order, while it has room; by one of two reads (the
-      // same entries either way). When the room promises few candidates, a
+      // segment, in row order, while it has room; by one of three copies
+      // (the same entries any way). When the room promises few candidates, a
       // sequential read of every row, whose vector test skips the rest: with
       // a sixteenth of the columns failing or more, gathering them by index
       // touched most cache lines anyway, one entry at a time (4000 x 4000

@@ -35,7 +35,7 @@ struct TopkTrace {
   std::size_t failed = 0;      // columns that failed the last check
   std::size_t candidates = 0;  // room for the candidates of the failing columns (0: none copied)
   std::size_t overflow = 0;    // failing columns whose candidates outgrew it
-  bool by_rows = false;        // the candidates were copied by a read of every row (else by index)
+  bool by_rows = false;        // the candidates were copied by a read of every row (else as records or by index)
   bool by_records = false;     // by a read of every row packing them as (column, value) records
   std::size_t at_risk = 0;     // passing columns copied with the failing ones (may fail at theta*)
   std::size_t trimmed = 0;     // candidates dropped by the solver's tangent bounds
