@@ -296,7 +296,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kSettledShare = 4.0;
 
 // Tests only (group_l1_prove_stable_sets): with the proofs off, every lane
-// takes the kept pass, as before they existed. Relaxed: read once a block.
+// takes the kept pass, as before they existed. Relaxed, and read per lane:
+// a test must not switch it while a call runs.
 std::atomic<bool> g_no_proofs{false};
 inline bool no_proofs() {
   return g_no_proofs.load(std::memory_order_relaxed);

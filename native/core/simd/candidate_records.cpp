@@ -14,21 +14,26 @@ namespace bp {
 namespace simd {
 namespace {
 
-// One entry at a time: every entry is stored at the next slot, which
-// advances only for a candidate (no branch to miss).
+// Columns [j, c1) of row r, one entry at a time: every entry is stored at
+// slot w, which advances only for a candidate (no branch to miss). Returns
+// the next slot.
+template <class T>
+inline std::size_t record_entries(const T* r, std::size_t j, std::size_t c1, double scale, const double* bound,
+                                  std::uint32_t* col, double* val, std::size_t w) {
+  for (; j < c1; ++j) {
+    const double a = std::fabs(static_cast<double>(r[j])) * scale;
+    col[w] = static_cast<std::uint32_t>(j);
+    val[w] = a;
+    w += static_cast<std::size_t>(a >= bound[j]);
+  }
+  return w;
+}
+
 template <class T>
 std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                            const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
   std::size_t w = *count, i = 0;
-  for (; i < n && w + (c1 - c0) <= cap; ++i) {
-    const T* r = y + i * stride;
-    for (std::size_t j = c0; j < c1; ++j) {
-      const double a = std::fabs(static_cast<double>(r[j])) * scale;
-      col[w] = static_cast<std::uint32_t>(j);
-      val[w] = a;
-      w += static_cast<std::size_t>(a >= bound[j]);
-    }
-  }
+  for (; i < n && w + (c1 - c0) <= cap; ++i) w = record_entries(y + i * stride, c0, c1, scale, bound, col, val, w);
   *count = w;
   return i;
 }
@@ -94,12 +99,7 @@ std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::siz
       _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
       w += kPack.kept[k];
     }
-    for (; j < c1; ++j) {
-      const double a = std::fabs(static_cast<double>(r[j])) * scale;
-      col[w] = static_cast<std::uint32_t>(j);
-      val[w] = a;
-      w += static_cast<std::size_t>(a >= bound[j]);
-    }
+    w = record_entries(r, j, c1, scale, bound, col, val, w);
   }
   *count = w;
   return i;
