@@ -161,39 +161,183 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
 // block of rows in the streamed write (write_groups_impl).
 constexpr std::size_t kRowBlockParamBytes = std::size_t(16) << 10;
 
+// The groups a map sends to +0 whatever their entries, so that the write
+// can store zeros there without reading y (see docs/bilevel-write.md, the
+// sparse write): a clip at a radius of +0 (both the scalar and the vector
+// clip give +0 for every entry, -0 included); a soft threshold at or above
+// the group's largest |y| (mx; every |y| <= t gives +0). Not the scale: y * 0
+// keeps the sign of y, so a dead group of l1,2 holds -0 where y < 0, and
+// those bytes can only come from reading y.
+template <class Map>
+struct DeadGroups {
+  static constexpr bool kAny = false;
+  template <class P>
+  static bool dead(P, const double*, std::size_t) {
+    return false;
+  }
+};
+template <class T>
+struct DeadGroups<ClipMap<T>> {
+  static constexpr bool kAny = true;
+  static bool dead(T c, const double*, std::size_t) { return c == T(0) && !std::signbit(c); }
+};
+template <class T>
+struct DeadGroups<ShrinkMap<T>> {
+  static constexpr bool kAny = true;
+  static bool dead(double t, const double* mx, std::size_t j) {
+    return mx != nullptr && ShrinkMap<T>::is_zero(mx[j], t);
+  }
+};
+
+// The tests force the write's choices (0: chosen per call; sparse 1 always
+// where allowed, -1 never; stream 1: stream whatever the size).
+struct WriteForce {
+  std::atomic<int> sparse{0};
+  std::atomic<int> stream{0};
+};
+inline WriteForce& write_force() {
+  static WriteForce f;
+  return f;
+}
+
+// A half-open range of columns [begin, end).
+struct ColumnSpan {
+  std::size_t begin, end;
+};
+
+// The live spans of a row of m entries whose entry 0 sits `phase` entries
+// past the start of a cache line of `line` entries: the lines that hold an
+// entry of a live group (not dead), in column units, with dead gaps of fewer
+// than kSparseMinGapLines lines merged into the spans around them (the
+// hardware fetches lines in pairs, and each span costs a call). Returns the
+// number of live lines.
+constexpr std::size_t kSparseMinGapLines = 2;
+template <class IsDead>
+std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t line, IsDead is_dead,
+                       std::vector<ColumnSpan>& spans) {
+  spans.clear();
+  std::size_t first = 0, last = 0, lines = 0;
+  bool open = false;
+  auto close = [&]() {
+    spans.push_back({first * line > phase ? first * line - phase : 0, std::min(m, (last + 1) * line - phase)});
+    lines += last - first + 1;
+  };
+  for (std::size_t j = 0; j < m; ++j) {
+    if (is_dead(j)) continue;
+    const std::size_t l = (j + phase) / line;
+    if (open && l <= last + kSparseMinGapLines) {
+      last = l;
+      continue;
+    }
+    if (open) close();
+    first = last = l;
+    open = true;
+  }
+  if (open) close();
+  return lines;
+}
+
+// The sparse write pays while at most this fraction of a row's lines is
+// live (measured: docs/bilevel-write.md).
+constexpr double kSparseMaxLiveLines = 0.5;
+
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
 // is first checked for NaN and infinity while it is on its way into the
 // cache, and the pass stops at the first row that has one: false is then
 // returned and out is partly written (the caller owns what to do with it).
+//
+// Without `check` (the caller's first read has proven y finite), groups the
+// map sends to +0 (DeadGroups; mx: the groups' largest |y|, or null) are
+// written as zeros without being read: dead rows whole, and for groups =
+// columns, when few enough lines of a row hold a live column, the row as
+// zeros over its dead lines and the map over its live spans (the sparse
+// write). With `check` every entry must be read, so neither is taken.
 template <class Map, class T>
-bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out, bool check) {
+bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out, bool check,
+                       const double* mx = nullptr) {
   using P = decltype(Map::param(0.0));
   const std::size_t n = y.rows, m = y.cols;
   ScratchVector<P> q(g == Groups::kColumns ? m : 0);
   for (std::size_t j = 0; j < q.size(); ++j) q[j] = Map::param(p[j]);
   // A large separate output bypasses the cache (see stream_store.hpp) where
   // the map has a streaming row; otherwise rows are written directly.
-  const bool stream = Map::kStreams && out != y.data && y.size() * sizeof(T) >= kStreamBytes;
+  const bool stream =
+      Map::kStreams && out != y.data && (y.size() * sizeof(T) >= kStreamBytes || write_force().stream.load() == 1);
+  const int force_sparse = write_force().sparse.load();
+  const bool skip_dead = DeadGroups<Map>::kAny && !check && force_sparse >= 0;
+  // The sparse write's spans, one list per phase of a row's start in its
+  // cache line (rows of m entries need not start on a line boundary).
+  constexpr std::size_t kLine = 64 / sizeof(T);
+  std::vector<std::vector<ColumnSpan>> spans;
+  auto phase_of = [&](std::size_t i) { return (reinterpret_cast<std::uintptr_t>(out + i * m) % 64) / sizeof(T); };
+  if (skip_dead && g == Groups::kColumns && m > 0) {
+    // The phases repeat with a period of at most kLine rows.
+    std::vector<std::vector<ColumnSpan>> lists(kLine);
+    std::vector<bool> seen(kLine, false);
+    std::size_t live = 0, total = 0;
+    for (std::size_t i = 0; i < std::min(n, kLine); ++i) {
+      const std::size_t ph = phase_of(i);
+      if (seen[ph]) continue;
+      seen[ph] = true;
+      live += live_spans(
+          m, ph, kLine, [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); }, lists[ph]);
+      total += (m + ph + kLine - 1) / kLine;
+    }
+    if (force_sparse > 0 || static_cast<double>(live) <= kSparseMaxLiveLines * static_cast<double>(total))
+      spans = std::move(lists);
+  }
+  const bool sparse = !spans.empty();
+  auto zero_run = [&](T* o, std::size_t len) {
+    if (stream)
+      stream_zero(o, len);
+    else
+      std::fill(o, o + len, T(0));
+  };
   // Blocks of rows share the loads of the parameters where a row's worth of
   // them (m of them) would not stay in the first-level cache; below that,
   // one row at a time measured faster (fewer streams at once).
   bool row_blocks = false;
   if constexpr (Map::kStreamRows) {
-    row_blocks = stream && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
+    row_blocks =
+        stream && !sparse && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
   }
   std::atomic<bool> bad{false};
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
                   [&](std::size_t r0, std::size_t r1) {
                     for (std::size_t i = r0; i < r1; ++i) {
+                      const T* r = y.data + i * m;
+                      T* o = out + i * m;
+                      if (sparse) {
+                        // Live spans mapped (plain stores: few lines, and the
+                        // streaming loops prefetch far past a short span),
+                        // dead runs stored as zeros; the next row's live
+                        // lines are asked for meanwhile, since scattered
+                        // lines escape the hardware prefetcher.
+                        const std::vector<ColumnSpan>& sp = spans[phase_of(i)];
+                        const T* next = i + 1 < r1 ? r + m : nullptr;
+                        std::size_t c = 0;
+                        for (const ColumnSpan& s : sp) {
+                          if (next != nullptr) prefetch_range(next + s.begin, (s.end - s.begin) * sizeof(T));
+                          if (s.begin > c) zero_run(o + c, s.begin - c);
+                          row_each<Map>(r + s.begin, q.data() + s.begin, o + s.begin, s.end - s.begin);
+                          c = s.end;
+                        }
+                        if (c < m) zero_run(o + c, m - c);
+                        continue;
+                      }
+                      if (skip_dead && g == Groups::kRows && DeadGroups<Map>::dead(Map::param(p[i]), mx, i)) {
+                        zero_run(o, m);
+                        continue;
+                      }
                       // Streamed per-column parameters: a block of rows per
                       // call, so that each parameter is loaded once for the
                       // block (simd::kWriteRows; checked as one).
                       if constexpr (Map::kStreamRows) {
                         if (row_blocks && i + simd::kWriteRows <= r1) {
                           if (check && bad.load(std::memory_order_relaxed)) break;
-                          if (!Map::stream_rows(y.data + i * m, m, q.data(), out + i * m, m) && check) {
+                          if (!Map::stream_rows(r, m, q.data(), o, m) && check) {
                             bad.store(true, std::memory_order_relaxed);
                             break;
                           }
@@ -201,8 +345,6 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                           continue;
                         }
                       }
-                      const T* r = y.data + i * m;
-                      T* o = out + i * m;
                       if (check && bad.load(std::memory_order_relaxed)) break;
                       // The check rides along a streaming row that reports
                       // finiteness; otherwise the row is read just before it
@@ -239,8 +381,8 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
 }
 
 template <class Map, class T>
-void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out) {
-  write_groups_impl<Map>(y, g, p, out, false);
+void write_groups(const MatrixRef<T>& y, Groups g, const double* p, T* out, const double* mx = nullptr) {
+  write_groups_impl<Map>(y, g, p, out, false, mx);
 }
 
 // out = Map(y) with parameter p[j] for group j; returns how many groups of out
@@ -250,7 +392,7 @@ std::size_t apply_groups(const MatrixRef<T>& y, Groups g, const double* p, const
   const std::size_t ng = group_count(y.rows, y.cols, g);
   std::size_t zero = 0;
   for (std::size_t j = 0; j < ng; ++j) zero += Map::is_zero(mx[j], p[j]) ? 1 : 0;
-  write_groups<Map>(y, g, p, out);
+  write_groups<Map>(y, g, p, out, mx);
   return zero;
 }
 

@@ -1,0 +1,167 @@
+// The sparse write of apply.hpp (groups the map sends to +0 are stored as
+// zeros without being read): forced on, it must give the bytes of the full
+// write, forced off, for the clip and the soft threshold, both element
+// types, both group orientations, in place or not, streamed or not, and
+// rows starting anywhere in a cache line; and a checked write (the split
+// path) must still read, and report, a NaN or an infinity in a dead group.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "apply.hpp"
+#include "harness.hpp"
+
+using namespace bptest;
+
+namespace {
+
+// Restores the write's own choices when a test ends, whatever it forced.
+struct Forced {
+  Forced(int sparse, int stream) {
+    bp::write_force().sparse = sparse;
+    bp::write_force().stream = stream;
+  }
+  ~Forced() {
+    bp::write_force().sparse = 0;
+    bp::write_force().stream = 0;
+  }
+};
+
+// Entries with signed zeros among them (the full write keeps -0 where a
+// live group's map does), scaled over several decades.
+template <class T>
+std::vector<T> random_entries(Rng& rng, std::size_t n) {
+  std::vector<T> y(n);
+  for (auto& v : y) {
+    const double u = rng.uniform();
+    v = u < 0.1 ? T(-0.0) : u < 0.2 ? T(0) : static_cast<T>(rng.normal() * std::pow(10.0, rng.uniform() * 4 - 2));
+  }
+  return y;
+}
+
+// Group maxima of |y|, as the first reads give them.
+template <class T>
+std::vector<double> group_max(const std::vector<T>& y, std::size_t n, std::size_t m, bp::Groups g) {
+  std::vector<double> mx(g == bp::Groups::kColumns ? m : n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      double& v = mx[g == bp::Groups::kColumns ? j : i];
+      v = std::max(v, std::fabs(static_cast<double>(y[i * m + j])));
+    }
+  return mx;
+}
+
+template <class Map, class T>
+void check_same_bytes(Rng& rng, bool is_clip) {
+  for (int round = 0; round < 60; ++round) {
+    const std::size_t n = 1 + rng.below(24), m = 1 + rng.below(400);
+    const bp::Groups g = rng.below(3) == 0 ? bp::Groups::kRows : bp::Groups::kColumns;
+    std::vector<T> y = random_entries<T>(rng, n * m);
+    const std::vector<double> mx = group_max(y, n, m, g);
+    const double dead_share = round % 4 == 0 ? 1.0 : round % 4 == 1 ? 0.99 : rng.uniform();
+    std::vector<double> p(mx.size());
+    for (std::size_t j = 0; j < p.size(); ++j) {
+      const double u = rng.uniform();
+      if (u < dead_share)
+        p[j] = is_clip ? 0.0 : mx[j] * (1.0 + rng.uniform());
+      else if (is_clip && u < dead_share + 0.05)
+        p[j] = -0.0;
+      else
+        p[j] = mx[j] * rng.uniform();
+    }
+    const bool in_place = rng.below(4) == 0;
+    const int stream = static_cast<int>(rng.below(2));
+    // Offsets that put rows anywhere in a 64-byte line.
+    const std::size_t shift = rng.below(64 / sizeof(T));
+    std::vector<T> full(n * m + shift), sparse(n * m + shift), src_full = y, src_sparse = y;
+    T* of = in_place ? src_full.data() : full.data() + shift;
+    T* os = in_place ? src_sparse.data() : sparse.data() + shift;
+    {
+      Forced f(-1, stream);
+      bp::write_groups<Map>(bp::MatrixRef<T>{in_place ? src_full.data() : y.data(), n, m}, g, p.data(), of, mx.data());
+    }
+    {
+      Forced f(1, stream);
+      bp::write_groups<Map>(bp::MatrixRef<T>{in_place ? src_sparse.data() : y.data(), n, m}, g, p.data(), os,
+                            mx.data());
+    }
+    CHECK_MSG(std::memcmp(of, os, n * m * sizeof(T)) == 0,
+              "n " << n << " m " << m << " rows " << (g == bp::Groups::kRows) << " in place " << in_place << " stream "
+                   << stream << " shift " << shift);
+  }
+}
+
+// A NaN or an infinity in a dead group: the checked write (the split path's
+// apply_radii into a separate out) must not skip it, forced sparse or not.
+template <class Map, class T>
+void check_dead_group_is_still_checked(Rng& rng, bool is_clip) {
+  for (int round = 0; round < 20; ++round) {
+    const std::size_t n = 2 + rng.below(20), m = 2 + rng.below(300);
+    const bp::Groups g = round % 2 == 0 ? bp::Groups::kColumns : bp::Groups::kRows;
+    std::vector<T> y = random_entries<T>(rng, n * m);
+    const std::vector<double> mx = group_max(y, n, m, g);
+    // Every group dead but the first; the bad entry sits in a dead one.
+    std::vector<double> p(mx.size());
+    for (std::size_t j = 0; j < p.size(); ++j) p[j] = is_clip ? (j == 0 ? 1.0 : 0.0) : (j == 0 ? 0.0 : mx[j] + 1.0);
+    const std::size_t gi = 1 + rng.below(p.size() - 1);
+    const std::size_t at = g == bp::Groups::kColumns ? rng.below(n) * m + gi : gi * m + rng.below(m);
+    y[at] = round % 3 == 0 ? std::numeric_limits<T>::quiet_NaN()
+                           : (round % 3 == 1 ? T(1) : T(-1)) * std::numeric_limits<T>::infinity();
+    std::vector<T> out(n * m);
+    for (int stream = 0; stream < 2; ++stream) {
+      Forced f(1, stream);
+      CHECK(!bp::write_groups_impl<Map>(bp::MatrixRef<T>{y.data(), n, m}, g, p.data(), out.data(), true, mx.data()));
+    }
+  }
+}
+
+}  // namespace
+
+TEST(sparse_write_clip_gives_the_full_writes_bytes) {
+  Rng rng(0x5a1e);
+  check_same_bytes<bp::ClipMap<double>, double>(rng, true);
+  check_same_bytes<bp::ClipMap<float>, float>(rng, true);
+}
+
+TEST(sparse_write_shrink_gives_the_full_writes_bytes) {
+  Rng rng(0x5a1f);
+  check_same_bytes<bp::ShrinkMap<double>, double>(rng, false);
+  check_same_bytes<bp::ShrinkMap<float>, float>(rng, false);
+}
+
+TEST(sparse_write_is_not_taken_by_a_checked_write) {
+  Rng rng(0x5a20);
+  check_dead_group_is_still_checked<bp::ClipMap<double>, double>(rng, true);
+  check_dead_group_is_still_checked<bp::ClipMap<float>, float>(rng, true);
+  check_dead_group_is_still_checked<bp::ShrinkMap<double>, double>(rng, false);
+  check_dead_group_is_still_checked<bp::ShrinkMap<float>, float>(rng, false);
+}
+
+// The spans: live lines only, short dead gaps merged, any phase.
+TEST(sparse_write_spans_cover_every_live_column) {
+  Rng rng(0x5a21);
+  for (int round = 0; round < 200; ++round) {
+    const std::size_t m = 1 + rng.below(500), line = round % 2 == 0 ? 8 : 16, phase = rng.below(line);
+    std::vector<bool> dead(m);
+    const double share = rng.uniform();
+    for (std::size_t j = 0; j < m; ++j) dead[j] = rng.uniform() < share;
+    std::vector<bp::ColumnSpan> spans;
+    const std::size_t lines = bp::live_spans(m, phase, line, [&](std::size_t j) { return dead[j]; }, spans);
+    std::vector<bool> covered(m, false);
+    std::size_t prev_end = 0, counted = 0;
+    for (const bp::ColumnSpan& s : spans) {
+      CHECK(s.begin < s.end && s.end <= m && s.begin >= prev_end);
+      // Span ends sit on line boundaries (or the row's ends).
+      CHECK(s.begin == 0 || (s.begin + phase) % line == 0);
+      CHECK(s.end == m || (s.end + phase) % line == 0);
+      // Gaps between spans are at least kSparseMinGapLines whole lines.
+      if (prev_end > 0) CHECK(s.begin - prev_end >= bp::kSparseMinGapLines * line);
+      for (std::size_t j = s.begin; j < s.end; ++j) covered[j] = true;
+      counted += (s.end + phase + line - 1) / line - (s.begin + phase) / line;
+      prev_end = s.end;
+    }
+    for (std::size_t j = 0; j < m; ++j) CHECK(dead[j] || covered[j]);
+    CHECK(lines == counted);
+  }
+}
