@@ -205,27 +205,31 @@ struct ColumnSpan {
   std::size_t begin, end;
 };
 
+// The sparse write works in units of two cache lines (the pair the
+// hardware fetches together): a unit is read whole or not at all, and a
+// streamed store never lands on a line that a read brought into the cache.
+constexpr std::size_t kSparseUnitBytes = 128;
+
 // The live spans of a row of m entries whose entry 0 sits `phase` entries
-// past the start of a cache line of `line` entries: the lines that hold an
-// entry of a live group (not dead), in column units, with dead gaps of fewer
-// than kSparseMinGapLines lines merged into the spans around them (the
-// hardware fetches lines in pairs, and each span costs a call). Returns the
-// number of live lines.
-constexpr std::size_t kSparseMinGapLines = 2;
+// past the start of a unit of `unit` entries: the runs of units that hold an
+// entry of a live group (not dead), in column units (clipped to the row),
+// runs separated by fewer than kSparseMinGapUnits dead units merged (1:
+// only touching runs). Returns the number of live units.
+constexpr std::size_t kSparseMinGapUnits = 1;
 template <class IsDead>
-std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t line, IsDead is_dead,
+std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, IsDead is_dead,
                        std::vector<ColumnSpan>& spans) {
   spans.clear();
-  std::size_t first = 0, last = 0, lines = 0;
+  std::size_t first = 0, last = 0, units = 0;
   bool open = false;
   auto close = [&]() {
-    spans.push_back({first * line > phase ? first * line - phase : 0, std::min(m, (last + 1) * line - phase)});
-    lines += last - first + 1;
+    spans.push_back({first * unit > phase ? first * unit - phase : 0, std::min(m, (last + 1) * unit - phase)});
+    units += last - first + 1;
   };
   for (std::size_t j = 0; j < m; ++j) {
     if (is_dead(j)) continue;
-    const std::size_t l = (j + phase) / line;
-    if (open && l <= last + kSparseMinGapLines) {
+    const std::size_t l = (j + phase) / unit;
+    if (open && l <= last + kSparseMinGapUnits) {
       last = l;
       continue;
     }
@@ -234,12 +238,21 @@ std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t line, IsDea
     open = true;
   }
   if (open) close();
-  return lines;
+  return units;
 }
 
-// The sparse write pays while at most this fraction of a row's lines is
-// live (measured: docs/bilevel-write.md).
-constexpr double kSparseMaxLiveLines = 0.5;
+// How far ahead (in bytes of rows, at least one row) the sparse write asks
+// for the live units it will read.
+constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
+
+// The sparse write pays while at most this fraction of a row's units is
+// live (measured, docs/bilevel-write.md: its reads are scattered, so each
+// costs more than a streamed one; float rows, half as long for as many
+// spans, gain less).
+template <class T>
+constexpr double sparse_max_live_share() {
+  return sizeof(T) >= 8 ? 0.08 : 0.02;
+}
 
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
@@ -268,26 +281,43 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   const bool skip_dead = DeadGroups<Map>::kAny && !check && force_sparse >= 0;
   // The sparse write's spans, one list per phase of a row's start in its
   // cache line (rows of m entries need not start on a line boundary).
-  constexpr std::size_t kLine = 64 / sizeof(T);
+  constexpr std::size_t kUnit = kSparseUnitBytes / sizeof(T);
   std::vector<std::vector<ColumnSpan>> spans;
-  auto phase_of = [&](std::size_t i) { return (reinterpret_cast<std::uintptr_t>(out + i * m) % 64) / sizeof(T); };
+  auto phase_of = [&](std::size_t i) {
+    return (reinterpret_cast<std::uintptr_t>(out + i * m) % kSparseUnitBytes) / sizeof(T);
+  };
   if (skip_dead && g == Groups::kColumns && m > 0) {
-    // The phases repeat with a period of at most kLine rows.
-    std::vector<std::vector<ColumnSpan>> lists(kLine);
-    std::vector<bool> seen(kLine, false);
+    // The phases repeat with a period of at most kUnit rows.
+    std::vector<std::vector<ColumnSpan>> lists(kUnit);
+    std::vector<bool> seen(kUnit, false);
     std::size_t live = 0, total = 0;
-    for (std::size_t i = 0; i < std::min(n, kLine); ++i) {
+    for (std::size_t i = 0; i < std::min(n, kUnit); ++i) {
       const std::size_t ph = phase_of(i);
       if (seen[ph]) continue;
       seen[ph] = true;
       live += live_spans(
-          m, ph, kLine, [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); }, lists[ph]);
-      total += (m + ph + kLine - 1) / kLine;
+          m, ph, kUnit, [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); }, lists[ph]);
+      total += (m + ph + kUnit - 1) / kUnit;
     }
-    if (force_sparse > 0 || static_cast<double>(live) <= kSparseMaxLiveLines * static_cast<double>(total))
+    if (force_sparse > 0 || static_cast<double>(live) <= sparse_max_live_share<T>() * static_cast<double>(total))
       spans = std::move(lists);
   }
   const bool sparse = !spans.empty();
+  // The sparse write asks for the live lines of the row this many rows
+  // ahead: at least kSparseAheadBytes of rows, so that short rows (whose
+  // write takes less than a miss) still hide the latency of the reads.
+  const std::size_t ahead = std::max<std::size_t>(1, kSparseAheadBytes / std::max<std::size_t>(1, m * sizeof(T)));
+  auto live_run = [&](const T* r, const P* qq, T* o, std::size_t len) {
+    if (stream) {
+      if constexpr (Map::kStreamChecks) {
+        (void)Map::stream_each(r, qq, o, len);
+      } else if constexpr (Map::kStreams) {
+        Map::stream_each(r, qq, o, len);
+      }
+    } else {
+      row_each<Map>(r, qq, o, len);
+    }
+  };
   auto zero_run = [&](T* o, std::size_t len) {
     if (stream)
       stream_zero(o, len);
@@ -310,18 +340,17 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                       const T* r = y.data + i * m;
                       T* o = out + i * m;
                       if (sparse) {
-                        // Live spans mapped (plain stores: few lines, and the
-                        // streaming loops prefetch far past a short span),
-                        // dead runs stored as zeros; the next row's live
-                        // lines are asked for meanwhile, since scattered
-                        // lines escape the hardware prefetcher.
+                        // Live spans mapped, dead runs stored as zeros; the
+                        // live units of a row `ahead` are asked for
+                        // meanwhile, since scattered lines escape the
+                        // hardware prefetcher.
                         const std::vector<ColumnSpan>& sp = spans[phase_of(i)];
-                        const T* next = i + 1 < r1 ? r + m : nullptr;
+                        const T* next = i + ahead < r1 ? r + ahead * m : nullptr;
                         std::size_t c = 0;
                         for (const ColumnSpan& s : sp) {
                           if (next != nullptr) prefetch_range(next + s.begin, (s.end - s.begin) * sizeof(T));
                           if (s.begin > c) zero_run(o + c, s.begin - c);
-                          row_each<Map>(r + s.begin, q.data() + s.begin, o + s.begin, s.end - s.begin);
+                          live_run(r + s.begin, q.data() + s.begin, o + s.begin, s.end - s.begin);
                           c = s.end;
                         }
                         if (c < m) zero_run(o + c, m - c);

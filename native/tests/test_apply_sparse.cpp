@@ -72,8 +72,8 @@ void check_same_bytes(Rng& rng, bool is_clip) {
     }
     const bool in_place = rng.below(4) == 0;
     const int stream = static_cast<int>(rng.below(2));
-    // Offsets that put rows anywhere in a 64-byte line.
-    const std::size_t shift = rng.below(64 / sizeof(T));
+    // Offsets that put rows anywhere in a 128-byte unit.
+    const std::size_t shift = rng.below(bp::kSparseUnitBytes / sizeof(T));
     std::vector<T> full(n * m + shift), sparse(n * m + shift), src_full = y, src_sparse = y;
     T* of = in_place ? src_full.data() : full.data() + shift;
     T* os = in_place ? src_sparse.data() : sparse.data() + shift;
@@ -86,9 +86,9 @@ void check_same_bytes(Rng& rng, bool is_clip) {
       bp::write_groups<Map>(bp::MatrixRef<T>{in_place ? src_sparse.data() : y.data(), n, m}, g, p.data(), os,
                             mx.data());
     }
-    CHECK_MSG(std::memcmp(of, os, n * m * sizeof(T)) == 0,
-              "n " << n << " m " << m << " rows " << (g == bp::Groups::kRows) << " in place " << in_place << " stream "
-                   << stream << " shift " << shift);
+    CHECK_MSG(std::memcmp(of, os, n * m * sizeof(T)) == 0, "n " << n << " m " << m << " rows "
+                                                                << (g == bp::Groups::kRows) << " in place " << in_place
+                                                                << " stream " << stream << " shift " << shift);
   }
 }
 
@@ -138,30 +138,31 @@ TEST(sparse_write_is_not_taken_by_a_checked_write) {
   check_dead_group_is_still_checked<bp::ShrinkMap<float>, float>(rng, false);
 }
 
-// The spans: live lines only, short dead gaps merged, any phase.
+// The spans: live units only, touching runs merged, any phase.
 TEST(sparse_write_spans_cover_every_live_column) {
   Rng rng(0x5a21);
   for (int round = 0; round < 200; ++round) {
-    const std::size_t m = 1 + rng.below(500), line = round % 2 == 0 ? 8 : 16, phase = rng.below(line);
+    const std::size_t m = 1 + rng.below(500), unit = round % 2 == 0 ? 16 : 32, phase = rng.below(unit);
     std::vector<bool> dead(m);
     const double share = rng.uniform();
     for (std::size_t j = 0; j < m; ++j) dead[j] = rng.uniform() < share;
     std::vector<bp::ColumnSpan> spans;
-    const std::size_t lines = bp::live_spans(m, phase, line, [&](std::size_t j) { return dead[j]; }, spans);
+    const std::size_t units = bp::live_spans(
+        m, phase, unit, [&](std::size_t j) { return dead[j]; }, spans);
     std::vector<bool> covered(m, false);
     std::size_t prev_end = 0, counted = 0;
     for (const bp::ColumnSpan& s : spans) {
       CHECK(s.begin < s.end && s.end <= m && s.begin >= prev_end);
-      // Span ends sit on line boundaries (or the row's ends).
-      CHECK(s.begin == 0 || (s.begin + phase) % line == 0);
-      CHECK(s.end == m || (s.end + phase) % line == 0);
-      // Gaps between spans are at least kSparseMinGapLines whole lines.
-      if (prev_end > 0) CHECK(s.begin - prev_end >= bp::kSparseMinGapLines * line);
+      // Span ends sit on unit boundaries (or the row's ends).
+      CHECK(s.begin == 0 || (s.begin + phase) % unit == 0);
+      CHECK(s.end == m || (s.end + phase) % unit == 0);
+      // Gaps between spans are at least kSparseMinGapUnits whole units.
+      if (prev_end > 0) CHECK(s.begin - prev_end >= bp::kSparseMinGapUnits * unit);
       for (std::size_t j = s.begin; j < s.end; ++j) covered[j] = true;
-      counted += (s.end + phase + line - 1) / line - (s.begin + phase) / line;
+      counted += (s.end + phase + unit - 1) / unit - (s.begin + phase) / unit;
       prev_end = s.end;
     }
     for (std::size_t j = 0; j < m; ++j) CHECK(dead[j] || covered[j]);
-    CHECK(lines == counted);
+    CHECK(units == counted);
   }
 }
