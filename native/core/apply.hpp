@@ -214,11 +214,13 @@ constexpr std::size_t kSparseUnitBytes = 128;
 // past the start of a unit of `unit` entries: the runs of units that hold an
 // entry of a live group (not dead), in column units (clipped to the row),
 // runs separated by fewer than kSparseMinGapUnits dead units merged (1:
-// only touching runs). Returns the number of live units.
+// only touching runs). Returns the number of live units, or stops at the
+// first live unit past `cap` and returns cap + 1 (the write is then full:
+// most calls at larger radii stop after a few columns).
 constexpr std::size_t kSparseMinGapUnits = 1;
 template <class IsDead>
 std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, IsDead is_dead,
-                       std::vector<ColumnSpan>& spans) {
+                       std::vector<ColumnSpan>& spans, std::size_t cap = ~std::size_t(0)) {
   spans.clear();
   std::size_t first = 0, last = 0, units = 0;
   bool open = false;
@@ -234,11 +236,12 @@ std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, IsDea
       continue;
     }
     if (open) close();
+    if (units >= cap) return cap + 1;
     first = last = l;
     open = true;
   }
   if (open) close();
-  return units;
+  return units > cap ? cap + 1 : units;
 }
 
 // How far ahead (in bytes of rows, at least one row) the sparse write asks
@@ -280,7 +283,7 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   const int force_sparse = write_force().sparse.load();
   const bool skip_dead = DeadGroups<Map>::kAny && !check && force_sparse >= 0;
   // The sparse write's spans, one list per phase of a row's start in its
-  // cache line (rows of m entries need not start on a line boundary).
+  // unit (rows of m entries need not start on a unit boundary).
   constexpr std::size_t kUnit = kSparseUnitBytes / sizeof(T);
   std::vector<std::vector<ColumnSpan>> spans;
   auto phase_of = [&](std::size_t i) {
@@ -290,20 +293,23 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
     // The phases repeat with a period of at most kUnit rows.
     std::vector<std::vector<ColumnSpan>> lists(kUnit);
     std::vector<bool> seen(kUnit, false);
-    std::size_t live = 0, total = 0;
-    for (std::size_t i = 0; i < std::min(n, kUnit); ++i) {
+    // Each phase's list stops past its share of live units (the write is
+    // then full), except when the tests force the sparse write.
+    bool pays = true;
+    for (std::size_t i = 0; i < std::min(n, kUnit) && pays; ++i) {
       const std::size_t ph = phase_of(i);
       if (seen[ph]) continue;
       seen[ph] = true;
-      live += live_spans(
-          m, ph, kUnit, [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); }, lists[ph]);
-      total += (m + ph + kUnit - 1) / kUnit;
+      const std::size_t units = (m + ph + kUnit - 1) / kUnit;
+      const std::size_t cap =
+          force_sparse > 0 ? units : static_cast<std::size_t>(sparse_max_live_share<T>() * static_cast<double>(units));
+      auto is_dead = [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); };
+      pays = live_spans(m, ph, kUnit, is_dead, lists[ph], cap) <= cap;
     }
-    if (force_sparse > 0 || static_cast<double>(live) <= sparse_max_live_share<T>() * static_cast<double>(total))
-      spans = std::move(lists);
+    if (pays) spans = std::move(lists);
   }
   const bool sparse = !spans.empty();
-  // The sparse write asks for the live lines of the row this many rows
+  // The sparse write asks for the live units of the row this many rows
   // ahead: at least kSparseAheadBytes of rows, so that short rows (whose
   // write takes less than a miss) still hide the latency of the reads.
   const std::size_t ahead = std::max<std::size_t>(1, kSparseAheadBytes / std::max<std::size_t>(1, m * sizeof(T)));

@@ -164,5 +164,14 @@ TEST(sparse_write_spans_cover_every_live_column) {
     }
     for (std::size_t j = 0; j < m; ++j) CHECK(dead[j] || covered[j]);
     CHECK(units == counted);
+    // With a cap: the same count when it fits, cap + 1 when it does not.
+    if (units > 0) {
+      std::vector<bp::ColumnSpan> capped;
+      const std::size_t cap = rng.below(units);
+      CHECK(bp::live_spans(
+                m, phase, unit, [&](std::size_t j) { return dead[j]; }, capped, cap) == cap + 1);
+      CHECK(bp::live_spans(
+                m, phase, unit, [&](std::size_t j) { return dead[j]; }, capped, units) == units);
+    }
   }
 }
