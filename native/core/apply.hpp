@@ -266,8 +266,8 @@ constexpr double sparse_max_live_share() {
 // Without `check` (the caller's first read has proven y finite), groups the
 // map sends to +0 (DeadGroups; mx: the groups' largest |y|, or null) are
 // written as zeros without being read: dead rows whole, and for groups =
-// columns, when few enough lines of a row hold a live column, the row as
-// zeros over its dead lines and the map over its live spans (the sparse
+// columns, when few enough units of a row hold a live column, the row as
+// zeros over its dead units and the map over its live spans (the sparse
 // write). With `check` every entry must be read, so neither is taken.
 template <class Map, class T>
 bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out, bool check,

@@ -54,7 +54,7 @@ std::vector<double> group_max(const std::vector<T>& y, std::size_t n, std::size_
 
 template <class Map, class T>
 void check_same_bytes(Rng& rng, bool is_clip) {
-  for (int round = 0; round < 60; ++round) {
+  for (int round = 0; round < 32; ++round) {
     const std::size_t n = 1 + rng.below(24), m = 1 + rng.below(400);
     const bp::Groups g = rng.below(3) == 0 ? bp::Groups::kRows : bp::Groups::kColumns;
     std::vector<T> y = random_entries<T>(rng, n * m);
@@ -96,7 +96,7 @@ void check_same_bytes(Rng& rng, bool is_clip) {
 // apply_radii into a separate out) must not skip it, forced sparse or not.
 template <class Map, class T>
 void check_dead_group_is_still_checked(Rng& rng, bool is_clip) {
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 12; ++round) {
     const std::size_t n = 2 + rng.below(20), m = 2 + rng.below(300);
     const bp::Groups g = round % 2 == 0 ? bp::Groups::kColumns : bp::Groups::kRows;
     std::vector<T> y = random_entries<T>(rng, n * m);
