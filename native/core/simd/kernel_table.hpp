@@ -178,6 +178,11 @@ struct KernelTable {
   CandidateRecords<double> candidate_records_f64 = nullptr;
   CandidateRecords<float> candidate_records_f32 = nullptr;
   bool candidate_records_in_lanes = false;
+  // The float soft threshold of kWriteRows rows (as the row-block writes
+  // above), with the bytes of shrink_f32[1][1] per row: only where the float
+  // shrink is not bound by its arithmetic (AVX-512F, shrink_avx512.hpp); null
+  // otherwise. True when every src entry was finite.
+  WriteRows<float, double> shrink_rows_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.
