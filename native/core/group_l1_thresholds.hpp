@@ -74,4 +74,9 @@ GroupL1Trace last_group_l1_trace();
 // before the proofs), to compare the two. On by default.
 void group_l1_prove_stable_sets(bool on);
 
+// Tests only: off makes a float matrix's column search use the double
+// buffer even where the table has the float-buffer loops, to compare the
+// two. On by default. Returns whether this CPU's table has those loops.
+bool group_l1_float_buffer(bool on);
+
 }  // namespace bp

@@ -10,6 +10,7 @@
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
 #include "kernel_table.hpp"
+#include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
 #include "scale_avx512.hpp"
 #include "shrink_avx512.hpp"
@@ -32,8 +33,9 @@ const KernelTable* avx2_kernels() {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
     take_candidate_records(k, true);
-    take_avx512_float_scale(k);   // where the CPU has AVX-512F
-    take_avx512_float_shrink(k);  // likewise
+    take_avx512_float_scale(k);      // where the CPU has AVX-512F
+    take_avx512_float_shrink(k);     // likewise
+    take_avx512_l1_float_blocks(k);  // likewise
     return k;
   }();
   return &t;

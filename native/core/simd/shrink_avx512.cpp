@@ -49,8 +49,7 @@ __attribute__((target("avx512f"))) inline __m512 shrink16(__m512 y, __m512d tlo,
   const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(y), 1)));
   const __m256 flo = _mm512_cvt_roundpd_ps(signed_excess(lo, tlo), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
   const __m256 fhi = _mm512_cvt_roundpd_ps(signed_excess(hi, thi), _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-  return _mm512_castpd_ps(
-      _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(flo)), _mm256_castps_pd(fhi), 1));
+  return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(flo)), _mm256_castps_pd(fhi), 1));
 }
 
 // dst = shrink_one(src, t), t per entry (Each) or one; streamed when Stream.
@@ -65,8 +64,8 @@ __attribute__((target("avx512f"))) void shrink_f32(const float* src, const doubl
   for (; k + 16 <= n; k += 16) {
     // A software prefetch a few pages ahead, as the other streamed loops do.
     if (Stream) _mm_prefetch(reinterpret_cast<const char*>(src + k) + 4096, _MM_HINT_T0);
-    const __m512 f = shrink16(_mm512_loadu_ps(src + k), Each ? _mm512_loadu_pd(t + k) : t1,
-                              Each ? _mm512_loadu_pd(t + k + 8) : t1);
+    const __m512 f =
+        shrink16(_mm512_loadu_ps(src + k), Each ? _mm512_loadu_pd(t + k) : t1, Each ? _mm512_loadu_pd(t + k + 8) : t1);
     if (Stream)
       _mm512_stream_ps(dst + k, f);
     else
