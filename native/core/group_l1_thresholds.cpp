@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <mutex>
 #include <type_traits>
 
 #include "apply.hpp"
@@ -305,10 +306,12 @@ inline bool no_proofs() {
   return g_no_proofs.load(std::memory_order_relaxed);
 }
 
-// The trace of the last call (tests; see group_l1_thresholds.hpp), summed
-// over its threads when each ends.
-std::atomic<std::size_t> g_proved{0}, g_bound_raises{0}, g_unstable{0}, g_kept_passes{0}, g_raise_passes{0};
-std::atomic<std::size_t> g_plain_passes{0}, g_compensated_passes{0};
+// The trace of the last call made on this thread (tests; see
+// group_l1_thresholds.hpp), as the top-list trace is kept: thread_local, so
+// that calls on other threads (async work, other tests) leave it alone. The
+// call's workers add their counts to it under a lock when each ends (once
+// per worker); the caller waits for them all before it returns.
+thread_local GroupL1Trace t_trace;
 
 // For a lane whose set is stable (no entry between the compensated pass's
 // filter and its estimate tau, so the entries above tau are the cnt entries
@@ -578,6 +581,8 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
   const std::size_t w = block_tile_width(n);
   const simd::KernelTable& kt = simd::kernels();
   const BlockPasses<B> passes = block_passes(kt, static_cast<B*>(nullptr));
+  GroupL1Trace total;
+  std::mutex total_lock;
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
     TileBuffer<B> buf(w * n);
     ScratchVector<BlockGather> state(w / kBlock);
@@ -637,14 +642,16 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
           if (live[k * kBlock + q]) lambda[c0 + k * kBlock + q] = lam[q] / scale;
       }
     }
-    g_proved.fetch_add(trace.proved, std::memory_order_relaxed);
-    g_bound_raises.fetch_add(trace.bound_raises, std::memory_order_relaxed);
-    g_unstable.fetch_add(trace.unstable, std::memory_order_relaxed);
-    g_kept_passes.fetch_add(trace.kept_passes, std::memory_order_relaxed);
-    g_raise_passes.fetch_add(trace.raise_passes, std::memory_order_relaxed);
-    g_plain_passes.fetch_add(trace.plain_passes, std::memory_order_relaxed);
-    g_compensated_passes.fetch_add(trace.compensated_passes, std::memory_order_relaxed);
+    const std::lock_guard<std::mutex> hold(total_lock);
+    total.proved += trace.proved;
+    total.bound_raises += trace.bound_raises;
+    total.unstable += trace.unstable;
+    total.kept_passes += trace.kept_passes;
+    total.raise_passes += trace.raise_passes;
+    total.plain_passes += trace.plain_passes;
+    total.compensated_passes += trace.compensated_passes;
   });
+  t_trace = total;  // on the calling thread
 }
 
 // A float matrix's |y| are floats, and its sums never need a scale (a float
@@ -707,29 +714,14 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
     return;
   }
   if (g == Groups::kColumns) {
-    g_proved.store(0, std::memory_order_relaxed);
-    g_bound_raises.store(0, std::memory_order_relaxed);
-    g_unstable.store(0, std::memory_order_relaxed);
-    g_kept_passes.store(0, std::memory_order_relaxed);
-    g_raise_passes.store(0, std::memory_order_relaxed);
-    g_plain_passes.store(0, std::memory_order_relaxed);
-    g_compensated_passes.store(0, std::memory_order_relaxed);
-    column_tiles(y, scale, radius, mx, sum, lambda);
+    column_tiles(y, scale, radius, mx, sum, lambda);  // sets this thread's trace
   } else {
     row_groups(y, scale, radius, mx, sum, lambda);
   }
 }
 
 GroupL1Trace last_group_l1_trace() {
-  GroupL1Trace t;
-  t.proved = g_proved.load(std::memory_order_relaxed);
-  t.bound_raises = g_bound_raises.load(std::memory_order_relaxed);
-  t.unstable = g_unstable.load(std::memory_order_relaxed);
-  t.kept_passes = g_kept_passes.load(std::memory_order_relaxed);
-  t.raise_passes = g_raise_passes.load(std::memory_order_relaxed);
-  t.plain_passes = g_plain_passes.load(std::memory_order_relaxed);
-  t.compensated_passes = g_compensated_passes.load(std::memory_order_relaxed);
-  return t;
+  return t_trace;
 }
 
 void group_l1_prove_stable_sets(bool on) {

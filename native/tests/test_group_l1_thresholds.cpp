@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "brute.hpp"
@@ -556,4 +557,22 @@ TEST(group_l1_float_buffer_and_double_buffer_give_the_same_thresholds) {
   }
   // The switch reaches the float loops wherever the table has them.
   CHECK(bp::group_l1_float_buffer(true) == (bp::simd::kernels().l1_float_gather != nullptr));
+}
+
+// The trace is the last call's on the calling thread: a call on another
+// thread (with its own, different trace) leaves this thread's as it was.
+TEST(group_l1_trace_is_per_thread) {
+  std::vector<double> y, lambda, radius;
+  const bp::GroupL1Trace mine = thresholds_with_proofs(Rng(1483), 700, 48, 0, true, y, lambda, radius);
+  CHECK(mine.proved > 0 && mine.compensated_passes > 0);
+  bp::GroupL1Trace theirs;
+  std::thread other([&] {
+    std::vector<double> y2, lambda2, radius2;
+    theirs = thresholds_with_proofs(Rng(1484), 700, 16, 7, true, y2, lambda2, radius2);
+  });
+  other.join();
+  CHECK(theirs.proved != mine.proved || theirs.compensated_passes != mine.compensated_passes);
+  const bp::GroupL1Trace now = bp::last_group_l1_trace();
+  CHECK(now.proved == mine.proved && now.compensated_passes == mine.compensated_passes &&
+        now.plain_passes == mine.plain_passes && now.kept_passes == mine.kept_passes);
 }

@@ -138,7 +138,7 @@ __attribute__((target("avx512f"))) void comp_gap(const float* a, std::size_t n, 
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     two_sum(s, e, _mm512_maskz_mov_pd(m, x));
     c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
-    lo = _mm512_min_pd(lo, _mm512_mask_mov_pd(inf, m, x));                           // the others as +inf
+    lo = _mm512_min_pd(lo, _mm512_mask_mov_pd(inf, m, x));                      // the others as +inf
     hi = _mm512_max_pd(hi, _mm512_maskz_mov_pd(static_cast<__mmask8>(~m), x));  // the others as +0
   }
   _mm512_storeu_pd(sum, s);
