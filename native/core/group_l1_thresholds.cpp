@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <mutex>
+#include <type_traits>
 
 #include "apply.hpp"
 #include "masked_sum_lanes.hpp"
@@ -28,22 +30,23 @@ constexpr std::size_t kTileColumns = 256;  // see column_tiles
 // is read). Zeroing a large buffer per call, on top of the zeroed pages the
 // system gives a block that large, cost 3 to 15% of bilevel_l11 on 8000 x
 // 1000, one thread (the most at eta = 1, where few groups are searched).
+template <class B>
 class TileBuffer {
  public:
   explicit TileBuffer(std::size_t n) : n_(n) {}
   ~TileBuffer() {
-    if (p_ != nullptr) scratch::give(p_, n_ * sizeof(double));
+    if (p_ != nullptr) scratch::give(p_, n_ * sizeof(B));
   }
   TileBuffer(const TileBuffer&) = delete;
   TileBuffer& operator=(const TileBuffer&) = delete;
-  double* get() {
-    if (p_ == nullptr) p_ = static_cast<double*>(scratch::take(n_ * sizeof(double)));
+  B* get() {
+    if (p_ == nullptr) p_ = static_cast<B*>(scratch::take(n_ * sizeof(B)));
     return p_;
   }
 
  private:
   std::size_t n_;
-  double* p_ = nullptr;
+  B* p_ = nullptr;
 };
 
 // A plain sum of k non-negative terms errs by at most (k - 1) eps times the
@@ -303,10 +306,12 @@ inline bool no_proofs() {
   return g_no_proofs.load(std::memory_order_relaxed);
 }
 
-// The trace of the last call (tests; see group_l1_thresholds.hpp), summed
-// over its threads when each ends.
-std::atomic<std::size_t> g_proved{0}, g_bound_raises{0}, g_unstable{0}, g_kept_passes{0}, g_raise_passes{0};
-std::atomic<std::size_t> g_plain_passes{0}, g_compensated_passes{0};
+// The trace of the last call made on this thread (tests; see
+// group_l1_thresholds.hpp), as the top-list trace is kept: thread_local, so
+// that calls on other threads (async work, other tests) leave it alone. The
+// call's workers add their counts to it under a lock when each ends (once
+// per worker); the caller waits for them all before it returns.
+thread_local GroupL1Trace t_trace;
 
 // For a lane whose set is stable (no entry between the compensated pass's
 // filter and its estimate tau, so the entries above tau are the cnt entries
@@ -378,8 +383,26 @@ struct BlockTrace {
   std::size_t plain_passes = 0, compensated_passes = 0;
 };
 
-void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, const double* t, const double* r,
-                      const bool* live, const double* sum0, const double* cnt0, double* lambda, BlockTrace& trace) {
+// The three block passes over a buffer of element B: the kernel table's
+// double loops, or (for a float matrix, where the table has them) its float
+// loops, which give the same bits from half the bytes (l1_block_avx512.hpp).
+template <class B>
+struct BlockPasses {
+  std::size_t (*plain)(B* a, std::size_t n, const double* t, double* sum, double* count);
+  void (*comp_gap)(const B* a, std::size_t n, const double* t, double* sum, double* err, double* count, double* low,
+                   double* high);
+  std::size_t (*kept)(B* a, std::size_t n, const double* t, double* sum, double* count);
+};
+inline BlockPasses<double> block_passes(const simd::KernelTable& k, double*) {
+  return {k.l1_block_plain, k.l1_block_comp_gap, k.l1_block_kept};
+}
+inline BlockPasses<float> block_passes(const simd::KernelTable& k, float*) {
+  return {k.l1_float_plain, k.l1_float_comp_gap, k.l1_float_kept};
+}
+
+template <class B>
+void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double* t, const double* r, const bool* live,
+                      const double* sum0, const double* cnt0, double* lambda, BlockTrace& trace) {
   // Zeroed: the branch-free loops below read every lane, live or not.
   double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock] = {}, s[kBlock] = {}, count[kBlock] = {};
   bool go[kBlock], fin[kBlock];
@@ -403,7 +426,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
     // A lane that stopped keeps its last filter (its rows must stay), a dead
     // lane has none.
     for (std::size_t q = 0; q < kBlock; ++q) filt[q] = go[q] ? std::max(t[q], lowered(rho[q], s[q])) : filt[q];
-    n = k.l1_block_plain(a, n, filt, sum, cnt);
+    n = k.plain(a, n, filt, sum, cnt);
     ++trace.plain_passes;
     // Without branches: each lane's outcome is as good as random, and on
     // short columns (100 rows) the mispredicted branches of this loop cost
@@ -433,7 +456,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
   double in_err[kBlock], low[kBlock], high[kBlock];
   for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
-    k.l1_block_comp_gap(a, n, th, in_sum, in_err, in_cnt, low, high);
+    k.comp_gap(a, n, th, in_sum, in_err, in_cnt, low, high);
     ++trace.compensated_passes;
     bool kept_pass = false;
     for (std::size_t q = 0; q < kBlock; ++q) {
@@ -486,7 +509,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
     if (!kept_pass) continue;
     ++trace.kept_passes;
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = check[q] ? tau[q] : kInf;
-    k.l1_block_kept(a, n, th, sum, cnt);
+    k.kept(a, n, th, sum, cnt);
     for (std::size_t q = 0; q < kBlock; ++q) {
       if (!check[q]) continue;
       ab_sum[q] = sum[q];
@@ -513,7 +536,7 @@ void block_thresholds(const simd::KernelTable& k, double* a, std::size_t n, cons
     }
     if (!any) break;
     ++trace.raise_passes;
-    k.l1_block_kept(a, n, th, sum, cnt);
+    k.kept(a, n, th, sum, cnt);
     for (std::size_t q = 0; q < kBlock; ++q) {
       if (!go[q]) continue;
       ab_sum[q] = sum[q];
@@ -535,6 +558,12 @@ inline std::size_t gather_rows(const simd::KernelTable& k, const float* src, std
                                double* t, const double* r, double* sum, double* count) {
   return k.l1_block_gather_f32(src, stride, rows, ahead, width, scale, dst, kept, t, r, sum, count);
 }
+// Into a float buffer: only with scale 1 (column_tiles), so the floats are |y| exactly.
+inline std::size_t gather_rows(const simd::KernelTable& k, const float* src, std::size_t stride, std::size_t rows,
+                               std::size_t ahead, std::size_t width, double, float* dst, std::size_t kept, double* t,
+                               const double* r, double* sum, double* count) {
+  return k.l1_float_gather(src, stride, rows, ahead, width, dst, kept, t, r, sum, count);
+}
 
 // The gather's state for one block: per lane the filter, the plain sum and
 // count of the entries kept above it; and the rows written so far.
@@ -543,14 +572,19 @@ struct BlockGather {
   std::size_t rows;
 };
 
-template <class T>
-void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
-                  double* lambda) {
+// The buffer holds B: double, or float for a float matrix whose sums need no
+// scale where the table has the float-buffer loops (see column_tiles).
+template <class B, class T>
+void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
+                     double* lambda) {
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t w = block_tile_width(n);
   const simd::KernelTable& kt = simd::kernels();
+  const BlockPasses<B> passes = block_passes(kt, static_cast<B*>(nullptr));
+  GroupL1Trace total;
+  std::mutex total_lock;
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
-    TileBuffer buf(w * n);
+    TileBuffer<B> buf(w * n);
     ScratchVector<BlockGather> state(w / kBlock);
     BlockTrace trace;
     for (std::size_t tile = t0; tile < t1; ++tile) {
@@ -580,7 +614,7 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
         if (any) lb[nlb++] = k;
       }
       if (nlb == 0) continue;
-      double* const b = buf.get();
+      B* const b = buf.get();
       // Each live block's rows are appended to its stretch of the buffer,
       // branch-free: every row is written, and kept (the count moves on)
       // only when one of its entries is above its lane's filter. The lanes'
@@ -602,20 +636,41 @@ void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, con
       for (std::size_t p = 0; p < nlb; ++p) {
         const std::size_t k = lb[p];
         const BlockGather& g = state[k];
-        double lam[kBlock];
-        block_thresholds(kt, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam, trace);
+        double lam[kBlock] = {};  // only live lanes are read; zeroed for the compiler's flow analysis
+        block_thresholds(passes, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam, trace);
         for (std::size_t q = 0; q < kBlock; ++q)
           if (live[k * kBlock + q]) lambda[c0 + k * kBlock + q] = lam[q] / scale;
       }
     }
-    g_proved.fetch_add(trace.proved, std::memory_order_relaxed);
-    g_bound_raises.fetch_add(trace.bound_raises, std::memory_order_relaxed);
-    g_unstable.fetch_add(trace.unstable, std::memory_order_relaxed);
-    g_kept_passes.fetch_add(trace.kept_passes, std::memory_order_relaxed);
-    g_raise_passes.fetch_add(trace.raise_passes, std::memory_order_relaxed);
-    g_plain_passes.fetch_add(trace.plain_passes, std::memory_order_relaxed);
-    g_compensated_passes.fetch_add(trace.compensated_passes, std::memory_order_relaxed);
+    const std::lock_guard<std::mutex> hold(total_lock);
+    total.proved += trace.proved;
+    total.bound_raises += trace.bound_raises;
+    total.unstable += trace.unstable;
+    total.kept_passes += trace.kept_passes;
+    total.raise_passes += trace.raise_passes;
+    total.plain_passes += trace.plain_passes;
+    total.compensated_passes += trace.compensated_passes;
   });
+  t_trace = total;  // on the calling thread
+}
+
+// A float matrix's |y| are floats, and its sums never need a scale (a float
+// is below 2^128, so a sum of fewer than 2^800 of them is finite): its
+// buffer can hold floats, where the table has the loops for them. The
+// thresholds are the same bits either way (tests: group_l1_float_buffer).
+std::atomic<bool> g_no_float_buffer{false};
+
+template <class T>
+void column_tiles(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
+                  double* lambda) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (scale == 1.0 && simd::kernels().l1_float_gather != nullptr &&
+        !g_no_float_buffer.load(std::memory_order_relaxed)) {
+      column_tiles_in<float>(y, scale, radius, mx, sum, lambda);
+      return;
+    }
+  }
+  column_tiles_in<double>(y, scale, radius, mx, sum, lambda);
 }
 
 template <class T>
@@ -659,33 +714,23 @@ void group_l1_thresholds(const MatrixRef<T>& y, Groups g, double scale, const do
     return;
   }
   if (g == Groups::kColumns) {
-    g_proved.store(0, std::memory_order_relaxed);
-    g_bound_raises.store(0, std::memory_order_relaxed);
-    g_unstable.store(0, std::memory_order_relaxed);
-    g_kept_passes.store(0, std::memory_order_relaxed);
-    g_raise_passes.store(0, std::memory_order_relaxed);
-    g_plain_passes.store(0, std::memory_order_relaxed);
-    g_compensated_passes.store(0, std::memory_order_relaxed);
-    column_tiles(y, scale, radius, mx, sum, lambda);
+    column_tiles(y, scale, radius, mx, sum, lambda);  // sets this thread's trace
   } else {
     row_groups(y, scale, radius, mx, sum, lambda);
   }
 }
 
 GroupL1Trace last_group_l1_trace() {
-  GroupL1Trace t;
-  t.proved = g_proved.load(std::memory_order_relaxed);
-  t.bound_raises = g_bound_raises.load(std::memory_order_relaxed);
-  t.unstable = g_unstable.load(std::memory_order_relaxed);
-  t.kept_passes = g_kept_passes.load(std::memory_order_relaxed);
-  t.raise_passes = g_raise_passes.load(std::memory_order_relaxed);
-  t.plain_passes = g_plain_passes.load(std::memory_order_relaxed);
-  t.compensated_passes = g_compensated_passes.load(std::memory_order_relaxed);
-  return t;
+  return t_trace;
 }
 
 void group_l1_prove_stable_sets(bool on) {
   g_no_proofs.store(!on, std::memory_order_relaxed);
+}
+
+bool group_l1_float_buffer(bool on) {
+  g_no_float_buffer.store(!on, std::memory_order_relaxed);
+  return simd::kernels().l1_float_gather != nullptr;
 }
 
 template <class T>

@@ -57,8 +57,8 @@ Status project_groups_l1_checked(const MatrixRef<T>& y, Groups g, const double* 
 // after raising their estimate by the bound's shortfall), lanes (per round) with an
 // entry between the pass's filter and their estimate (not stable yet), and
 // the kept passes and feasibility-raise passes the blocks still ran, and
-// their plain and compensated passes. Reset by every call with
-// column groups; meaningful when no other call runs at the same time.
+// their plain and compensated passes. Set by every call with column groups,
+// for the thread that made it (thread_local, as the top-list trace).
 struct GroupL1Trace {
   std::size_t proved = 0;
   std::size_t bound_raises = 0;
@@ -73,5 +73,10 @@ GroupL1Trace last_group_l1_trace();
 // Tests only: off makes every lane take the kept pass (the search as it was
 // before the proofs), to compare the two. On by default.
 void group_l1_prove_stable_sets(bool on);
+
+// Tests only: off makes a float matrix's column search use the double
+// buffer even where the table has the float-buffer loops, to compare the
+// two. On by default. Returns whether this CPU's table has those loops.
+bool group_l1_float_buffer(bool on);
 
 }  // namespace bp

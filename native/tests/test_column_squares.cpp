@@ -361,3 +361,110 @@ TEST(max_of_is_the_running_maximum_with_nan_sticky) {
     }
   }
 }
+
+// The float soft threshold (the bilevel l1,1 write; AVX-512F's loops where
+// the CPU has them, shrink_avx512.cpp): every float bit pattern (subnormals,
+// NaN, infinities, both signs) against thresholds that put the difference on
+// both sides of the smallest normal float, just under a float, at or above
+// |y| (a zero result), infinite, or zero, must keep ShrinkMap::apply's bits,
+// one row and (where the table has them) kWriteRows rows at once, which also
+// report a non-finite entry.
+namespace {
+std::vector<double> shrink_thresholds(Rng& rng, const std::vector<float>& src, std::size_t n) {
+  std::vector<double> t(n);
+  for (std::size_t j = 0; j < n; ++j) {
+    const double a = std::fabs(static_cast<double>(src[j]));
+    switch (rng.below(7)) {
+      case 0:  // leaves a result around the smallest normal float
+        t[j] = std::isfinite(a)
+                   ? std::max(0.0, a - std::ldexp(1.0 + rng.uniform(), -126 - static_cast<int>(rng.below(30))))
+                   : 1.0;
+        break;
+      case 1:  // a difference just off a float: rounds toward zero
+        t[j] = std::isfinite(a) ? a * (1.0 - std::ldexp(1.0, -30)) : 0.0;
+        break;
+      case 2:  // exactly |y| or above: +0
+        t[j] = std::isfinite(a) ? a * (rng.below(2) == 0 ? 1.0 : 1.5) : 2.0;
+        break;
+      case 3:
+        t[j] = rng.below(2) == 0 ? std::numeric_limits<double>::infinity() : 0.0;
+        break;
+      default:
+        t[j] = std::ldexp(rng.uniform(), static_cast<int>(rng.below(80)) - 40);
+        break;
+    }
+  }
+  return t;
+}
+}  // namespace
+
+TEST(float_shrink_gives_the_scalar_bits_for_any_float) {
+  Rng rng(46);
+  constexpr std::size_t R = bp::simd::kWriteRows;
+  for (const KernelTable* k : tables()) {
+    for (int round = 0; round < 40; ++round) {
+      const std::size_t n = 1 + rng.below(80), stride = n + (rng.below(2) == 0 ? 0 : rng.below(20));
+      std::vector<float> src(R * stride + 16);
+      for (float& x : src) {
+        const auto bits = static_cast<std::uint32_t>(rng.next());
+        std::memcpy(&x, &bits, sizeof bits);
+        if (rng.below(3) == 0) x = static_cast<float>(3.0 * rng.normal());
+      }
+      const std::size_t off = rng.below(16);
+      const std::vector<double> t = shrink_thresholds(rng, std::vector<float>(src.begin() + off, src.end()), stride);
+      std::vector<float> got(src.size(), 7.0f), want(src.size(), 7.0f);
+      for (int stream = 0; stream < 2; ++stream) {
+        k->shrink_f32[1][stream](src.data() + off, t.data(), 0.0, got.data() + off, n);
+        for (std::size_t j = 0; j < n; ++j) want[off + j] = bp::ShrinkMap<float>::apply(src[off + j], t[j]);
+        CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink, round " << round);
+        k->shrink_f32[0][stream](src.data() + off, nullptr, t[0], got.data() + off, n);
+        for (std::size_t j = 0; j < n; ++j) want[off + j] = bp::ShrinkMap<float>::apply(src[off + j], t[0]);
+        CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink one t, round " << round);
+      }
+      if (k->shrink_rows_f32 == nullptr) continue;
+      std::fill(got.begin(), got.end(), 7.0f);
+      std::fill(want.begin(), want.end(), 7.0f);
+      bool finite = true;
+      for (std::size_t r = 0; r < R; ++r) {
+        for (std::size_t j = 0; j < n; ++j) {
+          const std::size_t at = off + r * stride + j;
+          want[at] = bp::ShrinkMap<float>::apply(src[at], t[j]);
+          finite &= std::isfinite(src[at]);
+        }
+      }
+      const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n);
+      CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink rows, round " << round);
+      CHECK(ok == finite);
+    }
+  }
+}
+
+// The float shrink rows on ordinary entries: every dst alignment, strides
+// that share the vector alignment and strides that do not, and one infinite
+// entry in some rows, which must be reported.
+TEST(float_shrink_rows_give_each_row_the_one_row_bytes) {
+  Rng rng(47);
+  constexpr std::size_t R = bp::simd::kWriteRows;
+  for (const KernelTable* k : tables()) {
+    if (k->shrink_rows_f32 == nullptr) continue;
+    for (std::size_t n = 0; n < 70; n += 3) {
+      for (std::size_t extra : {0, 1, 16}) {
+        const std::size_t stride = n + extra;
+        for (std::size_t off = 0; off < 16; off += 5) {
+          std::vector<float> src = entries<float>(rng, R * stride + 16);
+          std::vector<double> t(stride);
+          for (double& x : t) x = rng.below(4) == 0 ? 0.0 : std::fabs(rng.normal());
+          const bool poison = n > 0 && rng.below(3) == 0;
+          if (poison) src[off + rng.below(R) * stride + rng.below(n)] = -std::numeric_limits<float>::infinity();
+          std::vector<float> got(src.size(), 7.0f), want(src.size(), 7.0f);
+          const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n);
+          for (std::size_t r = 0; r < R; ++r)
+            for (std::size_t j = 0; j < n; ++j)
+              want[off + r * stride + j] = bp::ShrinkMap<float>::apply(src[off + r * stride + j], t[j]);
+          CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink rows n=" << n);
+          CHECK(ok == !poison);
+        }
+      }
+    }
+  }
+}

@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 #include <vector>
 
 #include "brute.hpp"
@@ -450,4 +451,128 @@ TEST(group_l1_column_thresholds_after_an_unsettled_plain_exit_against_sort) {
   Rng rng(1473);
   check_columns<double>(rng, 3000, 40, 6);
   check_columns<float>(rng, 3000, 40, 6);
+}
+
+// The float-buffer loops (AVX-512F, where the CPU has them: l1_block_avx512)
+// against the double loops of the same table on the same values: a float
+// block's entries widened to double give the double loops' input, and every
+// output (sums, errors, counts, gaps, filters, the rows kept) must have the
+// same bits. Skipped where the table has no float loops.
+TEST(group_l1_float_buffer_loops_give_the_double_loops_bits) {
+  for (const KernelTable* k : tables()) {
+    if (k->l1_float_plain == nullptr) continue;
+    Rng rng(1481);
+    for (int trial = 0; trial < 80; ++trial) {
+      const std::size_t n = rng.below(70);
+      std::vector<double> a = random_block(rng, n);
+      std::vector<float> af(a.size());
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        af[i] = static_cast<float>(a[i]);
+        a[i] = static_cast<double>(af[i]);
+      }
+      double t[kLanes];
+      random_thresholds(rng, a, t);
+      // The plain (compacting) and kept passes.
+      const KernelTable::L1BlockPass dpass[] = {k->l1_block_plain, k->l1_block_kept};
+      const KernelTable::L1FloatPass fpass[] = {k->l1_float_plain, k->l1_float_kept};
+      for (int p = 0; p < 2; ++p) {
+        std::vector<double> wd = a;
+        std::vector<float> wf = af;
+        double ds[kLanes], dc[kLanes], fs[kLanes], fc[kLanes];
+        const std::size_t dl = dpass[p](wd.data(), n, t, ds, dc), fl = fpass[p](wf.data(), n, t, fs, fc);
+        CHECK_MSG(dl == fl, k->name << " float pass " << p << " rows left " << fl << " want " << dl);
+        for (std::size_t i = 0; i < std::min(dl, fl) * kLanes; ++i) CHECK(static_cast<double>(wf[i]) == wd[i]);
+        CHECK_MSG(std::memcmp(ds, fs, sizeof ds) == 0, k->name << " float pass " << p << " sums, rows " << n);
+        CHECK(std::memcmp(dc, fc, sizeof dc) == 0);
+      }
+      // The compensated pass with its gap.
+      double d[5][kLanes], f[5][kLanes];
+      k->l1_block_comp_gap(a.data(), n, t, d[0], d[1], d[2], d[3], d[4]);
+      k->l1_float_comp_gap(af.data(), n, t, f[0], f[1], f[2], f[3], f[4]);
+      CHECK_MSG(std::memcmp(d, f, sizeof d) == 0, k->name << " float comp_gap, rows " << n);
+    }
+    // The gather: every width, rows appended after rows already kept.
+    for (std::size_t width = 1; width <= kLanes; ++width) {
+      for (std::size_t rows : {0, 1, 7, 20, 40}) {
+        const std::size_t stride = width + rng.below(12), kept0 = rng.below(3);
+        std::vector<float> y(rows * stride + kLanes);
+        for (float& v : y)
+          v = rng.below(5) == 0 ? (rng.below(2) == 0 ? 0.0f : -0.0f) : static_cast<float>(rng.normal());
+        double t0[kLanes], r[kLanes], s0[kLanes], c0[kLanes];
+        for (std::size_t q = 0; q < kLanes; ++q) {
+          t0[q] = rng.below(4) == 0 ? std::numeric_limits<double>::infinity() : std::fabs(rng.normal()) * 0.5;
+          r[q] = rng.below(3) == 0 ? 0.0 : rng.uniform() * 3.0;
+          s0[q] = rng.uniform();
+          c0[q] = static_cast<double>(rng.below(3));
+        }
+        double dt[kLanes], ds[kLanes], dc[kLanes], ft[kLanes], fs[kLanes], fc[kLanes];
+        std::copy(t0, t0 + kLanes, dt);
+        std::copy(t0, t0 + kLanes, ft);
+        std::copy(s0, s0 + kLanes, ds);
+        std::copy(s0, s0 + kLanes, fs);
+        std::copy(c0, c0 + kLanes, dc);
+        std::copy(c0, c0 + kLanes, fc);
+        std::vector<double> gd((kept0 + rows + 1) * kLanes, 7.0);
+        std::vector<float> gf(gd.size(), 7.0f);
+        const std::size_t nd =
+            k->l1_block_gather_f32(y.data(), stride, rows, rows, width, 1.0, gd.data(), kept0, dt, r, ds, dc);
+        const std::size_t nf = k->l1_float_gather(y.data(), stride, rows, rows, width, gf.data(), kept0, ft, r, fs, fc);
+        CHECK_MSG(nd == nf, k->name << " float gather kept " << nf << " want " << nd);
+        for (std::size_t i = kept0 * kLanes; i < std::min(nd, nf) * kLanes; ++i) {
+          const double w = static_cast<double>(gf[i]);
+          CHECK(std::memcmp(&w, &gd[i], sizeof w) == 0);
+        }
+        CHECK(std::memcmp(dt, ft, sizeof dt) == 0);
+        CHECK(std::memcmp(ds, fs, sizeof ds) == 0);
+        CHECK(std::memcmp(dc, fc, sizeof dc) == 0);
+      }
+    }
+  }
+}
+
+// Each branch forced on float matrices: the column search with the float
+// buffer and with the double buffer gives the same bits for every column
+// kind (column_of_kind), partial blocks, several tiles and tall columns.
+TEST(group_l1_float_buffer_and_double_buffer_give_the_same_thresholds) {
+  Rng rng(1482);
+  const std::size_t shapes[][2] = {{1, 9}, {9, 17}, {64, 300}, {600, 30}, {3000, 20}};
+  for (const auto& s : shapes) {
+    const std::size_t n = s[0], m = s[1];
+    for (int kind = 0; kind < 8; ++kind) {
+      std::vector<float> y(n * m);
+      std::vector<double> radius(m);
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::vector<double> v = column_of_kind(rng, n, kind, &radius[j]);
+        for (std::size_t i = 0; i < n; ++i) y[i * m + j] = static_cast<float>(v[i]);
+      }
+      std::vector<double> with, without;
+      bp::group_l1_float_buffer(true);
+      thresholds_of(y, n, m, radius, with);
+      bp::group_l1_float_buffer(false);
+      thresholds_of(y, n, m, radius, without);
+      bp::group_l1_float_buffer(true);
+      CHECK_MSG(std::memcmp(with.data(), without.data(), m * sizeof(double)) == 0,
+                "float buffer against double buffer, " << n << " x " << m << " kind " << kind);
+    }
+  }
+  // The switch reaches the float loops wherever the table has them.
+  CHECK(bp::group_l1_float_buffer(true) == (bp::simd::kernels().l1_float_gather != nullptr));
+}
+
+// The trace is the last call's on the calling thread: a call on another
+// thread (with its own, different trace) leaves this thread's as it was.
+TEST(group_l1_trace_is_per_thread) {
+  std::vector<double> y, lambda, radius;
+  const bp::GroupL1Trace mine = thresholds_with_proofs(Rng(1483), 700, 48, 0, true, y, lambda, radius);
+  CHECK(mine.proved > 0 && mine.compensated_passes > 0);
+  bp::GroupL1Trace theirs;
+  std::thread other([&] {
+    std::vector<double> y2, lambda2, radius2;
+    theirs = thresholds_with_proofs(Rng(1484), 700, 16, 7, true, y2, lambda2, radius2);
+  });
+  other.join();
+  CHECK(theirs.proved != mine.proved || theirs.compensated_passes != mine.compensated_passes);
+  const bp::GroupL1Trace now = bp::last_group_l1_trace();
+  CHECK(now.proved == mine.proved && now.compensated_passes == mine.compensated_passes &&
+        now.plain_passes == mine.plain_passes && now.kept_passes == mine.kept_passes);
 }

@@ -178,6 +178,25 @@ struct KernelTable {
   CandidateRecords<double> candidate_records_f64 = nullptr;
   CandidateRecords<float> candidate_records_f32 = nullptr;
   bool candidate_records_in_lanes = false;
+  // The float soft threshold of kWriteRows rows (as the row-block writes
+  // above), with the bytes of shrink_f32[1][1] per row: only where the float
+  // shrink is not bound by its arithmetic (AVX-512F, shrink_avx512.hpp); null
+  // otherwise. True when every src entry was finite.
+  WriteRows<float, double> shrink_rows_f32 = nullptr;
+  // The bilevel l1,1 block search on a float buffer (rows of kL1BlockLanes
+  // floats, |y| of a float matrix): the gather (as l1_block_gather_f32 with
+  // scale 1, appending floats), the plain, kept and compensated-gap passes,
+  // each with the bits of its double-buffer loop; null where the CPU lacks
+  // AVX-512F (l1_block_avx512.hpp).
+  using L1FloatGather = std::size_t (*)(const float* src, std::size_t stride, std::size_t rows, std::size_t ahead,
+                                        std::size_t width, float* dst, std::size_t kept, double* t, const double* r,
+                                        double* sum, double* count);
+  using L1FloatPass = std::size_t (*)(float* a, std::size_t n, const double* t, double* sum, double* count);
+  using L1FloatCompGap = void (*)(const float* a, std::size_t n, const double* t, double* sum, double* err,
+                                  double* count, double* low, double* high);
+  L1FloatGather l1_float_gather = nullptr;
+  L1FloatPass l1_float_plain = nullptr, l1_float_kept = nullptr;
+  L1FloatCompGap l1_float_comp_gap = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -10,8 +10,10 @@
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
 #include "kernel_table.hpp"
+#include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
 #include "scale_avx512.hpp"
+#include "shrink_avx512.hpp"
 
 #ifdef BP_SIMD_X86
 #include "lanes_avx2.hpp"
@@ -31,7 +33,9 @@ const KernelTable* avx2_kernels() {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
     take_candidate_records(k, true);
-    take_avx512_float_scale(k);  // where the CPU has AVX-512F
+    take_avx512_float_scale(k);      // where the CPU has AVX-512F
+    take_avx512_float_shrink(k);     // likewise
+    take_avx512_l1_float_blocks(k);  // likewise
     return k;
   }();
   return &t;

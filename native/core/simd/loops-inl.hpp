@@ -1475,16 +1475,22 @@ void shrink(const float* src, const double* t, double one, float* dst, std::size
       if (Stream) prefetch_line<F>(src, k);
       const auto y = F::load(src + k);
       const auto tlo = Each ? D::load(t + k) : t1, thi = Each ? D::load(t + k + D::kWidth) : t1;
-      const auto dlo = D::max(D::sub(D::and_not(dsign, X::lo(y)), tlo), D::zero());
-      const auto dhi = D::max(D::sub(D::and_not(dsign, X::hi(y)), thi), D::zero());
-      const auto f = X::narrow(D::bit_and(dlo, keep), D::bit_and(dhi, keep));  // f >= +0 or NaN
+      const auto ylo = X::lo(y), yhi = X::hi(y);
+      auto dlo = D::max(D::sub(D::and_not(dsign, ylo), tlo), D::zero());
+      auto dhi = D::max(D::sub(D::and_not(dsign, yhi), thi), D::zero());
+      // y's sign wherever d > 0, before the narrowing: a positive d too small
+      // for a float narrows to zero, and shrink_entry gives that zero y's
+      // sign (-0 for a negative y), which a sign taken from f > 0 missed.
+      dlo = D::bit_or(dlo, D::bit_and(D::bit_and(dsign, ylo), D::gt(dlo, D::zero())));
+      dhi = D::bit_or(dhi, D::bit_and(D::bit_and(dsign, yhi), D::gt(dhi, D::zero())));
+      const auto r = X::narrow(D::bit_and(dlo, keep), D::bit_and(dhi, keep));  // y's sign, or +0, or NaN
+      const auto f = F::and_not(fsign, r);
       const auto odd =
           F::bit_or(F::bit_or(F::unordered(f, f), F::ge(f, finf)), F::bit_and(F::gt(f, fzero), F::ge(fmin, f)));
       if (F::any(odd)) {
         for (std::size_t q = 0; q < F::kWidth; ++q) dst[k + q] = shrink_entry(src[k + q], Each ? t[k + q] : one);
         continue;
       }
-      const auto r = F::bit_or(f, F::bit_and(F::bit_and(fsign, y), F::gt(f, fzero)));
       if (Stream)
         F::stream(dst + k, r);
       else

@@ -1,0 +1,172 @@
+#include "l1_block_avx512.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+// GCC 12's AVX-512 headers trip its own maybe-uninitialized warning (their
+// "undefined" vectors); nothing of this file's is uninitialised.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+
+namespace bp {
+namespace simd {
+namespace {
+
+static_assert(kL1BlockLanes == 8, "one row of a block is 8 floats, widened into one vector of 8 doubles");
+
+// A row of the float buffer, widened (exactly) to doubles.
+__attribute__((target("avx512f"))) inline __m512d row_at(const float* a, std::size_t i) {
+  return _mm512_cvtps_pd(_mm256_loadu_ps(a + i * kL1BlockLanes));
+}
+
+// The gather of one block (the double loop's contract, loops-inl.hpp,
+// l1_block_gather, with scale 1): each row's |y| appended to dst as floats,
+// the row kept when an entry is above its lane's filter; each lane adds its
+// entries above the filter to sum and count in row order; then the filters
+// are raised to (sum - r) / count lowered by the plain sum's error bound,
+// with that loop's operations in its order (no fused multiply-add).
+constexpr std::size_t kAhead = 16;  // rows prefetched ahead, as the double loop
+
+__attribute__((target("avx512f"))) std::size_t gather(const float* src, std::size_t stride, std::size_t rows,
+                                                      std::size_t ahead, std::size_t width, float* dst,
+                                                      std::size_t kept, double* t, const double* r, double* sum,
+                                                      double* count) {
+  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  __m512d sv = _mm512_loadu_pd(sum), cv = _mm512_loadu_pd(count);
+  const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
+  for (std::size_t i = 0; i < rows; ++i, src += stride) {
+    if (i + kAhead < ahead) {
+      // The slice's first and last entries: it may straddle two lines.
+      _mm_prefetch(reinterpret_cast<const char*>(src + kAhead * stride), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(src + kAhead * stride + last), _MM_HINT_T0);
+    }
+    __m256 v;
+    if (width < kL1BlockLanes) {  // a partial last block: +0 past the matrix
+      float pad[kL1BlockLanes];
+      for (std::size_t q = 0; q < kL1BlockLanes; ++q) pad[q] = q < width ? src[q] : 0.0f;
+      v = _mm256_loadu_ps(pad);
+    } else {
+      v = _mm256_loadu_ps(src);
+    }
+    const __m256 a = _mm256_andnot_ps(sign, v);
+    _mm256_storeu_ps(dst + kept * kL1BlockLanes, a);
+    const __m512d x = _mm512_cvtps_pd(a);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    sv = _mm512_add_pd(sv, _mm512_maskz_mov_pd(m, x));
+    cv = _mm512_add_pd(cv, _mm512_maskz_mov_pd(m, one));
+    kept += m != 0 ? 1 : 0;
+  }
+  const __m512d eps4 = _mm512_set1_pd(4.0 * std::numeric_limits<double>::epsilon()),
+                tiny = _mm512_set1_pd(std::numeric_limits<double>::denorm_min());
+  const __m512d rv = _mm512_loadu_pd(r);
+  const __m512d slack = _mm512_mul_pd(eps4, sv);  // a statement of its own: never fused with the add
+  const __m512d b = _mm512_sub_pd(_mm512_div_pd(_mm512_sub_pd(sv, rv), cv), _mm512_add_pd(slack, tiny));
+  const __mmask8 up = static_cast<__mmask8>(_mm512_cmp_pd_mask(b, tv, _CMP_GT_OQ) &
+                                            _mm512_cmp_pd_mask(cv, _mm512_setzero_pd(), _CMP_GT_OQ));
+  _mm512_storeu_pd(t, _mm512_mask_mov_pd(tv, up, b));
+  _mm512_storeu_pd(sum, sv);
+  _mm512_storeu_pd(count, cv);
+  return kept;
+}
+
+// The plain pass (l1_block_pass<Isa, false, false, true>): per lane the sum
+// and count of the entries above t, the rows with such an entry moved to the
+// front (in order), their number returned.
+__attribute__((target("avx512f"))) std::size_t plain(float* a, std::size_t n, const double* t, double* sum,
+                                                     double* count) {
+  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), c = s;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m256 row = _mm256_loadu_ps(a + i * kL1BlockLanes);
+    const __m512d x = _mm512_cvtps_pd(row);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
+    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
+    // Written always, kept when any lane is above its threshold: no branch.
+    _mm256_storeu_ps(a + kept * kL1BlockLanes, row);
+    kept += m != 0 ? 1 : 0;
+  }
+  _mm512_storeu_pd(sum, s);
+  _mm512_storeu_pd(count, c);
+  return kept;
+}
+
+// One compensated step (the double loop's two-sum, in its order): s + term
+// with the rounding error added to e.
+__attribute__((target("avx512f"))) inline void two_sum(__m512d& s, __m512d& e, __m512d term) {
+  const __m512d next = _mm512_add_pd(s, term);
+  const __m512d bp = _mm512_sub_pd(next, s);
+  e = _mm512_add_pd(e, _mm512_add_pd(_mm512_sub_pd(s, _mm512_sub_pd(next, bp)), _mm512_sub_pd(term, bp)));
+  s = next;
+}
+
+// The kept pass (l1_block_pass<Isa, true, true>): per lane the compensated
+// sum of x - t over the entries above t, and their count.
+__attribute__((target("avx512f"))) std::size_t kept(float* a, std::size_t n, const double* t, double* sum,
+                                                    double* count) {
+  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s, c = s;
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = row_at(a, i);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    two_sum(s, e, _mm512_maskz_mov_pd(m, _mm512_sub_pd(x, tv)));
+    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
+  }
+  _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
+  _mm512_storeu_pd(count, c);
+  return n;
+}
+
+// The compensated pass with its gap (l1_block_comp_gap): the chains' sum and
+// error apart, the count, the smallest entry above t (+inf where none) and
+// the largest at or below it (+0 where none).
+__attribute__((target("avx512f"))) void comp_gap(const float* a, std::size_t n, const double* t, double* sum,
+                                                 double* err, double* count, double* low, double* high) {
+  const __m512d one = _mm512_set1_pd(1.0), inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()),
+                tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s, c = s, hi = s, lo = inf;
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = row_at(a, i);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
+    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
+    lo = _mm512_min_pd(lo, _mm512_mask_mov_pd(inf, m, x));                      // the others as +inf
+    hi = _mm512_max_pd(hi, _mm512_maskz_mov_pd(static_cast<__mmask8>(~m), x));  // the others as +0
+  }
+  _mm512_storeu_pd(sum, s);
+  _mm512_storeu_pd(err, e);
+  _mm512_storeu_pd(count, c);
+  _mm512_storeu_pd(low, lo);
+  _mm512_storeu_pd(high, hi);
+}
+
+}  // namespace
+
+void take_avx512_l1_float_blocks(KernelTable& t) {
+  if (!__builtin_cpu_supports("avx512f")) return;
+  t.l1_float_gather = &gather;
+  t.l1_float_plain = &plain;
+  t.l1_float_kept = &kept;
+  t.l1_float_comp_gap = &comp_gap;
+}
+
+}  // namespace simd
+}  // namespace bp
+
+#else
+
+namespace bp {
+namespace simd {
+void take_avx512_l1_float_blocks(KernelTable&) {}
+}  // namespace simd
+}  // namespace bp
+
+#endif
