@@ -67,6 +67,15 @@ constexpr PackTable make_pack_table() {
 
 constexpr PackTable kPack = make_pack_table();
 
+// The rows are read in order, but the loop stalled on them all the same
+// (most of its samples on the load, 4000 x 4000 Cauchy 0.9 seed 5: the
+// record stores and the record moves between blocks leave the hardware
+// prefetcher behind): each step asks for the line this many bytes ahead.
+// 4 KB measured best of 1, 4, 8 and 16 KB (C++ driver, one thread: the
+// records went from about 1.5 to 1.0 times a memcpy of the matrix; the
+// projection 5.4-5.9 -> 4.9-5.1x).
+constexpr std::size_t kRecordAheadBytes = 4096;
+
 BP_SIMD_PUSH_AVX2
 
 template <class T>
@@ -91,6 +100,7 @@ std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::siz
     const T* r = y + i * stride;
     std::size_t j = c0;
     for (; j < vec_end; j += 4) {
+      _mm_prefetch(reinterpret_cast<const char*>(r + j) + kRecordAheadBytes, _MM_HINT_T0);
       const __m256d a = _mm256_mul_pd(_mm256_andnot_pd(sign, load4(r + j)), s);
       const int k = _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_loadu_pd(bound + j), _CMP_GE_OQ));
       const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[k]));
