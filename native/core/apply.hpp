@@ -9,12 +9,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
-#include <vector>
 
 #include "scratch.hpp"
 
@@ -61,10 +61,7 @@ template <class T>
 struct ShrinkMap {
   static constexpr bool kStreams = true;
   static constexpr bool kStreamChecks = false;
-  static T apply(T y, double t) {
-    double a = static_cast<double>(y);
-    return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
-  }
+  static T apply(T y, double t) { return shrink_entry(y, t); }
   static void stream_each(const T* src, const double* t, T* dst, std::size_t n) {
     shrink_row<true, true>(src, t, 0.0, dst, n);
   }
@@ -183,7 +180,8 @@ constexpr std::size_t kRowBlockParamBytes = std::size_t(16) << 10;
 // can store zeros there without reading y (see docs/bilevel-write.md, the
 // sparse write): a clip at a radius of +0 (both the scalar and the vector
 // clip give +0 for every entry, -0 included); a soft threshold at or above
-// the group's largest |y| (mx; every |y| <= t gives +0). Not the scale: y * 0
+// the group's largest |y| (mx; every |y| <= t gives +0, and an entry above t
+// keeps its sign even where the float rounding takes it to zero). Not the scale: y * 0
 // keeps the sign of y, so a dead group of l1,2 holds -0 where y < 0, and
 // those bytes can only come from reading y.
 template <class Map>
@@ -202,9 +200,11 @@ struct DeadGroups<ClipMap<T>> {
 template <class T>
 struct DeadGroups<ShrinkMap<T>> {
   static constexpr bool kAny = true;
-  static bool dead(double t, const double* mx, std::size_t j) {
-    return mx != nullptr && ShrinkMap<T>::is_zero(mx[j], t);
-  }
+  // Not ShrinkMap::is_zero, which also counts a group whose largest entry
+  // exceeds t by less than the float rounding keeps: such an entry becomes
+  // -0 where y < 0. Only no entry above t gives +0 everywhere; a NaN t
+  // too, as ShrinkMap::apply gives +0 then.
+  static bool dead(double t, const double* mx, std::size_t j) { return mx != nullptr && !(mx[j] > t); }
 };
 
 // The tests force the write's choices (0: chosen per call; sparse 1 always
@@ -223,32 +223,32 @@ struct ColumnSpan {
   std::size_t begin, end;
 };
 
-// The sparse write works in units of two cache lines (the pair the
-// hardware fetches together): a unit is read whole or not at all, and a
-// streamed store never lands on a line that a read brought into the cache.
+// The sparse write works in units of two cache lines of the output (the
+// pair the hardware fetches together), counted from out's own address: a
+// run of zeros and a mapped span never share a line of out, so every line
+// is stored whole by one of them (y's lines are read as the spans fall on
+// them: y and out need not be aligned alike).
 constexpr std::size_t kSparseUnitBytes = 128;
 
 // The live spans of a row of m entries whose entry 0 sits `phase` entries
-// past the start of a unit of `unit` entries: the runs of units that hold an
-// entry of a live group (not dead), in column units (clipped to the row),
-// runs separated by fewer than kSparseMinGapUnits dead units merged (1:
-// only touching runs). Returns the number of live units, or stops at the
-// first live unit past `cap` and returns cap + 1 (the write is then full:
-// most calls at larger radii stop after a few columns).
+// past the start of a unit of `unit` entries, appended to `spans`: the runs
+// of units that hold a live column (live: the live columns' indices, in
+// increasing order), in column units (clipped to the row), runs separated
+// by fewer than kSparseMinGapUnits dead units merged (1: only touching
+// runs). Returns the number of live units, or stops at the first live unit
+// past `cap` and returns cap + 1 (the write is then full).
 constexpr std::size_t kSparseMinGapUnits = 1;
-template <class IsDead>
-std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, IsDead is_dead,
-                       std::vector<ColumnSpan>& spans, std::size_t cap = ~std::size_t(0)) {
-  spans.clear();
+template <class Spans>
+std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, const std::size_t* live, std::size_t count,
+                       Spans& spans, std::size_t cap = ~std::size_t(0)) {
   std::size_t first = 0, last = 0, units = 0;
   bool open = false;
   auto close = [&]() {
     spans.push_back({first * unit > phase ? first * unit - phase : 0, std::min(m, (last + 1) * unit - phase)});
     units += last - first + 1;
   };
-  for (std::size_t j = 0; j < m; ++j) {
-    if (is_dead(j)) continue;
-    const std::size_t l = (j + phase) / unit;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::size_t l = (live[k] + phase) / unit;
     if (open && l <= last + kSparseMinGapUnits) {
       last = l;
       continue;
@@ -301,32 +301,45 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   const int force_sparse = write_force().sparse.load();
   const bool skip_dead = DeadGroups<Map>::kAny && !check && force_sparse >= 0;
   // The sparse write's spans, one list per phase of a row's start in its
-  // unit (rows of m entries need not start on a unit boundary).
+  // unit (rows of m entries need not start on a unit boundary): phase ph's
+  // list is spans[span_from[ph] .. span_to[ph]).
   constexpr std::size_t kUnit = kSparseUnitBytes / sizeof(T);
-  std::vector<std::vector<ColumnSpan>> spans;
+  ScratchVector<ColumnSpan> spans;
+  std::array<std::size_t, kUnit> span_from{}, span_to{};
+  std::array<bool, kUnit> seen{};
   auto phase_of = [&](std::size_t i) {
     return (reinterpret_cast<std::uintptr_t>(out + i * m) % kSparseUnitBytes) / sizeof(T);
   };
+  bool sparse = false;
   if (skip_dead && g == Groups::kColumns && m > 0) {
-    // The phases repeat with a period of at most kUnit rows.
-    std::vector<std::vector<ColumnSpan>> lists(kUnit);
-    std::vector<bool> seen(kUnit, false);
     // Each phase's list stops past its share of live units (the write is
     // then full), except when the tests force the sparse write.
-    bool pays = true;
+    auto cap_of = [&](std::size_t ph) {
+      const std::size_t units = (m + ph + kUnit - 1) / kUnit;
+      return force_sparse > 0 ? units
+                              : static_cast<std::size_t>(sparse_max_live_share<T>() * static_cast<double>(units));
+    };
+    // The live columns, found once for every phase: a unit holds at most
+    // kUnit of them, so past (cap + 1) * kUnit no phase fits its cap and
+    // the search stops (most calls at larger radii stop after a few
+    // columns).
+    const std::size_t most = (cap_of(kUnit - 1) + 1) * kUnit;
+    ScratchVector<std::size_t> live;
+    for (std::size_t j = 0; j < m && live.size() <= most; ++j)
+      if (!DeadGroups<Map>::dead(q[j], mx, j)) live.push_back(j);
+    bool pays = live.size() <= most;
+    // The phases repeat with a period of at most kUnit rows.
     for (std::size_t i = 0; i < std::min(n, kUnit) && pays; ++i) {
       const std::size_t ph = phase_of(i);
       if (seen[ph]) continue;
       seen[ph] = true;
-      const std::size_t units = (m + ph + kUnit - 1) / kUnit;
-      const std::size_t cap =
-          force_sparse > 0 ? units : static_cast<std::size_t>(sparse_max_live_share<T>() * static_cast<double>(units));
-      auto is_dead = [&](std::size_t j) { return DeadGroups<Map>::dead(q[j], mx, j); };
-      pays = live_spans(m, ph, kUnit, is_dead, lists[ph], cap) <= cap;
+      const std::size_t from = spans.size(), cap = cap_of(ph);
+      pays = live_spans(m, ph, kUnit, live.data(), live.size(), spans, cap) <= cap;
+      span_from[ph] = from;
+      span_to[ph] = spans.size();
     }
-    if (pays) spans = std::move(lists);
+    sparse = pays;
   }
-  const bool sparse = !spans.empty();
   // The sparse write asks for the live units of the row this many rows
   // ahead: at least kSparseAheadBytes of rows, so that short rows (whose
   // write takes less than a miss) still hide the latency of the reads.
@@ -368,10 +381,11 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                         // live units of a row `ahead` are asked for
                         // meanwhile, since scattered lines escape the
                         // hardware prefetcher.
-                        const std::vector<ColumnSpan>& sp = spans[phase_of(i)];
+                        const std::size_t ph = phase_of(i);
                         const T* next = i + ahead < r1 ? r + ahead * m : nullptr;
                         std::size_t c = 0;
-                        for (const ColumnSpan& s : sp) {
+                        for (std::size_t k = span_from[ph]; k < span_to[ph]; ++k) {
+                          const ColumnSpan& s = spans[k];
                           if (next != nullptr) prefetch_range(next + s.begin, (s.end - s.begin) * sizeof(T));
                           if (s.begin > c) zero_run(o + c, s.begin - c);
                           live_run(r + s.begin, q.data() + s.begin, o + s.begin, s.end - s.begin);
