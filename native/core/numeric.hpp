@@ -79,4 +79,13 @@ inline float narrow_toward_zero<float>(double d) {
   return r;
 }
 
+// Soft thresholding of one entry, sign(y) * max(|y| - t, 0): computed in
+// double and rounded once toward zero. Every write of the bilevel l1,1 and
+// of the prox, scalar or vector, gives these bits.
+template <class T>
+inline T shrink_entry(T y, double t) {
+  const double a = static_cast<double>(y);
+  return narrow_toward_zero<T>(a > t ? a - t : (a < -t ? a + t : 0.0));
+}
+
 }  // namespace bp

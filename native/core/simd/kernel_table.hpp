@@ -27,6 +27,11 @@ struct AdamCoefficients {
 // wide grid shapes and the same for float; sixteen, 25 % slower (too many
 // streams at once); docs/bilevel-write.md.
 constexpr std::size_t kWriteRows = 8;
+// Rows the bilevel l1,1 block gathers prefetch ahead (l1_block_gather in
+// loops-inl.hpp and its float-buffer twin in l1_block_avx512.cpp): a row's
+// slice lies a stride past the previous one, where the hardware prefetcher
+// does not follow.
+constexpr std::size_t kL1GatherAhead = 16;
 // The lanes of one bilevel l1,1 block: one cache line of doubles.
 constexpr std::size_t kL1BlockLanes = 8;
 

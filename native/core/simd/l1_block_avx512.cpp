@@ -31,8 +31,6 @@ __attribute__((target("avx512f"))) inline __m512d row_at(const float* a, std::si
 // entries above the filter to sum and count in row order; then the filters
 // are raised to (sum - r) / count lowered by the plain sum's error bound,
 // with that loop's operations in its order (no fused multiply-add).
-constexpr std::size_t kAhead = 16;  // rows prefetched ahead, as the double loop
-
 __attribute__((target("avx512f"))) std::size_t gather(const float* src, std::size_t stride, std::size_t rows,
                                                       std::size_t ahead, std::size_t width, float* dst,
                                                       std::size_t kept, double* t, const double* r, double* sum,
@@ -42,10 +40,10 @@ __attribute__((target("avx512f"))) std::size_t gather(const float* src, std::siz
   __m512d sv = _mm512_loadu_pd(sum), cv = _mm512_loadu_pd(count);
   const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
   for (std::size_t i = 0; i < rows; ++i, src += stride) {
-    if (i + kAhead < ahead) {
+    if (i + kL1GatherAhead < ahead) {
       // The slice's first and last entries: it may straddle two lines.
-      _mm_prefetch(reinterpret_cast<const char*>(src + kAhead * stride), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(src + kAhead * stride + last), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride + last), _MM_HINT_T0);
     }
     __m256 v;
     if (width < kL1BlockLanes) {  // a partial last block: +0 past the matrix

@@ -95,13 +95,9 @@ void shrink(const double* src, const double* t, double one, double* dst, std::si
   for (; k < n; ++k) dst[k] = shrink_at<V1, Each>(src, t, one, k);
 }
 
-// One float entry of the same: computed in double, rounded toward zero (a
-// result that rounds up in magnitude is stepped down by one ulp). The float
-// vector loop, further down, falls back to it for the lanes it cannot truncate.
-inline float shrink_entry(float y, double t) {
-  const double a = static_cast<double>(y);
-  return narrow_toward_zero<float>(a > t ? a - t : (a < -t ? a + t : 0.0));
-}
+// One float entry of the same is shrink_entry (numeric.hpp): computed in
+// double, rounded toward zero. The float vector loop, further down, falls
+// back to it for the lanes it cannot truncate.
 
 // True when no entry of v is NaN or infinite. x - x is +0 for a finite x and
 // NaN otherwise; OR-ing the differences keeps any NaN a NaN (all-ones
@@ -1513,7 +1509,6 @@ void shrink(const float* src, const double* t, double one, float* dst, std::size
 // from the previous one, where the hardware prefetcher does not follow.
 // Returns the rows kept. In the kernel table so that it runs on the widest
 // lanes: on the baseline lanes its 8-lane state did not fit the registers.
-constexpr std::size_t kL1GatherAhead = 16;
 
 template <class Isa, class T>
 inline void l1_gather_row(const T* src, std::size_t width, typename Lanes<double, Isa>::V scale,

@@ -18,17 +18,11 @@ namespace bp {
 namespace simd {
 namespace {
 
-// One entry, as ShrinkMap::apply: in double, rounded once toward zero.
-inline float shrink_one(float y, double t) {
-  const double a = static_cast<double>(y);
-  return narrow_toward_zero<float>(a > t ? a - t : (a < -t ? a + t : 0.0));
-}
-
 // Eight lanes in double: d = max(|y| - t, 0) with y's sign where d > 0. This
-// is shrink_one's double before the narrowing, bit for bit: |y| - t > 0
+// is shrink_entry's double before the narrowing, bit for bit: |y| - t > 0
 // exactly when |y| > t (a difference of doubles is zero only for equal
 // operands), -(|y| - t) is y + t for y < 0, and a NaN difference (y NaN, or
-// y and t both infinite) gives the +0 that shrink_one's failed comparisons
+// y and t both infinite) gives the +0 that shrink_entry's failed comparisons
 // give, since max returns its second operand when the first is NaN.
 // (The bitwise steps run on the integer view: the double ones need AVX-512DQ.)
 __attribute__((target("avx512f"))) inline __m512d signed_excess(__m512d y, __m512d t) {
@@ -52,14 +46,28 @@ __attribute__((target("avx512f"))) inline __m512 shrink16(__m512 y, __m512d tlo,
   return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(flo)), _mm256_castps_pd(fhi), 1));
 }
 
-// dst = shrink_one(src, t), t per entry (Each) or one; streamed when Stream.
+// True when no entry of p[0, n) is NaN or infinite (x - x is +0 exactly for
+// a finite x), 16 at a time.
+__attribute__((target("avx512f"))) bool all_finite_f32(const float* p, std::size_t n) {
+  __mmask16 bad = 0;
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 x = _mm512_loadu_ps(p + i);
+    bad |= _mm512_cmp_ps_mask(_mm512_sub_ps(x, x), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+  }
+  bool ok = bad == 0;
+  for (; i < n; ++i) ok &= p[i] - p[i] == 0.0f;
+  return ok;
+}
+
+// dst = shrink_entry(src, t), t per entry (Each) or one; streamed when Stream.
 template <bool Each, bool Stream>
 __attribute__((target("avx512f"))) void shrink_f32(const float* src, const double* t, double one, float* dst,
                                                    std::size_t n) {
   std::size_t k = 0;
   if (Stream)
     for (; k < n && reinterpret_cast<std::uintptr_t>(dst + k) % 64 != 0; ++k)
-      dst[k] = shrink_one(src[k], Each ? t[k] : one);
+      dst[k] = shrink_entry(src[k], Each ? t[k] : one);
   const __m512d t1 = _mm512_set1_pd(one);
   for (; k + 16 <= n; k += 16) {
     // A software prefetch a few pages ahead, as the other streamed loops do.
@@ -71,7 +79,7 @@ __attribute__((target("avx512f"))) void shrink_f32(const float* src, const doubl
     else
       _mm512_storeu_ps(dst + k, f);
   }
-  for (; k < n; ++k) dst[k] = shrink_one(src[k], Each ? t[k] : one);
+  for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
 }
 
 // The same for kWriteRows rows (row r at src + r * stride, dst + r * stride),
@@ -85,12 +93,10 @@ __attribute__((target("avx512f"))) bool shrink_rows_f32(const float* src, std::s
   constexpr std::size_t R = kWriteRows;
   __mmask16 bad = 0;
   bool finite_ends = true;
-  auto check = [&](const float* p, std::size_t len) {
-    for (std::size_t i = 0; i < len; ++i) finite_ends &= p[i] - p[i] == 0.0f;
-  };
   if ((stride * sizeof(float)) % 64 != 0) {
     for (std::size_t r = 0; r < R; ++r) {
-      check(src + r * stride, n);
+      // The check reads the row into the cache the shrink then reads it from.
+      finite_ends &= all_finite_f32(src + r * stride, n);
       shrink_f32<true, true>(src + r * stride, t, 0.0, dst + r * stride, n);
     }
     return finite_ends;
@@ -99,7 +105,7 @@ __attribute__((target("avx512f"))) bool shrink_rows_f32(const float* src, std::s
     for (std::size_t r = 0; r < R; ++r) {
       const float x = src[r * stride + i];
       finite_ends &= x - x == 0.0f;
-      dst[r * stride + i] = shrink_one(x, t[i]);
+      dst[r * stride + i] = shrink_entry(x, t[i]);
     }
   };
   std::size_t k = 0;
