@@ -7,12 +7,7 @@
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
-// GCC 12's AVX-512 headers trip its own maybe-uninitialized warning (their
-// "undefined" vectors); nothing of this file's is uninitialised.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <immintrin.h>
+#include "avx512_intrinsics.hpp"
 
 namespace bp {
 namespace simd {
