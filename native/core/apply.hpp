@@ -267,13 +267,11 @@ std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, const
 constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 
 // The sparse write pays while at most this fraction of a row's units is
-// live (measured, docs/bilevel-write.md: its reads are scattered, so each
-// costs more than a streamed one; float rows, half as long for as many
-// spans, gain less).
-template <class T>
-constexpr double sparse_max_live_share() {
-  return sizeof(T) >= 8 ? 0.08 : 0.02;
-}
+// live, in either type (measured inside the projections, docs/bilevel-write.md,
+// "The crossover in the projections": its reads are scattered, so each costs
+// more than a streamed one, and the streamed zeros cost nearly what the full
+// write does; at 3-5 % live units the projections ran 2-26 % slower).
+constexpr double kSparseMaxLiveShare = 0.02;
 
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
@@ -316,8 +314,7 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
     // then full), except when the tests force the sparse write.
     auto cap_of = [&](std::size_t ph) {
       const std::size_t units = (m + ph + kUnit - 1) / kUnit;
-      return force_sparse > 0 ? units
-                              : static_cast<std::size_t>(sparse_max_live_share<T>() * static_cast<double>(units));
+      return force_sparse > 0 ? units : static_cast<std::size_t>(kSparseMaxLiveShare * static_cast<double>(units));
     };
     // The live columns, found once for every phase: a unit holds at most
     // kUnit of them, so past (cap + 1) * kUnit no phase fits its cap and
