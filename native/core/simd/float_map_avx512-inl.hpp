@@ -72,8 +72,8 @@ __attribute__((target("avx512f"))) bool map_f32(const float* src, const double* 
 // row-block writes do. Rows whose destinations do not share the 64-byte
 // alignment go one by one.
 template <class Op>
-__attribute__((target("avx512f"))) bool map_rows_f32(const float* src, std::size_t stride, const double* p,
-                                                     float* dst, std::size_t n) {
+__attribute__((target("avx512f"))) bool map_rows_f32(const float* src, std::size_t stride, const double* p, float* dst,
+                                                     std::size_t n) {
   constexpr std::size_t R = kWriteRows;
   if ((stride * sizeof(float)) % 64 != 0) {
     bool ok = true;
