@@ -343,11 +343,9 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   const std::size_t ahead = std::max<std::size_t>(1, kSparseAheadBytes / std::max<std::size_t>(1, m * sizeof(T)));
   auto live_run = [&](const T* r, const P* qq, T* o, std::size_t len) {
     if (stream) {
-      if constexpr (Map::kStreamChecks) {
-        (void)Map::stream_each(r, qq, o, len);
-      } else if constexpr (Map::kStreams) {
-        Map::stream_each(r, qq, o, len);
-      }
+      // (a streaming row that reports finiteness reports to no one here:
+      // the sparse write is never a checked one)
+      if constexpr (Map::kStreams) (void)Map::stream_each(r, qq, o, len);
     } else {
       row_each<Map>(r, qq, o, len);
     }

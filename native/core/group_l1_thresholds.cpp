@@ -378,11 +378,6 @@ inline double proved_threshold(double s, double e, double cnt, double tau, doubl
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-struct BlockTrace {
-  std::size_t proved = 0, bound_raises = 0, unstable = 0, kept_passes = 0, raise_passes = 0;
-  std::size_t plain_passes = 0, compensated_passes = 0;
-};
-
 // The three block passes over a buffer of element B: the kernel table's
 // double loops, or (for a float matrix, where the table has them) its float
 // loops, which give the same bits from half the bytes (l1_block_avx512.hpp).
@@ -402,7 +397,7 @@ inline BlockPasses<float> block_passes(const simd::KernelTable& k, float*) {
 
 template <class B>
 void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double* t, const double* r, const bool* live,
-                      const double* sum0, const double* cnt0, double* lambda, BlockTrace& trace) {
+                      const double* sum0, const double* cnt0, double* lambda, GroupL1Trace& trace) {
   // Zeroed: the branch-free loops below read every lane, live or not.
   double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock] = {}, s[kBlock] = {}, count[kBlock] = {};
   bool go[kBlock], fin[kBlock];
@@ -586,7 +581,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
     TileBuffer<B> buf(w * n);
     ScratchVector<BlockGather> state(w / kBlock);
-    BlockTrace trace;
+    GroupL1Trace trace;
     for (std::size_t tile = t0; tile < t1; ++tile) {
       const std::size_t c0 = tile * w, width = std::min(w, m - c0);
       const std::size_t blocks = (width + kBlock - 1) / kBlock;
@@ -643,13 +638,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
       }
     }
     const std::lock_guard<std::mutex> hold(total_lock);
-    total.proved += trace.proved;
-    total.bound_raises += trace.bound_raises;
-    total.unstable += trace.unstable;
-    total.kept_passes += trace.kept_passes;
-    total.raise_passes += trace.raise_passes;
-    total.plain_passes += trace.plain_passes;
-    total.compensated_passes += trace.compensated_passes;
+    total += trace;
   });
   t_trace = total;  // on the calling thread
 }

@@ -67,6 +67,16 @@ struct GroupL1Trace {
   std::size_t raise_passes = 0;
   std::size_t plain_passes = 0;        // over the blocks' buffers, after the gather
   std::size_t compensated_passes = 0;  // rounds of the exact finish
+  GroupL1Trace& operator+=(const GroupL1Trace& o) {
+    proved += o.proved;
+    bound_raises += o.bound_raises;
+    unstable += o.unstable;
+    kept_passes += o.kept_passes;
+    raise_passes += o.raise_passes;
+    plain_passes += o.plain_passes;
+    compensated_passes += o.compensated_passes;
+    return *this;
+  }
 };
 GroupL1Trace last_group_l1_trace();
 
