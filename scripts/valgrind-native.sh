@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the C++ test harness of native/ (native/tests) under valgrind memcheck:
 # any invalid read or write, use of uninitialised memory, mismatched free, or
-# leak (definite, indirect or possible) makes it exit non-zero. Built without
-# sanitizers (valgrind and ASan do not mix), optimised, with debug info, into
-# build-native-valgrind/.
+# leak (definite, indirect or possible) makes it exit non-zero. It runs the
+# harness of `npm run test:native` (build-native/: no sanitizers, since valgrind
+# and ASan do not mix; optimised, with debug info), built here if needed.
 #
 #   scripts/valgrind-native.sh                  the whole harness
 #   scripts/valgrind-native.sh hardening        only the tests whose name contains "hardening"
@@ -13,7 +13,7 @@
 #                                               library of the harness build, no libFuzzer)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build-native-valgrind"
+build="$root/build-native"
 shared="$(cd "$root/.." && pwd)/shared"
 
 corpus=0
@@ -30,10 +30,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
   exit 2
 fi
 
-jobs="$(nproc 2>/dev/null || echo 2)"
-cmake -S "$root" -B "$build" -DBP_BUILD_ADDON=OFF -DBP_BUILD_TESTS=ON -DBP_WERROR=ON \
-  -DBP_SHARED_DIR="$shared" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" --parallel "$jobs" >/dev/null
+# One configuration for both: an up-to-date build-native/ is reused as it is.
+node "$root/scripts/native-tests.js" --build-only >/dev/null
 
 memcheck=(valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
   --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
