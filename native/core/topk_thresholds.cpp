@@ -88,6 +88,7 @@ std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
 std::atomic<bool> g_trim{true};
+std::atomic<bool> g_hand_start{true};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -260,10 +261,15 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
 // the result does not depend on the thread count.
 template <class T>
 void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, const std::size_t* cap,
-                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out) {
+                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out,
+                     double* held_sum) {
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(thread_limit(), m / kRecordPartMin));
+  // Per column: next slot, end of room, and the compensated sum of what
+  // was kept (the same adds, in the same row order, as a CompensatedSum run
+  // over the segment afterwards: a second read of the copy saved).
   ScratchVector<std::size_t> pos(m, 0), end_of(m, 0);
+  ScratchVector<double> sum(m, 0.0), comp(m, 0.0);
   for (std::size_t f = 0; f < nf; ++f) {
     pos[cols[f]] = beg[cols[f]];
     end_of[cols[f]] = beg[cols[f]] + cap[cols[f]];
@@ -280,20 +286,37 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
         std::size_t held = 0;
         simd::candidate_records(k, y.data + i0 * m, std::min(rows, n - i0), m, c0, c1, scale, bound, col.data(),
                                 val.data(), room, &held);
+        // Locals, so that the stores to out do not make the compiler
+        // reload the arrays' addresses for every record.
+        const std::uint32_t* cv = col.data();
+        const double* vv = val.data();
+        std::size_t* pv = pos.data();
+        const std::size_t* ev = end_of.data();
+        double *sv = sum.data(), *kv = comp.data(), *o = out;
         for (std::size_t e = 0; e < held; ++e) {
-          const std::size_t j = col[e], at = pos[j];
+          const std::size_t j = cv[e], at = pv[j], stop = ev[j];
           // Only a column being copied has a finite bound, so only it has
           // records; unless the matrix is a SharedArrayBuffer that another
           // thread rewrote with an infinity after the finite check, which
           // must not make two parts write the same slot (out[0]).
-          if (end_of[j] == 0) continue;
-          out[at] = val[e];
-          pos[j] = at + static_cast<std::size_t>(at < end_of[j]);
+          if (stop == 0) continue;
+          const bool fits = at < stop;
+          const double v = vv[e], x = fits ? v : 0.0;
+          o[at] = v;
+          pv[j] = at + static_cast<std::size_t>(fits);
+          // Neumaier's add of x >= 0 to a sum >= 0 (as CompensatedSum::add;
+          // adding 0 for an entry that found no room changes neither).
+          const double a = sv[j], u = a + x;
+          kv[j] += (std::max(a, x) - u) + std::min(a, x);
+          sv[j] = u;
         }
       }
     }
   });
-  for (std::size_t f = 0; f < nf; ++f) got[cols[f]] = pos[cols[f]] - beg[cols[f]];
+  for (std::size_t f = 0; f < nf; ++f) {
+    got[cols[f]] = pos[cols[f]] - beg[cols[f]];
+    held_sum[cols[f]] = sum[cols[f]] + comp[cols[f]];
+  }
 }
 
 }  // namespace
@@ -322,10 +345,15 @@ bool set_topk_trim(bool on) {
   return g_trim.exchange(on);
 }
 
+bool set_topk_hand_start(bool on) {
+  return g_hand_start.exchange(on);
+}
+
 template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
-                     double theta0, double* mu_out, StreamEnd* end, const StopToken& stop) {
+                     double theta0, double* mu_out, StreamEnd* end, const StopToken& stop, double* held_theta) {
   t_trace = {};
+  *held_theta = -std::numeric_limits<double>::infinity();
   const std::size_t K = kColumnTop, len = p.len, n = y.rows, m = y.cols, na = alive.size();
   if (p.top == nullptr || len <= K || na == 0 || !g_enabled) return false;
   const T* top = static_cast<const T*>(p.top);
@@ -389,6 +417,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     if (!solve_held(p, gs, round == 0 ? theta0 : std::max(theta0, theta), round == 0 ? nullptr : mu_out, mu_out,
                     &theta))
       return false;
+    if (g_hand_start) *held_theta = theta;
     // The check: a list column with mu_j above its floor has, on the whole
     // column, the same active set (every entry left out is at most the
     // floor), so phi_j(mu_j) = theta holds for the whole problem; one with
@@ -498,10 +527,14 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       t_trace.by_records = by_records;
       cand.take(size);
       double* out = cand.data();
+      // The held l1 norm of each copied column (but by rows: the kernel
+      // does not sum, and the segments are read once more below).
+      ScratchVector<double> held_sum(by_rows ? 0 : m);
       if (by_records) {
         ScratchVector<std::size_t> cols(nf);
         for (std::size_t f = 0; f < nf; ++f) cols[f] = alive[fail[f]];
-        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out);
+        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out,
+                        held_sum.data());
       } else if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
@@ -511,8 +544,11 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         // column's next slot, which advances only if the entry reaches the
         // bound and the room is not full (the spare slot takes the rest): no
         // branch, so the cost does not depend on how many pass.
+        // The kept entries are summed as they are stored (Neumaier's add,
+        // in row order: the bits of a CompensatedSum over the segment,
+        // without reading it again).
         ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
-        ScratchVector<double> lo(nf);
+        ScratchVector<double> lo(nf), sum(nf, 0.0), comp(nf, 0.0);
         for (std::size_t f = 0; f < nf; ++f) {
           const std::size_t j = alive[fail[f]];
           col[f] = j;
@@ -526,20 +562,31 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
             for (std::size_t f = f0; f < f1; ++f) {
               const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
               out[pos[f]] = a;
-              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
+              const bool keep = (a >= lo[f]) & (pos[f] < end_of[f]);
+              pos[f] += static_cast<std::size_t>(keep);
+              const double x = keep ? a : 0.0, s0 = sum[f], u = s0 + x;
+              comp[f] += (std::max(s0, x) - u) + std::min(s0, x);
+              sum[f] = u;
             }
           }
         });
-        for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
+        for (std::size_t f = 0; f < nf; ++f) {
+          got[col[f]] = pos[f] - beg[col[f]];
+          held_sum[col[f]] = sum[f] + comp[f];
+        }
       }
       std::size_t over = 0;
       for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
-        CompensatedSum c;
-        for (std::size_t e = 0; e < got[j]; ++e) c.add(out[beg[j] + e]);
+        if (!by_rows) {
+          gs.total[q] = held_sum[j];  // summed as they were stored
+        } else {
+          CompensatedSum c;
+          for (std::size_t e = 0; e < got[j]; ++e) c.add(out[beg[j] + e]);
+          gs.total[q] = c.value();
+        }
         gs.at[q] = out + beg[j];
         gs.len[q] = got[j];
-        gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
         floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
         if (!(floor[q] < std::numeric_limits<double>::infinity()))
@@ -582,8 +629,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
 }
 
 template bool topk_thresholds<float>(const MatrixRef<float>&, const ThresholdProblem&,
-                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&,
+                                     double*);
 template bool topk_thresholds<double>(const MatrixRef<double>&, const ThresholdProblem&,
-                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&,
+                                      double*);
 
 }  // namespace bp
