@@ -261,15 +261,10 @@ double theta_upper(const ThresholdProblem& p, const ScratchVector<std::size_t>& 
 // the result does not depend on the thread count.
 template <class T>
 void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, const std::size_t* cap,
-                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out,
-                     double* held_sum) {
+                     const std::size_t* cols, std::size_t nf, const std::size_t* beg, std::size_t* got, double* out) {
   const std::size_t n = y.rows, m = y.cols;
   const std::size_t parts = std::max<std::size_t>(1, std::min<std::size_t>(thread_limit(), m / kRecordPartMin));
-  // Per column: next slot, end of room, and the compensated sum of what
-  // was kept (the same adds, in the same row order, as a CompensatedSum run
-  // over the segment afterwards: a second read of the copy saved).
   ScratchVector<std::size_t> pos(m, 0), end_of(m, 0);
-  ScratchVector<double> sum(m, 0.0), comp(m, 0.0);
   for (std::size_t f = 0; f < nf; ++f) {
     pos[cols[f]] = beg[cols[f]];
     end_of[cols[f]] = beg[cols[f]] + cap[cols[f]];
@@ -286,37 +281,20 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
         std::size_t held = 0;
         simd::candidate_records(k, y.data + i0 * m, std::min(rows, n - i0), m, c0, c1, scale, bound, col.data(),
                                 val.data(), room, &held);
-        // Locals, so that the stores to out do not make the compiler
-        // reload the arrays' addresses for every record.
-        const std::uint32_t* cv = col.data();
-        const double* vv = val.data();
-        std::size_t* pv = pos.data();
-        const std::size_t* ev = end_of.data();
-        double *sv = sum.data(), *kv = comp.data(), *o = out;
         for (std::size_t e = 0; e < held; ++e) {
-          const std::size_t j = cv[e], at = pv[j], stop = ev[j];
+          const std::size_t j = col[e], at = pos[j];
           // Only a column being copied has a finite bound, so only it has
           // records; unless the matrix is a SharedArrayBuffer that another
           // thread rewrote with an infinity after the finite check, which
           // must not make two parts write the same slot (out[0]).
-          if (stop == 0) continue;
-          const bool fits = at < stop;
-          const double v = vv[e], x = fits ? v : 0.0;
-          o[at] = v;
-          pv[j] = at + static_cast<std::size_t>(fits);
-          // Neumaier's add of x >= 0 to a sum >= 0 (as CompensatedSum::add;
-          // adding 0 for an entry that found no room changes neither).
-          const double a = sv[j], u = a + x;
-          kv[j] += (std::max(a, x) - u) + std::min(a, x);
-          sv[j] = u;
+          if (end_of[j] == 0) continue;
+          out[at] = val[e];
+          pos[j] = at + static_cast<std::size_t>(at < end_of[j]);
         }
       }
     }
   });
-  for (std::size_t f = 0; f < nf; ++f) {
-    got[cols[f]] = pos[cols[f]] - beg[cols[f]];
-    held_sum[cols[f]] = sum[cols[f]] + comp[cols[f]];
-  }
+  for (std::size_t f = 0; f < nf; ++f) got[cols[f]] = pos[cols[f]] - beg[cols[f]];
 }
 
 }  // namespace
@@ -527,14 +505,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       t_trace.by_records = by_records;
       cand.take(size);
       double* out = cand.data();
-      // The held l1 norm of each copied column (but by rows: the kernel
-      // does not sum, and the segments are read once more below).
-      ScratchVector<double> held_sum(by_rows ? 0 : m);
       if (by_records) {
         ScratchVector<std::size_t> cols(nf);
         for (std::size_t f = 0; f < nf; ++f) cols[f] = alive[fail[f]];
-        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out,
-                        held_sum.data());
+        copy_by_records(y, p.scale, bound.data(), cap.data(), cols.data(), nf, beg.data(), got.data(), out);
       } else if (by_rows) {
         simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), beg.data(), got.data(), out);
       } else {
@@ -544,11 +518,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         // column's next slot, which advances only if the entry reaches the
         // bound and the room is not full (the spare slot takes the rest): no
         // branch, so the cost does not depend on how many pass.
-        // The kept entries are summed as they are stored (Neumaier's add,
-        // in row order: the bits of a CompensatedSum over the segment,
-        // without reading it again).
         ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
-        ScratchVector<double> lo(nf), sum(nf, 0.0), comp(nf, 0.0);
+        ScratchVector<double> lo(nf);
         for (std::size_t f = 0; f < nf; ++f) {
           const std::size_t j = alive[fail[f]];
           col[f] = j;
@@ -562,31 +533,20 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
             for (std::size_t f = f0; f < f1; ++f) {
               const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
               out[pos[f]] = a;
-              const bool keep = (a >= lo[f]) & (pos[f] < end_of[f]);
-              pos[f] += static_cast<std::size_t>(keep);
-              const double x = keep ? a : 0.0, s0 = sum[f], u = s0 + x;
-              comp[f] += (std::max(s0, x) - u) + std::min(s0, x);
-              sum[f] = u;
+              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
             }
           }
         });
-        for (std::size_t f = 0; f < nf; ++f) {
-          got[col[f]] = pos[f] - beg[col[f]];
-          held_sum[col[f]] = sum[f] + comp[f];
-        }
+        for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
       }
       std::size_t over = 0;
       for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
-        if (!by_rows) {
-          gs.total[q] = held_sum[j];  // summed as they were stored
-        } else {
-          CompensatedSum c;
-          for (std::size_t e = 0; e < got[j]; ++e) c.add(out[beg[j] + e]);
-          gs.total[q] = c.value();
-        }
+        CompensatedSum c;
+        for (std::size_t e = 0; e < got[j]; ++e) c.add(out[beg[j] + e]);
         gs.at[q] = out + beg[j];
         gs.len[q] = got[j];
+        gs.total[q] = c.value();
         // A full segment may have lost entries: gathered whole next round.
         floor[q] = got[j] == cap[j] && cap[j] < len ? std::numeric_limits<double>::infinity() : bound[j];
         if (!(floor[q] < std::numeric_limits<double>::infinity()))
