@@ -229,6 +229,10 @@ TEST(topk_hands_its_solve_to_the_passes_when_it_gives_way) {
         const bool was = bp::set_topk_hand_start(on);
         expect_stream_as_sort(y, n, m, false, eta, what);
         const bp::TopkTrace tr = expect_thread_free(y, n, m, eta, what, &bp::last_topk_trace);
+        if (kind == 1 && r == 0.5) {  // float data takes the same start (once: valgrind runs every test)
+          std::vector<float> yf(y.begin(), y.end());
+          expect_stream_as_sort(yf, n, m, false, eta, "float " + what);
+        }
         const unsigned limit = bp::set_thread_limit(1);
         (void)run(Method::kStream, y, n, m, false, eta);
         passes[on ? 0 : 1] = bp::last_stream_trace().full_passes;
