@@ -88,6 +88,7 @@ std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
 std::atomic<bool> g_trim{true};
+std::atomic<bool> g_hand_start{true};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -322,10 +323,15 @@ bool set_topk_trim(bool on) {
   return g_trim.exchange(on);
 }
 
+bool set_topk_hand_start(bool on) {
+  return g_hand_start.exchange(on);
+}
+
 template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
-                     double theta0, double* mu_out, StreamEnd* end, const StopToken& stop) {
+                     double theta0, double* mu_out, StreamEnd* end, const StopToken& stop, double* held_theta) {
   t_trace = {};
+  *held_theta = -std::numeric_limits<double>::infinity();
   const std::size_t K = kColumnTop, len = p.len, n = y.rows, m = y.cols, na = alive.size();
   if (p.top == nullptr || len <= K || na == 0 || !g_enabled) return false;
   const T* top = static_cast<const T*>(p.top);
@@ -389,6 +395,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     if (!solve_held(p, gs, round == 0 ? theta0 : std::max(theta0, theta), round == 0 ? nullptr : mu_out, mu_out,
                     &theta))
       return false;
+    if (g_hand_start) *held_theta = theta;
     // The check: a list column with mu_j above its floor has, on the whole
     // column, the same active set (every entry left out is at most the
     // floor), so phi_j(mu_j) = theta holds for the whole problem; one with
@@ -582,8 +589,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
 }
 
 template bool topk_thresholds<float>(const MatrixRef<float>&, const ThresholdProblem&,
-                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+                                     const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&,
+                                     double*);
 template bool topk_thresholds<double>(const MatrixRef<double>&, const ThresholdProblem&,
-                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&);
+                                      const ScratchVector<std::size_t>&, double, double*, StreamEnd*, const StopToken&,
+                                      double*);
 
 }  // namespace bp

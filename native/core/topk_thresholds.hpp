@@ -19,9 +19,13 @@ namespace bp {
 // lists do not settle the problem with few whole columns (the caller goes on
 // with its other strategies, which write all of mu); otherwise *end says how
 // it ended, and on kConverged mu[0..ng) holds the thresholds.
+// When it gives way after solving on the held entries at least once,
+// *held_theta is that solve's theta, a lower bound of theta* (the held
+// entries' phi_j lie below the whole columns'), and mu[0..ng) its thresholds,
+// a start for the caller's Newton; else *held_theta is -inf.
 template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
-                     double theta0, double* mu, StreamEnd* end, const StopToken& stop);
+                     double theta0, double* mu, StreamEnd* end, const StopToken& stop, double* held_theta);
 
 // Exposed for the tests: what the last call on this thread did. Cleared by
 // every exact projection (clear_topk_trace), so one that never reaches the
@@ -60,5 +64,10 @@ bool set_topk_at_risk(bool on);
 // For the tests: false keeps every candidate through the solve (no trimming
 // by the tangent bounds). Returns the previous setting.
 bool set_topk_trim(bool on);
+
+// For the tests: false makes topk_thresholds hand no start to the caller
+// when it gives way (*held_theta stays -inf: the caller's passes start from
+// the envelope). Returns the previous setting.
+bool set_topk_hand_start(bool on);
 
 }  // namespace bp
