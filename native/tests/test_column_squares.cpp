@@ -481,7 +481,7 @@ TEST(float_shrink_rows_give_each_row_the_one_row_bytes) {
 TEST(float_column_squares_give_the_plain_bits_for_any_float) {
   Rng rng(48);
   const std::size_t rows[] = {1, 7, 8, 9, 23};
-  const std::size_t cols[] = {1, 15, 16, 17, 33, 4097};
+  const std::size_t cols[] = {1, 15, 16, 17, 33, 4097, 8193};
   const float inf = std::numeric_limits<float>::infinity();
   for (std::size_t n : rows) {
     for (std::size_t m : cols) {
