@@ -472,3 +472,46 @@ TEST(float_shrink_rows_give_each_row_the_one_row_bytes) {
   }
   if (!ran) std::printf("  (skipped here: no kernel table has %s)\n", "the float shrink rows (AVX-512F)");
 }
+
+// The float column pass on every float bit pattern but NaN (subnormals,
+// infinities, the largest floats, both signs), on every table: the AVX-512F
+// pass takes the maxima as the root of the largest square, which must give
+// max |y| bit for bit, and its sums must be the row-order sums. A NaN in any
+// one column must be reported, whatever else that column holds.
+TEST(float_column_squares_give_the_plain_bits_for_any_float) {
+  Rng rng(48);
+  const std::size_t rows[] = {1, 7, 8, 9, 23};
+  const std::size_t cols[] = {1, 15, 16, 17, 33, 4097, 8193};
+  const float inf = std::numeric_limits<float>::infinity();
+  for (std::size_t n : rows) {
+    for (std::size_t m : cols) {
+      if (n * m > 40000) continue;
+      std::vector<float> y(n * m);
+      for (float& x : y) {
+        do {
+          const auto bits = static_cast<std::uint32_t>(rng.next());
+          std::memcpy(&x, &bits, sizeof bits);
+        } while (x != x);
+        // Small ones too, where a square would leave the double range if it
+        // were taken in float.
+        if (rng.below(4) == 0) x = std::ldexp(x, -100);
+      }
+      if (m > 3) {
+        y[(n - 1) * m + 2] = -inf;  // an infinity in the last row of a column
+        y[3] = inf;
+      }
+      std::vector<double> mx0(m), sq0(m);
+      reference_squares(y, n, m, mx0.data(), sq0.data());
+      for (const KernelTable* k : tables()) {
+        std::vector<double> mx(m, -1.0), sq(m, -1.0);
+        CHECK(k->column_max_squares_f32(y.data(), n, m, 0, m, mx.data(), sq.data()));
+        CHECK_MSG(same_bytes(mx.data(), mx0.data(), m), k->name << " maxima " << n << "x" << m);
+        CHECK_MSG(same_bytes(sq.data(), sq0.data(), m), k->name << " squares " << n << "x" << m);
+        std::vector<float> bad = y;
+        bad[rng.below(n) * m + rng.below(m)] = std::numeric_limits<float>::quiet_NaN();
+        CHECK_MSG(!k->column_max_squares_f32(bad.data(), n, m, 0, m, mx.data(), sq.data()),
+                  k->name << " NaN in " << n << "x" << m);
+      }
+    }
+  }
+}

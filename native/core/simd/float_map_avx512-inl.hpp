@@ -46,8 +46,15 @@ __attribute__((target("avx512f"))) bool map_f32(const float* src, const double* 
     finite_ends &= src[i] - src[i] == 0.0f;
     dst[i] = Op::one(src[i], Each ? p[i] : one);
   };
-  if (Stream)
+  if (Stream) {
+    // A row that ends inside a line stores that line's part with plain
+    // stores below, which must first read the line (it also holds the start
+    // of whatever follows, typically the next row); asked for now, the read
+    // is done by the time the row's streamed part is.
+    if (n > 0 && reinterpret_cast<std::uintptr_t>(dst + n) % 64 != 0)
+      _mm_prefetch(reinterpret_cast<const char*>(dst + n - 1), _MM_HINT_T0);
     for (; k < n && reinterpret_cast<std::uintptr_t>(dst + k) % 64 != 0; ++k) scalar_at(k);
+  }
   __mmask16 bad = 0;
   const __m512d p1 = _mm512_set1_pd(one);
   for (; k + 16 <= n; k += 16) {

@@ -9,6 +9,7 @@
 #include "../numeric.hpp"
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
+#include "column_squares_avx512.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
@@ -36,6 +37,8 @@ const KernelTable* avx2_kernels() {
     take_avx512_float_scale(k);      // where the CPU has AVX-512F
     take_avx512_float_shrink(k);     // likewise
     take_avx512_l1_float_blocks(k);  // likewise
+    // The float column pass of the l1,2 projection, likewise.
+    take_avx512_float_column_squares(k);
     return k;
   }();
   return &t;
