@@ -265,8 +265,8 @@ inline double trivial_threshold(double radius, double sum) {
 constexpr std::size_t kBlock = simd::kL1BlockLanes;
 constexpr std::size_t kTileBytes = std::size_t(2) << 20;
 
-std::size_t block_tile_width(std::size_t rows) {
-  const std::size_t fit = kTileBytes / (std::max<std::size_t>(rows, 1) * sizeof(double)) / kBlock * kBlock;
+std::size_t block_tile_width(std::size_t rows, std::size_t entry_bytes) {
+  const std::size_t fit = kTileBytes / (std::max<std::size_t>(rows, 1) * entry_bytes) / kBlock * kBlock;
   return std::min(std::max(kBlock, fit), kTileColumns);
 }
 
@@ -573,7 +573,7 @@ template <class B, class T>
 void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
                      double* lambda) {
   const std::size_t n = y.rows, m = y.cols;
-  const std::size_t w = block_tile_width(n);
+  const std::size_t w = block_tile_width(n, sizeof(B));
   const simd::KernelTable& kt = simd::kernels();
   const BlockPasses<B> passes = block_passes(kt, static_cast<B*>(nullptr));
   GroupL1Trace total;
