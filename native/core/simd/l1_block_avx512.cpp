@@ -161,6 +161,32 @@ __attribute__((target("avx512f"))) void comp_gap(const float* a, std::size_t n, 
   _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
 }
 
+// The compensated-gap pass for lanes whose sums are exact (kernel_table.hpp,
+// l1_float_exact_gap): the same steps without the two-sum's error chain.
+// Its s is the compensated pass's s (the same adds of the same terms in the
+// same order), and where every add is exact that pass's err stays +0 (each
+// step adds (s - (next - bp)) + (term - bp) = +0 + +0), which is written.
+__attribute__((target("avx512f"))) void exact_gap(const float* a, std::size_t n, const double* t, double* sum,
+                                                  double* err, double* count, double* low, double* high) {
+  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd();
+  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = row_at(a, i);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
+    c = count_up(c, m);
+    const __m512i xi = _mm512_castpd_si512(x);
+    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
+    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
+  }
+  _mm512_storeu_pd(sum, s);
+  _mm512_storeu_pd(err, _mm512_setzero_pd());
+  store_counts(count, c);
+  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
+  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
+}
+
 // --- The same loops on the double buffer (the double matrix's search, and a
 // float matrix's where it needs a scale): one row of 8 doubles is one
 // vector, where the AVX2 loops take two, and the compares go to a mask
@@ -294,6 +320,7 @@ void take_avx512_l1_float_blocks(KernelTable& t) {
   t.l1_float_plain = &plain;
   t.l1_float_kept = &kept;
   t.l1_float_comp_gap = &comp_gap;
+  t.l1_float_exact_gap = &exact_gap;
   t.l1_block_gather_f64 = &gather_f64;
   t.l1_block_plain = &plain_f64;
   t.l1_block_compensated = &compensated_f64;
