@@ -419,6 +419,7 @@ std::atomic<bool> g_no_exact_sums{false};
 // lane passes (at 8000 rows, the norm over th is about 10^4 to 10^5, against
 // 2^30); the test fails only for thresholds below about 10^-9 of the
 // column's norm.
+//
 // 2^e is th with its significand cleared (th a positive normal double), and
 // 2^(e + 30) that times 2^30 (exact; +inf only for th above 2^993, where no
 // float lies above th and nothing is summed). Bit operations, not ilogb and
