@@ -261,12 +261,15 @@ inline double trivial_threshold(double radius, double sum) {
 // neighbouring columns or the thread count. The tile is as wide as fits in
 // kTileBytes, at most kTileColumns (a row's slice is a stride away from the
 // previous one, and wider slices share that cost); on 8000 x 1000, 2 MiB (32
-// columns) beat 512 KiB (8 columns, within L2) and 4 MiB.
+// columns) beat 512 KiB (8 columns, within L2) and 4 MiB. Counted in the
+// buffer's own entries: a float buffer (column_tiles) takes twice the
+// columns in the same bytes (64 at 8000 rows, four lines a row slice as
+// for doubles; its 32 columns measured 3 to 15% slower at 8000 x 1000).
 constexpr std::size_t kBlock = simd::kL1BlockLanes;
 constexpr std::size_t kTileBytes = std::size_t(2) << 20;
 
-std::size_t block_tile_width(std::size_t rows) {
-  const std::size_t fit = kTileBytes / (std::max<std::size_t>(rows, 1) * sizeof(double)) / kBlock * kBlock;
+std::size_t block_tile_width(std::size_t rows, std::size_t entry_bytes) {
+  const std::size_t fit = kTileBytes / (std::max<std::size_t>(rows, 1) * entry_bytes) / kBlock * kBlock;
   return std::min(std::max(kBlock, fit), kTileColumns);
 }
 
@@ -387,17 +390,58 @@ struct BlockPasses {
   void (*comp_gap)(const B* a, std::size_t n, const double* t, double* sum, double* err, double* count, double* low,
                    double* high);
   std::size_t (*kept)(B* a, std::size_t n, const double* t, double* sum, double* count);
+  // comp_gap for lanes whose sums are exact (see exact_float_sums); null
+  // for the double buffer.
+  void (*exact_gap)(const B* a, std::size_t n, const double* t, double* sum, double* err, double* count, double* low,
+                    double* high);
 };
 inline BlockPasses<double> block_passes(const simd::KernelTable& k, double*) {
-  return {k.l1_block_plain, k.l1_block_comp_gap, k.l1_block_kept};
+  return {k.l1_block_plain, k.l1_block_comp_gap, k.l1_block_kept, nullptr};
 }
 inline BlockPasses<float> block_passes(const simd::KernelTable& k, float*) {
-  return {k.l1_float_plain, k.l1_float_comp_gap, k.l1_float_kept};
+  return {k.l1_float_plain, k.l1_float_comp_gap, k.l1_float_kept, k.l1_float_exact_gap};
+}
+
+// Tests only (group_l1_exact_float_sums): off makes the float buffer's
+// search take the compensated pass always. Relaxed, read per pass.
+std::atomic<bool> g_no_exact_sums{false};
+
+// Whether every partial sum of the compensated-gap pass at thresholds th is
+// exact, for the float buffer (entries are floats |y|, scale 1): then that
+// pass's error chain stays +0 and the plain running sum is its sum, bit for
+// bit (l1_float_exact_gap). A lane's entries above th[q] > 0 are floats at
+// least 2^e, e = ilogb(th[q]) (>= -126: normal floats), so each is a
+// multiple of 2^(e - 23), and so is every partial sum of them; such a
+// multiple is a double exactly while it is at most 2^53 times that unit,
+// 2^(e + 30). The partial sums are at most the column's l1 norm, of which
+// bound[q] is an upper bound (the norm with room for its rounding). Lanes
+// that are not searched (th +inf) sum nothing. On the grid's data every
+// lane passes (at 8000 rows, the norm over th is about 10^4 to 10^5, against
+// 2^30); the test fails only for thresholds below about 10^-9 of the
+// column's norm.
+//
+// 2^e is th with its significand cleared (th a positive normal double), and
+// 2^(e + 30) that times 2^30 (exact; +inf only for th above 2^993, where no
+// float lies above th and nothing is summed). Bit operations, not ilogb and
+// ldexp: on 100-row blocks those calls cost about what the pass saves.
+inline bool exact_float_sums(const double* th, const double* bound) {
+  for (std::size_t q = 0; q < simd::kL1BlockLanes; ++q) {
+    if (th[q] == std::numeric_limits<double>::infinity()) continue;
+    if (!(th[q] >= static_cast<double>(FLT_MIN))) return false;  // e >= -126; NaN and th <= 0 fail too
+    std::uint64_t bits;
+    std::memcpy(&bits, &th[q], sizeof bits);
+    bits &= ~((std::uint64_t(1) << 52) - 1);  // the sign (0) and the exponent
+    double unit;
+    std::memcpy(&unit, &bits, sizeof unit);
+    if (!(bound[q] <= unit * 0x1p30)) return false;
+  }
+  return true;
 }
 
 template <class B>
 void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double* t, const double* r, const bool* live,
-                      const double* sum0, const double* cnt0, double* lambda, GroupL1Trace& trace) {
+                      const double* sum0, const double* cnt0, const double* bound, double* lambda,
+                      GroupL1Trace& trace) {
   // Zeroed: the branch-free loops below read every lane, live or not.
   double filt[kBlock], sum[kBlock], cnt[kBlock], rho[kBlock] = {}, s[kBlock] = {}, count[kBlock] = {};
   bool go[kBlock], fin[kBlock];
@@ -451,7 +495,9 @@ void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double
   double in_err[kBlock], low[kBlock], high[kBlock];
   for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
-    k.comp_gap(a, n, th, in_sum, in_err, in_cnt, low, high);
+    const bool exact =
+        k.exact_gap != nullptr && !g_no_exact_sums.load(std::memory_order_relaxed) && exact_float_sums(th, bound);
+    (exact ? k.exact_gap : k.comp_gap)(a, n, th, in_sum, in_err, in_cnt, low, high);
     ++trace.compensated_passes;
     bool kept_pass = false;
     for (std::size_t q = 0; q < kBlock; ++q) {
@@ -563,7 +609,7 @@ inline std::size_t gather_rows(const simd::KernelTable& k, const float* src, std
 // The gather's state for one block: per lane the filter, the plain sum and
 // count of the entries kept above it; and the rows written so far.
 struct BlockGather {
-  double t[kBlock], s[kBlock], c[kBlock], r[kBlock];
+  double t[kBlock], s[kBlock], c[kBlock], r[kBlock], u[kBlock];
   std::size_t rows;
 };
 
@@ -573,7 +619,7 @@ template <class B, class T>
 void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, const double* mx, const double* sum,
                      double* lambda) {
   const std::size_t n = y.rows, m = y.cols;
-  const std::size_t w = block_tile_width(n);
+  const std::size_t w = block_tile_width(n, sizeof(B));
   const simd::KernelTable& kt = simd::kernels();
   const BlockPasses<B> passes = block_passes(kt, static_cast<B*>(nullptr));
   GroupL1Trace total;
@@ -596,7 +642,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
           const std::size_t j = c0 + k * kBlock + q;
           live[k * kBlock + q] = false;
           g.t[q] = kInf;
-          g.r[q] = 0.0;
+          g.r[q] = g.u[q] = 0.0;
           g.s[q] = g.c[q] = 0.0;
           if (k * kBlock + q >= width) continue;
           lambda[j] = trivial_threshold(radius[j], sum[j]);
@@ -604,6 +650,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
           live[k * kBlock + q] = any = true;
           g.t[q] = start_filter(mx[j] * scale, sum[j], radius[j], n);
           g.r[q] = radius[j];
+          g.u[q] = sum[j] * (1.0 + 0x1p-20);  // above the l1 norm whatever its rounding (exact_float_sums)
         }
         g.rows = 0;
         if (any) lb[nlb++] = k;
@@ -632,7 +679,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
         const std::size_t k = lb[p];
         const BlockGather& g = state[k];
         double lam[kBlock] = {};  // only live lanes are read; zeroed for the compiler's flow analysis
-        block_thresholds(passes, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, lam, trace);
+        block_thresholds(passes, b + k * n * kBlock, g.rows, g.t, g.r, live + k * kBlock, g.s, g.c, g.u, lam, trace);
         for (std::size_t q = 0; q < kBlock; ++q)
           if (live[k * kBlock + q]) lambda[c0 + k * kBlock + q] = lam[q] / scale;
       }
@@ -715,6 +762,11 @@ GroupL1Trace last_group_l1_trace() {
 
 void group_l1_prove_stable_sets(bool on) {
   g_no_proofs.store(!on, std::memory_order_relaxed);
+}
+
+bool group_l1_exact_float_sums(bool on) {
+  g_no_exact_sums.store(!on, std::memory_order_relaxed);
+  return simd::kernels().l1_float_exact_gap != nullptr;
 }
 
 bool group_l1_float_buffer(bool on) {

@@ -84,6 +84,12 @@ GroupL1Trace last_group_l1_trace();
 // before the proofs), to compare the two. On by default.
 void group_l1_prove_stable_sets(bool on);
 
+// Tests only: off makes the float buffer's search take the compensated pass
+// even where its sums are proved exact (the plain pass with a zero error
+// then, l1_float_exact_gap), to compare the two. On by default. Returns
+// whether this CPU's table has that loop.
+bool group_l1_exact_float_sums(bool on);
+
 // Tests only: off makes a float matrix's column search use the double
 // buffer even where the table has the float-buffer loops, to compare the
 // two. On by default. Returns whether this CPU's table has those loops.

@@ -580,3 +580,79 @@ TEST(group_l1_trace_is_per_thread) {
   CHECK(now.proved == mine.proved && now.compensated_passes == mine.compensated_passes &&
         now.plain_passes == mine.plain_passes && now.kept_passes == mine.kept_passes);
 }
+
+// The float buffer's compensated-gap pass without the compensation
+// (l1_float_exact_gap) against the compensated one on the same rows: the
+// same sum, count and gap bits always, an error of +0; and where every
+// partial sum is exact (entries that are multiples of 2^-10 below 2^20 in
+// all), the compensated pass's error is +0 too, so every output has its
+// bits. Skipped where the table has no float loops.
+TEST(group_l1_exact_float_gap_gives_the_compensated_bits_where_sums_are_exact) {
+  bool ran = false;
+  for (const KernelTable* k : tables()) {
+    if (k->l1_float_exact_gap == nullptr) continue;
+    ran = true;
+    Rng rng(1485);
+    for (int trial = 0; trial < 80; ++trial) {
+      const std::size_t n = rng.below(70);
+      const bool exact = trial % 2 == 0;
+      std::vector<float> af(n * kLanes);
+      for (float& v : af)
+        v = exact ? static_cast<float>(static_cast<double>(rng.below(1 << 14)) / 1024.0)
+                  : static_cast<float>(std::fabs(rng.normal()) * std::pow(10.0, rng.uniform() * 8.0 - 4.0));
+      std::vector<double> a(af.begin(), af.end());
+      double t[kLanes];
+      random_thresholds(rng, a, t);
+      double c[5][kLanes], e[5][kLanes];
+      k->l1_float_comp_gap(af.data(), n, t, c[0], c[1], c[2], c[3], c[4]);
+      k->l1_float_exact_gap(af.data(), n, t, e[0], e[1], e[2], e[3], e[4]);
+      CHECK_MSG(std::memcmp(c[0], e[0], sizeof c[0]) == 0, k->name << " exact gap sums, rows " << n);
+      for (int o = 2; o < 5; ++o) CHECK_MSG(std::memcmp(c[o], e[o], sizeof c[o]) == 0, k->name << " output " << o);
+      for (std::size_t q = 0; q < kLanes; ++q) {
+        CHECK(e[1][q] == 0.0 && !std::signbit(e[1][q]));
+        if (exact) CHECK_MSG(c[1][q] == 0.0 && !std::signbit(c[1][q]), k->name << " compensated error, lane " << q);
+      }
+    }
+  }
+  if (!ran) std::printf("  (skipped here: no kernel table has %s)\n", "the float-buffer l1,1 loops (AVX-512F)");
+}
+
+// The branch forced on and off: float matrices searched with the exact-sum
+// pass where it is proved to apply and with the compensated pass always
+// give the same thresholds, for every column kind, and for columns whose
+// range defeats the proof (one entry of 1e30 next to entries near 1, and
+// a radius that leaves a threshold below 1e-9 of the norm).
+TEST(group_l1_exact_float_sums_on_and_off_give_the_same_thresholds) {
+  Rng rng(1486);
+  const std::size_t shapes[][2] = {{9, 17}, {64, 300}, {600, 30}, {3000, 20}};
+  for (const auto& s : shapes) {
+    const std::size_t n = s[0], m = s[1];
+    for (int kind = 0; kind < 9; ++kind) {
+      std::vector<float> y(n * m);
+      std::vector<double> radius(m);
+      for (std::size_t j = 0; j < m; ++j) {
+        if (kind == 8) {  // wide range: the proof fails, the compensated pass runs
+          double l1 = 0.0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const float v = i == j % n ? 1e30f : static_cast<float>(1.0 + rng.uniform());
+            y[i * m + j] = rng.below(2) == 0 ? v : -v;
+            l1 += static_cast<double>(v);
+          }
+          radius[j] = l1 * (1.0 - 1e-12 * rng.uniform());
+          continue;
+        }
+        const std::vector<double> v = column_of_kind(rng, n, kind, &radius[j]);
+        for (std::size_t i = 0; i < n; ++i) y[i * m + j] = static_cast<float>(v[i]);
+      }
+      std::vector<double> with, without;
+      bp::group_l1_exact_float_sums(true);
+      thresholds_of(y, n, m, radius, with);
+      bp::group_l1_exact_float_sums(false);
+      thresholds_of(y, n, m, radius, without);
+      bp::group_l1_exact_float_sums(true);
+      CHECK_MSG(std::memcmp(with.data(), without.data(), m * sizeof(double)) == 0,
+                "exact float sums on and off, " << n << " x " << m << " kind " << kind);
+    }
+  }
+  CHECK(bp::group_l1_exact_float_sums(true) == (bp::simd::kernels().l1_float_exact_gap != nullptr));
+}

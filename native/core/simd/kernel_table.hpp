@@ -202,6 +202,12 @@ struct KernelTable {
   L1FloatGather l1_float_gather = nullptr;
   L1FloatPass l1_float_plain = nullptr, l1_float_kept = nullptr;
   L1FloatCompGap l1_float_comp_gap = nullptr;
+  // l1_float_comp_gap without the compensation: the plain running sum (the
+  // compensated pass's s, bit for bit) with err = +0, for lanes whose every
+  // partial sum is exact (floats above t are multiples of one power of two,
+  // and their sum stays below 2^53 of it: group_l1_thresholds.cpp), where
+  // the compensated pass's err is +0 too. Null where l1_float_comp_gap is.
+  L1FloatCompGap l1_float_exact_gap = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

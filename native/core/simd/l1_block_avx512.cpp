@@ -15,6 +15,23 @@ namespace {
 
 static_assert(kL1BlockLanes == 8, "one row of a block is 8 floats, widened into one vector of 8 doubles");
 
+// The passes' counts and gap bounds on the integer side: per row, the
+// double-precision adds of the sums (the compensated chain's six) are what
+// the loops wait on, so the count (+1 in a 64-bit integer lane under the
+// mask) and the smallest entry above / largest at or below the filter (an
+// integer minimum / maximum of the bit patterns) take the integer vector
+// operations instead. Same values: a count is exact either way (below
+// 2^53), and the entries are +0, positive or +infinity (|y| * scale of
+// finite y), whose bit patterns order as the doubles do.
+__attribute__((target("avx512f"))) inline __m512i count_up(__m512i c, __mmask8 m) {
+  return _mm512_mask_sub_epi64(c, m, c, _mm512_set1_epi64(-1));
+}
+__attribute__((target("avx512f"))) inline void store_counts(double* count, __m512i c) {
+  alignas(64) long long v[kL1BlockLanes];
+  _mm512_store_si512(v, c);
+  for (std::size_t q = 0; q < kL1BlockLanes; ++q) count[q] = static_cast<double>(v[q]);
+}
+
 // A row of the float buffer, widened (exactly) to doubles.
 __attribute__((target("avx512f"))) inline __m512d row_at(const float* a, std::size_t i) {
   return _mm512_cvtps_pd(_mm256_loadu_ps(a + i * kL1BlockLanes));
@@ -74,21 +91,22 @@ __attribute__((target("avx512f"))) std::size_t gather(const float* src, std::siz
 // front (in order), their number returned.
 __attribute__((target("avx512f"))) std::size_t plain(float* a, std::size_t n, const double* t, double* sum,
                                                      double* count) {
-  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), c = s;
+  const __m512d tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd();
+  __m512i c = _mm512_setzero_si512();
   std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const __m256 row = _mm256_loadu_ps(a + i * kL1BlockLanes);
     const __m512d x = _mm512_cvtps_pd(row);
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
-    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
+    c = count_up(c, m);
     // Written always, kept when any lane is above its threshold: no branch.
     _mm256_storeu_ps(a + kept * kL1BlockLanes, row);
     kept += m != 0 ? 1 : 0;
   }
   _mm512_storeu_pd(sum, s);
-  _mm512_storeu_pd(count, c);
+  store_counts(count, c);
   return kept;
 }
 
@@ -105,16 +123,17 @@ __attribute__((target("avx512f"))) inline void two_sum(__m512d& s, __m512d& e, _
 // sum of x - t over the entries above t, and their count.
 __attribute__((target("avx512f"))) std::size_t kept(float* a, std::size_t n, const double* t, double* sum,
                                                     double* count) {
-  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), e = s, c = s;
+  const __m512d tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s;
+  __m512i c = _mm512_setzero_si512();
   for (std::size_t i = 0; i < n; ++i) {
     const __m512d x = row_at(a, i);
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     two_sum(s, e, _mm512_maskz_mov_pd(m, _mm512_sub_pd(x, tv)));
-    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
+    c = count_up(c, m);
   }
   _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
-  _mm512_storeu_pd(count, c);
+  store_counts(count, c);
   return n;
 }
 
@@ -123,22 +142,174 @@ __attribute__((target("avx512f"))) std::size_t kept(float* a, std::size_t n, con
 // the largest at or below it (+0 where none).
 __attribute__((target("avx512f"))) void comp_gap(const float* a, std::size_t n, const double* t, double* sum,
                                                  double* err, double* count, double* low, double* high) {
-  const __m512d one = _mm512_set1_pd(1.0), inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()),
-                tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), e = s, c = s, hi = s, lo = inf;
+  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s;
+  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
   for (std::size_t i = 0; i < n; ++i) {
     const __m512d x = row_at(a, i);
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     two_sum(s, e, _mm512_maskz_mov_pd(m, x));
-    c = _mm512_add_pd(c, _mm512_maskz_mov_pd(m, one));
-    lo = _mm512_min_pd(lo, _mm512_mask_mov_pd(inf, m, x));                      // the others as +inf
-    hi = _mm512_max_pd(hi, _mm512_maskz_mov_pd(static_cast<__mmask8>(~m), x));  // the others as +0
+    c = count_up(c, m);
+    const __m512i xi = _mm512_castpd_si512(x);
+    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
+    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
   }
   _mm512_storeu_pd(sum, s);
   _mm512_storeu_pd(err, e);
-  _mm512_storeu_pd(count, c);
-  _mm512_storeu_pd(low, lo);
-  _mm512_storeu_pd(high, hi);
+  store_counts(count, c);
+  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
+  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
+}
+
+// The compensated-gap pass for lanes whose sums are exact (kernel_table.hpp,
+// l1_float_exact_gap): the same steps without the two-sum's error chain.
+// Its s is the compensated pass's s (the same adds of the same terms in the
+// same order), and where every add is exact that pass's err stays +0 (each
+// step adds (s - (next - bp)) + (term - bp) = +0 + +0), which is written.
+__attribute__((target("avx512f"))) void exact_gap(const float* a, std::size_t n, const double* t, double* sum,
+                                                  double* err, double* count, double* low, double* high) {
+  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd();
+  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = row_at(a, i);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
+    c = count_up(c, m);
+    const __m512i xi = _mm512_castpd_si512(x);
+    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
+    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
+  }
+  _mm512_storeu_pd(sum, s);
+  _mm512_storeu_pd(err, _mm512_setzero_pd());
+  store_counts(count, c);
+  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
+  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
+}
+
+// --- The same loops on the double buffer (the double matrix's search, and a
+// float matrix's where it needs a scale): one row of 8 doubles is one
+// vector, where the AVX2 loops take two, and the compares go to a mask
+// register, which the masked adds take directly. Each lane still adds its
+// column's entries one by one in row order, with the double loops'
+// operations (a masked-off lane adds +0, as their bit-and does): the same
+// bits as every other table.
+
+// The gather (loops-inl.hpp, l1_block_gather, double source): each row's
+// |y| * scale appended to dst, kept when an entry is above its lane's
+// filter; then the filters raised as there.
+__attribute__((target("avx512f"))) std::size_t gather_f64(const double* src, std::size_t stride, std::size_t rows,
+                                                          std::size_t ahead, std::size_t width, double scale,
+                                                          double* dst, std::size_t kept, double* t, const double* r,
+                                                          double* sum, double* count) {
+  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t), sc = _mm512_set1_pd(scale);
+  const __m512i sign = _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ull));
+  __m512d sv = _mm512_loadu_pd(sum), cv = _mm512_loadu_pd(count);
+  const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
+  const __mmask8 inside = width < kL1BlockLanes ? static_cast<__mmask8>((1u << width) - 1u) : __mmask8(0xff);
+  for (std::size_t i = 0; i < rows; ++i, src += stride) {
+    if (i + kL1GatherAhead < ahead) {
+      // The slice's first and last entries: it may straddle two lines.
+      _mm_prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(src + kL1GatherAhead * stride + last), _MM_HINT_T0);
+    }
+    // A partial last block reads +0 past the matrix (a masked load touches
+    // nothing there).
+    const __m512i v = _mm512_castpd_si512(_mm512_maskz_loadu_pd(inside, src));
+    const __m512d x = _mm512_mul_pd(_mm512_castsi512_pd(_mm512_andnot_si512(sign, v)), sc);
+    _mm512_storeu_pd(dst + kept * kL1BlockLanes, x);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    sv = _mm512_add_pd(sv, _mm512_maskz_mov_pd(m, x));
+    cv = _mm512_add_pd(cv, _mm512_maskz_mov_pd(m, one));
+    kept += m != 0 ? 1 : 0;
+  }
+  const __m512d eps4 = _mm512_set1_pd(4.0 * std::numeric_limits<double>::epsilon()),
+                tiny = _mm512_set1_pd(std::numeric_limits<double>::denorm_min());
+  const __m512d rv = _mm512_loadu_pd(r);
+  const __m512d slack = _mm512_mul_pd(eps4, sv);  // a statement of its own: never fused with the add
+  const __m512d b = _mm512_sub_pd(_mm512_div_pd(_mm512_sub_pd(sv, rv), cv), _mm512_add_pd(slack, tiny));
+  const __mmask8 up = static_cast<__mmask8>(_mm512_cmp_pd_mask(b, tv, _CMP_GT_OQ) &
+                                            _mm512_cmp_pd_mask(cv, _mm512_setzero_pd(), _CMP_GT_OQ));
+  _mm512_storeu_pd(t, _mm512_mask_mov_pd(tv, up, b));
+  _mm512_storeu_pd(sum, sv);
+  _mm512_storeu_pd(count, cv);
+  return kept;
+}
+
+// The plain pass with compaction (l1_block_pass<Isa, false, false, true>).
+__attribute__((target("avx512f"))) std::size_t plain_f64(double* a, std::size_t n, const double* t, double* sum,
+                                                         double* count) {
+  const __m512d tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd();
+  __m512i c = _mm512_setzero_si512();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
+    c = count_up(c, m);
+    _mm512_storeu_pd(a + kept * kL1BlockLanes, x);  // written always, kept when any lane is above
+    kept += m != 0 ? 1 : 0;
+  }
+  _mm512_storeu_pd(sum, s);
+  store_counts(count, c);
+  return kept;
+}
+
+// The kept pass (l1_block_pass<Isa, true, true>).
+__attribute__((target("avx512f"))) std::size_t kept_f64(double* a, std::size_t n, const double* t, double* sum,
+                                                        double* count) {
+  const __m512d tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s;
+  __m512i c = _mm512_setzero_si512();
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    two_sum(s, e, _mm512_maskz_mov_pd(m, _mm512_sub_pd(x, tv)));
+    c = count_up(c, m);
+  }
+  _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
+  store_counts(count, c);
+  return n;
+}
+
+// The plain compensated pass (l1_block_pass<Isa, true, false>).
+__attribute__((target("avx512f"))) std::size_t compensated_f64(double* a, std::size_t n, const double* t, double* sum,
+                                                               double* count) {
+  const __m512d tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s;
+  __m512i c = _mm512_setzero_si512();
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
+    c = count_up(c, m);
+  }
+  _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
+  store_counts(count, c);
+  return n;
+}
+
+// The compensated pass with its gap (l1_block_comp_gap).
+__attribute__((target("avx512f"))) void comp_gap_f64(const double* a, std::size_t n, const double* t, double* sum,
+                                                     double* err, double* count, double* low, double* high) {
+  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
+  __m512d s = _mm512_setzero_pd(), e = s;
+  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
+  for (std::size_t i = 0; i < n; ++i) {
+    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
+    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
+    c = count_up(c, m);
+    const __m512i xi = _mm512_castpd_si512(x);
+    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
+    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
+  }
+  _mm512_storeu_pd(sum, s);
+  _mm512_storeu_pd(err, e);
+  store_counts(count, c);
+  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
+  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
 }
 
 }  // namespace
@@ -149,6 +320,12 @@ void take_avx512_l1_float_blocks(KernelTable& t) {
   t.l1_float_plain = &plain;
   t.l1_float_kept = &kept;
   t.l1_float_comp_gap = &comp_gap;
+  t.l1_float_exact_gap = &exact_gap;
+  t.l1_block_gather_f64 = &gather_f64;
+  t.l1_block_plain = &plain_f64;
+  t.l1_block_compensated = &compensated_f64;
+  t.l1_block_kept = &kept_f64;
+  t.l1_block_comp_gap = &comp_gap_f64;
 }
 
 }  // namespace simd

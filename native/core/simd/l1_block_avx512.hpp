@@ -7,6 +7,11 @@
 // the double loops (loops-inl.hpp, l1_block_pass, l1_block_comp_gap and the
 // gather) in the same row order: the same bits as the double buffer, so the
 // float path gives the thresholds it gave before (docs/bilevel-float32.md).
+//
+// The same file holds the double-buffer loops with AVX-512F (gather from a
+// double matrix, plain, compensated, kept and compensated-gap passes): one
+// row of a block is one vector of 8 doubles and the compares go to mask
+// registers, half the instructions of the AVX2 loops, with their bits.
 #pragma once
 
 #include "kernel_table.hpp"
@@ -15,8 +20,10 @@ namespace bp {
 namespace simd {
 
 // Puts the float-buffer block loops (l1_float_*) into t when the CPU (and the
-// OS) run AVX-512F; leaves them null otherwise, and on builds without x86
-// vectors (the double buffer is used then).
+// OS) run AVX-512F, and the double-buffer ones over the AVX2 loops of the
+// same entries (l1_block_plain, _compensated, _kept, _comp_gap,
+// l1_block_gather_f64); leaves t as it is otherwise, and on builds without
+// x86 vectors (the float entries null: the double buffer is used then).
 void take_avx512_l1_float_blocks(KernelTable& t);
 
 }  // namespace simd

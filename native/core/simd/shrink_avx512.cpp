@@ -1,6 +1,7 @@
 #include "shrink_avx512.hpp"
 
 #include <cstddef>
+#include <cstdint>
 
 #include "../numeric.hpp"
 #include "target.hpp"
@@ -43,6 +44,32 @@ __attribute__((target("avx512f"))) void shrink_f32(const float* src, const doubl
   (void)map_f32<Shrink, Each, Stream>(src, t, one, dst, n);
 }
 
+// The double soft threshold (loops-inl.hpp, shrink for double: the lanes
+// above, which are shrink_entry for a double, no narrowing), one line of 8
+// doubles a step: with Stream, each non-temporal store writes a whole line
+// at once (the AVX2 loop's two half-line stores left the write waiting on
+// its write-combining; perf put the double write's samples on those
+// stores). dst is aligned to a line first, entry by entry.
+template <bool Each, bool Stream>
+__attribute__((target("avx512f"))) void shrink_f64(const double* src, const double* t, double one, double* dst,
+                                                   std::size_t n) {
+  constexpr std::size_t W = 8;
+  std::size_t k = 0;
+  if (Stream)
+    for (; k < n && reinterpret_cast<std::uintptr_t>(dst + k) % 64 != 0; ++k)
+      dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+  const __m512d t1 = _mm512_set1_pd(one);
+  for (; k + W <= n; k += W) {
+    if (Stream) _mm_prefetch(reinterpret_cast<const char*>(src + k) + 4096, _MM_HINT_T0);
+    const __m512d r = Shrink::lanes(_mm512_loadu_pd(src + k), Each ? _mm512_loadu_pd(t + k) : t1);
+    if (Stream)
+      _mm512_stream_pd(dst + k, r);
+    else
+      _mm512_storeu_pd(dst + k, r);
+  }
+  for (; k < n; ++k) dst[k] = shrink_entry(src[k], Each ? t[k] : one);
+}
+
 }  // namespace
 
 void take_avx512_float_shrink(KernelTable& t) {
@@ -52,6 +79,10 @@ void take_avx512_float_shrink(KernelTable& t) {
   t.shrink_f32[1][0] = &shrink_f32<true, false>;
   t.shrink_f32[1][1] = &shrink_f32<true, true>;
   t.shrink_rows_f32 = &map_rows_f32<Shrink>;
+  t.shrink_f64[0][0] = &shrink_f64<false, false>;
+  t.shrink_f64[0][1] = &shrink_f64<false, true>;
+  t.shrink_f64[1][0] = &shrink_f64<true, false>;
+  t.shrink_f64[1][1] = &shrink_f64<true, true>;
 }
 
 }  // namespace simd

@@ -5,6 +5,8 @@
 // float write cost about as much as the double one (docs/bilevel-float32.md).
 // AVX-512's narrowing takes its rounding direction (toward zero) as an
 // operand: 16 floats a step and no correction, the bytes of shrink_entry.
+// The double soft threshold is here too: one line of 8 doubles a step, each
+// streamed line written by one store.
 #pragma once
 
 #include "kernel_table.hpp"
@@ -12,7 +14,7 @@
 namespace bp {
 namespace simd {
 
-// Puts the AVX-512F float shrink loops (shrink_f32 and shrink_rows_f32) into
+// Puts the AVX-512F shrink loops (shrink_f32, shrink_rows_f32, shrink_f64) into
 // t when the CPU (and the OS) run AVX-512F; leaves t as it is otherwise, and
 // on builds without x86 vectors.
 void take_avx512_float_shrink(KernelTable& t);
