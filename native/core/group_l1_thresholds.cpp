@@ -499,6 +499,7 @@ void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double
         k.exact_gap != nullptr && !g_no_exact_sums.load(std::memory_order_relaxed) && exact_float_sums(th, bound);
     (exact ? k.exact_gap : k.comp_gap)(a, n, th, in_sum, in_err, in_cnt, low, high);
     ++trace.compensated_passes;
+    trace.exact_passes += exact ? 1 : 0;
     bool kept_pass = false;
     for (std::size_t q = 0; q < kBlock; ++q) {
       check[q] = false;

@@ -67,6 +67,7 @@ struct GroupL1Trace {
   std::size_t raise_passes = 0;
   std::size_t plain_passes = 0;        // over the blocks' buffers, after the gather
   std::size_t compensated_passes = 0;  // rounds of the exact finish
+  std::size_t exact_passes = 0;        // of which with l1_float_exact_gap
   GroupL1Trace& operator+=(const GroupL1Trace& o) {
     proved += o.proved;
     bound_raises += o.bound_raises;
@@ -75,6 +76,7 @@ struct GroupL1Trace {
     raise_passes += o.raise_passes;
     plain_passes += o.plain_passes;
     compensated_passes += o.compensated_passes;
+    exact_passes += o.exact_passes;
     return *this;
   }
 };

@@ -290,6 +290,23 @@ void check_gather(const KernelTable& k, Rng& rng) {
   }
 }
 
+// The filter bound where 4 eps sum underflows: sums near 2^-1020 make
+// 4 eps sum + the smallest subnormal round differently when the compiler fuses
+// the two into one multiply-add (the build turns contraction off:
+// CMakeLists.txt). Every table must give the unfused bits.
+void check_gather_subnormal(const KernelTable& k) {
+  double y[kLanes], t[kLanes] = {}, r[kLanes] = {}, sum[kLanes] = {}, count[kLanes] = {}, want[kLanes];
+  for (std::size_t q = 0; q < kLanes; ++q) {
+    y[q] = std::ldexp(5.0 + 16.0 * static_cast<double>(q), -1025);
+    const double b = y[q] / 1.0 - (4.0 * DBL_EPSILON * y[q] + DBL_TRUE_MIN);
+    want[q] = b > 0.0 ? b : 0.0;
+  }
+  double rows[kLanes];
+  const std::size_t n = k.l1_block_gather_f64(y, kLanes, 1, 1, kLanes, 1.0, rows, 0, t, r, sum, count);
+  CHECK(n == 1);
+  CHECK_MSG(std::memcmp(t, want, sizeof t) == 0, k.name << " gather filters on subnormal sums");
+}
+
 // The compensated pass with its chains apart and each lane's gap around t
 // (l1_block_comp_gap) against the sequential reference: s and e of the
 // two-sum chain (s + e is the compensated pass's sum), the count, the
@@ -422,6 +439,7 @@ TEST(group_l1_gather_is_the_same_bytes_on_every_table) {
     Rng rng(1473);
     check_gather<double>(*k, rng);
     check_gather<float>(*k, rng);
+    check_gather_subnormal(*k);
   }
 }
 
@@ -625,6 +643,7 @@ TEST(group_l1_exact_float_gap_gives_the_compensated_bits_where_sums_are_exact) {
 TEST(group_l1_exact_float_sums_on_and_off_give_the_same_thresholds) {
   Rng rng(1486);
   const std::size_t shapes[][2] = {{9, 17}, {64, 300}, {600, 30}, {3000, 20}};
+  std::size_t exact_on = 0, exact_off = 0;  // passes that took the exact sums
   for (const auto& s : shapes) {
     const std::size_t n = s[0], m = s[1];
     for (int kind = 0; kind < 9; ++kind) {
@@ -647,12 +666,18 @@ TEST(group_l1_exact_float_sums_on_and_off_give_the_same_thresholds) {
       std::vector<double> with, without;
       bp::group_l1_exact_float_sums(true);
       thresholds_of(y, n, m, radius, with);
+      exact_on += bp::last_group_l1_trace().exact_passes;
       bp::group_l1_exact_float_sums(false);
       thresholds_of(y, n, m, radius, without);
+      exact_off += bp::last_group_l1_trace().exact_passes;
       bp::group_l1_exact_float_sums(true);
       CHECK_MSG(std::memcmp(with.data(), without.data(), m * sizeof(double)) == 0,
                 "exact float sums on and off, " << n << " x " << m << " kind " << kind);
     }
   }
   CHECK(bp::group_l1_exact_float_sums(true) == (bp::simd::kernels().l1_float_exact_gap != nullptr));
+  // The branch ran where the table has it (or the comparison above proves
+  // nothing), and never when forced off.
+  CHECK_MSG((exact_on > 0) == (bp::simd::kernels().l1_float_exact_gap != nullptr), "exact passes " << exact_on);
+  CHECK(exact_off == 0);
 }
