@@ -1,5 +1,5 @@
 // Every dispatch table this build holds (the scalar lanes, the baseline, AVX2
-// where the CPU has it), for the tests that compare them.
+// and AVX-512F where the CPU has them), for the tests that compare them.
 #pragma once
 
 #include <vector>
@@ -11,6 +11,7 @@ namespace bptest {
 inline std::vector<const bp::simd::KernelTable*> tables() {
   std::vector<const bp::simd::KernelTable*> t{&bp::simd::scalar_kernels(), &bp::simd::baseline_kernels()};
   if (bp::simd::avx2_kernels() != nullptr) t.push_back(bp::simd::avx2_kernels());
+  if (bp::simd::avx512_kernels() != nullptr) t.push_back(bp::simd::avx512_kernels());
   return t;
 }
 

@@ -224,11 +224,12 @@ inline void fill_candidates(const double* y, std::size_t n, std::size_t m, doubl
 }
 
 // Each table this build holds, for the tests that compare them: the scalar
-// lanes, the baseline (the same on a machine without vector lanes), and AVX2
-// (null where the build or the CPU has none).
+// lanes, the baseline (the same on a machine without vector lanes), AVX2 and
+// AVX-512F (each null where the build or the CPU has none).
 const KernelTable& scalar_kernels();
 const KernelTable& baseline_kernels();
 const KernelTable* avx2_kernels();
+const KernelTable* avx512_kernels();
 
 }  // namespace simd
 }  // namespace bp

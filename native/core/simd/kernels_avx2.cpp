@@ -1,5 +1,8 @@
 // The loops compiled for AVX2, reached only through the table and only on a
-// CPU that runs AVX2 (the prebuilds target the SSE2 baseline).
+// CPU that runs AVX2 (the prebuilds target the SSE2 baseline); and the
+// AVX-512F table: the AVX2 one with the AVX-512F loops in place of some of its
+// entries. Two tables rather than one patched in place, so that on an AVX-512F
+// machine the tests still run the AVX2 loops every AVX2-only CPU runs.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -34,11 +37,21 @@ const KernelTable* avx2_kernels() {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
     take_candidate_records(k, true);
-    take_avx512_float_scale(k);      // where the CPU has AVX-512F
-    take_avx512_float_shrink(k);     // likewise
-    take_avx512_l1_float_blocks(k);  // likewise
-    // The float column pass of the l1,2 projection, likewise.
-    take_avx512_float_column_squares(k);
+    return k;
+  }();
+  return &t;
+}
+
+const KernelTable* avx512_kernels() {
+  static const bool runs = avx2_kernels() != nullptr && __builtin_cpu_supports("avx512f");
+  if (!runs) return nullptr;
+  static const KernelTable t = [] {
+    KernelTable k = *avx2_kernels();
+    k.name = "avx512f";
+    take_avx512_float_scale(k);
+    take_avx512_shrink(k);
+    take_avx512_l1_blocks(k);
+    take_avx512_float_column_squares(k);  // the float column pass of l1,2
     return k;
   }();
   return &t;
@@ -52,6 +65,9 @@ const KernelTable* avx2_kernels() {
 namespace bp {
 namespace simd {
 const KernelTable* avx2_kernels() {
+  return nullptr;
+}
+const KernelTable* avx512_kernels() {
   return nullptr;
 }
 }  // namespace simd

@@ -38,7 +38,9 @@ const KernelTable& baseline_kernels() {
 }
 
 const KernelTable& kernels() {
-  static const KernelTable& chosen = avx2_kernels() != nullptr ? *avx2_kernels() : baseline_kernels();
+  static const KernelTable& chosen = avx512_kernels() != nullptr ? *avx512_kernels()
+                                     : avx2_kernels() != nullptr ? *avx2_kernels()
+                                                                 : baseline_kernels();
   return chosen;
 }
 

@@ -314,7 +314,7 @@ __attribute__((target("avx512f"))) void comp_gap_f64(const double* a, std::size_
 
 }  // namespace
 
-void take_avx512_l1_float_blocks(KernelTable& t) {
+void take_avx512_l1_blocks(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
   t.l1_float_gather = &gather;
   t.l1_float_plain = &plain;
@@ -335,7 +335,7 @@ void take_avx512_l1_float_blocks(KernelTable& t) {
 
 namespace bp {
 namespace simd {
-void take_avx512_l1_float_blocks(KernelTable&) {}
+void take_avx512_l1_blocks(KernelTable&) {}
 }  // namespace simd
 }  // namespace bp
 

@@ -24,7 +24,7 @@ namespace simd {
 // same entries (l1_block_plain, _compensated, _kept, _comp_gap,
 // l1_block_gather_f64); leaves t as it is otherwise, and on builds without
 // x86 vectors (the float entries null: the double buffer is used then).
-void take_avx512_l1_float_blocks(KernelTable& t);
+void take_avx512_l1_blocks(KernelTable& t);
 
 }  // namespace simd
 }  // namespace bp

@@ -72,7 +72,7 @@ __attribute__((target("avx512f"))) void shrink_f64(const double* src, const doub
 
 }  // namespace
 
-void take_avx512_float_shrink(KernelTable& t) {
+void take_avx512_shrink(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
   t.shrink_f32[0][0] = &shrink_f32<false, false>;
   t.shrink_f32[0][1] = &shrink_f32<false, true>;
@@ -92,7 +92,7 @@ void take_avx512_float_shrink(KernelTable& t) {
 
 namespace bp {
 namespace simd {
-void take_avx512_float_shrink(KernelTable&) {}
+void take_avx512_shrink(KernelTable&) {}
 }  // namespace simd
 }  // namespace bp
 

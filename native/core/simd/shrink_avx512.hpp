@@ -17,7 +17,7 @@ namespace simd {
 // Puts the AVX-512F shrink loops (shrink_f32, shrink_rows_f32, shrink_f64) into
 // t when the CPU (and the OS) run AVX-512F; leaves t as it is otherwise, and
 // on builds without x86 vectors.
-void take_avx512_float_shrink(KernelTable& t);
+void take_avx512_shrink(KernelTable& t);
 
 }  // namespace simd
 }  // namespace bp
