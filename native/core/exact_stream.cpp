@@ -552,7 +552,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     if (topk_thresholds(y, p, alive, theta, mu_out, &end, stop, &held_theta)) return end;
     // The lists' solve is a lower bound of theta*, far above the envelope's
     // where heavy tails make the lists give way (8000 x 1000 Cauchy 0.9
-    // seed 6: 639 of 1000 columns fail them, their candidates too many to
+    // seed 6: 639 of the 777 columns that survive the lists fail them, their candidates too many to
     // copy): the passes start there, from its thresholds. Lowered a little
     // for rounding, as every bound it prunes with.
     // Not on flat data (the mean |y| of the columns a large share of their
