@@ -19,7 +19,10 @@ namespace bp {
 //   scale     is a power of two (1 unless sums would overflow), exact both ways;
 //   radius[j] is the l1 radius of group j in units of scale (>= 0, finite);
 //   mx[j]     is max |y| over group j (unscaled);
-//   sum[j]    is sum |y| * scale over group j (finite).
+//   sum[j]    is sum |y| * scale over group j (finite), as a sum in double
+//             rounds it: at most a relative 2^-20 below the exact sum (the
+//             float path's proof that its partial sums are exact counts on
+//             it: exact_float_sums in the .cpp).
 // A group with radius 0 gets +infinity (soft thresholding sends it to zero);
 // one whose sum is at most its radius gets 0 (kept whole); the others get the
 // threshold to the accuracy of l1_threshold_inplace (compensated final sum,

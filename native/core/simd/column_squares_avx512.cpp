@@ -32,8 +32,9 @@ namespace {
 // column: 128 KB) in the second-level cache while the rows stream by, and
 // read each row in runs of 32 KB, as the double loop's tiles of 4096
 // columns do (loops-inl.hpp, kSquaresTile). Tiles of 4096 floats (runs of
-// 16 KB) measured about a fifth slower at 100 x 80000 and 1000 x 8000: each
-// run of a row starts a new stream for the hardware prefetcher.
+// 16 KB) measured slower at 100 x 80000 and 1000 x 8000 (docs/bilevel-float32.md,
+// the l1,2 float passes: minima of 15 runs of the pass alone): each run of a
+// row starts a new stream for the hardware prefetcher.
 constexpr std::size_t kTile = 8192;
 
 // Rows consecutive rows of the 16 columns [j, j + 16) of a tile into their

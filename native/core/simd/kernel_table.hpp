@@ -162,6 +162,9 @@ struct KernelTable {
   // apart, and each lane's gap around t: the smallest entry above it (+inf
   // where none) and the largest at or below it (+0 where none), so that a
   // lane's set can be proved stable without the kept pass (loops-inl.hpp).
+  // The entries of a are |y| * scale: +0, positive or +inf, never -0 or NaN
+  // (the AVX-512F loops order them by their bits as integers, which holds
+  // only for those; the same for the float passes below).
   using L1BlockCompGap = void (*)(const double* a, std::size_t n, const double* t, double* sum, double* err,
                                   double* count, double* low, double* high);
   L1BlockCompGap l1_block_comp_gap = nullptr;

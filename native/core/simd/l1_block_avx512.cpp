@@ -273,23 +273,6 @@ __attribute__((target("avx512f"))) std::size_t kept_f64(double* a, std::size_t n
   return n;
 }
 
-// The plain compensated pass (l1_block_pass<Isa, true, false>).
-__attribute__((target("avx512f"))) std::size_t compensated_f64(double* a, std::size_t n, const double* t, double* sum,
-                                                               double* count) {
-  const __m512d tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), e = s;
-  __m512i c = _mm512_setzero_si512();
-  for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
-    c = count_up(c, m);
-  }
-  _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
-  store_counts(count, c);
-  return n;
-}
-
 // The compensated pass with its gap (l1_block_comp_gap).
 __attribute__((target("avx512f"))) void comp_gap_f64(const double* a, std::size_t n, const double* t, double* sum,
                                                      double* err, double* count, double* low, double* high) {
@@ -323,7 +306,6 @@ void take_avx512_l1_blocks(KernelTable& t) {
   t.l1_float_exact_gap = &exact_gap;
   t.l1_block_gather_f64 = &gather_f64;
   t.l1_block_plain = &plain_f64;
-  t.l1_block_compensated = &compensated_f64;
   t.l1_block_kept = &kept_f64;
   t.l1_block_comp_gap = &comp_gap_f64;
 }
