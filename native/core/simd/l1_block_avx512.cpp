@@ -32,9 +32,55 @@ __attribute__((target("avx512f"))) inline void store_counts(double* count, __m51
   for (std::size_t q = 0; q < kL1BlockLanes; ++q) count[q] = static_cast<double>(v[q]);
 }
 
-// A row of the float buffer, widened (exactly) to doubles.
-__attribute__((target("avx512f"))) inline __m512d row_at(const float* a, std::size_t i) {
-  return _mm512_cvtps_pd(_mm256_loadu_ps(a + i * kL1BlockLanes));
+// Row i of a block buffer: loaded in its own type, widened (exactly) to 8
+// doubles, stored back in its own type, so that each pass below is written
+// once for the float buffer and the double one.
+__attribute__((target("avx512f"))) inline __m256 raw_row(const float* a, std::size_t i) {
+  return _mm256_loadu_ps(a + i * kL1BlockLanes);
+}
+__attribute__((target("avx512f"))) inline __m512d raw_row(const double* a, std::size_t i) {
+  return _mm512_loadu_pd(a + i * kL1BlockLanes);
+}
+__attribute__((target("avx512f"))) inline __m512d widen(__m256 row) {
+  return _mm512_cvtps_pd(row);
+}
+__attribute__((target("avx512f"))) inline __m512d widen(__m512d row) {
+  return row;
+}
+__attribute__((target("avx512f"))) inline void store_row(float* a, std::size_t i, __m256 row) {
+  _mm256_storeu_ps(a + i * kL1BlockLanes, row);
+}
+__attribute__((target("avx512f"))) inline void store_row(double* a, std::size_t i, __m512d row) {
+  _mm512_storeu_pd(a + i * kL1BlockLanes, row);
+}
+
+// A gathered row's entries above the filters added to each lane's sum and
+// count (+1 as a double, as the double loop counts); 1 when any lane had one
+// (the row is kept).
+__attribute__((target("avx512f"))) inline std::size_t add_above(__m512d x, __m512d tv, __m512d& sv, __m512d& cv) {
+  const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
+  sv = _mm512_add_pd(sv, _mm512_maskz_mov_pd(m, x));
+  cv = _mm512_add_pd(cv, _mm512_maskz_mov_pd(m, _mm512_set1_pd(1.0)));
+  return m != 0 ? 1 : 0;
+}
+
+// The end of both gathers: each lane's filter raised to (sum - r) / count
+// lowered by the plain sum's error bound 4 eps sum + the smallest subnormal,
+// where that is higher and the lane kept anything (the double loop's
+// operations in its order; the build never fuses them: CMakeLists.txt);
+// then sum and count stored.
+__attribute__((target("avx512f"))) inline void raise_filters(__m512d tv, __m512d sv, __m512d cv, const double* r,
+                                                             double* t, double* sum, double* count) {
+  const __m512d eps4 = _mm512_set1_pd(4.0 * std::numeric_limits<double>::epsilon()),
+                tiny = _mm512_set1_pd(std::numeric_limits<double>::denorm_min());
+  const __m512d rv = _mm512_loadu_pd(r);
+  const __m512d slack = _mm512_mul_pd(eps4, sv);
+  const __m512d b = _mm512_sub_pd(_mm512_div_pd(_mm512_sub_pd(sv, rv), cv), _mm512_add_pd(slack, tiny));
+  const __mmask8 up = static_cast<__mmask8>(_mm512_cmp_pd_mask(b, tv, _CMP_GT_OQ) &
+                                            _mm512_cmp_pd_mask(cv, _mm512_setzero_pd(), _CMP_GT_OQ));
+  _mm512_storeu_pd(t, _mm512_mask_mov_pd(tv, up, b));
+  _mm512_storeu_pd(sum, sv);
+  _mm512_storeu_pd(count, cv);
 }
 
 // The gather of one block (the double loop's contract, loops-inl.hpp,
@@ -47,7 +93,7 @@ __attribute__((target("avx512f"))) std::size_t gather(const float* src, std::siz
                                                       std::size_t ahead, std::size_t width, float* dst,
                                                       std::size_t kept, double* t, const double* r, double* sum,
                                                       double* count) {
-  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t);
+  const __m512d tv = _mm512_loadu_pd(t);
   const __m256 sign = _mm256_set1_ps(-0.0f);
   __m512d sv = _mm512_loadu_pd(sum), cv = _mm512_loadu_pd(count);
   const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
@@ -68,41 +114,33 @@ __attribute__((target("avx512f"))) std::size_t gather(const float* src, std::siz
     const __m256 a = _mm256_andnot_ps(sign, v);
     _mm256_storeu_ps(dst + kept * kL1BlockLanes, a);
     const __m512d x = _mm512_cvtps_pd(a);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    sv = _mm512_add_pd(sv, _mm512_maskz_mov_pd(m, x));
-    cv = _mm512_add_pd(cv, _mm512_maskz_mov_pd(m, one));
-    kept += m != 0 ? 1 : 0;
+    kept += add_above(x, tv, sv, cv);
   }
-  const __m512d eps4 = _mm512_set1_pd(4.0 * std::numeric_limits<double>::epsilon()),
-                tiny = _mm512_set1_pd(std::numeric_limits<double>::denorm_min());
-  const __m512d rv = _mm512_loadu_pd(r);
-  const __m512d slack = _mm512_mul_pd(eps4, sv);  // a statement of its own: never fused with the add
-  const __m512d b = _mm512_sub_pd(_mm512_div_pd(_mm512_sub_pd(sv, rv), cv), _mm512_add_pd(slack, tiny));
-  const __mmask8 up = static_cast<__mmask8>(_mm512_cmp_pd_mask(b, tv, _CMP_GT_OQ) &
-                                            _mm512_cmp_pd_mask(cv, _mm512_setzero_pd(), _CMP_GT_OQ));
-  _mm512_storeu_pd(t, _mm512_mask_mov_pd(tv, up, b));
-  _mm512_storeu_pd(sum, sv);
-  _mm512_storeu_pd(count, cv);
+  raise_filters(tv, sv, cv, r, t, sum, count);
   return kept;
 }
+
+// The passes on either buffer (T = float or double), with the double
+// loops' operations in their order (a masked-off lane adds +0, as their
+// bit-and does): the same bits as every other table.
 
 // The plain pass (l1_block_pass<Isa, false, false, true>): per lane the sum
 // and count of the entries above t, the rows with such an entry moved to the
 // front (in order), their number returned.
-__attribute__((target("avx512f"))) std::size_t plain(float* a, std::size_t n, const double* t, double* sum,
-                                                     double* count) {
+template <class T>
+__attribute__((target("avx512f"))) std::size_t plain(T* a, std::size_t n, const double* t, double* sum, double* count) {
   const __m512d tv = _mm512_loadu_pd(t);
   __m512d s = _mm512_setzero_pd();
   __m512i c = _mm512_setzero_si512();
   std::size_t kept = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const __m256 row = _mm256_loadu_ps(a + i * kL1BlockLanes);
-    const __m512d x = _mm512_cvtps_pd(row);
+    const auto row = raw_row(a, i);
+    const __m512d x = widen(row);
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
     c = count_up(c, m);
     // Written always, kept when any lane is above its threshold: no branch.
-    _mm256_storeu_ps(a + kept * kL1BlockLanes, row);
+    store_row(a, kept, row);
     kept += m != 0 ? 1 : 0;
   }
   _mm512_storeu_pd(sum, s);
@@ -121,13 +159,13 @@ __attribute__((target("avx512f"))) inline void two_sum(__m512d& s, __m512d& e, _
 
 // The kept pass (l1_block_pass<Isa, true, true>): per lane the compensated
 // sum of x - t over the entries above t, and their count.
-__attribute__((target("avx512f"))) std::size_t kept(float* a, std::size_t n, const double* t, double* sum,
-                                                    double* count) {
+template <class T>
+__attribute__((target("avx512f"))) std::size_t kept(T* a, std::size_t n, const double* t, double* sum, double* count) {
   const __m512d tv = _mm512_loadu_pd(t);
   __m512d s = _mm512_setzero_pd(), e = s;
   __m512i c = _mm512_setzero_si512();
   for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = row_at(a, i);
+    const __m512d x = widen(raw_row(a, i));
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
     two_sum(s, e, _mm512_maskz_mov_pd(m, _mm512_sub_pd(x, tv)));
     c = count_up(c, m);
@@ -139,70 +177,49 @@ __attribute__((target("avx512f"))) std::size_t kept(float* a, std::size_t n, con
 
 // The compensated pass with its gap (l1_block_comp_gap): the chains' sum and
 // error apart, the count, the smallest entry above t (+inf where none) and
-// the largest at or below it (+0 where none).
-__attribute__((target("avx512f"))) void comp_gap(const float* a, std::size_t n, const double* t, double* sum,
-                                                 double* err, double* count, double* low, double* high) {
+// the largest at or below it (+0 where none). Compensated = false is the pass
+// for lanes whose sums are exact (kernel_table.hpp, l1_float_exact_gap): the
+// same steps without the two-sum's error chain. Its s is the compensated
+// pass's s (the same adds of the same terms in the same order), and where
+// every add is exact that pass's err stays +0 (each step adds
+// (s - (next - bp)) + (term - bp) = +0 + +0), which is written.
+template <class T, bool Compensated>
+__attribute__((target("avx512f"))) void gap_pass(const T* a, std::size_t n, const double* t, double* sum, double* err,
+                                                 double* count, double* low, double* high) {
   const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
   __m512d s = _mm512_setzero_pd(), e = s;
   __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
   for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = row_at(a, i);
+    const __m512d x = widen(raw_row(a, i));
     const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
+    if constexpr (Compensated) {
+      two_sum(s, e, _mm512_maskz_mov_pd(m, x));
+    } else {
+      s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
+    }
     c = count_up(c, m);
     const __m512i xi = _mm512_castpd_si512(x);
     lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
     hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
   }
   _mm512_storeu_pd(sum, s);
-  _mm512_storeu_pd(err, e);
+  _mm512_storeu_pd(err, e);  // +0 throughout where not Compensated
   store_counts(count, c);
   _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
   _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
 }
 
-// The compensated-gap pass for lanes whose sums are exact (kernel_table.hpp,
-// l1_float_exact_gap): the same steps without the two-sum's error chain.
-// Its s is the compensated pass's s (the same adds of the same terms in the
-// same order), and where every add is exact that pass's err stays +0 (each
-// step adds (s - (next - bp)) + (term - bp) = +0 + +0), which is written.
-__attribute__((target("avx512f"))) void exact_gap(const float* a, std::size_t n, const double* t, double* sum,
-                                                  double* err, double* count, double* low, double* high) {
-  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd();
-  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
-  for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = row_at(a, i);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
-    c = count_up(c, m);
-    const __m512i xi = _mm512_castpd_si512(x);
-    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
-    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
-  }
-  _mm512_storeu_pd(sum, s);
-  _mm512_storeu_pd(err, _mm512_setzero_pd());
-  store_counts(count, c);
-  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
-  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
-}
-
-// --- The same loops on the double buffer (the double matrix's search, and a
-// float matrix's where it needs a scale): one row of 8 doubles is one
-// vector, where the AVX2 loops take two, and the compares go to a mask
-// register, which the masked adds take directly. Each lane still adds its
-// column's entries one by one in row order, with the double loops'
-// operations (a masked-off lane adds +0, as their bit-and does): the same
-// bits as every other table.
-
-// The gather (loops-inl.hpp, l1_block_gather, double source): each row's
+// The gather from a double matrix (the double buffer: the double matrix's
+// search, and a float matrix's where it needs a scale; loops-inl.hpp,
+// l1_block_gather): one row of 8 doubles is one vector, where the AVX2 loops
+// take two, and the compares go to a mask register. Each row's
 // |y| * scale appended to dst, kept when an entry is above its lane's
 // filter; then the filters raised as there.
 __attribute__((target("avx512f"))) std::size_t gather_f64(const double* src, std::size_t stride, std::size_t rows,
                                                           std::size_t ahead, std::size_t width, double scale,
                                                           double* dst, std::size_t kept, double* t, const double* r,
                                                           double* sum, double* count) {
-  const __m512d one = _mm512_set1_pd(1.0), tv = _mm512_loadu_pd(t), sc = _mm512_set1_pd(scale);
+  const __m512d tv = _mm512_loadu_pd(t), sc = _mm512_set1_pd(scale);
   const __m512i sign = _mm512_set1_epi64(static_cast<long long>(0x8000000000000000ull));
   __m512d sv = _mm512_loadu_pd(sum), cv = _mm512_loadu_pd(count);
   const std::size_t last = (width < kL1BlockLanes ? width : kL1BlockLanes) - 1;
@@ -218,81 +235,10 @@ __attribute__((target("avx512f"))) std::size_t gather_f64(const double* src, std
     const __m512i v = _mm512_castpd_si512(_mm512_maskz_loadu_pd(inside, src));
     const __m512d x = _mm512_mul_pd(_mm512_castsi512_pd(_mm512_andnot_si512(sign, v)), sc);
     _mm512_storeu_pd(dst + kept * kL1BlockLanes, x);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    sv = _mm512_add_pd(sv, _mm512_maskz_mov_pd(m, x));
-    cv = _mm512_add_pd(cv, _mm512_maskz_mov_pd(m, one));
-    kept += m != 0 ? 1 : 0;
+    kept += add_above(x, tv, sv, cv);
   }
-  const __m512d eps4 = _mm512_set1_pd(4.0 * std::numeric_limits<double>::epsilon()),
-                tiny = _mm512_set1_pd(std::numeric_limits<double>::denorm_min());
-  const __m512d rv = _mm512_loadu_pd(r);
-  const __m512d slack = _mm512_mul_pd(eps4, sv);  // a statement of its own: never fused with the add
-  const __m512d b = _mm512_sub_pd(_mm512_div_pd(_mm512_sub_pd(sv, rv), cv), _mm512_add_pd(slack, tiny));
-  const __mmask8 up = static_cast<__mmask8>(_mm512_cmp_pd_mask(b, tv, _CMP_GT_OQ) &
-                                            _mm512_cmp_pd_mask(cv, _mm512_setzero_pd(), _CMP_GT_OQ));
-  _mm512_storeu_pd(t, _mm512_mask_mov_pd(tv, up, b));
-  _mm512_storeu_pd(sum, sv);
-  _mm512_storeu_pd(count, cv);
+  raise_filters(tv, sv, cv, r, t, sum, count);
   return kept;
-}
-
-// The plain pass with compaction (l1_block_pass<Isa, false, false, true>).
-__attribute__((target("avx512f"))) std::size_t plain_f64(double* a, std::size_t n, const double* t, double* sum,
-                                                         double* count) {
-  const __m512d tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd();
-  __m512i c = _mm512_setzero_si512();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    s = _mm512_add_pd(s, _mm512_maskz_mov_pd(m, x));
-    c = count_up(c, m);
-    _mm512_storeu_pd(a + kept * kL1BlockLanes, x);  // written always, kept when any lane is above
-    kept += m != 0 ? 1 : 0;
-  }
-  _mm512_storeu_pd(sum, s);
-  store_counts(count, c);
-  return kept;
-}
-
-// The kept pass (l1_block_pass<Isa, true, true>).
-__attribute__((target("avx512f"))) std::size_t kept_f64(double* a, std::size_t n, const double* t, double* sum,
-                                                        double* count) {
-  const __m512d tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), e = s;
-  __m512i c = _mm512_setzero_si512();
-  for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    two_sum(s, e, _mm512_maskz_mov_pd(m, _mm512_sub_pd(x, tv)));
-    c = count_up(c, m);
-  }
-  _mm512_storeu_pd(sum, _mm512_add_pd(s, e));
-  store_counts(count, c);
-  return n;
-}
-
-// The compensated pass with its gap (l1_block_comp_gap).
-__attribute__((target("avx512f"))) void comp_gap_f64(const double* a, std::size_t n, const double* t, double* sum,
-                                                     double* err, double* count, double* low, double* high) {
-  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity()), tv = _mm512_loadu_pd(t);
-  __m512d s = _mm512_setzero_pd(), e = s;
-  __m512i c = _mm512_setzero_si512(), hi = c, lo = _mm512_castpd_si512(inf);
-  for (std::size_t i = 0; i < n; ++i) {
-    const __m512d x = _mm512_loadu_pd(a + i * kL1BlockLanes);
-    const __mmask8 m = _mm512_cmp_pd_mask(x, tv, _CMP_GT_OQ);
-    two_sum(s, e, _mm512_maskz_mov_pd(m, x));
-    c = count_up(c, m);
-    const __m512i xi = _mm512_castpd_si512(x);
-    lo = _mm512_mask_min_epi64(lo, m, lo, xi);                          // over the entries above t
-    hi = _mm512_mask_max_epi64(hi, static_cast<__mmask8>(~m), hi, xi);  // over the others
-  }
-  _mm512_storeu_pd(sum, s);
-  _mm512_storeu_pd(err, e);
-  store_counts(count, c);
-  _mm512_storeu_pd(low, _mm512_castsi512_pd(lo));
-  _mm512_storeu_pd(high, _mm512_castsi512_pd(hi));
 }
 
 }  // namespace
@@ -300,14 +246,14 @@ __attribute__((target("avx512f"))) void comp_gap_f64(const double* a, std::size_
 void take_avx512_l1_blocks(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
   t.l1_float_gather = &gather;
-  t.l1_float_plain = &plain;
-  t.l1_float_kept = &kept;
-  t.l1_float_comp_gap = &comp_gap;
-  t.l1_float_exact_gap = &exact_gap;
+  t.l1_float_plain = &plain<float>;
+  t.l1_float_kept = &kept<float>;
+  t.l1_float_comp_gap = &gap_pass<float, true>;
+  t.l1_float_exact_gap = &gap_pass<float, false>;
   t.l1_block_gather_f64 = &gather_f64;
-  t.l1_block_plain = &plain_f64;
-  t.l1_block_kept = &kept_f64;
-  t.l1_block_comp_gap = &comp_gap_f64;
+  t.l1_block_plain = &plain<double>;
+  t.l1_block_kept = &kept<double>;
+  t.l1_block_comp_gap = &gap_pass<double, true>;
 }
 
 }  // namespace simd
