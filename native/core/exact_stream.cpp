@@ -552,9 +552,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     if (topk_thresholds(y, p, alive, theta, mu_out, &end, stop, &held_theta)) return end;
     // The lists' solve is a lower bound of theta*, far above the envelope's
     // where heavy tails make the lists give way (8000 x 1000 Cauchy 0.9
-    // seed 6: 639 of the 777 columns that survive the lists fail them, their candidates too many to
-    // copy): the passes start there, from its thresholds. Lowered a little
-    // for rounding, as every bound it prunes with.
+    // seed 6: 639 of the 777 columns that survive the lists fail them, their
+    // candidates too many to copy): what follows starts there. Lowered a
+    // little for rounding, as every bound it prunes with. The raised theta
+    // and the columns it prunes reach the below-bound copy and the row sample
+    // as well as the column passes (each takes any lower bound of theta* and
+    // any superset of the surviving columns); the few-groups test above is
+    // not repeated: it is a choice of speed, not of correctness.
     // Not on flat data (the mean |y| of the columns a large share of their
     // maxima, as uniform data): there the envelope's bound (s_j - theta) / len
     // is nearly phi_j's own root and its first step already lands near
