@@ -27,7 +27,16 @@ struct SampledEnd {
   int sample_passes = 0;   // passes over the sample (and its own samples)
   int compact_passes = 0;  // passes over the copy
   int regathered = 0;      // rounds that gathered failing columns whole
+  int banded = 0;          // columns copied only between two levels (see below)
 };
+
+// The last call's SampledEnd on this thread (for the tests).
+SampledEnd last_sampled_end();
+// For the tests: the band off (the copy above the lower guesses only), or
+// its width scaled (a small scale puts levels on the wrong side of mu_j*,
+// so that the check and the gather behind it run).
+void set_sampled_band(bool on);
+void set_sampled_band_width(double scale);
 
 // The sample's row step for a matrix of `rows` rows, or 0 when the sampled
 // columns would be too short to say anything about the full ones.

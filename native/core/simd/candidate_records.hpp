@@ -32,5 +32,20 @@ inline std::size_t candidate_records(const KernelTable& k, const float* y, std::
   return k.candidate_records_f32(y, n, stride, c0, c1, scale, bound, col, val, cap, count);
 }
 
+// The band's records (KernelTable::BandRecords): entries at or above their
+// column's upper level counted and summed, those between the levels recorded.
+inline std::size_t band_records(const KernelTable& k, const double* y, std::size_t n, std::size_t stride,
+                                std::size_t c0, std::size_t c1, double scale, const double* bound, const double* upper,
+                                double* cnt, double* s, double* c, std::uint32_t* col, double* val, std::size_t cap,
+                                std::size_t* count) {
+  return k.band_records_f64(y, n, stride, c0, c1, scale, bound, upper, cnt, s, c, col, val, cap, count);
+}
+inline std::size_t band_records(const KernelTable& k, const float* y, std::size_t n, std::size_t stride, std::size_t c0,
+                                std::size_t c1, double scale, const double* bound, const double* upper, double* cnt,
+                                double* s, double* c, std::uint32_t* col, double* val, std::size_t cap,
+                                std::size_t* count) {
+  return k.band_records_f32(y, n, stride, c0, c1, scale, bound, upper, cnt, s, c, col, val, cap, count);
+}
+
 }  // namespace simd
 }  // namespace bp

@@ -211,6 +211,17 @@ struct KernelTable {
   // and their sum stays below 2^53 of it: group_l1_thresholds.cpp), where
   // the compensated pass's err is +0 too. Null where l1_float_comp_gap is.
   L1FloatCompGap l1_float_exact_gap = nullptr;
+  // The band's records (candidate_records.hpp): as CandidateRecords, but an
+  // entry at or above upper[j] is counted in k[j] and added to the
+  // compensated sum (s[j], c[j]) (Neumaier, row order) instead of recorded;
+  // only those in [bound[j], upper[j]) are recorded. Every table's loop
+  // gives the same bits.
+  template <class T>
+  using BandRecords = std::size_t (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                      double scale, const double* bound, const double* upper, double* k, double* s,
+                                      double* c, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count);
+  BandRecords<double> band_records_f64 = nullptr;
+  BandRecords<float> band_records_f32 = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -1,0 +1,95 @@
+// The band's record loop (KernelTable::band_records, candidate_records.hpp)
+// against a plain loop: the entries at or above their column's upper level
+// counted and summed (Neumaier, row order), those between the levels
+// recorded in row order; every table (AVX2 where the CPU runs it, and
+// scalar) with the same bits.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+#include "kernel_tables.hpp"
+#include "run.hpp"
+#include "simd/candidate_records.hpp"
+#include "simd/kernel_table.hpp"
+
+using namespace bptest;
+
+namespace {
+
+template <class T>
+void check_band(const bp::simd::KernelTable& k, const std::vector<T>& y, std::size_t n, std::size_t m, std::size_t c0,
+                std::size_t c1, double scale, const std::vector<double>& lo, const std::vector<double>& hi,
+                std::size_t cap, const std::string& what) {
+  std::vector<std::uint32_t> col(cap + 1, 7u);
+  std::vector<double> val(cap + 1, -1.0), cnt(m, 0.5), s(m, 0.25), c(m, 0.0);
+  std::size_t count = 0;
+  const std::size_t rows = bp::simd::band_records(k, y.data(), n, m, c0, c1, scale, lo.data(), hi.data(), cnt.data(),
+                                                  s.data(), c.data(), col.data(), val.data(), cap, &count);
+  std::vector<std::uint32_t> want_col;
+  std::vector<double> want_val, want_cnt(m, 0.5), want_s(m, 0.25), want_c(m, 0.0);
+  std::size_t want_rows = 0;
+  for (std::size_t i = 0; i < n && want_col.size() + (c1 - c0) <= cap; ++i, ++want_rows)
+    for (std::size_t j = c0; j < c1; ++j) {
+      const double a = std::fabs(static_cast<double>(y[i * m + j])) * scale;
+      if (a >= hi[j]) {
+        want_cnt[j] += 1.0;
+        const double u = want_s[j] + a;
+        // Neumaier, written with the branch: the loops' max/min form must
+        // give the same bits for terms >= 0.
+        want_c[j] += std::fabs(want_s[j]) >= a ? (want_s[j] - u) + a : (a - u) + want_s[j];
+        want_s[j] = u;
+      } else if (a >= lo[j]) {
+        want_col.push_back(static_cast<std::uint32_t>(j));
+        want_val.push_back(a);
+      }
+    }
+  CHECK_MSG(rows == want_rows && count == want_col.size(),
+            what << ": rows " << rows << " vs " << want_rows << ", records " << count << " vs " << want_col.size());
+  CHECK_MSG(std::equal(want_col.begin(), want_col.end(), col.begin()) &&
+                std::equal(want_val.begin(), want_val.end(), val.begin()),
+            what << ": records differ");
+  CHECK_MSG(cnt == want_cnt && s == want_s && c == want_c, what << ": counts or sums differ");
+  CHECK_MSG(col[cap] == 7u && val[cap] == -1.0, what << ": wrote past cap");
+}
+
+}  // namespace
+
+// Column ranges around the vector width, infinite levels (columns not
+// copied; no upper level), ties at both levels, an empty band, float and
+// double, a scale, and a room that refuses rows.
+TEST(band_records_match_a_plain_loop) {
+  Rng rng(171);
+  const std::size_t n = 41, m = 23;
+  std::vector<double> y(n * m);
+  for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+  for (std::size_t i = 0; i < n; i += 5) y[i * m + 3] = -2.0;  // ties at column 3's lower level
+  for (std::size_t i = 2; i < n; i += 6) y[i * m + 6] = 3.0;   // ties at column 6's upper level
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> lo(m), hi(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    lo[j] = j % 4 == 1 ? inf : 0.25 * static_cast<double>(j % 7);
+    hi[j] = j % 5 == 2 ? inf : lo[j] + 1.0 + 0.5 * static_cast<double>(j % 3);
+  }
+  lo[3] = 2.0;
+  hi[6] = 3.0;
+  hi[8] = lo[8];  // an empty band: everything from lo up counted
+  std::vector<float> yf(y.begin(), y.end());
+  if (bp::simd::avx2_kernels() == nullptr) std::printf("  (this CPU lacks AVX2: only the scalar band loop is checked)\n");
+  for (const bp::simd::KernelTable* k : tables()) {
+    const std::string name = k->name;
+    for (std::size_t c0 : {0, 1, 3})
+      for (std::size_t c1 : {m, m - 2, c0 + 4, c0 + 5})
+        for (std::size_t cap : {n * m, std::size_t(60), c1 - c0}) {
+          const std::string what =
+              name + " [" + std::to_string(c0) + ", " + std::to_string(c1) + ") cap " + std::to_string(cap);
+          check_band(*k, y, n, m, c0, c1, 1.0, lo, hi, cap, what);
+          check_band(*k, y, n, m, c0, c1, 0.25, lo, hi, cap, what + " scaled");
+          check_band(*k, yf, n, m, c0, c1, 1.0, lo, hi, cap, what + " float");
+        }
+  }
+}
