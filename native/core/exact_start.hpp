@@ -11,6 +11,14 @@
 // Columns that fail that check are gathered whole and the copy solved again:
 // the guesses only decide the cost, never the result. See
 // docs/exact-stream.md, "A start from a row sample".
+//
+// Where the sample's own l1,inf norm is below the radius (heavy tails at large
+// radii: it misses the columns' few huge entries) there is no sample problem;
+// each column's level is estimated instead from its exact top list and the
+// sample's bounded terms min(|y|, x), and the columns with many active entries
+// are copied only between two guessed levels, their entries above the upper one
+// counted and summed (the band; the check then also asks mu_j <= the upper
+// level). docs/exact-stream.md, round seven.
 #pragma once
 
 #include <cstddef>
