@@ -1,0 +1,207 @@
+#include "float_stats_avx512.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "../scratch.hpp"
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+#include "avx512_intrinsics.hpp"
+
+// GCC 12 sees the "undefined" vectors of its own _mm512_cvtps_pd and
+// _mm512_castps512_ps256 as used uninitialised once they are inlined here
+// (avx512_intrinsics.hpp turns off the "maybe" form of the same warning).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+namespace bp {
+namespace simd {
+namespace {
+
+// Why the same bits as the AVX2 loop (float_stats_at in loops-inl.hpp): each
+// column is a lane, and every lane goes through the same operations in the
+// same order, whatever the width of the vector holding it. Where the AVX2
+// loop adds a masked value (a count of 0, a kept entry of +0), this one
+// leaves the lane as it is under a mask: x + 0 is x for the counts and sums
+// here (never -0), and max(below, +0) is below, min(above, +inf) is above
+// (below and above are >= +0). So the counts and sums are the double loop's
+// too (docs/exact-float32.md).
+
+// The least float >= t: +inf above the largest float, NaN for NaN (so a
+// compare against it stays false, as against t); as up_to_float of
+// loops-inl.hpp, which this file cannot reach.
+inline float least_float_at_or_above(double t) {
+  constexpr float kMax = std::numeric_limits<float>::max();
+  constexpr float kInfF = std::numeric_limits<float>::infinity();
+  if (t != t) return std::numeric_limits<float>::quiet_NaN();
+  if (t > static_cast<double>(kMax)) return kInfF;
+  if (t < -static_cast<double>(kMax)) return t == -std::numeric_limits<double>::infinity() ? -kInfF : -kMax;
+  float f = static_cast<float>(t);
+  if (static_cast<double>(f) < t) {
+    std::uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    b = f == 0.0f ? 1u : (f > 0.0f ? b + 1u : b - 1u);
+    std::memcpy(&f, &b, sizeof f);
+  }
+  return f;
+}
+
+// The high eight floats of v.
+__attribute__((target("avx512f"))) inline __m256 high_half(__m512 v) {
+  return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+}
+
+// sum, comp += x with Neumaier's step for terms >= 0 (comp_add of
+// loops-inl.hpp), in the lanes of mask k.
+__attribute__((target("avx512f"))) inline void comp_add8(double* sum, double* comp, __m512d x, __mmask8 k) {
+  const __m512d s = _mm512_maskz_loadu_pd(k, sum), t = _mm512_add_pd(s, x);
+  const __m512d big = _mm512_max_pd(s, x), small = _mm512_min_pd(x, s);
+  _mm512_mask_storeu_pd(comp, k, _mm512_add_pd(_mm512_maskz_loadu_pd(k, comp), _mm512_add_pd(_mm512_sub_pd(big, t), small)));
+  _mm512_mask_storeu_pd(sum, k, t);
+}
+
+// Rows consecutive rows of the columns [j, j + 16) (the lanes of mask mk)
+// into their statistics: the entries a >= u counted into k and added, widened
+// to double, into s (compensated per Rows rows); with Count those a >= l
+// counted into cnt; with Gap the largest entry below u into lb and the least
+// at or above it into ub (floats).
+template <std::size_t Rows, bool Gap, bool Count>
+__attribute__((target("avx512f"))) inline void stats16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
+                                                       const float* u, const float* l, double* k, double* s, double* c,
+                                                       double* cnt, float* lb, float* ub) {
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
+  __m512 ll = _mm512_setzero_ps(), kk = _mm512_setzero_ps(), nn = _mm512_setzero_ps();
+  __m512 below = _mm512_setzero_ps(), above = _mm512_setzero_ps();
+  if constexpr (Count) ll = _mm512_maskz_loadu_ps(mk, l + j);
+  if constexpr (Gap) {
+    below = _mm512_maskz_loadu_ps(mk, lb + j);
+    above = _mm512_maskz_loadu_ps(mk, ub + j);
+  }
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
+    kk = _mm512_mask_add_ps(kk, on, kk, one);
+    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
+    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    if constexpr (Count) nn = _mm512_mask_add_ps(nn, _mm512_cmp_ps_mask(a, ll, _CMP_GE_OQ), nn, one);
+    if constexpr (Gap) {
+      below = _mm512_mask_max_ps(below, static_cast<__mmask16>(~on), below, a);
+      above = _mm512_mask_min_ps(above, on, above, a);
+    }
+  }
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  _mm512_mask_storeu_pd(k + j, m0,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
+  _mm512_mask_storeu_pd(k + j + 8, m1, _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
+  if constexpr (Count) {
+    _mm512_mask_storeu_pd(
+        cnt + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cnt + j), _mm512_cvtps_pd(_mm512_castps512_ps256(nn))));
+    _mm512_mask_storeu_pd(cnt + j + 8, m1,
+                          _mm512_add_pd(_mm512_maskz_loadu_pd(m1, cnt + j + 8), _mm512_cvtps_pd(high_half(nn))));
+  }
+  comp_add8(s + j, c + j, s0, m0);
+  comp_add8(s + j + 8, c + j + 8, s1, m1);
+  if constexpr (Gap) {
+    _mm512_mask_storeu_ps(lb + j, mk, below);
+    _mm512_mask_storeu_ps(ub + j, mk, above);
+  }
+}
+
+template <std::size_t Rows, bool Gap, bool Count>
+__attribute__((target("avx512f"))) void stats_rows(const float* r, std::size_t stride, std::size_t m, const float* u,
+                                                   const float* l, double* k, double* s, double* c, double* cnt,
+                                                   float* lb, float* ub) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) stats16<Rows, Gap, Count>(r, stride, j, 0xffff, u, l, k, s, c, cnt, lb, ub);
+  if (j < m) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (m - j)) - 1u);
+    stats16<Rows, Gap, Count>(r, stride, j, tail, u, l, k, s, c, cnt, lb, ub);
+  }
+}
+
+// Over columns [0, m) of y (the caller offsets y and the arrays to c0):
+// eight rows at a time, then the rows left one by one, as the AVX2 sweep.
+template <bool Gap, bool Count>
+void sweep(const float* y, std::size_t n, std::size_t stride, std::size_t m, const float* u, const float* l, double* k,
+           double* s, double* c, double* cnt, float* lb, float* ub) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) stats_rows<8, Gap, Count>(y + i * stride, stride, m, u, l, k, s, c, cnt, lb, ub);
+  for (; i < n; ++i) stats_rows<1, Gap, Count>(y + i * stride, stride, m, u, l, k, s, c, cnt, lb, ub);
+}
+
+// The table's own loops, for a scale other than 1 (the entries must then be
+// widened before they are compared).
+KernelTable::ColumnStats<float> g_plain_stats = nullptr;
+KernelTable::ColumnStatsGap<float> g_plain_gap = nullptr;
+
+template <bool Gap>
+void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, const double* mu,
+                 double* k, double* s, double* c, const double* lo, double* cnt, double* lb, double* ub) {
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m), l(m), fb(Gap ? m : 0), fu(Gap ? m : 0);
+  bool count = false;
+  for (std::size_t j = 0; j < m; ++j) {
+    u[j] = least_float_at_or_above(mu[c0 + j]);
+    l[j] = least_float_at_or_above(lo[c0 + j]);
+    count |= l[j] < std::numeric_limits<float>::infinity();
+  }
+  if constexpr (Gap) {
+    std::fill(fb.begin(), fb.end(), 0.0f);
+    std::fill(fu.begin(), fu.end(), std::numeric_limits<float>::infinity());
+  }
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = cnt[j] = 0.0;
+  if (count)
+    sweep<Gap, true>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0, cnt + c0, fb.data(), fu.data());
+  else
+    sweep<Gap, false>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0, cnt + c0, fb.data(), fu.data());
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+  if constexpr (Gap) {
+    for (std::size_t j = 0; j < m; ++j) {
+      lb[c0 + j] = static_cast<double>(fb[j]);
+      ub[c0 + j] = static_cast<double>(fu[j]);
+    }
+  }
+}
+
+void column_stats_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                      const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
+  if (scale != 1.0) return g_plain_stats(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  float_stats<false>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, nullptr, nullptr);
+}
+
+void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                          double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                          double* cnt, double* lb, double* ub) {
+  if (scale != 1.0) return g_plain_gap(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+  float_stats<true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
+}
+
+}  // namespace
+
+void take_avx512_float_stats(KernelTable& t) {
+  if (!__builtin_cpu_supports("avx512f")) return;
+  g_plain_stats = t.column_stats_f32;
+  g_plain_gap = t.column_stats_gap_f32;
+  t.column_stats_f32 = &column_stats_f32;
+  t.column_stats_gap_f32 = &column_stats_gap_f32;
+}
+
+}  // namespace simd
+}  // namespace bp
+
+#else
+
+namespace bp {
+namespace simd {
+void take_avx512_float_stats(KernelTable&) {}
+}  // namespace simd
+}  // namespace bp
+
+#endif
