@@ -1,6 +1,7 @@
 #include "float_stats_avx512.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -61,7 +62,8 @@ __attribute__((target("avx512f"))) inline __m256 high_half(__m512 v) {
 __attribute__((target("avx512f"))) inline void comp_add8(double* sum, double* comp, __m512d x, __mmask8 k) {
   const __m512d s = _mm512_maskz_loadu_pd(k, sum), t = _mm512_add_pd(s, x);
   const __m512d big = _mm512_max_pd(s, x), small = _mm512_min_pd(x, s);
-  _mm512_mask_storeu_pd(comp, k, _mm512_add_pd(_mm512_maskz_loadu_pd(k, comp), _mm512_add_pd(_mm512_sub_pd(big, t), small)));
+  _mm512_mask_storeu_pd(comp, k,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(k, comp), _mm512_add_pd(_mm512_sub_pd(big, t), small)));
   _mm512_mask_storeu_pd(sum, k, t);
 }
 
@@ -99,7 +101,8 @@ __attribute__((target("avx512f"))) inline void stats16(const float* r, std::size
   const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
   _mm512_mask_storeu_pd(k + j, m0,
                         _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
-  _mm512_mask_storeu_pd(k + j + 8, m1, _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
+  _mm512_mask_storeu_pd(k + j + 8, m1,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
   if constexpr (Count) {
     _mm512_mask_storeu_pd(
         cnt + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cnt + j), _mm512_cvtps_pd(_mm512_castps512_ps256(nn))));
@@ -183,6 +186,84 @@ void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std
   float_stats<true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
 }
 
+// The below-bound pass (column_stats_below_f32): the statistics of stats16
+// at threshold u, and the entries a < u listed as (column, value). Entries
+// below are rare: one test per Rows rows, then per row only the lanes below.
+// The list holds a column's entries in row order, as the AVX2 loop's (whose
+// rows run over eight columns at a time, not sixteen: the order across
+// columns differs, the caller sorts by column).
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) inline void below16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
+                                                       const float* u, double* k, double* s, double* c, std::size_t c0,
+                                                       std::size_t cap, std::uint32_t* col, double* val,
+                                                       std::size_t* held) {
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
+  __m512 kk = _mm512_setzero_ps();
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  __mmask16 off = 0;
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
+    kk = _mm512_mask_add_ps(kk, on, kk, one);
+    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
+    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    off |= _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ);
+  }
+  if (off != 0) {
+    p = r + j;
+    for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+      const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+      for (unsigned bits = _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ); bits != 0; bits &= bits - 1) {
+        const std::size_t t = static_cast<std::size_t>(__builtin_ctz(bits));
+        if (*held < cap) {
+          col[*held] = static_cast<std::uint32_t>(c0 + j + t);
+          val[*held] = std::fabs(static_cast<double>(p[t]));
+        }
+        ++*held;
+      }
+    }
+  }
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  _mm512_mask_storeu_pd(k + j, m0,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
+  _mm512_mask_storeu_pd(k + j + 8, m1,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
+  comp_add8(s + j, c + j, s0, m0);
+  comp_add8(s + j + 8, c + j + 8, s1, m1);
+}
+
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) void below_rows(const float* r, std::size_t stride, std::size_t m, const float* u,
+                                                   double* k, double* s, double* c, std::size_t c0, std::size_t cap,
+                                                   std::uint32_t* col, double* val, std::size_t* held) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) below16<Rows>(r, stride, j, 0xffff, u, k, s, c, c0, cap, col, val, held);
+  if (j < m) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (m - j)) - 1u);
+    below16<Rows>(r, stride, j, tail, u, k, s, c, c0, cap, col, val, held);
+  }
+}
+
+KernelTable::ColumnStatsBelow<float> g_plain_below = nullptr;
+
+void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                            double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                            std::uint32_t* col, double* val, std::size_t* held) {
+  if (scale != 1.0) return g_plain_below(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m);
+  for (std::size_t j = 0; j < m; ++j) u[j] = least_float_at_or_above(hi[c0 + j]);
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+  const float* base = y + c0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    below_rows<8>(base + i * stride, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
+  for (; i < n; ++i)
+    below_rows<1>(base + i * stride, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
 }  // namespace
 
 void take_avx512_float_stats(KernelTable& t) {
@@ -191,6 +272,8 @@ void take_avx512_float_stats(KernelTable& t) {
   g_plain_gap = t.column_stats_gap_f32;
   t.column_stats_f32 = &column_stats_f32;
   t.column_stats_gap_f32 = &column_stats_gap_f32;
+  g_plain_below = t.column_stats_below_f32;
+  t.column_stats_below_f32 = &column_stats_below_f32;
 }
 
 }  // namespace simd
