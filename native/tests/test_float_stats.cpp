@@ -26,10 +26,11 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 
 // Thresholds a float pass must round up exactly: entries themselves (ties),
 // the doubles either side of one, zero, +inf (dead columns), a double below
-// the least float above zero and one above the largest float.
+// the least float above zero and one above the largest float, and their
+// negatives (rounded up too, toward zero).
 double odd_threshold(Rng& rng, const std::vector<float>& y) {
   const double e = static_cast<double>(std::fabs(y[rng.below(y.size())]));
-  switch (rng.below(8)) {
+  switch (rng.below(11)) {
     case 0:
       return e;
     case 1:
@@ -44,6 +45,12 @@ double odd_threshold(Rng& rng, const std::vector<float>& y) {
       return 1e-50;
     case 6:
       return 3.5e38;
+    case 7:
+      return -1.0;
+    case 8:
+      return -1e-50;
+    case 9:
+      return -3.5e38;
     default:
       return std::fabs(rng.normal());
   }
@@ -57,7 +64,9 @@ TEST(float_stream_passes_match_the_scalar_table_across_vector_widths) {
   for (std::size_t rows : {1, 8, 13, 16, 21}) {
     for (std::size_t cols : {15, 16, 17, 31, 33, 50}) {
       std::vector<float> y(rows * cols);
-      for (float& v : y) v = static_cast<float>(rng.normal());
+      // Magnitudes over 2^-40 .. 2^40: the double sums round, so the
+      // compensation carries bits (sums of floats of one scale are exact).
+      for (float& v : y) v = static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
       for (std::size_t i = 0; i < rows; i += 3) y[i * cols + cols / 2] = -y[cols / 2];  // ties down a column
       for (std::size_t c0 : {std::size_t(0), std::size_t(1)}) {
         const std::size_t c1 = cols - c0;
@@ -109,7 +118,9 @@ TEST(float_below_pass_matches_the_scalar_table_across_vector_widths) {
   for (std::size_t rows : {1, 8, 13, 16, 21}) {
     for (std::size_t cols : {15, 16, 17, 31, 33, 50}) {
       std::vector<float> y(rows * cols);
-      for (float& v : y) v = static_cast<float>(rng.normal());
+      // Magnitudes over 2^-40 .. 2^40: the double sums round, so the
+      // compensation carries bits (sums of floats of one scale are exact).
+      for (float& v : y) v = static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
       for (std::size_t i = 0; i < rows; i += 3) y[i * cols + cols / 2] = -y[cols / 2];
       for (std::size_t c0 : {std::size_t(0), std::size_t(2)}) {
         const std::size_t c1 = cols - c0;
