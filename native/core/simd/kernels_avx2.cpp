@@ -13,6 +13,7 @@
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
 #include "column_squares_avx512.hpp"
+#include "float_stats_avx512.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
@@ -52,6 +53,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_shrink(k);
     take_avx512_l1_blocks(k);
     take_avx512_float_column_squares(k);  // the float column pass of l1,2
+    take_avx512_float_stats(k);           // the float column passes of the exact method
     return k;
   }();
   return &t;

@@ -1,0 +1,379 @@
+#include "float_stats_avx512.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include "../scratch.hpp"
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+#include "avx512_intrinsics.hpp"
+
+// GCC 12 sees the "undefined" vectors of its own _mm512_cvtps_pd and
+// _mm512_castps512_ps256 as used uninitialised once they are inlined here
+// (avx512_intrinsics.hpp turns off the "maybe" form of the same warning).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+namespace bp {
+namespace simd {
+namespace {
+
+// Why the same bits as the AVX2 loop (float_stats_at in loops-inl.hpp): each
+// column is a lane, and every lane goes through the same operations in the
+// same order, whatever the width of the vector holding it. Where the AVX2
+// loop adds a masked value (a count of 0, a kept entry of +0), this one
+// leaves the lane as it is under a mask: x + 0 is x for the counts and sums
+// here (never -0), and max(below, +0) is below, min(above, +inf) is above
+// (below and above are >= +0). So the counts and sums are the double loop's
+// too (docs/exact-float32.md).
+
+// The high eight floats of v.
+__attribute__((target("avx512f"))) inline __m256 high_half(__m512 v) {
+  return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+}
+
+// sum, comp += x with Neumaier's step for terms >= 0 (comp_add of
+// loops-inl.hpp), in the lanes of mask k.
+__attribute__((target("avx512f"))) inline void comp_add8(double* sum, double* comp, __m512d x, __mmask8 k) {
+  const __m512d s = _mm512_maskz_loadu_pd(k, sum), t = _mm512_add_pd(s, x);
+  const __m512d big = _mm512_max_pd(s, x), small = _mm512_min_pd(x, s);
+  _mm512_mask_storeu_pd(comp, k,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(k, comp), _mm512_add_pd(_mm512_sub_pd(big, t), small)));
+  _mm512_mask_storeu_pd(sum, k, t);
+}
+
+// The same step on sums held in registers.
+__attribute__((target("avx512f"))) inline void comp_reg(__m512d& sum, __m512d& comp, __m512d x) {
+  const __m512d t = _mm512_add_pd(sum, x);
+  comp = _mm512_add_pd(comp, _mm512_add_pd(_mm512_sub_pd(_mm512_max_pd(sum, x), t), _mm512_min_pd(x, sum)));
+  sum = t;
+}
+
+// Rows consecutive rows of the columns [j, j + 16) (the lanes of mask mk)
+// into their statistics: the entries a >= u counted into k and added, widened
+// to double, into s (compensated per Rows rows); with Count those a >= l
+// counted into cnt; with Gap the largest entry below u into lb and the least
+// at or above it into ub (floats).
+template <std::size_t Rows, bool Gap, bool Count>
+__attribute__((target("avx512f"))) inline void stats16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
+                                                       const float* u, const float* l, double* k, double* s, double* c,
+                                                       double* cnt, float* lb, float* ub) {
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
+  __m512 ll = _mm512_setzero_ps(), kk = _mm512_setzero_ps(), nn = _mm512_setzero_ps();
+  __m512 below = _mm512_setzero_ps(), above = _mm512_setzero_ps();
+  if constexpr (Count) ll = _mm512_maskz_loadu_ps(mk, l + j);
+  if constexpr (Gap) {
+    below = _mm512_maskz_loadu_ps(mk, lb + j);
+    above = _mm512_maskz_loadu_ps(mk, ub + j);
+  }
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
+    kk = _mm512_mask_add_ps(kk, on, kk, one);
+    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
+    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    if constexpr (Count) nn = _mm512_mask_add_ps(nn, _mm512_cmp_ps_mask(a, ll, _CMP_GE_OQ), nn, one);
+    if constexpr (Gap) {
+      below = _mm512_mask_max_ps(below, static_cast<__mmask16>(~on), below, a);
+      above = _mm512_mask_min_ps(above, on, above, a);
+    }
+  }
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  _mm512_mask_storeu_pd(k + j, m0,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
+  _mm512_mask_storeu_pd(k + j + 8, m1,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
+  if constexpr (Count) {
+    _mm512_mask_storeu_pd(
+        cnt + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cnt + j), _mm512_cvtps_pd(_mm512_castps512_ps256(nn))));
+    _mm512_mask_storeu_pd(cnt + j + 8, m1,
+                          _mm512_add_pd(_mm512_maskz_loadu_pd(m1, cnt + j + 8), _mm512_cvtps_pd(high_half(nn))));
+  }
+  comp_add8(s + j, c + j, s0, m0);
+  comp_add8(s + j + 8, c + j + 8, s1, m1);
+  if constexpr (Gap) {
+    _mm512_mask_storeu_ps(lb + j, mk, below);
+    _mm512_mask_storeu_ps(ub + j, mk, above);
+  }
+}
+
+template <std::size_t Rows, bool Gap, bool Count>
+__attribute__((target("avx512f"))) void stats_rows(const float* r, std::size_t stride, std::size_t m, const float* u,
+                                                   const float* l, double* k, double* s, double* c, double* cnt,
+                                                   float* lb, float* ub) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) stats16<Rows, Gap, Count>(r, stride, j, 0xffff, u, l, k, s, c, cnt, lb, ub);
+  if (j < m) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (m - j)) - 1u);
+    stats16<Rows, Gap, Count>(r, stride, j, tail, u, l, k, s, c, cnt, lb, ub);
+  }
+}
+
+// The rows left after the blocks of eight (at most seven), one by one as the
+// AVX2 loop adds them (a compensated add per row), for the columns
+// [j, j + 16) of mask mk; the statistics stay in registers between the rows
+// instead of going through memory once a row (on 100 x 80000 the four rows
+// left of a hundred cost about a fifth of the pass that way).
+template <bool Gap, bool Count>
+__attribute__((target("avx512f"))) inline void tail16(const float* r, std::size_t rows, std::size_t stride,
+                                                      std::size_t j, __mmask16 mk, const float* u, const float* l,
+                                                      double* k, double* s, double* c, double* cnt, float* lb,
+                                                      float* ub) {
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j);
+  __m512 ll = _mm512_setzero_ps(), below = _mm512_setzero_ps(), above = _mm512_setzero_ps();
+  if constexpr (Count) ll = _mm512_maskz_loadu_ps(mk, l + j);
+  if constexpr (Gap) {
+    below = _mm512_maskz_loadu_ps(mk, lb + j);
+    above = _mm512_maskz_loadu_ps(mk, ub + j);
+  }
+  __m512d k0 = _mm512_maskz_loadu_pd(m0, k + j), k1 = _mm512_maskz_loadu_pd(m1, k + j + 8);
+  __m512d n0 = _mm512_setzero_pd(), n1 = _mm512_setzero_pd();
+  if constexpr (Count) {
+    n0 = _mm512_maskz_loadu_pd(m0, cnt + j);
+    n1 = _mm512_maskz_loadu_pd(m1, cnt + j + 8);
+  }
+  __m512d s0 = _mm512_maskz_loadu_pd(m0, s + j), s1 = _mm512_maskz_loadu_pd(m1, s + j + 8);
+  __m512d c0 = _mm512_maskz_loadu_pd(m0, c + j), c1 = _mm512_maskz_loadu_pd(m1, c + j + 8);
+  const float* p = r + j;
+  for (std::size_t q = 0; q < rows; ++q, p += stride) {
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
+    // The row's count (1, or 0: a lane left as it is, k + 0 being k) and
+    // kept entry (or +0), as the AVX2 loop widens and adds them.
+    k0 = _mm512_mask_add_pd(k0, static_cast<__mmask8>(on), k0, _mm512_set1_pd(1.0));
+    k1 = _mm512_mask_add_pd(k1, static_cast<__mmask8>(on >> 8), k1, _mm512_set1_pd(1.0));
+    comp_reg(s0, c0, _mm512_maskz_mov_pd(static_cast<__mmask8>(on), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
+    comp_reg(s1, c1, _mm512_maskz_mov_pd(static_cast<__mmask8>(on >> 8), _mm512_cvtps_pd(high_half(a))));
+    if constexpr (Count) {
+      const __mmask16 hit = _mm512_cmp_ps_mask(a, ll, _CMP_GE_OQ);
+      n0 = _mm512_add_pd(n0, _mm512_maskz_mov_pd(static_cast<__mmask8>(hit), _mm512_set1_pd(1.0)));
+      n1 = _mm512_add_pd(n1, _mm512_maskz_mov_pd(static_cast<__mmask8>(hit >> 8), _mm512_set1_pd(1.0)));
+    }
+    if constexpr (Gap) {
+      below = _mm512_mask_max_ps(below, static_cast<__mmask16>(~on), below, a);
+      above = _mm512_mask_min_ps(above, on, above, a);
+    }
+  }
+  _mm512_mask_storeu_pd(k + j, m0, k0);
+  _mm512_mask_storeu_pd(k + j + 8, m1, k1);
+  if constexpr (Count) {
+    _mm512_mask_storeu_pd(cnt + j, m0, n0);
+    _mm512_mask_storeu_pd(cnt + j + 8, m1, n1);
+  }
+  _mm512_mask_storeu_pd(s + j, m0, s0);
+  _mm512_mask_storeu_pd(s + j + 8, m1, s1);
+  _mm512_mask_storeu_pd(c + j, m0, c0);
+  _mm512_mask_storeu_pd(c + j + 8, m1, c1);
+  if constexpr (Gap) {
+    _mm512_mask_storeu_ps(lb + j, mk, below);
+    _mm512_mask_storeu_ps(ub + j, mk, above);
+  }
+}
+
+// Over columns [0, m) of y (the caller offsets y and the arrays to c0):
+// eight rows at a time, then the rows left, as the AVX2 sweep.
+template <bool Gap, bool Count>
+__attribute__((target("avx512f"))) void sweep(const float* y, std::size_t n, std::size_t stride, std::size_t m,
+                                              const float* u, const float* l, double* k, double* s, double* c,
+                                              double* cnt, float* lb, float* ub) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) stats_rows<8, Gap, Count>(y + i * stride, stride, m, u, l, k, s, c, cnt, lb, ub);
+  if (i == n) return;
+  const float* r = y + i * stride;
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) tail16<Gap, Count>(r, n - i, stride, j, 0xffff, u, l, k, s, c, cnt, lb, ub);
+  if (j < m)
+    tail16<Gap, Count>(r, n - i, stride, j, static_cast<__mmask16>((1u << (m - j)) - 1u), u, l, k, s, c, cnt, lb, ub);
+}
+
+// t[0 .. m) rounded up to floats, sixteen at a time: the least float >= t,
+// as up_to_float of loops-inl.hpp gives it one at a time (the conversion
+// rounding toward +inf: +inf above the largest float, -inf for -inf, the
+// largest float negated below its negation, NaN for NaN); returns whether
+// any is below +inf.
+__attribute__((target("avx512f"))) bool round_up(const double* t, float* out, std::size_t m) {
+  const __m512 inf = _mm512_set1_ps(std::numeric_limits<float>::infinity());
+  __mmask16 finite = 0;
+  for (std::size_t j = 0; j < m; j += 16) {
+    const __mmask16 mk = m - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (m - j)) - 1u);
+    const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+    const __m256 lo =
+        _mm512_cvt_roundpd_ps(_mm512_maskz_loadu_pd(m0, t + j), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+    const __m256 hi =
+        _mm512_cvt_roundpd_ps(_mm512_maskz_loadu_pd(m1, t + j + 8), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);
+    const __m512 f =
+        _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
+    _mm512_mask_storeu_ps(out + j, mk, f);
+    finite |= _mm512_mask_cmp_ps_mask(mk, f, inf, _CMP_LT_OQ);
+  }
+  return finite != 0;
+}
+
+// s += c, and the float gaps widened into lb, ub.
+template <bool Gap>
+__attribute__((target("avx512f"))) void finish(std::size_t m, double* s, const double* c, const float* fb,
+                                               const float* fu, double* lb, double* ub) {
+  for (std::size_t j = 0; j < m; j += 16) {
+    const __mmask16 mk = m - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (m - j)) - 1u);
+    const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+    _mm512_mask_storeu_pd(s + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, s + j), _mm512_maskz_loadu_pd(m0, c + j)));
+    _mm512_mask_storeu_pd(s + j + 8, m1,
+                          _mm512_add_pd(_mm512_maskz_loadu_pd(m1, s + j + 8), _mm512_maskz_loadu_pd(m1, c + j + 8)));
+    if constexpr (Gap) {
+      const __m512 b = _mm512_maskz_loadu_ps(mk, fb + j), u = _mm512_maskz_loadu_ps(mk, fu + j);
+      _mm512_mask_storeu_pd(lb + j, m0, _mm512_cvtps_pd(_mm512_castps512_ps256(b)));
+      _mm512_mask_storeu_pd(lb + j + 8, m1, _mm512_cvtps_pd(high_half(b)));
+      _mm512_mask_storeu_pd(ub + j, m0, _mm512_cvtps_pd(_mm512_castps512_ps256(u)));
+      _mm512_mask_storeu_pd(ub + j + 8, m1, _mm512_cvtps_pd(high_half(u)));
+    }
+  }
+}
+
+// The table's own loops, for a scale other than 1 (the entries must then be
+// widened before they are compared).
+KernelTable::ColumnStats<float> g_plain_stats = nullptr;
+KernelTable::ColumnStatsGap<float> g_plain_gap = nullptr;
+
+template <bool Gap>
+void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, const double* mu,
+                 double* k, double* s, double* c, const double* lo, double* cnt, double* lb, double* ub) {
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m), l(m), fb(Gap ? m : 0), fu(Gap ? m : 0);
+  round_up(mu + c0, u.data(), m);
+  const bool count = round_up(lo + c0, l.data(), m);
+  if constexpr (Gap) std::fill(fu.begin(), fu.end(), std::numeric_limits<float>::infinity());
+  std::fill(k + c0, k + c1, 0.0);
+  std::fill(s + c0, s + c1, 0.0);
+  std::fill(c + c0, c + c1, 0.0);
+  std::fill(cnt + c0, cnt + c1, 0.0);
+  if (count)
+    sweep<Gap, true>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0, cnt + c0, fb.data(), fu.data());
+  else
+    sweep<Gap, false>(y + c0, n, stride, m, u.data(), l.data(), k + c0, s + c0, c + c0, cnt + c0, fb.data(), fu.data());
+  finish<Gap>(m, s + c0, c + c0, fb.data(), fu.data(), Gap ? lb + c0 : nullptr, Gap ? ub + c0 : nullptr);
+}
+
+void column_stats_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                      const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
+  if (scale != 1.0) return g_plain_stats(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  float_stats<false>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, nullptr, nullptr);
+}
+
+void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                          double scale, const double* mu, double* k, double* s, double* c, const double* lo,
+                          double* cnt, double* lb, double* ub) {
+  if (scale != 1.0) return g_plain_gap(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+  float_stats<true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
+}
+
+// The below-bound pass (column_stats_below_f32): the statistics of stats16
+// at threshold u, and the entries a < u listed as (column, value). Entries
+// below are rare: one test per Rows rows, then per row only the lanes below.
+// The list holds a column's entries in row order, as the AVX2 loop's (whose
+// rows run over eight columns at a time, not sixteen: the order across
+// columns differs, the caller sorts by column).
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) inline void below16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
+                                                       const float* u, double* k, double* s, double* c, std::size_t c0,
+                                                       std::size_t cap, std::uint32_t* col, double* val,
+                                                       std::size_t* held) {
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
+  __m512 kk = _mm512_setzero_ps();
+  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  __mmask16 off = 0;
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+    const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
+    kk = _mm512_mask_add_ps(kk, on, kk, one);
+    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
+    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    off |= _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ);
+  }
+  if (off != 0) {
+    p = r + j;
+    for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+      const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+      for (unsigned bits = _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ); bits != 0; bits &= bits - 1) {
+        const std::size_t t = static_cast<std::size_t>(__builtin_ctz(bits));
+        if (*held < cap) {
+          col[*held] = static_cast<std::uint32_t>(c0 + j + t);
+          val[*held] = std::fabs(static_cast<double>(p[t]));
+        }
+        ++*held;
+      }
+    }
+  }
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  _mm512_mask_storeu_pd(k + j, m0,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
+  _mm512_mask_storeu_pd(k + j + 8, m1,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
+  comp_add8(s + j, c + j, s0, m0);
+  comp_add8(s + j + 8, c + j + 8, s1, m1);
+}
+
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) void below_rows(const float* r, std::size_t stride, std::size_t m, const float* u,
+                                                   double* k, double* s, double* c, std::size_t c0, std::size_t cap,
+                                                   std::uint32_t* col, double* val, std::size_t* held) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) below16<Rows>(r, stride, j, 0xffff, u, k, s, c, c0, cap, col, val, held);
+  if (j < m) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (m - j)) - 1u);
+    below16<Rows>(r, stride, j, tail, u, k, s, c, c0, cap, col, val, held);
+  }
+}
+
+KernelTable::ColumnStatsBelow<float> g_plain_below = nullptr;
+
+void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                            double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
+                            std::uint32_t* col, double* val, std::size_t* held) {
+  if (scale != 1.0) return g_plain_below(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
+  const std::size_t m = c1 - c0;
+  ScratchVector<float> u(m);
+  round_up(hi + c0, u.data(), m);
+  for (std::size_t j = c0; j < c1; ++j) k[j] = s[j] = c[j] = 0.0;
+  const float* base = y + c0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    below_rows<8>(base + i * stride, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
+  for (; i < n; ++i)
+    below_rows<1>(base + i * stride, stride, m, u.data(), k + c0, s + c0, c + c0, c0, cap, col, val, held);
+  for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
+}
+
+}  // namespace
+
+void take_avx512_float_stats(KernelTable& t) {
+  if (!__builtin_cpu_supports("avx512f")) return;
+  g_plain_stats = t.column_stats_f32;
+  g_plain_gap = t.column_stats_gap_f32;
+  t.column_stats_f32 = &column_stats_f32;
+  t.column_stats_gap_f32 = &column_stats_gap_f32;
+  g_plain_below = t.column_stats_below_f32;
+  t.column_stats_below_f32 = &column_stats_below_f32;
+}
+
+}  // namespace simd
+}  // namespace bp
+
+#else
+
+namespace bp {
+namespace simd {
+void take_avx512_float_stats(KernelTable&) {}
+}  // namespace simd
+}  // namespace bp
+
+#endif
