@@ -191,17 +191,33 @@ Kept keep_above(double* a, std::size_t n, double t) {
 
 // The plain sum and count of the entries of a[0, n) above t, without moving
 // them: a pass that only reads, four independent chains of baseline vector
-// lanes (two doubles each with SSE2).
-Kept sum_above(const double* a, std::size_t n, double t) {
+// lanes (two doubles each with SSE2). With Copy it also copies a into dst and
+// keeps the largest entry and a finiteness probe (x - x, NaN exactly for a
+// NaN or an infinity) of what it reads: the copy's pass of bilevel_radii then
+// gives the threshold its first sum too, with the very operations of the
+// pass without Copy (the same bits).
+template <bool Copy>
+Kept sum_above_impl(const double* a, std::size_t n, double t, double* dst, double* largest, bool* finite) {
   using L = simd::Lanes<double, simd::Baseline>;
   constexpr std::size_t W = L::kWidth;
   double sum = 0.0;
   std::size_t c = 0, i = 0;
   const auto tv = L::set1(t), one = L::set1(1.0);
   auto s0 = L::zero(), s1 = s0, s2 = s0, s3 = s0, c0 = s0, c1 = s0;
+  auto x0 = s0, x1 = s0, p0 = s0, p1 = s0;  // Copy: maxima and probes
   for (; i + 4 * W <= n; i += 4 * W) {
     const auto a0 = L::load(a + i), a1 = L::load(a + i + W);
     const auto a2 = L::load(a + i + 2 * W), a3 = L::load(a + i + 3 * W);
+    if constexpr (Copy) {
+      L::store(dst + i, a0);
+      L::store(dst + i + W, a1);
+      L::store(dst + i + 2 * W, a2);
+      L::store(dst + i + 3 * W, a3);
+      x0 = L::max(L::max(x0, a0), a1);
+      x1 = L::max(L::max(x1, a2), a3);
+      p0 = L::add(p0, L::add(L::sub(a0, a0), L::sub(a1, a1)));
+      p1 = L::add(p1, L::add(L::sub(a2, a2), L::sub(a3, a3)));
+    }
     const auto m0 = L::gt(a0, tv), m1 = L::gt(a1, tv);
     const auto m2 = L::gt(a2, tv), m3 = L::gt(a3, tv);
     s0 = L::add(s0, L::bit_and(m0, a0));
@@ -219,26 +235,51 @@ Kept sum_above(const double* a, std::size_t n, double t) {
     sum += sl[l];
     c += static_cast<std::size_t>(cl[l]);
   }
+  double big = 0.0, probe = 0.0;
+  if constexpr (Copy) {
+    double xl[W], pl[W];
+    L::store(xl, L::max(x0, x1));
+    L::store(pl, L::add(p0, p1));
+    for (std::size_t l = 0; l < W; ++l) {
+      big = xl[l] > big ? xl[l] : big;
+      probe += pl[l];
+    }
+  }
   for (; i < n; ++i) {
     const bool k = a[i] > t;
     sum += k ? a[i] : 0.0;
     c += k ? 1 : 0;
+    if constexpr (Copy) {
+      dst[i] = a[i];
+      big = a[i] > big ? a[i] : big;
+      probe += a[i] - a[i];
+    }
+  }
+  if constexpr (Copy) {
+    *largest = big;
+    *finite = probe == probe;
   }
   return {sum, c};
+}
+
+Kept sum_above(const double* a, std::size_t n, double t) {
+  return sum_above_impl<false>(a, n, t, nullptr, nullptr, nullptr);
 }
 
 // After this many passes the pivot iteration hands over to the online
 // filter, whose cost does not depend on how the entries are spread.
 constexpr int kMaxPivotPasses = 48;
 
-Threshold threshold_inplace(double* a, std::size_t k, double radius) {
+// known_sum, when given, is sum_above(a, k, -INFINITY).sum, computed by the
+// caller's copy pass (l1_copy_sum).
+Threshold threshold_inplace(double* a, std::size_t k, double radius, const double* known_sum = nullptr) {
   if (k == 0) return {0.0, 0};
   // Inside the ball: tau = 0. Deciding it up front also keeps the running
   // bounds below away from -radius: with a radius near DBL_MAX they would
   // overflow. A plain sum decides unless the radius lies within its error
   // bound (k ulps of the sum, with room to spare); then the compensated sum
   // does, as it always did.
-  double sum = sum_above(a, k, -INFINITY).sum;
+  double sum = known_sum != nullptr ? *known_sum : sum_above(a, k, -INFINITY).sum;
   const double slack = 2.0 * static_cast<double>(k) * DBL_EPSILON * sum;
   if (!is_finite(sum) || !(radius < sum - slack || radius > sum + slack)) {
     CompensatedSum total;
@@ -332,6 +373,16 @@ struct BlockScan {
 
 double l1_threshold_inplace(double* a, std::size_t k, double radius) {
   return threshold_inplace(a, k, radius).tau;
+}
+
+L1CopySum l1_copy_sum(const double* src, std::size_t k, double* dst) {
+  L1CopySum r{0.0, 0.0, true};
+  r.sum = sum_above_impl<true>(src, k, -INFINITY, dst, &r.largest, &r.finite).sum;
+  return r;
+}
+
+double l1_threshold_inplace_summed(double* a, std::size_t k, double radius, double sum) {
+  return threshold_inplace(a, k, radius, &sum).tau;
 }
 
 template <class T>

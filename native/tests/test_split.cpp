@@ -2,12 +2,15 @@
 // projections: row blocks of a column-grouped matrix (the out-of-core case)
 // must give the same bytes for l1,inf, and for l1,2 when the whole norms are
 // used; and the two-scalar threshold search must find projectL1Ball's tau.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "bilevel_projection.hpp"
 #include "harness.hpp"
+#include "numeric.hpp"
 
 using namespace bptest;
 
@@ -148,5 +151,69 @@ TEST(split_threshold_stats_find_the_l1_ball_threshold) {
       worst = std::max(worst, std::fabs(std::copysign(std::max(a - tau, 0.0), v[i]) - ref[i]));
     }
     CHECK_MSG(worst <= 1e-12 * big, "worst " << worst << " big " << big);
+  }
+}
+
+// bilevel_radii against its definition written out (the largest norm and a
+// finiteness check, a power-of-two scale, the threshold of a scaled copy,
+// the radii from the norms): the same bits and status for every kind of
+// norms, the scaled path (norms near the largest double) and eta = 0.
+TEST(bilevel_radii_is_its_definition_bit_for_bit) {
+  Rng rng(91);
+  auto reference = [](const std::vector<double>& nr, double eta, std::vector<double>& radii, double* thr) {
+    const std::size_t k = nr.size();
+    double big = 0.0, probe = 0.0;
+    for (double x : nr) {
+      big = x > big ? x : big;
+      probe += x - x;
+    }
+    if (probe != probe || !std::isfinite(big)) return bp::Status::kNonFinite;
+    if (eta == 0.0) {
+      std::fill(radii.begin(), radii.end(), 0.0);
+      *thr = big;
+      return bp::Status::kOk;
+    }
+    const double scale = bp::overflow_guard_scale(big, static_cast<double>(k));
+    std::vector<double> s(k);
+    for (std::size_t j = 0; j < k; ++j) s[j] = nr[j] * scale;
+    const double tau = bp::l1_threshold_inplace(s.data(), k, eta * scale);
+    if (tau == 0.0) {
+      radii = nr;
+      *thr = 0.0;
+      return bp::Status::kOk;
+    }
+    for (std::size_t j = 0; j < k; ++j) radii[j] = std::max(nr[j] * scale - tau, 0.0) / scale;
+    *thr = tau / scale;
+    return bp::Status::kOk;
+  };
+  for (int trial = 0; trial < 600; ++trial) {
+    const std::size_t k = 1 + rng.below(trial < 300 ? 40 : 4000);
+    std::vector<double> nr(k);
+    const int kind = trial % 5;
+    for (auto& x : nr) {
+      x = kind == 0   ? 0.9 + 0.1 * rng.uniform()
+          : kind == 1 ? std::fabs(rng.normal()) * std::pow(10.0, rng.uniform() * 8 - 4)
+          : kind == 2 ? static_cast<double>(rng.below(3))
+          : kind == 3 ? rng.uniform() * 1.7e308
+                      : rng.uniform() * 1e-310;
+    }
+    if (trial % 50 == 7) nr[rng.below(k)] = std::numeric_limits<double>::quiet_NaN();
+    if (trial % 50 == 9) nr[rng.below(k)] = std::numeric_limits<double>::infinity();
+    double total = 0.0;
+    for (double x : nr) total += std::isfinite(x) ? x / static_cast<double>(k) : 0.0;
+    for (double share : {0.0, 0.001, 0.2, 0.7, 2.0}) {
+      const double eta = share * total * static_cast<double>(k) > 0.0 || share == 0.0
+                             ? share * total * static_cast<double>(k)
+                             : 1e-300;
+      std::vector<double> got(k, -1.0), want(k, -2.0);
+      double tg = -1.0, tw = -2.0;
+      const bp::Status sg = bp::bilevel_radii(nr.data(), k, eta, got.data(), &tg);
+      const bp::Status sw = reference(nr, eta, want, &tw);
+      CHECK(sg == sw);
+      if (sg != bp::Status::kOk) continue;
+      CHECK_MSG(std::memcmp(got.data(), want.data(), k * sizeof(double)) == 0,
+                "k=" << k << " kind " << kind << " share " << share);
+      CHECK(std::memcmp(&tg, &tw, sizeof tg) == 0);
+    }
   }
 }
