@@ -188,8 +188,7 @@ bool write_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* 
   const std::size_t ng = group_count(y.rows, y.cols, g);
   const bool is_float = sizeof(T) == sizeof(float);
   if (kind == ApplyKind::kClip) {
-    *zero_groups =
-        mx != nullptr ? count_zero_groups<ClipMap<T>>(mx, radii, ng) : count_zero_params(radii, ng, is_float);
+    *zero_groups = mx != nullptr ? ClipMap<T>::count_zero(mx, radii, ng) : count_zero_params(radii, ng, is_float);
     return write_groups_impl<ClipMap<T>>(y, g, radii, out, check);
   }
   ScratchVector<double> factor(ng);

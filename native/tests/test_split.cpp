@@ -8,6 +8,7 @@
 #include <limits>
 #include <vector>
 
+#include "apply.hpp"
 #include "bilevel_projection.hpp"
 #include "harness.hpp"
 #include "numeric.hpp"
@@ -216,4 +217,56 @@ TEST(bilevel_radii_is_its_definition_bit_for_bit) {
       CHECK(std::memcmp(&tg, &tw, sizeof tg) == 0);
     }
   }
+}
+
+// The clip's zero test (ClipMap::is_zero, decided in double) and its vector
+// count (ClipMap::count_zero) are min(T(mx), narrow_toward_zero<T>(c)) == 0,
+// the definition the write's bytes follow, for every pair of special values
+// (signed zeros, the float rounding edges at 2^-150 and 2^-149, subnormal
+// doubles, infinities, NaN, negatives) and random magnitudes, at every
+// length and start of the vector count.
+template <class T>
+static void check_clip_zero(const std::vector<double>& v) {
+  auto def = [](double mx, double c) { return std::min(static_cast<T>(mx), bp::narrow_toward_zero<T>(c)) == T(0); };
+  std::vector<double> a, b;
+  for (double x : v) {
+    for (double y : v) {
+      CHECK_MSG(bp::ClipMap<T>::is_zero(x, y) == def(x, y), "mx " << x << " c " << y << " size " << sizeof(T));
+      a.push_back(x);
+      b.push_back(y);
+    }
+  }
+  for (std::size_t off = 0; off < 5; ++off) {
+    for (std::size_t len : {off, off + 1, off + 3, off + 8, a.size() - 1, a.size()}) {
+      std::size_t want = 0;
+      for (std::size_t i = off; i < len; ++i) want += def(a[i], b[i]) ? 1 : 0;
+      CHECK(bp::ClipMap<T>::count_zero(a.data() + off, b.data() + off, len - off) == want);
+    }
+  }
+}
+
+TEST(clip_zero_groups_are_the_narrowed_minimum) {
+  std::vector<double> v = {0.0,
+                           0x1p-151,
+                           0x1p-150,
+                           std::nextafter(0x1p-150, 1.0),
+                           std::nextafter(0x1p-150, 0.0),
+                           0x1p-149,
+                           std::nextafter(0x1p-149, 0.0),
+                           std::nextafter(0x1p-149, 1.0),
+                           0x1p-1074,
+                           0x1p-1073,
+                           1e-300,
+                           0x1p-126,
+                           1.0,
+                           3.4e38,
+                           1e300,
+                           std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN()};
+  const std::size_t base = v.size();
+  for (std::size_t i = 0; i < base; ++i) v.push_back(-v[i]);
+  Rng rng(5);
+  for (int i = 0; i < 40; ++i) v.push_back(std::ldexp(rng.uniform() - 0.5, static_cast<int>(rng.below(400)) - 200));
+  check_clip_zero<float>(v);
+  check_clip_zero<double>(v);
 }
