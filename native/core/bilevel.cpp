@@ -93,8 +93,10 @@ Status bilevel_l1inf(const MatrixRef<T>& y, Groups g, double eta, T* out, double
   const std::size_t ng = group_count(y.rows, y.cols, g);
   if (y.size() == 0) return empty_projection(ng, radii, res);
   ScratchVector<double> mx(ng);
-  const Status st = group_norms(y, g, GroupNormKind::kLInf, mx.data());
-  if (st != Status::kOk) return st;
+  // The maxima and the NaN check of group_norms(kLInf) without its pass for
+  // an infinite maximum: bilevel_radii refuses non-finite norms itself, with
+  // the same status, in the read it makes anyway.
+  if (!group_max_sum<false>(y, g, 1.0, mx.data(), nullptr)) return Status::kNonFinite;
   double tau = 0.0;
   const Status rt = bilevel_radii(mx.data(), ng, eta, radii, &tau);
   if (rt != Status::kOk) return rt;

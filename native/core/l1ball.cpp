@@ -8,6 +8,7 @@
 #include "apply.hpp"
 #include "masked_sum_lanes.hpp"
 #include "numeric.hpp"
+#include "simd/kernel_table.hpp"
 #include "simd/lanes_scalar.hpp"
 #include "simd/lanes_sse2.hpp"
 
@@ -24,8 +25,20 @@ struct Threshold {
 // The sum of v[i] - shift over the v[i] above t, and their count, as
 // accurate as a compensated sum (the lanes of masked_sum_lanes, then their
 // sums and errors added lane by lane).
+// masked_sum_lanes, through the table where its lanes are the table's four
+// (SSE2's two chains of two): the same bits in fewer instructions with AVX2.
+MaskedSumLanes masked_lanes(const double* v, std::size_t n, double t, double shift) {
+  if constexpr (MaskedSumLanes::kLanes == 4) {
+    MaskedSumLanes r;
+    r.end = simd::kernels().l1_masked_sum4(v, n, t, shift, r.sum, r.err, r.count);
+    return r;
+  } else {
+    return masked_sum_lanes(v, n, t, shift);
+  }
+}
+
 CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
-  const MaskedSumLanes lanes = masked_sum_lanes(v, n, t, shift);
+  const MaskedSumLanes lanes = masked_lanes(v, n, t, shift);
   CompensatedSum r;
   std::size_t c = 0;
   for (std::size_t l = 0; l < MaskedSumLanes::kLanes; ++l) {
@@ -191,17 +204,33 @@ Kept keep_above(double* a, std::size_t n, double t) {
 
 // The plain sum and count of the entries of a[0, n) above t, without moving
 // them: a pass that only reads, four independent chains of baseline vector
-// lanes (two doubles each with SSE2).
-Kept sum_above(const double* a, std::size_t n, double t) {
+// lanes (two doubles each with SSE2). With Copy it also copies a into dst and
+// keeps the largest entry and a finiteness probe (x - x, NaN exactly for a
+// NaN or an infinity) of what it reads: the copy's pass of bilevel_radii then
+// gives the threshold its first sum too, with the very operations of the
+// pass without Copy (the same bits).
+template <bool Copy>
+Kept sum_above_impl(const double* a, std::size_t n, double t, double* dst, double* largest, bool* finite) {
   using L = simd::Lanes<double, simd::Baseline>;
   constexpr std::size_t W = L::kWidth;
   double sum = 0.0;
   std::size_t c = 0, i = 0;
   const auto tv = L::set1(t), one = L::set1(1.0);
   auto s0 = L::zero(), s1 = s0, s2 = s0, s3 = s0, c0 = s0, c1 = s0;
+  auto x0 = s0, x1 = s0, p0 = s0, p1 = s0;  // Copy: maxima and probes
   for (; i + 4 * W <= n; i += 4 * W) {
     const auto a0 = L::load(a + i), a1 = L::load(a + i + W);
     const auto a2 = L::load(a + i + 2 * W), a3 = L::load(a + i + 3 * W);
+    if constexpr (Copy) {
+      L::store(dst + i, a0);
+      L::store(dst + i + W, a1);
+      L::store(dst + i + 2 * W, a2);
+      L::store(dst + i + 3 * W, a3);
+      x0 = L::max(L::max(x0, a0), a1);
+      x1 = L::max(L::max(x1, a2), a3);
+      p0 = L::add(p0, L::add(L::sub(a0, a0), L::sub(a1, a1)));
+      p1 = L::add(p1, L::add(L::sub(a2, a2), L::sub(a3, a3)));
+    }
     const auto m0 = L::gt(a0, tv), m1 = L::gt(a1, tv);
     const auto m2 = L::gt(a2, tv), m3 = L::gt(a3, tv);
     s0 = L::add(s0, L::bit_and(m0, a0));
@@ -219,26 +248,72 @@ Kept sum_above(const double* a, std::size_t n, double t) {
     sum += sl[l];
     c += static_cast<std::size_t>(cl[l]);
   }
+  double big = 0.0, probe = 0.0;
+  if constexpr (Copy) {
+    double xl[W], pl[W];
+    L::store(xl, L::max(x0, x1));
+    L::store(pl, L::add(p0, p1));
+    for (std::size_t l = 0; l < W; ++l) {
+      big = xl[l] > big ? xl[l] : big;
+      probe += pl[l];
+    }
+  }
   for (; i < n; ++i) {
     const bool k = a[i] > t;
     sum += k ? a[i] : 0.0;
     c += k ? 1 : 0;
+    if constexpr (Copy) {
+      dst[i] = a[i];
+      big = a[i] > big ? a[i] : big;
+      probe += a[i] - a[i];
+    }
+  }
+  if constexpr (Copy) {
+    *largest = big;
+    *finite = probe == probe;
   }
   return {sum, c};
+}
+
+// sum_above_impl without the copy; through the table where the baseline's
+// four chains of lanes are the table's eight (SSE2): the same bits.
+Kept sum_above(const double* a, std::size_t n, double t) {
+  using L = simd::Lanes<double, simd::Baseline>;
+  constexpr std::size_t W = L::kWidth;
+  if constexpr (4 * W == 8) {
+    double sl[8], cl[8];
+    std::size_t i = simd::kernels().l1_sum_above(a, n, t, sl, cl);
+    double sum = 0.0, cnt = 0.0;
+    for (std::size_t l = 0; l < W; ++l) {
+      sum += (sl[l] + sl[W + l]) + (sl[2 * W + l] + sl[3 * W + l]);
+      cnt += (cl[l] + cl[W + l]) + (cl[2 * W + l] + cl[3 * W + l]);
+    }
+    std::size_t c = static_cast<std::size_t>(cnt);
+    for (; i < n; ++i) {
+      const bool k = a[i] > t;
+      sum += k ? a[i] : 0.0;
+      c += k ? 1 : 0;
+    }
+    return {sum, c};
+  } else {
+    return sum_above_impl<false>(a, n, t, nullptr, nullptr, nullptr);
+  }
 }
 
 // After this many passes the pivot iteration hands over to the online
 // filter, whose cost does not depend on how the entries are spread.
 constexpr int kMaxPivotPasses = 48;
 
-Threshold threshold_inplace(double* a, std::size_t k, double radius) {
+// known_sum, when given, is sum_above(a, k, -INFINITY).sum, computed by the
+// caller's copy pass (l1_copy_sum).
+Threshold threshold_inplace(double* a, std::size_t k, double radius, const double* known_sum = nullptr) {
   if (k == 0) return {0.0, 0};
   // Inside the ball: tau = 0. Deciding it up front also keeps the running
   // bounds below away from -radius: with a radius near DBL_MAX they would
   // overflow. A plain sum decides unless the radius lies within its error
   // bound (k ulps of the sum, with room to spare); then the compensated sum
   // does, as it always did.
-  double sum = sum_above(a, k, -INFINITY).sum;
+  double sum = known_sum != nullptr ? *known_sum : sum_above(a, k, -INFINITY).sum;
   const double slack = 2.0 * static_cast<double>(k) * DBL_EPSILON * sum;
   if (!is_finite(sum) || !(radius < sum - slack || radius > sum + slack)) {
     CompensatedSum total;
@@ -332,6 +407,16 @@ struct BlockScan {
 
 double l1_threshold_inplace(double* a, std::size_t k, double radius) {
   return threshold_inplace(a, k, radius).tau;
+}
+
+L1CopySum l1_copy_sum(const double* src, std::size_t k, double* dst) {
+  L1CopySum r{0.0, 0.0, true};
+  r.sum = sum_above_impl<true>(src, k, -INFINITY, dst, &r.largest, &r.finite).sum;
+  return r;
+}
+
+double l1_threshold_inplace_summed(double* a, std::size_t k, double radius, double sum) {
+  return threshold_inplace(a, k, radius, &sum).tau;
 }
 
 template <class T>

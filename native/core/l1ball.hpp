@@ -22,6 +22,22 @@ namespace bp {
 // is as accurate as the data allow.
 double l1_threshold_inplace(double* a, std::size_t k, double radius);
 
+// One read of src[0, k) (group norms: >= 0 unless a NaN) that copies it into
+// dst and gives its largest entry, whether every entry is finite, and the
+// plain sum l1_threshold_inplace starts from (its bits: the same lanes and
+// order). Meaningful only when finite.
+struct L1CopySum {
+  double sum;
+  double largest;
+  bool finite;
+};
+L1CopySum l1_copy_sum(const double* src, std::size_t k, double* dst);
+
+// l1_threshold_inplace(a, k, radius) without its first pass: sum is
+// l1_copy_sum(...).sum of the a it copied (a unchanged since). The same
+// result, bit for bit.
+double l1_threshold_inplace_summed(double* a, std::size_t k, double radius, double sum);
+
 struct L1Scan {
   double tau;      // threshold of |v| * scale for the radius
   double max_abs;  // largest |v| * scale (infinite if an entry is)

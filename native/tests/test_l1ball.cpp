@@ -11,6 +11,8 @@
 #include "brute.hpp"
 #include "harness.hpp"
 #include "run.hpp"
+#include "simd/lanes_scalar.hpp"
+#include "simd/lanes_sse2.hpp"
 
 using namespace bptest;
 
@@ -384,5 +386,84 @@ TEST(l1_threshold_long_uniform_maxima_match_sorting) {
   for (double f : {1e-6, 0.01, 0.5}) {
     const double r = gt * f;
     CHECK_NEAR(threshold_of(g, r), sorted_threshold(g, r), 1e-15);
+  }
+}
+
+// Norms as the bilevel projections hand them to bilevel_radii: many equal or
+// near-equal values, spread ones, zeros, and some huge ones.
+static std::vector<double> norm_like(Rng& rng, std::size_t n, int kind) {
+  std::vector<double> a(n);
+  for (auto& x : a) {
+    switch (kind) {
+      case 0:
+        x = 0.95 + 0.05 * rng.uniform();
+        break;
+      case 1:
+        x = std::fabs(rng.normal()) * std::pow(10.0, rng.uniform() * 6 - 3);
+        break;
+      case 2:
+        x = rng.below(4) == 0 ? 0.0 : static_cast<double>(rng.below(5));
+        break;
+      default:
+        x = rng.uniform() * 1e300;
+        break;
+    }
+  }
+  return a;
+}
+
+// l1_copy_sum is the first pass of l1_threshold_inplace fused with a copy:
+// the copy exact, the largest entry, the finiteness of every entry, and the
+// threshold started from its sum the same bits as the threshold's own, at
+// every length (the lanes' tail included) and radius.
+TEST(l1_copy_sum_gives_the_threshold_its_own_first_sum) {
+  Rng rng(77);
+  for (int trial = 0; trial < 1200; ++trial) {
+    const std::size_t n = trial < 600 ? static_cast<std::size_t>(trial % 40) : 1 + rng.below(5000);
+    std::vector<double> a = norm_like(rng, n, trial % 4), copy(n + 1, -1.0);
+    const bp::L1CopySum s = bp::l1_copy_sum(a.data(), n, copy.data());
+    CHECK(std::memcmp(copy.data(), a.data(), n * sizeof(double)) == 0);
+    CHECK(copy[n] == -1.0);
+    double big = 0.0, total = 0.0;
+    for (double x : a) {
+      big = std::max(big, x);
+      total += x;
+    }
+    CHECK(s.finite);
+    CHECK(s.largest == big);
+    // The sum in the threshold's own order: four chains of the baseline
+    // vector's W lanes (entry i of the vector part into chain (i / W) % 4,
+    // lane i % W), the chains added pairwise per lane, the lanes in turn,
+    // then the tail one by one.
+    {
+      constexpr std::size_t W = bp::simd::Lanes<double, bp::simd::Baseline>::kWidth;
+      std::vector<double> acc(4 * W, 0.0);
+      std::size_t i = 0;
+      for (; i + 4 * W <= n; i += 4 * W)
+        for (std::size_t q = 0; q < 4 * W; ++q) acc[q] += a[i + q];
+      double want = 0.0;
+      for (std::size_t l = 0; l < W; ++l) want += (acc[l] + acc[W + l]) + (acc[2 * W + l] + acc[3 * W + l]);
+      for (; i < n; ++i) want += a[i];
+      CHECK_MSG(std::memcmp(&want, &s.sum, sizeof want) == 0, "sum, n=" << n);
+    }
+    if (n == 0 || !std::isfinite(total)) continue;
+    for (double share : {1e-9, 0.01, 0.3, 0.9, 0.999999, 1.5}) {
+      const double r = share * total;
+      if (!(r > 0.0)) continue;
+      std::vector<double> x1 = a, x2 = a;
+      const double want = bp::l1_threshold_inplace(x1.data(), n, r);
+      const double got = bp::l1_threshold_inplace_summed(x2.data(), n, r, s.sum);
+      CHECK_MSG(std::memcmp(&got, &want, sizeof got) == 0, "n=" << n << " kind " << trial % 4 << " share " << share);
+    }
+  }
+  // A NaN or an infinity anywhere (vector part or tail) is reported.
+  for (std::size_t n : {1, 7, 8, 9, 64, 67}) {
+    for (std::size_t at = 0; at < n; at += 3) {
+      for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+        std::vector<double> a = norm_like(rng, n, 1), copy(n);
+        a[at] = bad;
+        CHECK(!bp::l1_copy_sum(a.data(), n, copy.data()).finite);
+      }
+    }
   }
 }

@@ -14,6 +14,7 @@
 
 #include "harness.hpp"
 #include "kernel_tables.hpp"
+#include "masked_sum_lanes.hpp"
 #include "numeric.hpp"
 #include "simd/kernel_table.hpp"
 
@@ -520,4 +521,64 @@ TEST(simd_kernels_is_the_best_table_the_cpu_runs) {
                                                                   : &bp::simd::baseline_kernels();
   CHECK(&k == best);
   CHECK(&bp::simd::kernels() == &k);  // chosen once
+}
+
+// The l1 ball's threshold passes (l1_sum_above, l1_masked_sum4): every table
+// gives the bits of the baseline loops they replace, lane by lane: the
+// eight-lane sum against its definition in plain code (entry i + q of a step
+// of 8 into lane q), the four-lane two-sum against masked_sum_lanes itself
+// where its lanes are four (SSE2). Entries as the threshold sees them
+// (>= 0: spread, tied, zeros) plus NaN and infinities, every length and
+// start up to a few steps, thresholds at -inf, at an entry and between.
+TEST(simd_tables_give_the_l1_threshold_passes_the_baseline_bits) {
+  Rng rng(2718);
+  for (int round = 0; round < 300; ++round) {
+    const std::size_t n = static_cast<std::size_t>(round % 67), off = rng.below(4);
+    std::vector<double> buf(n + off + 1);
+    for (double& x : buf) {
+      switch (rng.below(9)) {
+        case 0:
+          x = 0.0;
+          break;
+        case 1:
+          x = 0.75;
+          break;
+        case 2:
+          x = round % 11 == 0 ? std::numeric_limits<double>::quiet_NaN() : 1e300;
+          break;
+        case 3:
+          x = round % 13 == 0 ? std::numeric_limits<double>::infinity() : 1e-300;
+          break;
+        default:
+          x = std::fabs(rng.normal()) * std::pow(10.0, rng.uniform() * 4 - 2);
+      }
+    }
+    const double* a = buf.data() + off;
+    const double t = round % 3 == 0 ? -INFINITY : (round % 3 == 1 ? 0.75 : 0.5 * rng.uniform());
+    const double shift = round % 2 == 0 ? 0.0 : t;
+    // The eight-lane definition.
+    double want_s[8] = {}, want_c[8] = {};
+    std::size_t want_end = 0;
+    for (; want_end + 8 <= n; want_end += 8) {
+      for (std::size_t q = 0; q < 8; ++q) {
+        const double x = a[want_end + q];
+        want_s[q] += x > t ? x : 0.0;
+        want_c[q] += x > t ? 1.0 : 0.0;
+      }
+    }
+    const bp::MaskedSumLanes base = bp::masked_sum_lanes(a, n, t, shift);
+    for (const KernelTable* k : tables()) {
+      double s[8], c[8];
+      CHECK(k->l1_sum_above(a, n, t, s, c) == want_end);
+      CHECK_MSG(std::memcmp(s, want_s, sizeof s) == 0, k->name << " l1_sum_above n=" << n);
+      CHECK_MSG(std::memcmp(c, want_c, sizeof c) == 0, k->name << " l1_sum_above counts n=" << n);
+      if constexpr (bp::MaskedSumLanes::kLanes == 4) {
+        double s4[4], e4[4], c4[4];
+        CHECK(k->l1_masked_sum4(a, n, t, shift, s4, e4, c4) == base.end);
+        CHECK_MSG(std::memcmp(s4, base.sum, sizeof s4) == 0, k->name << " l1_masked_sum4 n=" << n);
+        CHECK_MSG(std::memcmp(e4, base.err, sizeof e4) == 0, k->name << " l1_masked_sum4 errors n=" << n);
+        CHECK_MSG(std::memcmp(c4, base.count, sizeof c4) == 0, k->name << " l1_masked_sum4 counts n=" << n);
+      }
+    }
+  }
 }

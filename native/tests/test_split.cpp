@@ -2,12 +2,16 @@
 // projections: row blocks of a column-grouped matrix (the out-of-core case)
 // must give the same bytes for l1,inf, and for l1,2 when the whole norms are
 // used; and the two-scalar threshold search must find projectL1Ball's tau.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
+#include "apply.hpp"
 #include "bilevel_projection.hpp"
 #include "harness.hpp"
+#include "numeric.hpp"
 
 using namespace bptest;
 
@@ -149,4 +153,120 @@ TEST(split_threshold_stats_find_the_l1_ball_threshold) {
     }
     CHECK_MSG(worst <= 1e-12 * big, "worst " << worst << " big " << big);
   }
+}
+
+// bilevel_radii against its definition written out (the largest norm and a
+// finiteness check, a power-of-two scale, the threshold of a scaled copy,
+// the radii from the norms): the same bits and status for every kind of
+// norms, the scaled path (norms near the largest double) and eta = 0.
+TEST(bilevel_radii_is_its_definition_bit_for_bit) {
+  Rng rng(91);
+  auto reference = [](const std::vector<double>& nr, double eta, std::vector<double>& radii, double* thr) {
+    const std::size_t k = nr.size();
+    double big = 0.0, probe = 0.0;
+    for (double x : nr) {
+      big = x > big ? x : big;
+      probe += x - x;
+    }
+    if (probe != probe || !std::isfinite(big)) return bp::Status::kNonFinite;
+    if (eta == 0.0) {
+      std::fill(radii.begin(), radii.end(), 0.0);
+      *thr = big;
+      return bp::Status::kOk;
+    }
+    const double scale = bp::overflow_guard_scale(big, static_cast<double>(k));
+    std::vector<double> s(k);
+    for (std::size_t j = 0; j < k; ++j) s[j] = nr[j] * scale;
+    const double tau = bp::l1_threshold_inplace(s.data(), k, eta * scale);
+    if (tau == 0.0) {
+      radii = nr;
+      *thr = 0.0;
+      return bp::Status::kOk;
+    }
+    for (std::size_t j = 0; j < k; ++j) radii[j] = std::max(nr[j] * scale - tau, 0.0) / scale;
+    *thr = tau / scale;
+    return bp::Status::kOk;
+  };
+  for (int trial = 0; trial < 600; ++trial) {
+    const std::size_t k = 1 + rng.below(trial < 300 ? 40 : 4000);
+    std::vector<double> nr(k);
+    const int kind = trial % 5;
+    for (auto& x : nr) {
+      x = kind == 0   ? 0.9 + 0.1 * rng.uniform()
+          : kind == 1 ? std::fabs(rng.normal()) * std::pow(10.0, rng.uniform() * 8 - 4)
+          : kind == 2 ? static_cast<double>(rng.below(3))
+          : kind == 3 ? rng.uniform() * 1.7e308
+                      : rng.uniform() * 1e-310;
+    }
+    if (trial % 50 == 7) nr[rng.below(k)] = std::numeric_limits<double>::quiet_NaN();
+    if (trial % 50 == 9) nr[rng.below(k)] = std::numeric_limits<double>::infinity();
+    double total = 0.0;
+    for (double x : nr) total += std::isfinite(x) ? x / static_cast<double>(k) : 0.0;
+    for (double share : {0.0, 0.001, 0.2, 0.7, 2.0}) {
+      const double eta = share * total * static_cast<double>(k) > 0.0 || share == 0.0
+                             ? share * total * static_cast<double>(k)
+                             : 1e-300;
+      std::vector<double> got(k, -1.0), want(k, -2.0);
+      double tg = -1.0, tw = -2.0;
+      const bp::Status sg = bp::bilevel_radii(nr.data(), k, eta, got.data(), &tg);
+      const bp::Status sw = reference(nr, eta, want, &tw);
+      CHECK(sg == sw);
+      if (sg != bp::Status::kOk) continue;
+      CHECK_MSG(std::memcmp(got.data(), want.data(), k * sizeof(double)) == 0,
+                "k=" << k << " kind " << kind << " share " << share);
+      CHECK(std::memcmp(&tg, &tw, sizeof tg) == 0);
+    }
+  }
+}
+
+// The clip's zero test (ClipMap::is_zero, decided in double) and its vector
+// count (ClipMap::count_zero) are min(T(mx), narrow_toward_zero<T>(c)) == 0,
+// the definition the write's bytes follow, for every pair of special values
+// (signed zeros, the float rounding edges at 2^-150 and 2^-149, subnormal
+// doubles, infinities, NaN, negatives) and random magnitudes, at every
+// length and start of the vector count.
+template <class T>
+static void check_clip_zero(const std::vector<double>& v) {
+  auto def = [](double mx, double c) { return std::min(static_cast<T>(mx), bp::narrow_toward_zero<T>(c)) == T(0); };
+  std::vector<double> a, b;
+  for (double x : v) {
+    for (double y : v) {
+      CHECK_MSG(bp::ClipMap<T>::is_zero(x, y) == def(x, y), "mx " << x << " c " << y << " size " << sizeof(T));
+      a.push_back(x);
+      b.push_back(y);
+    }
+  }
+  for (std::size_t off = 0; off < 5; ++off) {
+    for (std::size_t len : {off, off + 1, off + 3, off + 8, a.size() - 1, a.size()}) {
+      std::size_t want = 0;
+      for (std::size_t i = off; i < len; ++i) want += def(a[i], b[i]) ? 1 : 0;
+      CHECK(bp::ClipMap<T>::count_zero(a.data() + off, b.data() + off, len - off) == want);
+    }
+  }
+}
+
+TEST(clip_zero_groups_are_the_narrowed_minimum) {
+  std::vector<double> v = {0.0,
+                           0x1p-151,
+                           0x1p-150,
+                           std::nextafter(0x1p-150, 1.0),
+                           std::nextafter(0x1p-150, 0.0),
+                           0x1p-149,
+                           std::nextafter(0x1p-149, 0.0),
+                           std::nextafter(0x1p-149, 1.0),
+                           0x1p-1074,
+                           0x1p-1073,
+                           1e-300,
+                           0x1p-126,
+                           1.0,
+                           3.4e38,
+                           1e300,
+                           std::numeric_limits<double>::infinity(),
+                           std::numeric_limits<double>::quiet_NaN()};
+  const std::size_t base = v.size();
+  for (std::size_t i = 0; i < base; ++i) v.push_back(-v[i]);
+  Rng rng(5);
+  for (int i = 0; i < 40; ++i) v.push_back(std::ldexp(rng.uniform() - 0.5, static_cast<int>(rng.below(400)) - 200));
+  check_clip_zero<float>(v);
+  check_clip_zero<double>(v);
 }

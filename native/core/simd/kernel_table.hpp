@@ -222,6 +222,14 @@ struct KernelTable {
                                       double* c, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count);
   BandRecords<double> band_records_f64 = nullptr;
   BandRecords<float> band_records_f32 = nullptr;
+  // The passes of the l1 ball's threshold (l1ball.cpp) over doubles, in
+  // fixed lanes whatever the width: the bits of the baseline loops they
+  // replace. l1_sum_above: 8 lanes, per lane the sum and count of the entries
+  // above t; l1_masked_sum4: 4 lanes, per lane the two-sum of x - shift over
+  // the x above t, its error and the count. Each returns where its steps end.
+  std::size_t (*l1_sum_above)(const double* a, std::size_t n, double t, double* sum8, double* count8) = nullptr;
+  std::size_t (*l1_masked_sum4)(const double* a, std::size_t n, double t, double shift, double* sum4, double* err4,
+                                double* count4) = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

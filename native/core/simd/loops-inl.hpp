@@ -1633,6 +1633,72 @@ void l1_block_comp_gap(const double* a, std::size_t n, const double* t, double* 
   }
 }
 
+// The threshold passes of l1ball.cpp (the l1 ball's tau over the bilevel
+// projections' group norms), in fixed logical lanes whatever the vector width
+// (entry i + q of a step into lane q), so that every table gives the bits of
+// the baseline (SSE2) loops those passes were written with; a wider vector
+// only does the same lanes' operations in fewer instructions.
+//
+// l1_sum_above: over steps of 8 entries, lane q adds the entry if it is above
+// t (a masked add, +0 otherwise) and counts it (in double: exact). Returns
+// the end of the steps; the caller reduces the lanes and adds the tail.
+template <class Isa>
+std::size_t l1_sum_above(const double* a, std::size_t n, double t, double* sum8, double* count8) {
+  using L = Lanes<double, Isa>;
+  constexpr std::size_t W = L::kWidth, V = 8 / W;
+  static_assert(8 % W == 0, "eight lanes in whole vectors");
+  const auto tv = L::set1(t), one = L::set1(1.0);
+  typename L::V s[V], c[V];
+  for (std::size_t v = 0; v < V; ++v) s[v] = c[v] = L::zero();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t v = 0; v < V; ++v) {
+      const auto x = L::load(a + i + v * W);
+      const auto m = L::gt(x, tv);
+      s[v] = L::add(s[v], L::bit_and(m, x));
+      c[v] = L::add(c[v], L::bit_and(m, one));
+    }
+  }
+  for (std::size_t v = 0; v < V; ++v) {
+    L::store(sum8 + v * W, s[v]);
+    L::store(count8 + v * W, c[v]);
+  }
+  return i;
+}
+
+// l1_masked_sum4: over steps of 4 entries, lane q adds x - shift for an entry
+// x above t (+0 otherwise) with an error-free two-sum, the errors summed
+// apart, and counts it: the operations of masked_sum_lanes (masked_sum_lanes.hpp)
+// with SSE2's two chains of two lanes.
+template <class Isa>
+std::size_t l1_masked_sum4(const double* a, std::size_t n, double t, double shift, double* sum4, double* err4,
+                           double* count4) {
+  using M = Lanes<double, Isa>;
+  constexpr std::size_t W = M::kWidth, V = 4 / W;
+  static_assert(4 % W == 0, "four lanes in whole vectors");
+  const auto tv = M::set1(t), sv = M::set1(shift), one = M::set1(1.0);
+  typename M::V s[V], e[V], c[V];
+  for (std::size_t v = 0; v < V; ++v) s[v] = e[v] = c[v] = M::zero();
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (std::size_t v = 0; v < V; ++v) {
+      const auto x = M::load(a + i + v * W);
+      const auto m = M::gt(x, tv);
+      c[v] = M::add(c[v], M::bit_and(m, one));
+      const auto y = M::bit_and(m, M::sub(x, sv));
+      const auto sum = M::add(s[v], y), z = M::sub(sum, s[v]);
+      e[v] = M::add(e[v], M::add(M::sub(s[v], M::sub(sum, z)), M::sub(y, z)));
+      s[v] = sum;
+    }
+  }
+  for (std::size_t v = 0; v < V; ++v) {
+    M::store(sum4 + v * W, s[v]);
+    M::store(err4 + v * W, e[v]);
+    M::store(count4 + v * W, c[v]);
+  }
+  return i;
+}
+
 }  // namespace loops
 
 // The table of one instruction set.
@@ -1694,6 +1760,8 @@ KernelTable make_table() {
   t.l1_block_gather_f64 = &loops::l1_block_gather<Isa, double>;
   t.l1_block_gather_f32 = &loops::l1_block_gather<Isa, float>;
   t.l1_block_comp_gap = &loops::l1_block_comp_gap<Isa>;  // bilevel l1,1 stable-set proof
+  t.l1_sum_above = &loops::l1_sum_above<Isa>;            // the l1 ball's threshold passes
+  t.l1_masked_sum4 = &loops::l1_masked_sum4<Isa>;
   return t;
 }
 
