@@ -211,6 +211,16 @@ struct KernelTable {
   // and their sum stays below 2^53 of it: group_l1_thresholds.cpp), where
   // the compensated pass's err is +0 too. Null where l1_float_comp_gap is.
   L1FloatCompGap l1_float_exact_gap = nullptr;
+  // The lane arithmetic of one round of the l1,1 search's exact finish
+  // (group_l1_thresholds.cpp, lane_estimates_scalar, the reference), for
+  // all 8 lanes at once: from a compensated-gap pass's sum, err, count, low
+  // and high, the radii r and the block's row count n, each lane's estimate
+  // tau (rounded up) and the threshold proved from it (NaN where not proved
+  // or not stable). Lanes the caller does not read may hold anything. Null
+  // where only the scalar loop exists.
+  using L1LaneEstimates = void (*)(const double* sum, const double* err, const double* count, const double* r,
+                                   const double* low, const double* high, std::size_t n, double* tau, double* proved);
+  L1LaneEstimates l1_lane_estimates = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.
