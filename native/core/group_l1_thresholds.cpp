@@ -381,6 +381,38 @@ inline double proved_threshold(double s, double e, double cnt, double tau, doubl
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+// One lane of lane_estimates_scalar.
+inline void lane_estimate(double sum, double err, double count, double r, double low, double high, std::size_t n,
+                          double* tau, double* proved) {
+  CompensatedSum excess;
+  // From the chains' parts, not their rounded sum: that rounding (half an
+  // ulp of the sum, against one of tau times cnt) took the margin rounded_up
+  // gives, and with it most proofs, in about half the lanes.
+  excess.add(sum);
+  excess.add(err);
+  excess.add(-r);
+  *tau = rounded_up(excess.value() / count);
+  // Proved stable (no entry between tau and the pass's filter, on either
+  // side: tau lands an ulp or two below the filter about as often as above)
+  // and inside the radius: no kept pass, no raise (see kept_mass_shortfall).
+  *proved = !(high <= *tau && *tau < low) ? std::numeric_limits<double>::quiet_NaN()
+                                          : proved_threshold(sum, err, count, *tau, r, n, low);
+}
+
+}  // namespace
+
+void lane_estimates_scalar(const double* sum, const double* err, const double* count, const double* r,
+                           const double* low, const double* high, std::size_t n, double* tau, double* proved) {
+  for (std::size_t q = 0; q < simd::kL1BlockLanes; ++q)
+    lane_estimate(sum[q], err[q], count[q], r[q], low[q], high[q], n, tau + q, proved + q);
+}
+
+namespace {
+
+// Tests only (group_l1_vector_lanes): off makes the exact finish take the
+// scalar lane loop. Relaxed, read per round.
+std::atomic<bool> g_no_vector_lanes{false};
+
 // The three block passes over a buffer of element B: the kernel table's
 // double loops, or (for a float matrix, where the table has them) its float
 // loops, which give the same bits from half the bytes (l1_block_avx512.hpp).
@@ -493,6 +525,8 @@ void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double
     go[q] = fin[q];
   }
   double in_err[kBlock], low[kBlock], high[kBlock];
+  const simd::KernelTable::L1LaneEstimates lanes =
+      g_no_vector_lanes.load(std::memory_order_relaxed) ? nullptr : simd::kernels().l1_lane_estimates;
   for (int round = 0; round < 64 && std::find(go, go + kBlock, true) != go + kBlock; ++round) {
     for (std::size_t q = 0; q < kBlock; ++q) th[q] = go[q] ? tau[q] : kInf;
     const bool exact =
@@ -501,6 +535,11 @@ void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double
     ++trace.compensated_passes;
     trace.exact_passes += exact ? 1 : 0;
     bool kept_pass = false;
+    // Every lane's estimate and proof at once where the table has the
+    // vector loop (on 100-row blocks, this arithmetic lane by lane cost
+    // more than the passes); only the lanes still going are read.
+    double est[kBlock], prf[kBlock];
+    if (lanes != nullptr) lanes(in_sum, in_err, in_cnt, r, low, high, n, est, prf);
     for (std::size_t q = 0; q < kBlock; ++q) {
       check[q] = false;
       if (!go[q]) continue;
@@ -508,21 +547,9 @@ void block_thresholds(const BlockPasses<B>& k, B* a, std::size_t n, const double
         go[q] = false;
         continue;
       }
-      CompensatedSum excess;
-      // From the chains' parts, not their rounded sum: that rounding (half
-      // an ulp of the sum, against one of tau times cnt) took the margin
-      // rounded_up gives, and with it most proofs, in about half the lanes.
-      excess.add(in_sum[q]);
-      excess.add(in_err[q]);
-      excess.add(-r[q]);
-      tau[q] = rounded_up(excess.value() / in_cnt[q]);
-      // Proved stable (no entry between tau and the pass's filter, on either
-      // side: tau lands an ulp or two below the filter about as often as
-      // above) and inside the radius: no kept pass, no raise (see
-      // kept_mass_shortfall).
-      const double proved = no_proofs() || !(high[q] <= tau[q] && tau[q] < low[q])
-                                ? std::numeric_limits<double>::quiet_NaN()
-                                : proved_threshold(in_sum[q], in_err[q], in_cnt[q], tau[q], r[q], n, low[q]);
+      if (lanes == nullptr) lane_estimate(in_sum[q], in_err[q], in_cnt[q], r[q], low[q], high[q], n, est + q, prf + q);
+      tau[q] = est[q];
+      const double proved = no_proofs() ? std::numeric_limits<double>::quiet_NaN() : prf[q];
       if (proved == proved) {
         trace.bound_raises += proved != tau[q] ? 1 : 0;
         tau[q] = proved;
@@ -768,6 +795,11 @@ void group_l1_prove_stable_sets(bool on) {
 bool group_l1_exact_float_sums(bool on) {
   g_no_exact_sums.store(!on, std::memory_order_relaxed);
   return simd::kernels().l1_float_exact_gap != nullptr;
+}
+
+bool group_l1_vector_lanes(bool on) {
+  g_no_vector_lanes.store(!on, std::memory_order_relaxed);
+  return simd::kernels().l1_lane_estimates != nullptr;
 }
 
 bool group_l1_float_buffer(bool on) {

@@ -100,4 +100,17 @@ bool group_l1_exact_float_sums(bool on);
 // two. On by default. Returns whether this CPU's table has those loops.
 bool group_l1_float_buffer(bool on);
 
+// Tests only: off makes the exact finish's lane arithmetic run lane by lane
+// (lane_estimates_scalar) even where the table has the vector loop
+// (l1_lane_estimates), to compare the two. On by default. Returns whether
+// this CPU's table has that loop.
+bool group_l1_vector_lanes(bool on);
+
+// The reference of the table's l1_lane_estimates (tests compare them): for
+// each of the 8 lanes, tau = the estimate (sum + err - r) / count rounded
+// up, and proved = the threshold proved from it (tau, or tau raised by the
+// bound) where the set is stable (high <= tau < low), NaN otherwise.
+void lane_estimates_scalar(const double* sum, const double* err, const double* count, const double* r,
+                           const double* low, const double* high, std::size_t n, double* tau, double* proved);
+
 }  // namespace bp

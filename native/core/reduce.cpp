@@ -10,6 +10,8 @@
 
 #include "scratch.hpp"
 #include "simd/kernel_table.hpp"
+#include "simd/lanes_scalar.hpp"
+#include "simd/lanes_sse2.hpp"
 
 namespace bp {
 namespace {
@@ -31,6 +33,17 @@ struct PowerOfTwoScaler {
   explicit PowerOfTwoScaler(int e) : f1(std::ldexp(1.0, -e / 2)), f2(std::ldexp(1.0, -e - (-e / 2))) {}
   double operator()(double x) const { return (x * f1) * f2; }
 };
+
+// v[j] = sqrt(v[j]) over [c0, c1), on the baseline vector lanes: a square
+// root is correctly rounded in every instruction set, so the same bits as
+// std::sqrt, which the compiler keeps scalar (it may set errno). On 80000
+// columns the scalar loop was about 3% of a float l1,2 call.
+void sqrt_range(double* v, std::size_t c0, std::size_t c1) {
+  using L = simd::Lanes<double, simd::Baseline>;
+  std::size_t j = c0;
+  for (; j + L::kWidth <= c1; j += L::kWidth) L::store(v + j, L::sqrt(L::load(v + j)));
+  for (; j < c1; ++j) v[j] = std::sqrt(v[j]);
+}
 
 // 1 if x is NaN, as an integer so that OR-ing flags vectorises.
 template <class T>
@@ -272,7 +285,7 @@ bool group_max_l2(const MatrixRef<T>& y, Groups g, double* mx, double* norm) {
   parallel_ranges(m, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
     if (!column_max_squares(y.data, n, m, c0, c1, mx, norm)) ok = false;
     // sqrt(s) * 1.0 in group_l2: the same bits.
-    for (std::size_t j = c0; j < c1; ++j) norm[j] = std::sqrt(norm[j]);
+    sqrt_range(norm, c0, c1);
   });
   if (!ok || !is_finite(max_of(mx, m))) return ok;
   ScratchVector<std::size_t> rescue;

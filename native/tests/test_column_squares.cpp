@@ -522,3 +522,57 @@ TEST(float_column_squares_give_the_plain_bits_for_any_float) {
     }
   }
 }
+
+// The zero-group tests of the scale and the soft threshold (is_zero, which
+// skips the narrowing) against the map itself, apply(mx, p) == 0, in both
+// types: maxima of any float or double bit pattern (NaN, infinities,
+// subnormals) and parameters that put the product or the difference just
+// around the smallest subnormal float and double, at zero, and beyond.
+template <class T, class Map>
+void check_is_zero(Rng& rng, const char* what) {
+  const double edges[] = {0x1p-149, 0x1p-150, 0x1.8p-150, 0x1p-1074, 0x1.8p-1074, 0.0, 1.0, 0x1p-126};
+  std::size_t zero = 0, live = 0;
+  for (int trial = 0; trial < 40000; ++trial) {
+    double mx;
+    if constexpr (std::is_same_v<T, float>) {
+      const auto bits = static_cast<std::uint32_t>(rng.next());
+      float f;
+      std::memcpy(&f, &bits, sizeof f);
+      mx = static_cast<double>(f);
+    } else {
+      const std::uint64_t bits = rng.next();
+      std::memcpy(&mx, &bits, sizeof mx);
+    }
+    if (trial % 5 == 0) mx = std::fabs(mx);
+    const double edge = edges[rng.below(8)] * (1.0 + (rng.uniform() - 0.5) * 1e-6 * static_cast<double>(rng.below(2)));
+    double p;
+    const double a = std::fabs(static_cast<double>(static_cast<T>(mx)));
+    switch (rng.below(4)) {
+      case 0:
+        p = a > 0.0 ? edge / a : edge;
+        break;  // scale: product near the edge
+      case 1:
+        p = a - edge;
+        break;  // shrink: difference near the edge
+      case 2:
+        p = rng.uniform() * 2.0;
+        break;
+      default:
+        p = static_cast<double>(rng.below(3)) - 1.0;
+        break;
+    }
+    if (rng.below(50) == 0) p = std::numeric_limits<double>::infinity();
+    const bool want = Map::apply(static_cast<T>(mx), p) == T(0);
+    CHECK_MSG(Map::is_zero(mx, p) == want, what << " mx " << mx << " p " << p);
+    ++(want ? zero : live);
+  }
+  CHECK_MSG(zero > 2000 && live > 2000, what << " zero " << zero << " live " << live);
+}
+
+TEST(scale_and_shrink_zero_tests_agree_with_the_maps) {
+  Rng rng(4811);
+  check_is_zero<float, bp::ScaleMap<float>>(rng, "scale float");
+  check_is_zero<double, bp::ScaleMap<double>>(rng, "scale double");
+  check_is_zero<float, bp::ShrinkMap<float>>(rng, "shrink float");
+  check_is_zero<double, bp::ShrinkMap<double>>(rng, "shrink double");
+}

@@ -230,6 +230,16 @@ struct KernelTable {
   std::size_t (*l1_sum_above)(const double* a, std::size_t n, double t, double* sum8, double* count8) = nullptr;
   std::size_t (*l1_masked_sum4)(const double* a, std::size_t n, double t, double shift, double* sum4, double* err4,
                                 double* count4) = nullptr;
+  // The lane arithmetic of one round of the l1,1 search's exact finish
+  // (group_l1_thresholds.cpp, lane_estimates_scalar, the reference), for
+  // all 8 lanes at once: from a compensated-gap pass's sum, err, count, low
+  // and high, the radii r and the block's row count n, each lane's estimate
+  // tau (rounded up) and the threshold proved from it (NaN where not proved
+  // or not stable). Lanes the caller does not read may hold anything. Null
+  // where only the scalar loop exists.
+  using L1LaneEstimates = void (*)(const double* sum, const double* err, const double* count, const double* r,
+                                   const double* low, const double* high, std::size_t n, double* tau, double* proved);
+  L1LaneEstimates l1_lane_estimates = nullptr;
 };
 
 // The table of the best instruction set this CPU runs.

@@ -241,6 +241,107 @@ __attribute__((target("avx512f"))) std::size_t gather_f64(const double* src, std
   return kept;
 }
 
+// The exact finish's lane arithmetic of one round for all 8 lanes
+// (l1_lane_estimates; the reference is group_l1_thresholds.cpp's
+// lane_estimates_scalar, with kept_mass_shortfall and proved_threshold,
+// whose comments say why each step is there). Every operation is the
+// scalar code's in its order, lane by lane: a Neumaier add takes both of
+// its branches' sums and keeps one by the same comparison; a branch that
+// returns early is a mask that keeps its value. So each lane has the
+// scalar bits, NaN and infinities included.
+__attribute__((target("avx512f"))) inline void neumaier_add(__m512d& sum, __m512d& comp, __m512d x) {
+  const __m512d t = _mm512_add_pd(sum, x);
+  const __mmask8 big = _mm512_cmp_pd_mask(_mm512_abs_pd(sum), _mm512_abs_pd(x), _CMP_GE_OQ);
+  const __m512d if_big = _mm512_add_pd(_mm512_sub_pd(sum, t), x);
+  const __m512d if_small = _mm512_add_pd(_mm512_sub_pd(x, t), sum);
+  comp = _mm512_add_pd(comp, _mm512_mask_blend_pd(big, if_small, if_big));
+  sum = t;
+}
+
+// -x, the sign bit flipped (0 - x would give +0 for +0).
+__attribute__((target("avx512f"))) inline __m512d negated(__m512d x) {
+  return _mm512_castsi512_pd(
+      _mm512_xor_si512(_mm512_castpd_si512(x), _mm512_set1_epi64(std::numeric_limits<std::int64_t>::min())));
+}
+
+// next_up: one bit pattern up where x < +inf; x itself elsewhere (+inf and
+// NaN, as std::nextafter(x, +inf) gives them).
+__attribute__((target("avx512f"))) inline __m512d next_up_lanes(__m512d x) {
+  const __mmask8 finite = _mm512_cmp_pd_mask(x, _mm512_set1_pd(std::numeric_limits<double>::infinity()), _CMP_LT_OQ);
+  const __m512i xi = _mm512_castpd_si512(x);
+  return _mm512_castsi512_pd(_mm512_mask_add_epi64(xi, finite, xi, _mm512_set1_epi64(1)));
+}
+
+__attribute__((target("avx512f"))) inline __m512d kept_mass_shortfall_lanes(__m512d s, __m512d e, __m512d cnt,
+                                                                            __m512d tau, __m512d r, double nd) {
+  constexpr double eps = std::numeric_limits<double>::epsilon();
+  const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity());
+  if (!(nd < 67108864.0)) return inf;
+  const __mmask8 bounded = static_cast<__mmask8>(_mm512_cmp_pd_mask(cnt, _mm512_set1_pd(67108864.0), _CMP_LT_OQ) &
+                                                 _mm512_cmp_pd_mask(tau, _mm512_set1_pd(1e-200), _CMP_GT_OQ) &
+                                                 _mm512_cmp_pd_mask(tau, _mm512_set1_pd(1e200), _CMP_LT_OQ) &
+                                                 _mm512_cmp_pd_mask(r, _mm512_setzero_pd(), _CMP_GT_OQ));
+  const __m512d hi = _mm512_castsi512_pd(
+      _mm512_and_si512(_mm512_castpd_si512(tau), _mm512_set1_epi64(~((std::int64_t(1) << 27) - 1))));
+  const __m512d lo = _mm512_sub_pd(tau, hi);
+  __m512d sum = _mm512_setzero_pd(), comp = sum;
+  const __m512d chi = _mm512_mul_pd(cnt, hi), clo = _mm512_mul_pd(cnt, lo);
+  neumaier_add(sum, comp, r);
+  neumaier_add(sum, comp, negated(s));
+  neumaier_add(sum, comp, negated(e));
+  neumaier_add(sum, comp, chi);
+  neumaier_add(sum, comp, clo);
+  const __m512d margin = _mm512_add_pd(sum, comp);
+  const __m512d as = _mm512_abs_pd(s);
+  __m512d terms = _mm512_add_pd(r, as);
+  terms = _mm512_add_pd(terms, _mm512_abs_pd(e));
+  terms = _mm512_add_pd(terms, _mm512_mul_pd(cnt, _mm512_abs_pd(hi)));
+  terms = _mm512_add_pd(terms, _mm512_mul_pd(cnt, _mm512_abs_pd(lo)));
+  const __m512d e1 = _mm512_mul_pd(_mm512_set1_pd(2.0 * eps), _mm512_abs_pd(margin));
+  const __m512d e2 = _mm512_mul_pd(_mm512_set1_pd(16.0 * eps * eps), terms);
+  const __m512d e3 = _mm512_mul_pd(_mm512_set1_pd(nd * nd * eps * eps), as);
+  const __m512d err = _mm512_add_pd(_mm512_add_pd(e1, e2), e3);
+  const __m512d need = _mm512_sub_pd(_mm512_add_pd(err, _mm512_mul_pd(_mm512_set1_pd(0.51 * eps), r)), margin);
+  return _mm512_mask_blend_pd(bounded, inf, need);
+}
+
+__attribute__((target("avx512f"))) void lane_estimates(const double* sum, const double* err, const double* count,
+                                                       const double* r, const double* low, const double* high,
+                                                       std::size_t n, double* tau, double* proved) {
+  const __m512d s = _mm512_loadu_pd(sum), e = _mm512_loadu_pd(err), cnt = _mm512_loadu_pd(count),
+                rv = _mm512_loadu_pd(r), lo = _mm512_loadu_pd(low), hi = _mm512_loadu_pd(high);
+  const __m512d zero = _mm512_setzero_pd(), nan = _mm512_set1_pd(std::numeric_limits<double>::quiet_NaN()),
+                inf = _mm512_set1_pd(std::numeric_limits<double>::infinity());
+  // The estimate: Neumaier's sum of sum, err and -r over the count, one ulp
+  // up where above zero (rounded_up).
+  __m512d acc = zero, comp = zero;
+  neumaier_add(acc, comp, s);
+  neumaier_add(acc, comp, e);
+  neumaier_add(acc, comp, negated(rv));
+  __m512d t = _mm512_div_pd(_mm512_add_pd(acc, comp), cnt);
+  t = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(t, zero, _CMP_GT_OQ), t, next_up_lanes(t));
+  _mm512_storeu_pd(tau, t);
+  // The proof where the set is stable (high <= tau < low): tau where the
+  // shortfall is <= 0; else, where it is finite, tau raised by it, if that
+  // stays below low and is proved in turn; NaN elsewhere.
+  const __mmask8 stable =
+      static_cast<__mmask8>(_mm512_cmp_pd_mask(hi, t, _CMP_LE_OQ) & _mm512_cmp_pd_mask(t, lo, _CMP_LT_OQ));
+  const double nd = static_cast<double>(n);
+  const __m512d need = kept_mass_shortfall_lanes(s, e, cnt, t, rv, nd);
+  const __mmask8 fits = _mm512_cmp_pd_mask(need, zero, _CMP_LE_OQ);
+  const __mmask8 finite = static_cast<__mmask8>(~fits & _mm512_cmp_pd_mask(need, inf, _CMP_LT_OQ));
+  const __m512d step =
+      _mm512_div_pd(_mm512_mul_pd(need, _mm512_set1_pd(1.0 + 4.0 * std::numeric_limits<double>::epsilon())), cnt);
+  const __m512d up = next_up_lanes(_mm512_add_pd(t, step));
+  const __m512d need_up = kept_mass_shortfall_lanes(s, e, cnt, up, rv, nd);
+  const __mmask8 raised = static_cast<__mmask8>(finite & _mm512_cmp_pd_mask(up, lo, _CMP_LT_OQ) &
+                                                _mm512_cmp_pd_mask(need_up, zero, _CMP_LE_OQ));
+  __m512d p = nan;
+  p = _mm512_mask_mov_pd(p, raised, up);
+  p = _mm512_mask_mov_pd(p, fits, t);
+  _mm512_storeu_pd(proved, _mm512_mask_blend_pd(stable, nan, p));
+}
+
 }  // namespace
 
 void take_avx512_l1_blocks(KernelTable& t) {
@@ -254,6 +355,7 @@ void take_avx512_l1_blocks(KernelTable& t) {
   t.l1_block_plain = &plain<double>;
   t.l1_block_kept = &kept<double>;
   t.l1_block_comp_gap = &gap_pass<double, true>;
+  t.l1_lane_estimates = &lane_estimates;
 }
 
 }  // namespace simd
