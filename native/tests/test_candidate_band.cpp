@@ -5,8 +5,8 @@
 // scalar) with the same bits.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -79,7 +79,8 @@ TEST(band_records_match_a_plain_loop) {
   hi[6] = 3.0;
   hi[8] = lo[8];  // an empty band: everything from lo up counted
   std::vector<float> yf(y.begin(), y.end());
-  if (bp::simd::avx2_kernels() == nullptr) std::printf("  (this CPU lacks AVX2: only the scalar band loop is checked)\n");
+  if (bp::simd::avx2_kernels() == nullptr)
+    std::printf("  (this CPU lacks AVX2: only the scalar band loop is checked)\n");
   for (const bp::simd::KernelTable* k : tables()) {
     const std::string name = k->name;
     for (std::size_t c0 : {0, 1, 3})
