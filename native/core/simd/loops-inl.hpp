@@ -51,6 +51,11 @@ bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
     V1::store(dst + k, clamp_at<V1, Each>(x, c, one, k));
   };
   std::size_t k = 0;
+  // A row that ends inside a 64-byte line stores that line's part with plain
+  // stores (the tail below), which must first read the line, behind the
+  // streamed stores; asked for now, the read is done by the time the streamed
+  // part is (float rows of 8000 x 1000 are 4000 bytes: every other row).
+  if (n > 0 && reinterpret_cast<std::uintptr_t>(dst + n) % 64 != 0) L::prefetch(dst + n - 1);
   for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
   auto bad = L::zero();
   for (; k + L::kWidth <= n; k += L::kWidth) {
