@@ -175,7 +175,6 @@ long band_levels(const T* rows, std::size_t ns, std::size_t m, std::size_t step,
       xe[j] = std::max(0.0, (Sp[j] - theta) / kp[j]);
       if (p.s[j] > theta) live[w++] = j;
     }
-    same = w == live.size();
     live.resize(w);
   }
   // Circling (a cycle of a few iterates on small problems): the median of

@@ -22,9 +22,6 @@ struct Threshold {
   std::size_t survivors;
 };
 
-// The sum of v[i] - shift over the v[i] above t, and their count, as
-// accurate as a compensated sum (the lanes of masked_sum_lanes, then their
-// sums and errors added lane by lane).
 // masked_sum_lanes, through the table where its lanes are the table's four
 // (SSE2's two chains of two): the same bits in fewer instructions with AVX2.
 MaskedSumLanes masked_lanes(const double* v, std::size_t n, double t, double shift) {
@@ -37,6 +34,9 @@ MaskedSumLanes masked_lanes(const double* v, std::size_t n, double t, double shi
   }
 }
 
+// The sum of v[i] - shift over the v[i] above t, and their count, as
+// accurate as a compensated sum (the lanes of masked_sum_lanes, then their
+// sums and errors added lane by lane).
 CompensatedSum accurate_sum_above(const double* v, std::size_t n, double t, double shift, std::size_t* count) {
   const MaskedSumLanes lanes = masked_lanes(v, n, t, shift);
   CompensatedSum r;

@@ -238,10 +238,9 @@ __attribute__((target("avx512f"))) void finish(std::size_t m, double* s, const d
   }
 }
 
-// The table's own loops, for a scale other than 1 (the entries must then be
-// widened before they are compared).
-KernelTable::ColumnStats<float> g_plain_stats = nullptr;
-KernelTable::ColumnStatsGap<float> g_plain_gap = nullptr;
+// For a scale other than 1 (the entries must then be widened before they are
+// compared) the AVX2 table's loops serve: the AVX-512F table is that table
+// with these loops in place, so those are the ones it replaced.
 
 template <bool Gap>
 void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, const double* mu,
@@ -264,14 +263,15 @@ void float_stats(const float* y, std::size_t n, std::size_t stride, std::size_t 
 
 void column_stats_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                       const double* mu, double* k, double* s, double* c, const double* lo, double* cnt) {
-  if (scale != 1.0) return g_plain_stats(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
+  if (scale != 1.0) return avx2_kernels()->column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
   float_stats<false>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, nullptr, nullptr);
 }
 
 void column_stats_gap_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                           double scale, const double* mu, double* k, double* s, double* c, const double* lo,
                           double* cnt, double* lb, double* ub) {
-  if (scale != 1.0) return g_plain_gap(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
+  if (scale != 1.0)
+    return avx2_kernels()->column_stats_gap_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
   float_stats<true>(y, n, stride, c0, c1, mu, k, s, c, lo, cnt, lb, ub);
 }
 
@@ -334,12 +334,11 @@ __attribute__((target("avx512f"))) void below_rows(const float* r, std::size_t s
   }
 }
 
-KernelTable::ColumnStatsBelow<float> g_plain_below = nullptr;
-
 void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                             double scale, const double* hi, double* k, double* s, double* c, std::size_t cap,
                             std::uint32_t* col, double* val, std::size_t* held) {
-  if (scale != 1.0) return g_plain_below(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
+  if (scale != 1.0)
+    return avx2_kernels()->column_stats_below_f32(y, n, stride, c0, c1, scale, hi, k, s, c, cap, col, val, held);
   const std::size_t m = c1 - c0;
   ScratchVector<float> u(m);
   round_up(hi + c0, u.data(), m);
@@ -357,11 +356,8 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
 
 void take_avx512_float_stats(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
-  g_plain_stats = t.column_stats_f32;
-  g_plain_gap = t.column_stats_gap_f32;
   t.column_stats_f32 = &column_stats_f32;
   t.column_stats_gap_f32 = &column_stats_gap_f32;
-  g_plain_below = t.column_stats_below_f32;
   t.column_stats_below_f32 = &column_stats_below_f32;
 }
 

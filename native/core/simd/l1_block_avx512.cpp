@@ -264,8 +264,10 @@ __attribute__((target("avx512f"))) inline __m512d negated(__m512d x) {
       _mm512_xor_si512(_mm512_castpd_si512(x), _mm512_set1_epi64(std::numeric_limits<std::int64_t>::min())));
 }
 
-// next_up: one bit pattern up where x < +inf; x itself elsewhere (+inf and
-// NaN, as std::nextafter(x, +inf) gives them).
+// The scalar next_up for x >= +0 (the only lanes whose results are read):
+// one bit pattern up where x < +inf, x itself for +inf and NaN. Not
+// std::nextafter(x, +inf) for a negative x or -0 (adding 1 to the bits moves
+// those away from zero).
 __attribute__((target("avx512f"))) inline __m512d next_up_lanes(__m512d x) {
   const __mmask8 finite = _mm512_cmp_pd_mask(x, _mm512_set1_pd(std::numeric_limits<double>::infinity()), _CMP_LT_OQ);
   const __m512i xi = _mm512_castpd_si512(x);
