@@ -338,6 +338,11 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
 
 }  // namespace
 
+void detail::nonneg_sums_of(std::size_t count, const double* const* a, const std::size_t* n, double* out) {
+  nonneg_sums(
+      count, [a](std::size_t g) { return a[g]; }, n, out);
+}
+
 TopkTrace last_topk_trace() {
   return t_trace;
 }
