@@ -17,8 +17,8 @@
 // each column's level is estimated instead from its exact top list and the
 // sample's bounded terms min(|y|, x), and the columns with many active entries
 // are copied only between two guessed levels, their entries above the upper one
-// counted and summed (the band; the check then also asks mu_j <= the upper
-// level). docs/exact-stream.md, round seven.
+// counted and summed (the band, exact_band.hpp; the check then also asks
+// mu_j <= the upper level). docs/exact-stream.md, round seven.
 #pragma once
 
 #include <cstddef>

@@ -447,8 +447,8 @@ namespace {
 // one chain, the branches of the compensated add and a division per group,
 // the six sweeps over 80000 groups at 100 x 80000 Cauchy 0.9 took as long
 // as a memcpy of the matrix (5.0 ms; now 1.6 ms). The terms are
-// >= 0, so Neumaier's add needs only a max and a min (as comp_add in
-// simd/loops-inl.hpp).
+// >= 0, so Neumaier's add needs only a max and a min (add_nonneg in
+// numeric.hpp, as comp_add in simd/loops-inl.hpp).
 struct EnvelopeAt {
   double value, slope;
 };
@@ -465,9 +465,7 @@ EnvelopeAt envelope_at(const ThresholdProblem& p, const std::size_t* live, std::
     const double t = std::max(by_max, by_sum);
     const bool on = t > 0.0;
     const double x = on ? t : 0.0;
-    const double u = sum[l] + x;
-    comp[l] += (std::max(sum[l], x) - u) + std::min(sum[l], x);
-    sum[l] = u;
+    add_nonneg(sum[l], comp[l], x);
     slope[l] += on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
   };
   std::size_t q = 0;

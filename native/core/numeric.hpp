@@ -1,6 +1,7 @@
 // Small numeric helpers shared by the kernels.
 #pragma once
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
@@ -36,6 +37,16 @@ struct CompensatedSum {
   }
   double value() const { return sum + comp; }
 };
+
+// CompensatedSum::add for s, x >= 0, where its branch on the larger
+// magnitude is a max and a min: the same bits, no branch to mispredict. The
+// same operations as comp_add's lanes (simd/loops-inl.hpp), so a scalar tail
+// of a vector loop gives the lanes' bits.
+inline void add_nonneg(double& s, double& c, double x) {
+  const double t = s + x;
+  c += (std::max(s, x) - t) + std::min(s, x);
+  s = t;
+}
 
 // A power of two that keeps every sum of up to `count` entries of magnitude at
 // most `max_abs` finite. Projections are positively homogeneous, so the

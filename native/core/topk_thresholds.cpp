@@ -202,19 +202,12 @@ bool solve_held(const ThresholdProblem& p, Groupset& gs, double theta, const dou
   return true;
 }
 
-// Neumaier's compensated add (CompensatedSum::add) for s, x >= 0, where
-// its branch on the larger magnitude is a max and a min: the same bits.
-inline void add_nonneg(double& s, double& c, double x) {
-  const double t = s + x;
-  c += (std::max(s, x) - t) + std::min(s, x);
-  s = t;
-}
-
 // out[g] = the compensated sum of a[g][0 .. n[g]) (entries >= 0), as a
-// CompensatedSum over them in order would give it, four segments at a time:
-// each keeps its own chain and order, so the bits are the same, but the four
-// chains overlap and no branch is mispredicted (the candidates' sums, one at
-// a time, were a third of this file's own time on 1000 x 8000 Cauchy 0.9).
+// CompensatedSum over them in order would give it (add_nonneg, numeric.hpp),
+// four segments at a time: each keeps its own chain and order, so the bits
+// are the same, but the four chains overlap and no branch is mispredicted
+// (the candidates' sums, one at a time, were a third of this file's own time
+// on 1000 x 8000 Cauchy 0.9).
 template <class At>
 void nonneg_sums(std::size_t count, At a, const std::size_t* n, double* out) {
   std::size_t g = 0;
@@ -337,6 +330,11 @@ void copy_by_records(const MatrixRef<T>& y, double scale, const double* bound, c
 }
 
 }  // namespace
+
+void detail::nonneg_sums_of(std::size_t count, const double* const* a, const std::size_t* n, double* out) {
+  nonneg_sums(
+      count, [a](std::size_t g) { return a[g]; }, n, out);
+}
 
 TopkTrace last_topk_trace() {
   return t_trace;

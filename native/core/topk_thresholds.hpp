@@ -70,4 +70,11 @@ bool set_topk_trim(bool on);
 // the envelope). Returns the previous setting.
 bool set_topk_hand_start(bool on);
 
+namespace detail {
+// For the tests: the held groups' compensated sums as the solver takes them
+// (four segments at a time, each in its own order): out[g] = the sum of
+// a[g][0 .. n[g]), entries >= 0, with CompensatedSum's bits.
+void nonneg_sums_of(std::size_t count, const double* const* a, const std::size_t* n, double* out);
+}  // namespace detail
+
 }  // namespace bp

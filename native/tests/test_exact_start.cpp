@@ -89,10 +89,10 @@ TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
 // radius (its maxima miss the huge entries), so the band is estimated from
 // the top lists and the sample, and the columns with many active entries are
 // copied only between two levels, counted and summed above the upper one.
-// Agrees with 'sort' in both types, at any thread count, with the band's
-// width as set and narrowed until its levels fall on the wrong side of some
-// mu_j* (those columns are gathered whole); and with the band off the call
-// takes another path to the same answer. The top lists' own strategy is
+// Agrees with 'sort' in both types (float32 banded too), at any thread
+// count, with the band's width as set and narrowed until its levels fall on
+// the wrong side of some mu_j* (those columns are gathered whole); and with
+// the band off the call takes another path to the same answer. The top lists' own strategy is
 // off (on the grid's 8000 x 1000 Cauchy 0.9 they give way first; here they
 // would settle most columns), their lists still kept by the first read.
 TEST(sampled_band_copies_the_heavy_columns_between_two_levels) {
@@ -113,8 +113,14 @@ TEST(sampled_band_copies_the_heavy_columns_between_two_levels) {
       banded |= tr.sampled && se.banded > 0;
       regathered |= tr.sampled && se.banded > 0 && se.regathered > 0 && width < 1.0;
       if (width == 1.0) {
+        // The float path bands too (its own band read and stats loops):
+        // agreeing with 'sort' by another path would not show that.
         std::vector<float> f(y.begin(), y.end());
         expect_stream_as_sort(f, n, m, false, eta, what + " float32");
+        (void)run(Method::kStream, f, n, m, false, eta);
+        const bp::SampledEnd fe = bp::last_sampled_end();
+        CHECK_MSG(bp::last_stream_trace().sampled && fe.taken && fe.banded > 0,
+                  what << " float32: sampled " << bp::last_stream_trace().sampled << ", banded " << fe.banded);
       }
     }
     bp::set_sampled_band_width(1.0);

@@ -6,6 +6,8 @@
 // gives way to the other strategies when too many fail, and agrees with 'sort'.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -15,6 +17,7 @@
 #include "exact_stream.hpp"
 #include "harness.hpp"
 #include "kernel_tables.hpp"
+#include "numeric.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
 #include "simd/candidate_records.hpp"
@@ -111,6 +114,40 @@ TEST(candidate_records_match_a_plain_loop) {
           check_records(*k, y, n, m, c0, c1, 0.25, bound, cap, what + " scaled");
           check_records(*k, yf, n, m, c0, c1, 1.0, bound, cap, what + " float");
         }
+  }
+}
+
+// The held groups' sums, four segments at a time (a common prefix, then
+// each segment's own tail), give the bits of a CompensatedSum over each
+// segment in order: lengths 0..40 mixed within each four, counts that leave
+// one to three segments to the one-at-a-time tail, entries >= 0 spread over
+// 2^-40..2^40 (so the compensation carries most of the small ones).
+TEST(topk_nonneg_sums_match_a_compensated_sum_per_segment) {
+  Rng rng(160);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t count = rng.below(14);
+    std::vector<std::vector<double>> seg(count);
+    std::vector<const double*> at(count);
+    std::vector<std::size_t> len(count);
+    for (std::size_t g = 0; g < count; ++g) {
+      len[g] = rng.below(41);
+      for (std::size_t e = 0; e < len[g]; ++e)
+        seg[g].push_back(rng.below(16) == 0 ? 0.0
+                                            : std::ldexp(1.0 + rng.uniform(), static_cast<int>(rng.below(81)) - 40));
+      at[g] = seg[g].data();
+    }
+    std::vector<double> out(count, -1.0);
+    bp::detail::nonneg_sums_of(count, at.data(), len.data(), out.data());
+    for (std::size_t g = 0; g < count; ++g) {
+      bp::CompensatedSum ref;
+      for (double v : seg[g]) ref.add(v);
+      std::uint64_t got_bits, ref_bits;
+      const double want = ref.value();
+      std::memcpy(&got_bits, &out[g], sizeof got_bits);
+      std::memcpy(&ref_bits, &want, sizeof ref_bits);
+      CHECK_MSG(got_bits == ref_bits, "trial " << trial << " segment " << g << " of " << count << " (length " << len[g]
+                                               << "): bits " << got_bits << " vs " << ref_bits);
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../numeric.hpp"
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
@@ -40,10 +41,10 @@ std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::s
 }
 
 // The band's twin of record_entries: an entry at or above upper[j] is
-// counted and added to the column's compensated sum (Neumaier's add of a
-// term >= 0 to a sum >= 0: a max and a min, the same operations as the
-// vector loop's lanes, so the same bits); one in [bound[j], upper[j])
-// advances the slot.
+// counted and added to the column's compensated sum (add_nonneg, numeric.hpp:
+// Neumaier's add of a term >= 0 to a sum >= 0 as a max and a min, the same
+// operations as the vector loop's lanes, so the same bits); one in
+// [bound[j], upper[j]) advances the slot.
 template <class T>
 inline std::size_t band_entries(const T* r, std::size_t j, std::size_t c1, double scale, const double* bound,
                                 const double* upper, double* k, double* s, double* c, std::uint32_t* col, double* val,
@@ -53,9 +54,7 @@ inline std::size_t band_entries(const T* r, std::size_t j, std::size_t c1, doubl
     const bool above = a >= upper[j];
     const double x = above ? a : 0.0;
     k[j] += above ? 1.0 : 0.0;
-    const double u = s[j] + x;
-    c[j] += (std::max(s[j], x) - u) + std::min(s[j], x);
-    s[j] = u;
+    add_nonneg(s[j], c[j], x);
     col[w] = static_cast<std::uint32_t>(j);
     val[w] = a;
     w += static_cast<std::size_t>(!above && a >= bound[j]);
