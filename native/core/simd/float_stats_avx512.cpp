@@ -55,6 +55,37 @@ __attribute__((target("avx512f"))) inline void comp_reg(__m512d& sum, __m512d& c
   sum = t;
 }
 
+// What the stats and below-bound row kernels share: per lane, the count of
+// the entries at or above u (in floats: at most Rows at a time, exact) and
+// their sum widened to double, eight lanes per half.
+struct Above16 {
+  __m512 k;
+  __m512d s0, s1;
+};
+
+__attribute__((target("avx512f"))) inline Above16 no_above() {
+  return {_mm512_setzero_ps(), _mm512_setzero_pd(), _mm512_setzero_pd()};
+}
+
+__attribute__((target("avx512f"))) inline void add_above(Above16& t, __m512 a, __mmask16 on) {
+  t.k = _mm512_mask_add_ps(t.k, on, t.k, _mm512_set1_ps(1.0f));
+  t.s0 = _mm512_mask_add_pd(t.s0, static_cast<__mmask8>(on), t.s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
+  t.s1 = _mm512_mask_add_pd(t.s1, static_cast<__mmask8>(on >> 8), t.s1, _mm512_cvtps_pd(high_half(a)));
+}
+
+// The block's counts added to k, its sums to (s, c) compensated, for the
+// lanes of mk.
+__attribute__((target("avx512f"))) inline void flush_above(const Above16& t, std::size_t j, __mmask16 mk, double* k,
+                                                           double* s, double* c) {
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  _mm512_mask_storeu_pd(k + j, m0,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(t.k))));
+  _mm512_mask_storeu_pd(k + j + 8, m1,
+                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(t.k))));
+  comp_add8(s + j, c + j, t.s0, m0);
+  comp_add8(s + j + 8, c + j + 8, t.s1, m1);
+}
+
 // Rows consecutive rows of the columns [j, j + 16) (the lanes of mask mk)
 // into their statistics: the entries a >= u counted into k and added, widened
 // to double, into s (compensated per Rows rows); with Count those a >= l
@@ -65,40 +96,33 @@ __attribute__((target("avx512f"))) inline void stats16(const float* r, std::size
                                                        const float* u, const float* l, double* k, double* s, double* c,
                                                        double* cnt, float* lb, float* ub) {
   const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
-  __m512 ll = _mm512_setzero_ps(), kk = _mm512_setzero_ps(), nn = _mm512_setzero_ps();
+  __m512 ll = _mm512_setzero_ps(), nn = _mm512_setzero_ps();
   __m512 below = _mm512_setzero_ps(), above = _mm512_setzero_ps();
   if constexpr (Count) ll = _mm512_maskz_loadu_ps(mk, l + j);
   if constexpr (Gap) {
     below = _mm512_maskz_loadu_ps(mk, lb + j);
     above = _mm512_maskz_loadu_ps(mk, ub + j);
   }
-  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  Above16 acc = no_above();
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
     const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
     const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
-    kk = _mm512_mask_add_ps(kk, on, kk, one);
-    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
-    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    add_above(acc, a, on);
     if constexpr (Count) nn = _mm512_mask_add_ps(nn, _mm512_cmp_ps_mask(a, ll, _CMP_GE_OQ), nn, one);
     if constexpr (Gap) {
       below = _mm512_mask_max_ps(below, static_cast<__mmask16>(~on), below, a);
       above = _mm512_mask_min_ps(above, on, above, a);
     }
   }
+  flush_above(acc, j, mk, k, s, c);
   const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
-  _mm512_mask_storeu_pd(k + j, m0,
-                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
-  _mm512_mask_storeu_pd(k + j + 8, m1,
-                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
   if constexpr (Count) {
     _mm512_mask_storeu_pd(
         cnt + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cnt + j), _mm512_cvtps_pd(_mm512_castps512_ps256(nn))));
     _mm512_mask_storeu_pd(cnt + j + 8, m1,
                           _mm512_add_pd(_mm512_maskz_loadu_pd(m1, cnt + j + 8), _mm512_cvtps_pd(high_half(nn))));
   }
-  comp_add8(s + j, c + j, s0, m0);
-  comp_add8(s + j + 8, c + j + 8, s1, m1);
   if constexpr (Gap) {
     _mm512_mask_storeu_ps(lb + j, mk, below);
     _mm512_mask_storeu_ps(ub + j, mk, above);
@@ -286,17 +310,13 @@ __attribute__((target("avx512f"))) inline void below16(const float* r, std::size
                                                        const float* u, double* k, double* s, double* c, std::size_t c0,
                                                        std::size_t cap, std::uint32_t* col, double* val,
                                                        std::size_t* held) {
-  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j), one = _mm512_set1_ps(1.0f);
-  __m512 kk = _mm512_setzero_ps();
-  __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+  const __m512 uu = _mm512_maskz_loadu_ps(mk, u + j);
+  Above16 acc = no_above();
   __mmask16 off = 0;
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
     const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
-    const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
-    kk = _mm512_mask_add_ps(kk, on, kk, one);
-    s0 = _mm512_mask_add_pd(s0, static_cast<__mmask8>(on), s0, _mm512_cvtps_pd(_mm512_castps512_ps256(a)));
-    s1 = _mm512_mask_add_pd(s1, static_cast<__mmask8>(on >> 8), s1, _mm512_cvtps_pd(high_half(a)));
+    add_above(acc, a, _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ));
     off |= _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ);
   }
   if (off != 0) {
@@ -313,13 +333,7 @@ __attribute__((target("avx512f"))) inline void below16(const float* r, std::size
       }
     }
   }
-  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
-  _mm512_mask_storeu_pd(k + j, m0,
-                        _mm512_add_pd(_mm512_maskz_loadu_pd(m0, k + j), _mm512_cvtps_pd(_mm512_castps512_ps256(kk))));
-  _mm512_mask_storeu_pd(k + j + 8, m1,
-                        _mm512_add_pd(_mm512_maskz_loadu_pd(m1, k + j + 8), _mm512_cvtps_pd(high_half(kk))));
-  comp_add8(s + j, c + j, s0, m0);
-  comp_add8(s + j + 8, c + j + 8, s1, m1);
+  flush_above(acc, j, mk, k, s, c);
 }
 
 template <std::size_t Rows>
