@@ -19,6 +19,7 @@
 #include "kernel_tables.hpp"
 #include "numeric.hpp"
 #include "parallel.hpp"
+#include "record_checks.hpp"
 #include "run.hpp"
 #include "simd/candidate_records.hpp"
 #include "stream_checks.hpp"
@@ -79,12 +80,7 @@ void check_records(const bp::simd::KernelTable& k, const std::vector<T>& y, std:
         want_val.push_back(a);
       }
     }
-  CHECK_MSG(rows == want_rows && count == want_col.size(),
-            what << ": rows " << rows << " vs " << want_rows << ", records " << count << " vs " << want_col.size());
-  CHECK_MSG(std::equal(want_col.begin(), want_col.end(), col.begin()) &&
-                std::equal(want_val.begin(), want_val.end(), val.begin()),
-            what << ": records differ");
-  CHECK_MSG(col[cap] == 7u && val[cap] == -1.0, what << ": wrote past cap");
+  check_same_records(what, rows, want_rows, count, col, val, want_col, want_val, cap);
 }
 
 }  // namespace
