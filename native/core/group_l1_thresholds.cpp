@@ -25,30 +25,6 @@ namespace {
 
 constexpr std::size_t kTileColumns = 256;  // see column_tiles
 
-// The tile buffer: taken on first use (at a small radius no tile may have a
-// live column) and left uninitialised (every candidate is written before it
-// is read). Zeroing a large buffer per call, on top of the zeroed pages the
-// system gives a block that large, cost 3 to 15% of bilevel_l11 on 8000 x
-// 1000, one thread (the most at eta = 1, where few groups are searched).
-template <class B>
-class TileBuffer {
- public:
-  explicit TileBuffer(std::size_t n) : n_(n) {}
-  ~TileBuffer() {
-    if (p_ != nullptr) scratch::give(p_, n_ * sizeof(B));
-  }
-  TileBuffer(const TileBuffer&) = delete;
-  TileBuffer& operator=(const TileBuffer&) = delete;
-  B* get() {
-    if (p_ == nullptr) p_ = static_cast<B*>(scratch::take(n_ * sizeof(B)));
-    return p_;
-  }
-
- private:
-  std::size_t n_;
-  B* p_ = nullptr;
-};
-
 // A plain sum of k non-negative terms errs by at most (k - 1) eps times the
 // sum; (sum - radius) / k thus by about eps * sum. Filters computed from such
 // sums are lowered by a few times that, so that no entry that is active by a
@@ -653,7 +629,13 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
   GroupL1Trace total;
   std::mutex total_lock;
   parallel_ranges((m + w - 1) / w, 1, y.size(), [&](std::size_t t0, std::size_t t1) {
-    TileBuffer<B> buf(w * n);
+    // The tile buffer: taken on first use (at a small radius no tile may
+    // have a live column) and left uninitialised (every candidate is written
+    // before it is read). Zeroing a large buffer per call, on top of the
+    // zeroed pages the system gives a block that large, cost 3 to 15% of
+    // bilevel_l11 on 8000 x 1000, one thread (the most at eta = 1, where few
+    // groups are searched).
+    ScratchBuffer<B> buf;
     ScratchVector<BlockGather> state(w / kBlock);
     GroupL1Trace trace;
     for (std::size_t tile = t0; tile < t1; ++tile) {
@@ -684,7 +666,7 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
         if (any) lb[nlb++] = k;
       }
       if (nlb == 0) continue;
-      B* const b = buf.get();
+      B* const b = buf.ensure(w * n);
       // Each live block's rows are appended to its stretch of the buffer,
       // branch-free: every row is written, and kept (the count moves on)
       // only when one of its entries is above its lane's filter. The lanes'

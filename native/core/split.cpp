@@ -92,26 +92,6 @@ void combine_group_norms(GroupNormKind kind, const double* a, const double* b, s
 
 namespace {
 
-// Scratch doubles that are not cleared (every caller writes them all before
-// reading them): a cleared ScratchVector of 80000 groups was a 640 KB memset
-// per call.
-class RawDoubles {
- public:
-  explicit RawDoubles(std::size_t n)
-      : n_(n), p_(n == 0 ? nullptr : static_cast<double*>(scratch::take(n * sizeof(double)))) {}
-  ~RawDoubles() {
-    if (p_ != nullptr) scratch::give(p_, n_ * sizeof(double));
-  }
-  RawDoubles(const RawDoubles&) = delete;
-  RawDoubles& operator=(const RawDoubles&) = delete;
-  double* data() { return p_; }
-  double& operator[](std::size_t j) { return p_[j]; }
-
- private:
-  std::size_t n_;
-  double* p_;
-};
-
 // The largest norm and whether all are finite, without a copy (eta = 0).
 L1CopySum norm_stats(const double* norms, std::size_t k) {
   double big = 0.0, probe = 0.0;
@@ -131,8 +111,8 @@ Status bilevel_radii(const double* norms, std::size_t k, double eta, double* rad
   // (l1_copy_sum): at 80000 groups every pass over the norms cost about as
   // much as 0.5 % of the data's memcpy. The copy is not cleared first: every
   // entry is written.
-  RawDoubles scratch(eta == 0.0 ? 0 : k);
-  const L1CopySum first = eta == 0.0 ? norm_stats(norms, k) : l1_copy_sum(norms, k, scratch.data());
+  ScratchBuffer<double> scratch;
+  const L1CopySum first = eta == 0.0 ? norm_stats(norms, k) : l1_copy_sum(norms, k, scratch.take(k));
   const double big = first.largest;
   if (!first.finite || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {

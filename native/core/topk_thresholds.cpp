@@ -57,32 +57,6 @@ constexpr std::size_t kRecordShare = 3;
 // a memcpy; copying the candidates took 3.8-6.7x.
 constexpr std::size_t kRoomShare = 2;
 
-// Scratch memory that is not zeroed: the candidates' segments, of which
-// only the pages that receive candidates are touched. Taken from the
-// scratch allocator, whose large blocks are hinted to huge pages: the
-// copies store to hundreds of segments a row apart, each on its own 4 KB
-// page otherwise (a TLB miss per store, and a page fault per page on a
-// fresh block).
-class ScratchBlock {
- public:
-  ScratchBlock() = default;
-  ScratchBlock(const ScratchBlock&) = delete;
-  ScratchBlock& operator=(const ScratchBlock&) = delete;
-  ~ScratchBlock() { scratch::give(p_, n_ * sizeof(double)); }
-  void take(std::size_t n) {
-    scratch::give(p_, n_ * sizeof(double));
-    p_ = nullptr;
-    n_ = 0;
-    p_ = static_cast<double*>(scratch::take(std::max<std::size_t>(n, 1) * sizeof(double)));
-    n_ = std::max<std::size_t>(n, 1);
-  }
-  double* data() const { return p_; }
-
- private:
-  double* p_ = nullptr;
-  std::size_t n_ = 0;
-};
-
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
 std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
@@ -414,7 +388,12 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
   ScratchVector<char> whole(na, 0);
   // Candidates of the failing columns, and the columns gathered whole (one
   // buffer per round: the held groups point into them).
-  ScratchBlock cand;
+  // The candidates' segments, not cleared: only the pages that receive
+  // candidates are touched. The scratch allocator hints large blocks to huge
+  // pages: the copies store to hundreds of segments a row apart, each on its
+  // own 4 KB page otherwise (a TLB miss per store, and a page fault per page
+  // on a fresh block).
+  ScratchBuffer<double> cand;
   std::vector<ScratchVector<double>> extra;
   ScratchVector<std::size_t> fail;
   std::size_t whole_count = 0;

@@ -57,3 +57,28 @@ TEST(scratch_bounds_the_cache_and_bypasses_large_blocks) {
   CHECK(other == 128);
   CHECK(bp::scratch::cached_bytes() == 0);
 }
+
+TEST(scratch_buffer_takes_replaces_and_gives_back) {
+  bp::scratch::release();
+  {
+    bp::ScratchBuffer<double> none;
+    CHECK(none.data() == nullptr);  // nothing taken until asked
+    bp::ScratchBuffer<double> empty(0);
+    CHECK(empty.data() != nullptr);  // a take is never null, even of nothing
+    bp::ScratchBuffer<double> b;
+    double* p = b.ensure(500);  // 4000 bytes: class 4 KB
+    CHECK(p != nullptr && b.data() == p);
+    for (std::size_t i = 0; i < 500; ++i) b[i] = double(i);
+    CHECK(b.ensure(100000) == p);  // held: ensure does not replace it
+    CHECK(b[499] == 499.0);
+    CHECK(bp::scratch::cached_bytes() == 0);
+    double* q = b.take(1000);  // replaced: the old block goes to the cache
+    CHECK(q != nullptr && b.data() == q);
+    CHECK(bp::scratch::cached_bytes() == 4096);
+    q[999] = 1.0;
+  }
+  // Destroyed: every block is back (4 KB, 8 KB, and the smallest class, 64
+  // bytes, for the take of nothing).
+  CHECK(bp::scratch::cached_bytes() == 4096 + 8192 + 64);
+  bp::scratch::release();
+}
