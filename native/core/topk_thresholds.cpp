@@ -66,9 +66,14 @@ constexpr std::size_t kRoomShare = 2;
 // (1.14, 1.18, about 1.0), nor on the tall 8000 x 1000 seed 6 (62 % and
 // 95 %: 1.08, where the sampled band of exact_start.cpp is taken instead).
 // Doubles only: a float pass reads half the bytes while the candidates are
-// copied as doubles, and the same float cells went 1.09-1.14 slower.
+// copied as doubles, and the same float cells went 1.09-1.14 slower. And at
+// most kWideRoomCols columns: on 1000 x 8000 Cauchy 0.9 (4 seeds of 110,
+// 5200-5400 columns failing) the copy lost (1.09-1.19); a block of records
+// (kRecordBlock) spans only 8 rows there, so its moves spread over thousands
+// of segments a few records each (16 rows at 4000 columns, 65 at 1000).
 constexpr std::size_t kWideRoomNum = 5, kWideRoomDen = 8;
 constexpr std::size_t kWideDensityNum = 9, kWideDensityDen = 10;
+constexpr std::size_t kWideRoomCols = 4096;
 
 // Scratch memory that is not zeroed: the candidates' segments, of which
 // only the pages that receive candidates are touched. Taken from the
@@ -531,7 +536,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       }
       t_trace.candidates = size;
       const bool narrow = kRoomShare * size <= y.size();
-      const bool wide = std::is_same_v<T, double> && kWideRoomDen * size <= kWideRoomNum * y.size() &&
+      const bool wide = std::is_same_v<T, double> && m <= kWideRoomCols &&
+                        kWideRoomDen * size <= kWideRoomNum * y.size() &&
                         kWideDensityDen * size <= kWideDensityNum * nf * len;
       if (!narrow && !(wide && g_wide_room)) return false;
       t_trace.wide_room = !narrow;
