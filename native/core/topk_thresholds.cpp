@@ -56,6 +56,24 @@ constexpr std::size_t kRecordShare = 3;
 // and 1000 x 8000 seed 3 the lists gave way to the column passes, at 6.6-10.5x
 // a memcpy; copying the candidates took 3.8-6.7x.
 constexpr std::size_t kRoomShare = 2;
+// Past half, up to five eighths of the entries, when the room is at most
+// nine tenths of the failing columns' own entries (their bounds leave out a
+// tenth or more). The passes the lists give way to cost 7 or 8 reads of the
+// matrix there. On 4000 x 4000 Cauchy 0.9 the lists gave way on 8 seeds of
+// 100 (docs/exact-stream.md, round eight); copying paid on the five whose
+// room was 54-62 % of the entries and 82-88 % of their failing columns'
+// (paired, 0.74-0.92 of the time), and not on those at 65-70 % and 91-95 %
+// (1.14, 1.18, about 1.0), nor on the tall 8000 x 1000 seed 6 (62 % and
+// 95 %: 1.08, where the sampled band of exact_start.cpp is taken instead).
+// Doubles only: a float pass reads half the bytes while the candidates are
+// copied as doubles, and the same float cells went 1.09-1.14 slower. And at
+// most kWideRoomCols columns: on 1000 x 8000 Cauchy 0.9 (4 seeds of 110,
+// 5200-5400 columns failing) the copy lost (1.09-1.19); a block of records
+// (kRecordBlock) spans only 8 rows there, so its moves spread over thousands
+// of segments a few records each (16 rows at 4000 columns, 65 at 1000).
+constexpr std::size_t kWideRoomNum = 5, kWideRoomDen = 8;
+constexpr std::size_t kWideDensityNum = 9, kWideDensityDen = 10;
+constexpr std::size_t kWideRoomCols = 4096;
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
@@ -63,6 +81,7 @@ std::atomic<TopkCopy> g_copy{TopkCopy::kAuto};
 std::atomic<bool> g_at_risk{true};
 std::atomic<bool> g_trim{true};
 std::atomic<bool> g_hand_start{true};
+std::atomic<bool> g_wide_room{true};
 
 inline void group_stats(const double* r, std::size_t len, double u, double* k, double* s) {
   simd::kernels().group_stats_f64(r, len, 1.0, u, k, s);
@@ -338,6 +357,10 @@ bool set_topk_hand_start(bool on) {
   return g_hand_start.exchange(on);
 }
 
+bool set_topk_wide_room(bool on) {
+  return g_wide_room.exchange(on);
+}
+
 template <class T>
 bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const ScratchVector<std::size_t>& alive,
                      double theta0, double* mu_out, StreamEnd* end, const StopToken& stop, double* held_theta) {
@@ -491,7 +514,12 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         size += room + 1;  // and a spare slot for the gather by index
       }
       t_trace.candidates = size;
-      if (kRoomShare * size > y.size()) return false;
+      const bool narrow = kRoomShare * size <= y.size();
+      const bool wide = std::is_same_v<T, double> && m <= kWideRoomCols &&
+                        kWideRoomDen * size <= kWideRoomNum * y.size() &&
+                        kWideDensityDen * size <= kWideDensityNum * nf * len;
+      if (!narrow && !(wide && g_wide_room)) return false;
+      t_trace.wide_room = !narrow;
       // Each failing column's entries at or above its bound go to its
       // segment, in row order, while it has room; by one of three copies
       // (the same entries any way). When the room promises few candidates, a

@@ -43,6 +43,7 @@ struct TopkTrace {
   bool by_records = false;     // by a read of every row packing them as (column, value) records
   std::size_t at_risk = 0;     // passing columns copied with the failing ones (may fail at theta*)
   std::size_t trimmed = 0;     // candidates dropped by the solver's tangent bounds
+  bool wide_room = false;      // the candidates' room passed half the entries (kWideRoom*)
 };
 TopkTrace last_topk_trace();
 void clear_topk_trace();
@@ -69,6 +70,11 @@ bool set_topk_trim(bool on);
 // when it gives way (*held_theta stays -inf: the caller's passes start from
 // the envelope). Returns the previous setting.
 bool set_topk_hand_start(bool on);
+
+// For the tests: false makes the lists give way whenever the candidates'
+// room passes half the entries (the rule before the wider room). Returns
+// the previous setting.
+bool set_topk_wide_room(bool on);
 
 namespace detail {
 // For the tests: the held groups' compensated sums as the solver takes them

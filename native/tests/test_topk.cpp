@@ -383,6 +383,46 @@ TEST(topk_copies_candidates_of_the_failing_columns) {
   CHECK_MSG(then_whole >= 1, "candidates then whole columns " << then_whole << " times");
 }
 
+// A candidates' room past half the entries (up to five eighths, and at most
+// nine tenths of the failing columns' own entries) is copied rather than
+// given way to the column passes (docs/exact-stream.md, round eight), for
+// doubles: the copy, by records, agrees with 'sort' at any thread count;
+// switched off, the lists give way and the passes agree too. Floats keep
+// the half rule: the lists give way.
+TEST(topk_copies_a_room_past_half_the_entries) {
+  struct Case {
+    std::uint64_t seed;
+    std::size_t n, m;
+    double r;
+  };
+  const Case cases[] = {{6, 520, 400, 0.95}, {12, 1000, 200, 0.9}};
+  for (const Case& c : cases) {
+    Rng rng(c.seed);
+    std::vector<double> y(c.n * c.m);
+    for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+    const double eta = c.r * l1inf_cols(y, c.n, c.m);
+    const std::string what = std::to_string(c.n) + "x" + std::to_string(c.m) + " cauchy seed " +
+                             std::to_string(c.seed) + " r " + std::to_string(c.r);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, what);
+    const bp::TopkTrace tr = expect_thread_free(y, c.n, c.m, eta, what, &bp::last_topk_trace);
+    CHECK_MSG(tr.solved && tr.wide_room && 2 * tr.candidates > c.n * c.m,
+              what << ": solved " << tr.solved << ", wide room " << tr.wide_room << ", room " << tr.candidates);
+    std::vector<float> yf(y.begin(), y.end());
+    expect_stream_as_sort(yf, c.n, c.m, false, eta, "float " + what);
+    const unsigned limit = bp::set_thread_limit(1);  // the trace is this thread's
+    (void)run(Method::kStream, yf, c.n, c.m, false, eta);
+    const bp::TopkTrace ft = bp::last_topk_trace();
+    CHECK_MSG(ft.tried && !ft.solved && !ft.wide_room, "float " << what << ": took the wide room");
+    const bool was = bp::set_topk_wide_room(false);
+    expect_stream_as_sort(y, c.n, c.m, false, eta, what + ", wide room off");
+    (void)run(Method::kStream, y, c.n, c.m, false, eta);
+    const bp::TopkTrace off = bp::last_topk_trace();
+    bp::set_thread_limit(limit);
+    bp::set_topk_wide_room(was);
+    CHECK_MSG(!off.solved && !off.wide_room, what << ": the lists did not give way with the wide room off");
+  }
+}
+
 // The columns that pass the lists' check but whose list root at the upper
 // bound of theta is at or below their floor are copied with the failing
 // ones (at risk) or left to be gathered whole in a later round: both agree
