@@ -6,10 +6,10 @@
 // every 4 KB page on every call, and faults are dear on virtual machines.
 // The bound per thread is a trade between those faults and what a library
 // may keep (five threads: the caller and libuv's pool); docs/memory.md.
-// Blocks freed through ScratchAllocator go to a per-thread cache, by
-// power-of-two size class, instead of back to malloc (at most kCacheBytes
-// per thread, freed when the thread ends); blocks too large to cache come
-// straight from malloc (and are hinted to huge pages).
+// Blocks freed through ScratchAllocator go to a per-thread cache, by size
+// class (four an octave: docs/memory.md), instead of back to malloc (at most
+// kCacheBytes per thread, freed when the thread ends); blocks too large to
+// cache come straight from malloc (and are hinted to huge pages).
 #pragma once
 
 #include <cstddef>

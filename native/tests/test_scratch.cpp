@@ -19,11 +19,22 @@ TEST(scratch_reuses_blocks_by_size_class) {
   void* a = bp::scratch::take(3000);
   std::memset(a, 1, 3000);  // usable for the bytes asked
   bp::scratch::give(a, 3000);
-  CHECK(bp::scratch::cached_bytes() == base + 4096);  // held, as its class of 4 KB
-  void* b = bp::scratch::take(4000);                  // same class: the same block
+  CHECK(bp::scratch::cached_bytes() == base + 3072);  // held, as its class of 3 KB (2 KB * 1.5)
+  void* b = bp::scratch::take(2600);                  // same class: the same block
   CHECK(b == a);
   CHECK(bp::scratch::cached_bytes() == base);
-  bp::scratch::give(b, 4000);
+  bp::scratch::give(b, 2600);
+  // The classes are quarter octaves: 640 KB (80000 doubles) is a class of
+  // its own, not 1 MB; one byte more takes the next class (768 KB).
+  bp::scratch::release();
+  void* c = bp::scratch::take(640 * 1024);
+  bp::scratch::give(c, 640 * 1024);
+  CHECK(bp::scratch::cached_bytes() == 640 * 1024);
+  void* d = bp::scratch::take(640 * 1024 + 1);
+  CHECK(d != c);
+  bp::scratch::give(d, 640 * 1024 + 1);
+  CHECK(bp::scratch::cached_bytes() == 640 * 1024 + 768 * 1024);
+  bp::scratch::release();
   // A vector that grows and is freed leaves its blocks for the next one.
   {
     bp::ScratchVector<double> v;
@@ -54,7 +65,7 @@ TEST(scratch_bounds_the_cache_and_bypasses_large_blocks) {
     other = bp::scratch::cached_bytes();
   });
   t.join();
-  CHECK(other == 128);
+  CHECK(other == 112);  // 100 bytes: the class of 64 * 1.75
   CHECK(bp::scratch::cached_bytes() == 0);
 }
 
