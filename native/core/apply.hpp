@@ -28,7 +28,8 @@
 
 namespace bp {
 
-// Rows per call of the clip's row-block write, from the row's length in
+// Rows per call of the row-block writes of the clip and of the double scale
+// (the float ones take simd::kWriteRows), from the row's length in
 // bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
 // rows of a block are read side by side; where their starts fall on the same
 // place of a 4 KB page (within kPagePlaceBytes), their loads compete for the
@@ -41,7 +42,7 @@ namespace bp {
 // rows of a multiple of 4 KB two, the other grid shapes eight.
 constexpr std::size_t kPageBytes = 4096;
 constexpr std::size_t kPagePlaceBytes = 256;
-inline std::size_t clip_block_rows(std::size_t row_bytes) {
+inline std::size_t write_block_rows(std::size_t row_bytes) {
   std::size_t place[simd::kWriteRows], partners[simd::kWriteRows] = {};
   std::size_t pairs = 0;
   for (std::size_t r = 0; r < simd::kWriteRows; ++r) {
@@ -116,7 +117,7 @@ struct ClipMap {
   // stream_each for `rows` rows (block_rows), stride entries apart.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return true; }
-  static std::size_t block_rows(std::size_t row_bytes) { return clip_block_rows(row_bytes); }
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
   static bool stream_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n, std::size_t rows) {
     const simd::KernelTable& k = simd::kernels();
     if constexpr (std::is_same_v<T, float>) {
@@ -209,10 +210,12 @@ struct ScaleMap {
   // one is bound by its arithmetic, and more rows at once measured slower.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
-  static std::size_t block_rows(std::size_t) { return simd::kWriteRows; }
-  static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n, std::size_t) {
+  static std::size_t block_rows(std::size_t row_bytes) {
+    return std::is_same_v<T, double> ? write_block_rows(row_bytes) : simd::kWriteRows;
+  }
+  static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, double>) {
-      return simd::kernels().scale_rows_f64(src, stride, s, dst, n);
+      return simd::kernels().scale_rows_f64(src, stride, s, dst, n, rows);
     } else {
       return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
     }

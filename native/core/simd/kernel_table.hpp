@@ -128,14 +128,13 @@ struct KernelTable {
   // when every src entry was finite.
   template <class T, class P>
   using WriteRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n);
-  WriteRows<double, double> scale_rows_f64 = nullptr;
-  // The clip's row blocks take their row count (1 to kWriteRows): rows whose
-  // starts share the same place in a 4 KB page ran slower eight at a time
-  // (apply.hpp, clip_block_rows).
-  template <class T>
-  using ClampRows = bool (*)(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n, std::size_t rows);
-  ClampRows<double> clamp_rows_f64 = nullptr;
-  ClampRows<float> clamp_rows_f32 = nullptr;
+  // The clip's and the double scale's row blocks take their row count (1 to
+  // kWriteRows): rows whose starts share places of a 4 KB page ran slower
+  // eight at a time (apply.hpp, write_block_rows).
+  template <class T, class P>
+  using WriteSomeRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows);
+  WriteSomeRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
+  WriteSomeRows<float, float> clamp_rows_f32 = nullptr;
   // The float scale of kWriteRows rows: only where the float scale is not
   // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
   WriteRows<float, double> scale_rows_f32 = nullptr;

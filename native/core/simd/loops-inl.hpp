@@ -1312,7 +1312,7 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
 }
 
 // The streamed writes of the l1,inf clip and the double l1,2 scale for
-// kWriteRows rows at once (the clip: `rows` of them, at most kWriteRows)
+// `rows` rows at once (at most kWriteRows)
 // (row r at src + r * stride, dst + r * stride), columns
 // [0, n), with a parameter per column: each vector of parameters is loaded
 // once for all the rows. For a wide matrix the parameters of a row (8 bytes
@@ -1367,10 +1367,11 @@ bool clamp_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_
   return clamp_rows_n<Isa, T, 0>(src, stride, c, dst, n, rows);
 }
 
-template <class Isa>
-bool scale_rows(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n) {
+template <class Isa, std::size_t Fixed>
+bool scale_rows_n(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n,
+                  std::size_t rows) {
   using L = Lanes<double, Isa>;
-  constexpr std::size_t R = kWriteRows;
+  const std::size_t R = Fixed != 0 ? Fixed : rows;
   if ((stride * sizeof(double)) % L::kBytes != 0) {
     bool ok = true;
     for (std::size_t r = 0; r < R; ++r) ok &= scale<Isa, true, true>(src + r * stride, s, 0.0, dst + r * stride, n);
@@ -1398,6 +1399,12 @@ bool scale_rows(const double* src, std::size_t stride, const double* s, double* 
   }
   for (; k < n; ++k) scalar_at(k);
   return finite_ends && !L::any(L::unordered(bad, bad));
+}
+
+template <class Isa>
+bool scale_rows(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n, std::size_t rows) {
+  if (rows >= kWriteRows) return scale_rows_n<Isa, kWriteRows>(src, stride, s, dst, n, kWriteRows);
+  return scale_rows_n<Isa, 0>(src, stride, s, dst, n, rows);
 }
 
 // The bilevel l1,1 block passes (group_l1_thresholds.cpp): a holds n rows
