@@ -263,8 +263,12 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
 }
 
 // Per-column parameters at least this large (a row's worth) are shared by a
-// block of rows in the streamed write (write_groups_impl).
-constexpr std::size_t kRowBlockParamBytes = std::size_t(16) << 10;
+// block of rows in the streamed write (write_groups_impl). 12 KB, not 16:
+// the float clip of 4000 x 4000 (16000 bytes of parameters a row) wrote
+// 0.88-0.93 of its one-row time in blocks; 8 KB of parameters (8000 x 1000
+// double) stay one row at a time, which measured faster there
+// (docs/bilevel-write.md, "Float rows of 16000 bytes").
+constexpr std::size_t kRowBlockParamBytes = std::size_t(12) << 10;
 
 // The groups a map sends to +0 whatever their entries, so that the write
 // can store zeros there without reading y (see docs/bilevel-write.md, the
