@@ -28,6 +28,35 @@
 
 namespace bp {
 
+// Rows per call of the row-block writes of the clip and of the double scale
+// (the float ones take simd::kWriteRows), from the row's length in
+// bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
+// rows of a block are read side by side; where their starts fall on the same
+// place of a 4 KB page (within kPagePlaceBytes), their loads compete for the
+// same first-level cache sets and are checked against the same store
+// addresses, and the block ran up to twice as slow as one row at a time
+// (rows of 32 KB, a power of two: eight at once 1.8 x a memcpy, two at once
+// 0.85). The block takes the most rows (up to simd::kWriteRows) such that
+// each row shares its place with at most one other and at most two pairs
+// share one: 100 x 80000 doubles (a row start every 1 KB of the page) six,
+// rows of a multiple of 4 KB two, the other grid shapes eight.
+constexpr std::size_t kPageBytes = 4096;
+constexpr std::size_t kPagePlaceBytes = 256;
+inline std::size_t write_block_rows(std::size_t row_bytes) {
+  std::size_t place[simd::kWriteRows], partners[simd::kWriteRows] = {};
+  std::size_t pairs = 0;
+  for (std::size_t r = 0; r < simd::kWriteRows; ++r) {
+    place[r] = (r * (row_bytes % kPageBytes)) % kPageBytes;
+    for (std::size_t k = 0; k < r; ++k) {
+      const std::size_t d = place[r] > place[k] ? place[r] - place[k] : place[k] - place[r];
+      if (std::min(d, kPageBytes - d) >= kPagePlaceBytes) continue;
+      ++pairs;
+      if (++partners[k] > 1 || ++partners[r] > 1 || pairs > 2) return r;
+    }
+  }
+  return simd::kWriteRows;
+}
+
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
 template <class T>
 struct ClipMap {
@@ -85,15 +114,16 @@ struct ClipMap {
     for (; j < k; ++j) count += is_zero(mx[j], c[j]) ? 1 : 0;
     return count;
   }
-  // stream_each for simd::kWriteRows rows, stride entries apart.
+  // stream_each for `rows` rows (block_rows), stride entries apart.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return true; }
-  static bool stream_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n) {
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
+  static bool stream_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n, std::size_t rows) {
     const simd::KernelTable& k = simd::kernels();
     if constexpr (std::is_same_v<T, float>) {
-      return k.clamp_rows_f32(src, stride, c, dst, n);
+      return k.clamp_rows_f32(src, stride, c, dst, n, rows);
     } else {
-      return k.clamp_rows_f64(src, stride, c, dst, n);
+      return k.clamp_rows_f64(src, stride, c, dst, n, rows);
     }
   }
 };
@@ -140,7 +170,8 @@ struct ShrinkMap {
       return false;
     }
   }
-  static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n) {
+  static std::size_t block_rows(std::size_t) { return simd::kWriteRows; }
+  static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n, std::size_t) {
     if constexpr (std::is_same_v<T, float>) {
       return simd::kernels().shrink_rows_f32(src, stride, t, dst, n);
     } else {
@@ -179,9 +210,12 @@ struct ScaleMap {
   // one is bound by its arithmetic, and more rows at once measured slower.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
-  static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n) {
+  static std::size_t block_rows(std::size_t row_bytes) {
+    return std::is_same_v<T, double> ? write_block_rows(row_bytes) : simd::kWriteRows;
+  }
+  static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, double>) {
-      return simd::kernels().scale_rows_f64(src, stride, s, dst, n);
+      return simd::kernels().scale_rows_f64(src, stride, s, dst, n, rows);
     } else {
       return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
     }
@@ -229,8 +263,12 @@ void row_one(const T* src, P q, T* dst, std::size_t n) {
 }
 
 // Per-column parameters at least this large (a row's worth) are shared by a
-// block of rows in the streamed write (write_groups_impl).
-constexpr std::size_t kRowBlockParamBytes = std::size_t(16) << 10;
+// block of rows in the streamed write (write_groups_impl). 12 KB, not 16:
+// the float clip of 4000 x 4000 (16000 bytes of parameters a row) wrote
+// 0.88-0.93 of its one-row time in blocks; 8 KB of parameters (8000 x 1000
+// double) stay one row at a time, which measured faster there
+// (docs/bilevel-write.md, "Float rows of 16000 bytes").
+constexpr std::size_t kRowBlockParamBytes = std::size_t(12) << 10;
 
 // The groups a map sends to +0 whatever their entries, so that the write
 // can store zeros there without reading y (see docs/bilevel-write.md, the
@@ -416,7 +454,9 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   // them (m of them) would not stay in the first-level cache; below that,
   // one row at a time measured faster (fewer streams at once).
   bool row_blocks = false;
+  std::size_t block_rows = 1;
   if constexpr (Map::kStreamRows) {
+    block_rows = Map::block_rows(m * sizeof(T));
     row_blocks =
         stream && !sparse && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
   }
@@ -453,13 +493,13 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                       // call, so that each parameter is loaded once for the
                       // block (simd::kWriteRows; checked as one).
                       if constexpr (Map::kStreamRows) {
-                        if (row_blocks && i + simd::kWriteRows <= r1) {
+                        if (row_blocks && i + block_rows <= r1) {
                           if (check && bad.load(std::memory_order_relaxed)) break;
-                          if (!Map::stream_rows(r, m, q.data(), o, m) && check) {
+                          if (!Map::stream_rows(r, m, q.data(), o, m, block_rows) && check) {
                             bad.store(true, std::memory_order_relaxed);
                             break;
                           }
-                          i += simd::kWriteRows - 1;
+                          i += block_rows - 1;
                           continue;
                         }
                       }

@@ -208,8 +208,9 @@ Kept keep_above(double* a, std::size_t n, double t) {
 // keeps the largest entry and a finiteness probe (x - x, NaN exactly for a
 // NaN or an infinity) of what it reads: the copy's pass of bilevel_radii then
 // gives the threshold its first sum too, with the very operations of the
-// pass without Copy (the same bits).
-template <bool Copy>
+// pass without Copy (the same bits). Store = false keeps the largest entry
+// and the probe without the copy (bilevel_radii at eta = 0).
+template <bool Copy, bool Store = Copy>
 Kept sum_above_impl(const double* a, std::size_t n, double t, double* dst, double* largest, bool* finite) {
   using L = simd::Lanes<double, simd::Baseline>;
   constexpr std::size_t W = L::kWidth;
@@ -222,10 +223,12 @@ Kept sum_above_impl(const double* a, std::size_t n, double t, double* dst, doubl
     const auto a0 = L::load(a + i), a1 = L::load(a + i + W);
     const auto a2 = L::load(a + i + 2 * W), a3 = L::load(a + i + 3 * W);
     if constexpr (Copy) {
-      L::store(dst + i, a0);
-      L::store(dst + i + W, a1);
-      L::store(dst + i + 2 * W, a2);
-      L::store(dst + i + 3 * W, a3);
+      if constexpr (Store) {
+        L::store(dst + i, a0);
+        L::store(dst + i + W, a1);
+        L::store(dst + i + 2 * W, a2);
+        L::store(dst + i + 3 * W, a3);
+      }
       x0 = L::max(L::max(x0, a0), a1);
       x1 = L::max(L::max(x1, a2), a3);
       p0 = L::add(p0, L::add(L::sub(a0, a0), L::sub(a1, a1)));
@@ -263,7 +266,7 @@ Kept sum_above_impl(const double* a, std::size_t n, double t, double* dst, doubl
     sum += k ? a[i] : 0.0;
     c += k ? 1 : 0;
     if constexpr (Copy) {
-      dst[i] = a[i];
+      if constexpr (Store) dst[i] = a[i];
       big = a[i] > big ? a[i] : big;
       probe += a[i] - a[i];
     }
@@ -411,7 +414,8 @@ double l1_threshold_inplace(double* a, std::size_t k, double radius) {
 
 L1CopySum l1_copy_sum(const double* src, std::size_t k, double* dst) {
   L1CopySum r{0.0, 0.0, true};
-  r.sum = sum_above_impl<true>(src, k, -INFINITY, dst, &r.largest, &r.finite).sum;
+  r.sum = dst != nullptr ? sum_above_impl<true>(src, k, -INFINITY, dst, &r.largest, &r.finite).sum
+                         : sum_above_impl<true, false>(src, k, -INFINITY, nullptr, &r.largest, &r.finite).sum;
   return r;
 }
 

@@ -25,7 +25,9 @@ double l1_threshold_inplace(double* a, std::size_t k, double radius);
 // One read of src[0, k) (group norms: >= 0 unless a NaN) that copies it into
 // dst and gives its largest entry, whether every entry is finite, and the
 // plain sum l1_threshold_inplace starts from (its bits: the same lanes and
-// order). Meaningful only when finite.
+// order). Meaningful only when finite. With dst null, the same without the
+// copy (the largest entry and the finiteness test alone are what bilevel_radii
+// needs at eta = 0).
 struct L1CopySum {
   double sum;
   double largest;

@@ -90,20 +90,6 @@ void combine_group_norms(GroupNormKind kind, const double* a, const double* b, s
   }
 }
 
-namespace {
-
-// The largest norm and whether all are finite, without a copy (eta = 0).
-L1CopySum norm_stats(const double* norms, std::size_t k) {
-  double big = 0.0, probe = 0.0;
-  for (std::size_t j = 0; j < k; ++j) {
-    big = norms[j] > big ? norms[j] : big;
-    probe += norms[j] - norms[j];
-  }
-  return {0.0, big, probe == probe};
-}
-
-}  // namespace
-
 Status bilevel_radii(const double* norms, std::size_t k, double eta, double* radii, double* threshold) try {
   // The threshold reorders its input, so it gets a copy, and the radii are
   // read from the norms. One read of the norms makes that copy and finds the
@@ -112,7 +98,9 @@ Status bilevel_radii(const double* norms, std::size_t k, double eta, double* rad
   // much as 0.5 % of the data's memcpy. The copy is not cleared first: every
   // entry is written.
   ScratchBuffer<double> scratch;
-  const L1CopySum first = eta == 0.0 ? norm_stats(norms, k) : l1_copy_sum(norms, k, scratch.take(k));
+  // At eta = 0 only the largest norm and the finiteness test are needed: the
+  // same read without the copy.
+  const L1CopySum first = l1_copy_sum(norms, k, eta == 0.0 ? nullptr : scratch.take(k));
   const double big = first.largest;
   if (!first.finite || !is_finite(big)) return Status::kNonFinite;
   if (eta == 0.0) {

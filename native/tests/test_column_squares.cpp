@@ -290,9 +290,9 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
         std::vector<T> got(src.size(), T(7)), want(src.size(), T(7));
         bool ok;
         if constexpr (sizeof(T) == 8) {
-          ok = k.clamp_rows_f64(src.data() + off, stride, c.data(), got.data() + off, n);
+          ok = k.clamp_rows_f64(src.data() + off, stride, c.data(), got.data() + off, n, R);
         } else {
-          ok = k.clamp_rows_f32(src.data() + off, stride, c.data(), got.data() + off, n);
+          ok = k.clamp_rows_f32(src.data() + off, stride, c.data(), got.data() + off, n, R);
         }
         for (std::size_t r = 0; r < R; ++r) {
           for (std::size_t j = 0; j < n; ++j) {
@@ -302,13 +302,35 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
         }
         CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " clamp rows n=" << n);
         CHECK(ok == !poison);
+        // Fewer rows (apply.hpp, write_block_rows): rows [0, cr) written and
+        // checked, the others untouched.
+        {
+          const std::size_t cr = 1 + rng.below(R);
+          std::vector<T> few(src.size(), T(7)), want_few(src.size(), T(7));
+          bool finite_few = true;
+          for (std::size_t r = 0; r < cr; ++r) {
+            for (std::size_t j = 0; j < n; ++j) {
+              const std::size_t at = off + r * stride + j;
+              want_few[at] = bp::ClipMap<T>::apply(src[at], c[j]);
+              finite_few &= std::isfinite(src[at]);
+            }
+          }
+          bool ok_few;
+          if constexpr (sizeof(T) == 8) {
+            ok_few = k.clamp_rows_f64(src.data() + off, stride, c.data(), few.data() + off, n, cr);
+          } else {
+            ok_few = k.clamp_rows_f32(src.data() + off, stride, c.data(), few.data() + off, n, cr);
+          }
+          CHECK_MSG(same_bytes(few.data(), want_few.data(), few.size()), k.name << " clamp " << cr << " rows n=" << n);
+          CHECK(ok_few == finite_few);
+        }
         // The float row-block scale exists only where AVX-512F does.
         bool has_scale = true;
         if constexpr (sizeof(T) == 4) has_scale = k.scale_rows_f32 != nullptr;
         if (has_scale) {
           std::fill(got.begin(), got.end(), T(7));
           if constexpr (sizeof(T) == 8) {
-            ok = k.scale_rows_f64(src.data() + off, stride, s.data(), got.data() + off, n);
+            ok = k.scale_rows_f64(src.data() + off, stride, s.data(), got.data() + off, n, R);
           } else {
             ok = k.scale_rows_f32(src.data() + off, stride, s.data(), got.data() + off, n);
           }
@@ -321,8 +343,39 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
           CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " scale rows n=" << n);
           CHECK(ok == !poison);
         }
+        // The double scale with fewer rows, as the clip above.
+        if constexpr (sizeof(T) == 8) {
+          const std::size_t cr = 1 + rng.below(R);
+          std::vector<T> few(src.size(), T(7)), want_few(src.size(), T(7));
+          bool finite_few = true;
+          for (std::size_t r = 0; r < cr; ++r) {
+            for (std::size_t j = 0; j < n; ++j) {
+              const std::size_t at = off + r * stride + j;
+              want_few[at] = bp::ScaleMap<T>::apply(src[at], s[j]);
+              finite_few &= std::isfinite(src[at]);
+            }
+          }
+          const bool ok_few = k.scale_rows_f64(src.data() + off, stride, s.data(), few.data() + off, n, cr);
+          CHECK_MSG(same_bytes(few.data(), want_few.data(), few.size()), k.name << " scale " << cr << " rows n=" << n);
+          CHECK(ok_few == finite_few);
+        }
       }
     }
+  }
+}
+
+// The clip's block rows: eight where the rows' starts spread over the 4 KB
+// page (the grid shapes), fewer where they share places (docs/bilevel-write.md).
+TEST(write_block_rows_by_place_in_the_page) {
+  CHECK(bp::write_block_rows(64000) == bp::simd::kWriteRows);   // 1000 x 8000 double
+  CHECK(bp::write_block_rows(32000) == bp::simd::kWriteRows);   // 4000 x 4000 double
+  CHECK(bp::write_block_rows(320000) == bp::simd::kWriteRows);  // 100 x 80000 float
+  CHECK(bp::write_block_rows(640064) == bp::simd::kWriteRows);  // a place 1088 bytes on
+  CHECK(bp::write_block_rows(640000) == 6);                     // 100 x 80000 double: every 1 KB
+  CHECK(bp::write_block_rows(32768) == 2);                      // a multiple of the page
+  for (std::size_t b = 0; b < 20000; b += 8) {
+    const std::size_t r = bp::write_block_rows(b);
+    CHECK(r >= 1 && r <= bp::simd::kWriteRows);
   }
 }
 

@@ -25,7 +25,9 @@ struct AdamCoefficients {
 // Rows per call of the row-block write loops (clamp_rows, scale_rows).
 // Eight rows measured 4-6 % faster than four for the double writes of the
 // wide grid shapes and the same for float; sixteen, 25 % slower (too many
-// streams at once); docs/bilevel-write.md.
+// streams at once); docs/bilevel-write.md. The clip and the double scale
+// take fewer where the rows' starts share places of a 4 KB page
+// (apply.hpp, write_block_rows).
 constexpr std::size_t kWriteRows = 8;
 // Rows the bilevel l1,1 block gathers prefetch ahead (l1_block_gather in
 // loops-inl.hpp and its float-buffer twin in l1_block_avx512.cpp): a row's
@@ -128,8 +130,13 @@ struct KernelTable {
   // when every src entry was finite.
   template <class T, class P>
   using WriteRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n);
-  WriteRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
-  WriteRows<float, float> clamp_rows_f32 = nullptr;
+  // The clip's and the double scale's row blocks take their row count (1 to
+  // kWriteRows): rows whose starts share places of a 4 KB page ran slower
+  // eight at a time (apply.hpp, write_block_rows).
+  template <class T, class P>
+  using WriteSomeRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows);
+  WriteSomeRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
+  WriteSomeRows<float, float> clamp_rows_f32 = nullptr;
   // The float scale of kWriteRows rows: only where the float scale is not
   // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
   WriteRows<float, double> scale_rows_f32 = nullptr;

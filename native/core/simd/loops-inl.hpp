@@ -1312,7 +1312,8 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
 }
 
 // The streamed writes of the l1,inf clip and the double l1,2 scale for
-// kWriteRows rows at once (row r at src + r * stride, dst + r * stride), columns
+// `rows` rows at once (at most kWriteRows)
+// (row r at src + r * stride, dst + r * stride), columns
 // [0, n), with a parameter per column: each vector of parameters is loaded
 // once for all the rows. For a wide matrix the parameters of a row (8 bytes
 // per column) do not fit the first-level cache, and reloading them for every
@@ -1323,11 +1324,13 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
 // rows' destinations share one alignment only when the stride is a multiple
 // of the vector's bytes; otherwise the rows go one by one. True when every
 // src entry was finite.
-template <class Isa, class T>
-bool clamp_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n) {
+// (Fixed: the row count known when compiled, so that the loop over the
+// rows of a block is unrolled; 0: `rows`.)
+template <class Isa, class T, std::size_t Fixed>
+bool clamp_rows_n(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n, std::size_t rows) {
   using V1 = Lanes<T, Scalar>;
   using L = Lanes<T, Isa>;
-  constexpr std::size_t R = kWriteRows;
+  const std::size_t R = Fixed != 0 ? Fixed : rows;
   if ((stride * sizeof(T)) % L::kBytes != 0) {
     bool ok = true;
     for (std::size_t r = 0; r < R; ++r) ok &= clamp<Isa, true>(src + r * stride, c, T(0), dst + r * stride, n);
@@ -1358,10 +1361,17 @@ bool clamp_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_
   return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
 }
 
-template <class Isa>
-bool scale_rows(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n) {
+template <class Isa, class T>
+bool clamp_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n, std::size_t rows) {
+  if (rows >= kWriteRows) return clamp_rows_n<Isa, T, kWriteRows>(src, stride, c, dst, n, kWriteRows);
+  return clamp_rows_n<Isa, T, 0>(src, stride, c, dst, n, rows);
+}
+
+template <class Isa, std::size_t Fixed>
+bool scale_rows_n(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n,
+                  std::size_t rows) {
   using L = Lanes<double, Isa>;
-  constexpr std::size_t R = kWriteRows;
+  const std::size_t R = Fixed != 0 ? Fixed : rows;
   if ((stride * sizeof(double)) % L::kBytes != 0) {
     bool ok = true;
     for (std::size_t r = 0; r < R; ++r) ok &= scale<Isa, true, true>(src + r * stride, s, 0.0, dst + r * stride, n);
@@ -1389,6 +1399,12 @@ bool scale_rows(const double* src, std::size_t stride, const double* s, double* 
   }
   for (; k < n; ++k) scalar_at(k);
   return finite_ends && !L::any(L::unordered(bad, bad));
+}
+
+template <class Isa>
+bool scale_rows(const double* src, std::size_t stride, const double* s, double* dst, std::size_t n, std::size_t rows) {
+  if (rows >= kWriteRows) return scale_rows_n<Isa, kWriteRows>(src, stride, s, dst, n, kWriteRows);
+  return scale_rows_n<Isa, 0>(src, stride, s, dst, n, rows);
 }
 
 // The bilevel l1,1 block passes (group_l1_thresholds.cpp): a holds n rows
