@@ -28,8 +28,9 @@
 
 namespace bp {
 
-// Rows per call of the row-block writes of the clip and of the double scale
-// (the float ones take simd::kWriteRows), from the row's length in
+// Rows per call of the row-block writes of the clip (both types) and of the
+// double scale (the float scale and the float shrink take simd::kWriteRows),
+// from the row's length in
 // bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
 // rows of a block are read side by side; where their starts fall on the same
 // place of a 4 KB page (within kPagePlaceBytes), their loads compete for the
@@ -39,7 +40,12 @@ namespace bp {
 // 0.85). The block takes the most rows (up to simd::kWriteRows) such that
 // each row shares its place with at most one other and at most two pairs
 // share one: 100 x 80000 doubles (a row start every 1 KB of the page) six,
-// rows of a multiple of 4 KB two, the other grid shapes eight.
+// rows of a multiple of 4 KB two, the other grid shapes that write in row
+// blocks (1000 x 8000, 4000 x 4000) eight. Two starts closer than
+// kPagePlaceBytes count as one place: the measured layouts had starts 0 or
+// 1 KB apart; 256 B (four lines) is a margin for the hardware's wider
+// store-to-load address checks, not a measured edge (other residues of the
+// page were not timed).
 constexpr std::size_t kPageBytes = 4096;
 constexpr std::size_t kPagePlaceBytes = 256;
 inline std::size_t write_block_rows(std::size_t row_bytes) {
@@ -55,6 +61,22 @@ inline std::size_t write_block_rows(std::size_t row_bytes) {
     }
   }
   return simd::kWriteRows;
+}
+
+// A block's rows one at a time through Map::stream_each (the same bytes as
+// a row-block kernel), for a map whose table kernel takes only
+// simd::kWriteRows rows when asked for another count.
+template <class Map, class T, class P>
+bool stream_rows_each(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows) {
+  bool ok = true;
+  for (std::size_t r = 0; r < rows; ++r) {
+    if constexpr (std::is_void_v<decltype(Map::stream_each(src, p, dst, n))>) {
+      Map::stream_each(src + r * stride, p, dst + r * stride, n);  // a map whose write checks nothing
+    } else {
+      ok &= Map::stream_each(src + r * stride, p, dst + r * stride, n);
+    }
+  }
+  return ok;
 }
 
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
@@ -171,13 +193,13 @@ struct ShrinkMap {
     }
   }
   static std::size_t block_rows(std::size_t) { return simd::kWriteRows; }
-  static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n, std::size_t) {
+  static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, float>) {
-      return simd::kernels().shrink_rows_f32(src, stride, t, dst, n);
-    } else {
-      for (std::size_t r = 0; r < simd::kWriteRows; ++r) stream_each(src + r * stride, t, dst + r * stride, n);
-      return true;  // never called: has_stream_rows() is false for double
+      if (rows == simd::kWriteRows) return simd::kernels().shrink_rows_f32(src, stride, t, dst, n);
     }
+    // The table's kernel takes kWriteRows rows only (and none for double:
+    // has_stream_rows() is false there).
+    return stream_rows_each<ShrinkMap>(src, stride, t, dst, n, rows);
   }
 };
 
@@ -217,7 +239,9 @@ struct ScaleMap {
     if constexpr (std::is_same_v<T, double>) {
       return simd::kernels().scale_rows_f64(src, stride, s, dst, n, rows);
     } else {
-      return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
+      // The table's float kernel takes kWriteRows rows only.
+      if (rows == simd::kWriteRows) return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
+      return stream_rows_each<ScaleMap>(src, stride, s, dst, n, rows);
     }
   }
 };
@@ -491,7 +515,7 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                       }
                       // Streamed per-column parameters: a block of rows per
                       // call, so that each parameter is loaded once for the
-                      // block (simd::kWriteRows; checked as one).
+                      // block (Map::block_rows of them; checked as one).
                       if constexpr (Map::kStreamRows) {
                         if (row_blocks && i + block_rows <= r1) {
                           if (check && bad.load(std::memory_order_relaxed)) break;

@@ -87,9 +87,10 @@ class ScratchBuffer {
     n_ = k;
     return p_;
   }
-  // The block held, taking one of n elements first if none is: for a block
-  // that a call may not need at all.
-  T* ensure(std::size_t n) { return p_ != nullptr ? p_ : take(n); }
+  // A block of at least n elements: the one held if it is large enough, else
+  // a new one (the old one's contents are not kept). For a block that a call
+  // may not need at all.
+  T* ensure(std::size_t n) { return p_ != nullptr && n <= n_ ? p_ : take(n); }
   T* data() const { return p_; }
   T& operator[](std::size_t i) const { return p_[i]; }
 

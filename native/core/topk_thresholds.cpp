@@ -59,21 +59,27 @@ constexpr std::size_t kRoomShare = 2;
 // Past half, up to five eighths of the entries, when the room is at most
 // nine tenths of the failing columns' own entries (their bounds leave out a
 // tenth or more). The passes the lists give way to cost 7 or 8 reads of the
-// matrix there. On 4000 x 4000 Cauchy 0.9 the lists gave way on 8 seeds of
-// 100 (docs/exact-stream.md, round eight); copying paid on the five whose
+// matrix there. On 4000 x 4000 Cauchy 0.9 the lists gave way on 13 seeds of
+// 150 (docs/exact-stream.md, round eight); copying paid on the six whose
 // room was 54-62 % of the entries and 82-88 % of their failing columns'
-// (paired, 0.74-0.92 of the time), and not on those at 65-70 % and 91-95 %
+// (paired, 0.68-0.85 of the time), and not on those at 65-70 % and 91-95 %
 // (1.14, 1.18, about 1.0), nor on the tall 8000 x 1000 seed 6 (62 % and
 // 95 %: 1.08, where the sampled band of exact_start.cpp is taken instead).
+// Both cut-offs are fitted on those seeds (4000 x 4000 Cauchy 0.9, seeds
+// 1-150) and sit between the last that gained and the first that lost; the
+// tall seeds 37 and 43 gained, out of that sample. A cost rule only: any
+// room gives the same result.
 // Doubles only: a float pass reads half the bytes while the candidates are
-// copied as doubles, and the same float cells went 1.09-1.14 slower. And at
-// most kWideRoomCols columns: on 1000 x 8000 Cauchy 0.9 (4 seeds of 110,
-// 5200-5400 columns failing) the copy lost (1.09-1.19); a block of records
-// (kRecordBlock) spans only 8 rows there, so its moves spread over thousands
-// of segments a few records each (16 rows at 4000 columns, 65 at 1000).
+// copied as doubles, and the same float cells went 1.09-1.14 slower. And
+// only where a block of records (kRecordBlock entries) spans at least
+// kWideRoomRows rows: on 1000 x 8000 Cauchy 0.9 (4 seeds of 110, 5200-5400
+// columns failing) the copy lost (1.09-1.19); a block spans 8 rows there, so
+// its moves spread over thousands of segments a few records each (16 rows
+// at 4000 columns, 65 at 1000).
 constexpr std::size_t kWideRoomNum = 5, kWideRoomDen = 8;
 constexpr std::size_t kWideDensityNum = 9, kWideDensityDen = 10;
-constexpr std::size_t kWideRoomCols = 4096;
+constexpr std::size_t kWideRoomRows = 16;
+constexpr std::size_t kWideRoomCols = kRecordBlock / kWideRoomRows;  // 4096
 
 thread_local TopkTrace t_trace;
 std::atomic<bool> g_enabled{true};
@@ -466,7 +472,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // their lo, each column into a segment sized by a Markov bound. The
       // segments are allocated, not zeroed: only the pages the candidates
       // land on are touched, so their room (at most half of the
-      // entries) costs little beyond what is copied.
+      // entries, five eighths under the wide rule above) costs little
+      // beyond what is copied.
       const double th = theta_upper(p, alive, list, K, std::max(theta0, theta));
       // Columns that pass now but whose list root at th is at or below the
       // floor may fail once theta rises towards theta* (the next solve),

@@ -629,3 +629,27 @@ TEST(scale_and_shrink_zero_tests_agree_with_the_maps) {
   check_is_zero<float, bp::ShrinkMap<float>>(rng, "shrink float");
   check_is_zero<double, bp::ShrinkMap<double>>(rng, "shrink double");
 }
+
+// The float scale and the float shrink have a table kernel for
+// simd::kWriteRows rows only: asked for fewer, their stream_rows writes those
+// rows one at a time, each with its one-row bytes, and no row past them.
+TEST(float_row_writes_of_fewer_rows_fall_back_to_one_row_at_a_time) {
+  Rng rng(45);
+  const std::size_t n = 77, stride = 80, rows = 3;
+  std::vector<float> src(bp::simd::kWriteRows * stride);
+  for (float& x : src) x = static_cast<float>(rng.normal());
+  std::vector<double> p(n);
+  for (double& v : p) v = 0.25 + rng.uniform();
+  std::vector<float> got(src.size(), -7.0f), want(src.size(), -7.0f);
+  (void)bp::ScaleMap<float>::stream_rows(src.data(), stride, p.data(), got.data(), n, rows);
+  for (std::size_t r = 0; r < rows; ++r)
+    (void)bp::ScaleMap<float>::stream_each(src.data() + r * stride, p.data(), want.data() + r * stride, n);
+  CHECK(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+  std::fill(got.begin(), got.end(), -7.0f);
+  std::fill(want.begin(), want.end(), -7.0f);
+  bp::ShrinkMap<float>::stream_rows(src.data(), stride, p.data(), got.data(), n, rows);
+  for (std::size_t r = 0; r < rows; ++r)
+    bp::ShrinkMap<float>::stream_each(src.data() + r * stride, p.data(), want.data() + r * stride, n);
+  CHECK(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)) == 0);
+  CHECK(got[rows * stride] == -7.0f);  // the row after the block untouched
+}

@@ -415,7 +415,8 @@ static std::vector<double> norm_like(Rng& rng, std::size_t n, int kind) {
 // l1_copy_sum is the first pass of l1_threshold_inplace fused with a copy:
 // the copy exact, the largest entry, the finiteness of every entry, and the
 // threshold started from its sum the same bits as the threshold's own, at
-// every length (the lanes' tail included) and radius.
+// every length (the lanes' tail included) and radius; with no destination,
+// the same figures without the copy.
 TEST(l1_copy_sum_gives_the_threshold_its_own_first_sum) {
   Rng rng(77);
   for (int trial = 0; trial < 1200; ++trial) {
@@ -431,6 +432,10 @@ TEST(l1_copy_sum_gives_the_threshold_its_own_first_sum) {
     }
     CHECK(s.finite);
     CHECK(s.largest == big);
+    // Without a copy (dst null): the same largest, finiteness and sum.
+    const bp::L1CopySum bare = bp::l1_copy_sum(a.data(), n, nullptr);
+    CHECK(bare.finite && bare.largest == s.largest);
+    CHECK_MSG(std::memcmp(&bare.sum, &s.sum, sizeof s.sum) == 0, "copy-less sum, n=" << n);
     // The sum in the threshold's own order: four chains of the baseline
     // vector's W lanes (entry i of the vector part into chain (i / W) % 4,
     // lane i % W), the chains added pairwise per lane, the lanes in turn,
@@ -463,6 +468,7 @@ TEST(l1_copy_sum_gives_the_threshold_its_own_first_sum) {
         std::vector<double> a = norm_like(rng, n, 1), copy(n);
         a[at] = bad;
         CHECK(!bp::l1_copy_sum(a.data(), n, copy.data()).finite);
+        CHECK(!bp::l1_copy_sum(a.data(), n, nullptr).finite);
       }
     }
   }

@@ -80,13 +80,15 @@ TEST(scratch_buffer_takes_replaces_and_gives_back) {
     double* p = b.ensure(500);  // 4000 bytes: class 4 KB
     CHECK(p != nullptr && b.data() == p);
     for (std::size_t i = 0; i < 500; ++i) b[i] = double(i);
-    CHECK(b.ensure(100000) == p);  // held: ensure does not replace it
+    CHECK(b.ensure(500) == p && b.ensure(1) == p);  // large enough: kept
     CHECK(b[499] == 499.0);
     CHECK(bp::scratch::cached_bytes() == 0);
-    double* q = b.take(1000);  // replaced: the old block goes to the cache
+    double* q = b.ensure(1000);  // too small: replaced, the old block goes to the cache
     CHECK(q != nullptr && b.data() == q);
     CHECK(bp::scratch::cached_bytes() == 4096);
     q[999] = 1.0;
+    CHECK(b.take(500) == p);  // a take always replaces: here by the cached 4 KB block
+    CHECK(bp::scratch::cached_bytes() == 8192);
   }
   // Destroyed: every block is back (4 KB, 8 KB, and the smallest class, 64
   // bytes, for the take of nothing).
