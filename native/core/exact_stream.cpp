@@ -1,11 +1,14 @@
 #include "exact_stream.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
+#include "exact_band.hpp"
 #include "exact_start.hpp"
 #include "exact_survivors.hpp"
 #include "numeric.hpp"
@@ -42,6 +45,28 @@ constexpr std::size_t kThreadMinColumns = 256;
 // The copy is sized exactly from counts, never grown.
 constexpr std::size_t kCandidateMinLen = 512;
 constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
+
+// The band copy of the column passes (round ten, docs/exact-stream.md)
+// costs about two passes (the band loop's per-entry count and sum above the
+// upper level, and the moves); it is made when the entries between the
+// bounds are at most an eighth of the matrix and at most half the
+// candidates (the rest lie above the upper bounds: the plain candidate copy
+// would hold them), while at least half the columns' thresholds still leave
+// their gaps (the passes are far from done), and on matrices of at least
+// kBandMinEntries entries. At 4000 x 4000 Cauchy 0.9 when the lists give way
+// a quarter of the matrix (est. a sixth) was a pass slower; on the tests'
+// small cases (600 x 300 Gaussian or uniform) the passes left were one or
+// two and the gap exit or the candidate copy served.
+constexpr std::size_t kBandMinEntries = std::size_t(1) << 22;
+// ... and only after this many full passes: where the passes settle sooner
+// (uniform and Gaussian data at any radius: three or four passes) the fill
+// cost more than the passes it saved (8000 x 1000 uniform 0.1, made after
+// one pass: 1.58x slower).
+constexpr int kBandAfterPasses = 3;
+// Double data only: the fill's cost is per entry, a pass's per byte, so on
+// float data the fill costs about four passes, and it was slower on all four
+// seeds above (4000 x 4000 Cauchy 0.9 float32: 1.04-1.19x).
+std::atomic<std::size_t> g_band_min_entries{kBandMinEntries};
 
 // The gather of few_groups_thresholds asks for the survivors' entries this
 // many rows ahead: each lies on its own cache line, a row from the last, and
@@ -206,6 +231,28 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
     const double by_set = (S[j] - theta_hi) / k[j], by_max = p.mx[j] - theta_hi;
     lo[j] = below(std::max({0.0, by_set, by_max}));
   }
+}
+
+// An upper bound of mu_j(t), t a lower bound of theta* (so of mu_j* too),
+// from the last column pass at threshold mu_j: its count k and sum S of the
+// entries >= mu_j, and the gap (lb, ub] (the largest entry below mu_j, the
+// smallest at or above it). On [lb, ub] phi_j is exactly S - k x; left of lb
+// it lies below the chord from (0, s_j) to (lb, phi_j(lb)), right of ub below
+// the chord from (ub, phi_j(ub)) to (max_j, 0) (phi_j is convex), and each
+// piece's root of = t bounds mu_j(t) from above. Widened for rounding: of
+// the divisions (relative), of S - k x (about an ulp of S, over k), and of
+// the chord's slope when phi_j(ub) is small (a share of max_j).
+inline double gap_upper(double t, double S, double k, double lb, double ub, double s, double mx) {
+  const double fl = S - k * lb, fu = S - k * ub;
+  double u = mx;
+  if (t >= fu && t <= fl)
+    u = (S - t) / k;
+  else if (t < fu && fu > 0.0)
+    u = mx - t * (mx - ub) / fu;
+  else if (s > fl && lb > 0.0)
+    u = lb * (s - t) / (s - fl);
+  u = u * (1.0 + 1e-9) + 1e-9 * (S / k) + 1e-12 * mx + DBL_TRUE_MIN;
+  return u < mx ? u : mx;
 }
 
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
@@ -422,6 +469,10 @@ StreamTrace last_stream_trace() {
   return t_trace;
 }
 
+std::size_t set_stream_band_min_entries(std::size_t entries) {
+  return g_band_min_entries.exchange(entries);
+}
+
 template <class T>
 bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
   if (g != Groups::kColumns || y.rows < kCandidateMinLen) return false;
@@ -628,6 +679,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   ScratchVector<double> cdata;
   ScratchVector<std::size_t> cbeg, clen;
   bool compacted = false;
+  // The band (docs/exact-stream.md, round ten): up[j] bounds mu_j* from
+  // above (from the last pass's gap, or +inf), est[j] guesses the entries
+  // between the bounds; once the band copy is made, bK[j] and bS[j] count
+  // and sum group j's entries at or above up[j], which stay out of the copy.
+  ScratchVector<double> up(ng, kInf), est(ng, 0.0), bK, bS;
+  bool up_ready = false, banded = false;
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     if (alive.empty()) break;
@@ -642,7 +699,59 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         for (std::size_t j : alive) cand += static_cast<std::size_t>(cnt[j]);
       const bool whole = fits_whole_copy(alive.size(), ng, len);
       const bool by_bounds = counted && 16 * cand <= ng * len;
-      if (whole || by_bounds) {
+      std::size_t band = 0, moving = 0;
+      const bool band_ok = counted && !whole && !by_bounds && std::is_same<T, double>::value && up_ready &&
+                           next_ready && pass >= kBandAfterPasses && y.size() >= g_band_min_entries.load();
+      if (band_ok)
+        for (std::size_t j : alive) {
+          band += static_cast<std::size_t>(est[j]);
+          moving += (mu[j] > lb[j] && mu[j] <= ub[j]) ? 0 : 1;
+        }
+      if (band_ok && 8 * band <= ng * len && 2 * band <= cand && 2 * moving >= alive.size()) {
+        // Mostly active columns (4000 x 4000 Cauchy 0.9 when the lists give
+        // way): few entries lie between the bounds though many lie above
+        // them. One read copies the entries in [lo_j, up_j) and counts and
+        // sums those above; on [lo_j, up_j], where mu_j* lies, the copy's
+        // phi_j is the whole column's, so its solution is the same. The
+        // lower level is the larger of two lower bounds: its copy then fits
+        // in cnt[j] slots (the entries >= lo[j]), and no entry is lost.
+        const std::size_t na = alive.size();
+        ScratchVector<double> lq(na), hq(na), Kq(na), Sq(na);
+        ScratchVector<std::size_t> cq(na), bq(na), held(na, 0);
+        cbeg.assign(ng + 1, 0);
+        clen.assign(ng, 0);
+        std::size_t at = 0;
+        for (std::size_t q = 0; q < na; ++q) {
+          const std::size_t j = alive[q];
+          lq[q] = std::max(lo[j], lo_next[j]);
+          hq[q] = std::max(up[j], lq[q]);
+          cq[q] = static_cast<std::size_t>(cnt[j]);
+          bq[q] = at;
+          cbeg[j] = at;
+          at += cq[q] + 1;  // a spare slot: the fill's moves need no branch
+        }
+        cdata.resize(at);
+        fill_band(y, p.scale, alive, lq.data(), hq.data(), cq.data(), bq.data(), Kq.data(), Sq.data(), cdata.data(),
+                  held.data());
+        ++t_trace.full_passes;
+        bK.assign(ng, 0.0);
+        bS.assign(ng, 0.0);
+        for (std::size_t q = 0; q < na; ++q) {
+          const std::size_t j = alive[q];
+          clen[j] = std::min(held[q], cq[q]);
+          bK[j] = Kq[q];
+          bS[j] = Sq[q];
+          CompensatedSum c;
+          c.add(Sq[q]);
+          for (std::size_t e = 0; e < clen[j]; ++e) c.add(cdata[cbeg[j] + e]);
+          total[j] = c.value();
+        }
+        compacted = true;
+        banded = true;
+        t_trace.compacted = true;
+        t_trace.banded = true;
+        alive_changed = true;
+      } else if (whole || by_bounds) {
         const bool use_lo = by_bounds && (!whole || cand < live);
         if (!use_lo) {
           for (std::size_t j : alive) {
@@ -672,6 +781,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         for (std::size_t q = b; q < e; ++q) {
           const std::size_t j = alive[q];
           group_stats(cdata.data() + cbeg[j], clen[j], 1.0, mu[j], &k[j], &S[j]);
+          if (banded) {
+            k[j] += bK[j];
+            S[j] += bS[j];
+          }
         }
       });
       ++t_trace.compact_passes;
@@ -723,6 +836,21 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       if (len >= kCandidateMinLen) {
         candidate_bounds(p, alive, mu.data(), k.data(), S.data(), theta, lo_next.data());
         next_ready = true;
+        // Upper bounds from the gap, at theta lowered for rounding, and the
+        // entries between the bounds guessed from the two counts the passes
+        // made (cnt at lo, k at mu): spread evenly between them.
+        up_ready = gap_known;
+        if (gap_known) {
+          const double t = theta * (1.0 - 1e-9);
+          for (std::size_t j : alive) {
+            up[j] = gap_upper(t, S[j], k[j], lb[j], ub[j], p.s[j], p.mx[j]);
+            const double l = std::max(lo[j], lo_next[j]), x = std::max(mu[j], 0.0);
+            double e = cnt[j];
+            if (lo[j] < kInf && x > lo[j] && up[j] < p.mx[j])
+              e = std::min(cnt[j], (cnt[j] - k[j]) / (x - lo[j]) * std::max(0.0, up[j] - l) + 1.0);
+            est[j] = lo[j] < kInf ? e : static_cast<double>(len);
+          }
+        }
       } else {
         next_ready = false;
       }

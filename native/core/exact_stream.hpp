@@ -72,11 +72,16 @@ struct StreamTrace {
   bool below = false;           // solved on the entries below upper bounds of mu_j*, listed in one pass
   bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
   bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
+  bool banded = false;          // copied the entries between lower and upper bounds of mu_j*, counted those above
   bool sampled = false;         // solved on a copy above bounds guessed from a row sample (one full pass)
   int sample_passes = 0;        // passes over the sample (its solve's, and the bounds'), about
   int sample_regathered = 0;    // rounds that gathered whole the columns the guessed bounds failed
   bool nonzeros = false;        // the caller counted each group's nonzeros (sparse data): the bounds used them
 };
 StreamTrace last_stream_trace();
+// The smallest matrix (entries) on which the column passes may make the band
+// copy; returns the previous value. For tests, which force the band on small
+// matrices.
+std::size_t set_stream_band_min_entries(std::size_t entries);
 
 }  // namespace bp
