@@ -6,6 +6,7 @@
 // from landing in different halves of the run. Prints one JSON line per cell.
 // Run it under `flock /tmp/bp-bench.lock`.
 import { createRequire } from 'module';
+import { gridData } from './grid-data.mjs';
 import { fileURLToPath } from 'url';
 import * as path from 'path';
 
@@ -15,22 +16,7 @@ const bp = require(path.join(root, 'dist', 'index.js'));
 const cells = JSON.parse(process.argv[2]);
 const seed = Number(process.argv[3] ?? 2);
 
-function makeData(rows, cols, kind) {
-  let s = (seed * 7919 + rows * 31 + cols + kind.length * 1000003) >>> 0;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const a = new Float64Array(rows * cols);
-  for (let i = 0; i < a.length; i++) {
-    if (kind === 'uniform') a[i] = u();
-    else if (kind === 'gauss') a[i] = normal();
-    else if (kind === 'cauchy') a[i] = Math.tan(Math.PI * (u() - 0.5));
-    else a[i] = u() < 0.9 ? 0 : normal();
-  }
-  return a;
-}
+const makeData = (rows, cols, kind) => gridData(rows, cols, kind, seed);
 
 bp.setThreadCount(1);
 for (const c of cells) {

@@ -5,23 +5,12 @@
 // Prints per cell the median of the per-pair ratios and the two medians. Time
 // it under flock /tmp/bp-bench.lock, as every benchmark here.
 import { createRequire } from 'module';
+import { gridData } from './grid-data.mjs';
 const require = createRequire(import.meta.url);
 const [pa, opArg, seedArg, cellsArg, repsArg] = process.argv.slice(2);
 const A = require(pa);
 const op = opArg ?? 'exactStream', seed = Number(seedArg ?? 2), reps = Number(repsArg ?? 7);
-function makeData(rows, cols, kind) {
-  let s = (seed * 7919 + rows * 31 + cols + kind.length * 1000003) >>> 0;
-  const u = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return (s + 0.5) / 4294967296; };
-  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const a = new Float64Array(rows * cols);
-  for (let i = 0; i < a.length; i++) {
-    if (kind === 'uniform') a[i] = u();
-    else if (kind === 'gauss') a[i] = normal();
-    else if (kind === 'cauchy') a[i] = Math.tan(Math.PI * (u() - 0.5));
-    else a[i] = u() < 0.9 ? 0 : normal();
-  }
-  return a;
-}
+const makeData = (rows, cols, kind) => gridData(rows, cols, kind, seed);
 let cells = [];
 if (!cellsArg || cellsArg === 'all') {
   for (const shape of ['1000x8000', '8000x1000', '100x80000', '4000x4000']) for (const kind of ['uniform', 'gauss', 'cauchy', 'sparse']) for (const r of ['eta=1', '0.01', '0.1', '0.5', '0.9']) cells.push([shape, kind, r]);

@@ -5,6 +5,7 @@
 import { createRequire } from 'module';
 import { fileURLToPath } from 'url';
 import * as path from 'path';
+import { gridData } from './grid-data.mjs';
 
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,27 +16,8 @@ const { rows, cols, dtype, reps, kinds, radii, methods: wanted, threads: threadM
 const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
 const n = rows * cols;
 
-// Deterministic data (an LCG: speed matters here, statistical quality hardly).
-function generator(s0) {
-  let s = s0 >>> 0;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296; // in (0, 1)
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  return { u, normal };
-}
-
 function makeData(kind) {
-  const g = generator(seed * 7919 + rows * 31 + cols + kind.length * 1000003);
-  const a = new Ctor(n);
-  for (let i = 0; i < n; i++) {
-    if (kind === 'uniform') a[i] = g.u();
-    else if (kind === 'gauss') a[i] = g.normal();
-    else if (kind === 'cauchy') a[i] = Math.tan(Math.PI * (g.u() - 0.5));
-    else a[i] = g.u() < 0.9 ? 0 : g.normal(); // sparse
-  }
-  return a;
+  return gridData(rows, cols, kind, seed, Ctor);
 }
 
 function time(fn, r) {

@@ -303,27 +303,33 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
         CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " clamp rows n=" << n);
         CHECK(ok == !poison);
         // Fewer rows (apply.hpp, write_block_rows): rows [0, cr) written and
-        // checked, the others untouched.
-        {
+        // checked, the others untouched; the clip here, the double scale below.
+        auto check_few = [&](const char* what, auto write, auto map) {
           const std::size_t cr = 1 + rng.below(R);
           std::vector<T> few(src.size(), T(7)), want_few(src.size(), T(7));
           bool finite_few = true;
           for (std::size_t r = 0; r < cr; ++r) {
             for (std::size_t j = 0; j < n; ++j) {
               const std::size_t at = off + r * stride + j;
-              want_few[at] = bp::ClipMap<T>::apply(src[at], c[j]);
+              want_few[at] = map(src[at], j);
               finite_few &= std::isfinite(src[at]);
             }
           }
-          bool ok_few;
-          if constexpr (sizeof(T) == 8) {
-            ok_few = k.clamp_rows_f64(src.data() + off, stride, c.data(), few.data() + off, n, cr);
-          } else {
-            ok_few = k.clamp_rows_f32(src.data() + off, stride, c.data(), few.data() + off, n, cr);
-          }
-          CHECK_MSG(same_bytes(few.data(), want_few.data(), few.size()), k.name << " clamp " << cr << " rows n=" << n);
+          const bool ok_few = write(few.data() + off, cr);
+          CHECK_MSG(same_bytes(few.data(), want_few.data(), few.size()),
+                    k.name << " " << what << " " << cr << " rows n=" << n);
           CHECK(ok_few == finite_few);
-        }
+        };
+        check_few(
+            "clamp",
+            [&](T* dst, std::size_t cr) {
+              if constexpr (sizeof(T) == 8) {
+                return k.clamp_rows_f64(src.data() + off, stride, c.data(), dst, n, cr);
+              } else {
+                return k.clamp_rows_f32(src.data() + off, stride, c.data(), dst, n, cr);
+              }
+            },
+            [&](T x, std::size_t j) { return bp::ClipMap<T>::apply(x, c[j]); });
         // The float row-block scale exists only where AVX-512F does.
         bool has_scale = true;
         if constexpr (sizeof(T) == 4) has_scale = k.scale_rows_f32 != nullptr;
@@ -345,19 +351,10 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
         }
         // The double scale with fewer rows, as the clip above.
         if constexpr (sizeof(T) == 8) {
-          const std::size_t cr = 1 + rng.below(R);
-          std::vector<T> few(src.size(), T(7)), want_few(src.size(), T(7));
-          bool finite_few = true;
-          for (std::size_t r = 0; r < cr; ++r) {
-            for (std::size_t j = 0; j < n; ++j) {
-              const std::size_t at = off + r * stride + j;
-              want_few[at] = bp::ScaleMap<T>::apply(src[at], s[j]);
-              finite_few &= std::isfinite(src[at]);
-            }
-          }
-          const bool ok_few = k.scale_rows_f64(src.data() + off, stride, s.data(), few.data() + off, n, cr);
-          CHECK_MSG(same_bytes(few.data(), want_few.data(), few.size()), k.name << " scale " << cr << " rows n=" << n);
-          CHECK(ok_few == finite_few);
+          check_few(
+              "scale",
+              [&](T* dst, std::size_t cr) { return k.scale_rows_f64(src.data() + off, stride, s.data(), dst, n, cr); },
+              [&](T x, std::size_t j) { return bp::ScaleMap<T>::apply(x, s[j]); });
         }
       }
     }
