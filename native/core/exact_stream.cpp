@@ -683,7 +683,9 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // above (from the last pass's gap, or +inf), est[j] guesses the entries
   // between the bounds; once the band copy is made, bK[j] and bS[j] count
   // and sum group j's entries at or above up[j], which stay out of the copy.
-  ScratchVector<double> up(ng, kInf), est(ng, 0.0), bK, bS;
+  // Taken only where a band may be made (up and est hold a double per
+  // group: at 100 x 80000 two more 640 KB arrays per call for nothing).
+  ScratchVector<double> up, est, bK, bS;
   bool up_ready = false, banded = false;
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
@@ -700,8 +702,8 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       const bool whole = fits_whole_copy(alive.size(), ng, len);
       const bool by_bounds = counted && 16 * cand <= ng * len;
       std::size_t band = 0, moving = 0;
-      const bool band_ok = counted && !whole && !by_bounds && std::is_same<T, double>::value && up_ready &&
-                           next_ready && pass >= kBandAfterPasses && y.size() >= g_band_min_entries.load();
+      // up_ready holds only for double data of at least g_band_min_entries.
+      const bool band_ok = counted && !whole && !by_bounds && up_ready && next_ready && pass >= kBandAfterPasses;
       if (band_ok)
         for (std::size_t j : alive) {
           band += static_cast<std::size_t>(est[j]);
@@ -839,8 +841,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         // Upper bounds from the gap, at theta lowered for rounding, and the
         // entries between the bounds guessed from the two counts the passes
         // made (cnt at lo, k at mu): spread evenly between them.
-        up_ready = gap_known;
-        if (gap_known) {
+        up_ready = gap_known && std::is_same<T, double>::value && y.size() >= g_band_min_entries.load();
+        if (up_ready) {
+          if (up.empty()) {
+            up.assign(ng, kInf);
+            est.assign(ng, 0.0);
+          }
           const double t = theta * (1.0 - 1e-9);
           for (std::size_t j : alive) {
             up[j] = gap_upper(t, S[j], k[j], lb[j], ub[j], p.s[j], p.mx[j]);
