@@ -232,14 +232,17 @@ long band_levels(const T* rows, std::size_t ns, std::size_t m, std::size_t step,
 // (one spare slot takes the rest, so the move needs no branch); held[q]
 // counts them all. q indexes alive. The rows are read by the kernel table's
 // band loop (simd/candidate_records.hpp: the entries above hi counted and
-// summed in vector lanes, those in the band packed as (column, value)
-// records, no branch) into a buffer that stays in L2, and each record is
-// then stored in its column's segment. Written first as a scalar walk of the
+// summed in vector lanes, a block of columns' sums kept in registers down a
+// block of rows, those in the band packed as (column, value) records, no
+// branch, each column's in row order) into a buffer that stays in L2, and
+// each record is then stored in its column's segment. Written first as a scalar walk of the
 // alive columns it took 10 ns an entry (8000 x 1000, 777 columns: 60 ms
 // against a 4 ms memcpy), 5 ns in tiles of rows walked four columns at a
 // time (about twenty instructions an entry); with the plain record loop
 // (every entry above lo recorded, the ones above hi summed in the move) the
-// fill took about 3 memcpys, the move of 2.2M records most of it.
+// fill took about 3 memcpys, the move of 2.2M records most of it. With the
+// sums in memory, per entry, the fill cost about two column passes; in
+// registers about 1.3 memcpys (docs/exact-stream.md, round eleven).
 template <class T>
 void fill_band(const MatrixRef<T>& y, double scale, const ScratchVector<std::size_t>& alive, const double* lo,
                const double* hi, const std::size_t* cap, const std::size_t* beg, double* K, double* Sb, double* out,

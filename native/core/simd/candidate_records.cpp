@@ -143,22 +143,9 @@ inline __m256d load4(const T* p) {
 }
 
 // The lanes of four entries a (scaled |y| of columns j..j+3) that the
-// policy keeps, as a 4-bit mask; the band also counts and sums the lanes
-// at or above the upper level in the columns' accumulators (the same
-// operations as Band::entries, lane by lane).
+// plain records keep, as a 4-bit mask (the band has its own walk, below).
 inline int keep_lanes(const Plain& lv, __m256d a, std::size_t j) {
   return _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_loadu_pd(lv.bound + j), _CMP_GE_OQ));
-}
-
-inline int keep_lanes(const Band& lv, __m256d a, std::size_t j) {
-  const __m256d above = _mm256_cmp_pd(a, _mm256_loadu_pd(lv.upper + j), _CMP_GE_OQ);
-  const __m256d x = _mm256_and_pd(above, a);
-  _mm256_storeu_pd(lv.k + j, _mm256_add_pd(_mm256_loadu_pd(lv.k + j), _mm256_and_pd(above, _mm256_set1_pd(1.0))));
-  const __m256d sj = _mm256_loadu_pd(lv.s + j), u = _mm256_add_pd(sj, x);
-  const __m256d e = _mm256_add_pd(_mm256_sub_pd(_mm256_max_pd(sj, x), u), _mm256_min_pd(sj, x));
-  _mm256_storeu_pd(lv.c + j, _mm256_add_pd(_mm256_loadu_pd(lv.c + j), e));
-  _mm256_storeu_pd(lv.s + j, u);
-  return _mm256_movemask_pd(_mm256_andnot_pd(above, _mm256_cmp_pd(a, _mm256_loadu_pd(lv.bound + j), _CMP_GE_OQ)));
 }
 
 // Four entries at a time: the kept lanes (keep_lanes) packed to the front
@@ -197,11 +184,105 @@ std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::siz
   return walk_avx2(y, n, stride, c0, c1, scale, Plain{bound}, col, val, cap, count);
 }
 
+// The band's walk keeps its columns' counts and sums in registers: per
+// column the order of the terms is the row order all the same (so the bits
+// of Band::entries), but written row by row (walk_avx2 with Band) the loop
+// loaded and stored the count, sum and compensation of every four entries,
+// 24 bytes of state a column from L2 for each 8 (or 4) bytes read, and the
+// fill cost about two passes (docs/exact-stream.md, round eleven). Here a
+// block of kBandRows rows is walked eight columns at a time down the block,
+// the eight columns' state in six registers, loaded and stored once a block.
+// The records of a block come column block by column block, so a column's
+// records stay in row order (all the fill's move needs: it stores them by
+// column); across columns the order is no longer the row order.
+constexpr std::size_t kBandRows = 16;
+
+// Four columns' levels and state (count, sum, compensation), loaded once a
+// block and kept in registers (named locals: an array of them indexed in a
+// loop was kept on the stack, the same load and store per entry as before).
+struct BandLanes {
+  __m256d lo, up, k, s, c;
+
+  BandLanes(const double* bound, const double* upper, const double* k0, const double* s0, const double* c0)
+      : lo(_mm256_loadu_pd(bound)),
+        up(_mm256_loadu_pd(upper)),
+        k(_mm256_loadu_pd(k0)),
+        s(_mm256_loadu_pd(s0)),
+        c(_mm256_loadu_pd(c0)) {}
+
+  void store(double* k0, double* s0, double* c0) const {
+    _mm256_storeu_pd(k0, k);
+    _mm256_storeu_pd(s0, s);
+    _mm256_storeu_pd(c0, c);
+  }
+
+  // The lanes of a (scaled |y|) kept as records; those at or above up
+  // counted and added (Band::entries' operations, lane by lane).
+  int step(__m256d a) {
+    const __m256d above = _mm256_cmp_pd(a, up, _CMP_GE_OQ);
+    const __m256d x = _mm256_and_pd(above, a);
+    k = _mm256_add_pd(k, _mm256_and_pd(above, _mm256_set1_pd(1.0)));
+    const __m256d u = _mm256_add_pd(s, x);
+    c = _mm256_add_pd(c, _mm256_add_pd(_mm256_sub_pd(_mm256_max_pd(s, x), u), _mm256_min_pd(s, x)));
+    s = u;
+    return _mm256_movemask_pd(_mm256_andnot_pd(above, _mm256_cmp_pd(a, lo, _CMP_GE_OQ)));
+  }
+};
+
+// The kept lanes of a (columns j..j+3) packed at slot w; returns the next.
+inline std::size_t pack_lanes(__m256d a, int keep, std::size_t j, std::uint32_t* col, double* val, std::size_t w) {
+  const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[keep]));
+  _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
+  const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[keep]));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
+  return w + kPack.kept[keep];
+}
+
+// Rows [0, rows) of columns j..j+3 (Wide: j..j+7), the state in registers.
+template <bool Wide, class T>
+std::size_t band_block(const T* y, std::size_t rows, std::size_t stride, std::size_t j, __m256d scale,
+                       const double* bound, const double* upper, double* k, double* s, double* c, std::uint32_t* col,
+                       double* val, std::size_t w) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  BandLanes a0(bound + j, upper + j, k + j, s + j, c + j);
+  BandLanes a1 = Wide ? BandLanes(bound + j + 4, upper + j + 4, k + j + 4, s + j + 4, c + j + 4) : a0;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const T* r = y + i * stride + j;
+    _mm_prefetch(reinterpret_cast<const char*>(r) + kRecordAheadBytes, _MM_HINT_T0);
+    const __m256d x0 = _mm256_mul_pd(_mm256_andnot_pd(sign, load4(r)), scale);
+    w = pack_lanes(x0, a0.step(x0), j, col, val, w);
+    if constexpr (Wide) {
+      const __m256d x1 = _mm256_mul_pd(_mm256_andnot_pd(sign, load4(r + 4)), scale);
+      w = pack_lanes(x1, a1.step(x1), j + 4, col, val, w);
+    }
+  }
+  a0.store(k + j, s + j, c + j);
+  if constexpr (Wide) a1.store(k + j + 4, s + j + 4, c + j + 4);
+  return w;
+}
+
 template <class T>
 std::size_t band_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                       const double* bound, const double* upper, double* k, double* s, double* c, std::uint32_t* col,
                       double* val, std::size_t cap, std::size_t* count) {
-  return walk_avx2(y, n, stride, c0, c1, scale, Band{bound, upper, k, s, c}, col, val, cap, count);
+  const Band lv{bound, upper, k, s, c};
+  const __m256d sc = _mm256_set1_pd(scale);
+  const std::size_t width = c1 - c0, end8 = c0 + width / 8 * 8, end4 = c0 + width / 4 * 4;
+  std::size_t w = *count, i = 0;
+  // A block takes the rows the room holds whole (each row may keep all its
+  // width), so the rows read are those of the row-by-row walk.
+  while (i < n && w + width <= cap) {
+    const std::size_t rows = std::min({kBandRows, n - i, (cap - w) / width});
+    const T* yb = y + i * stride;
+    std::size_t j = c0;
+    for (; j < end8; j += 8) w = band_block<true>(yb, rows, stride, j, sc, bound, upper, k, s, c, col, val, w);
+    if (j < end4) w = band_block<false>(yb, rows, stride, j, sc, bound, upper, k, s, c, col, val, w);
+    if (end4 < c1)
+      for (std::size_t r = 0; r < rows; ++r) w = lv.entries(yb + r * stride, end4, c1, scale, col, val, w);
+    i += rows;
+  }
+  *count = w;
+  return i;
 }
 
 BP_SIMD_POP

@@ -33,7 +33,8 @@ inline std::size_t candidate_records(const KernelTable& k, const float* y, std::
 }
 
 // The band's records (KernelTable::BandRecords): entries at or above their
-// column's upper level counted and summed, those between the levels recorded.
+// column's upper level counted and summed, those between the levels recorded,
+// each column's in row order (across columns, in blocks: not the row order).
 inline std::size_t band_records(const KernelTable& k, const double* y, std::size_t n, std::size_t stride,
                                 std::size_t c0, std::size_t c1, double scale, const double* bound, const double* upper,
                                 double* cnt, double* s, double* c, std::uint32_t* col, double* val, std::size_t cap,
