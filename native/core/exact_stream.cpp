@@ -48,7 +48,8 @@ constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
 
 // The band copy of the column passes (round ten, docs/exact-stream.md)
 // costs about two passes (the band loop's per-entry count and sum above the
-// upper level, and the moves); it is made when the entries between the
+// upper level, and the moves; about 1.3 since round eleven's register
+// accumulation, the conditions below were fitted before it); it is made when the entries between the
 // bounds are at most an eighth of the matrix and at most half the
 // candidates (the rest lie above the upper bounds: the plain candidate copy
 // would hold them), while at least half the columns' thresholds still leave
