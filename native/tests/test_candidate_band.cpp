@@ -101,7 +101,9 @@ TEST(band_records_match_a_plain_loop) {
   for (const bp::simd::KernelTable* k : tables()) {
     const std::string name = k->name;
     for (std::size_t c0 : {0, 1, 3})
-      for (std::size_t c1 : {m, m - 2, c0 + 4, c0 + 5})
+      // Widths of whole 8-column blocks (c0 + 8), of a 4-column block and a
+      // tail, and of a tail alone (c0 + 3), as well as the matrix's.
+      for (std::size_t c1 : {m, m - 2, c0 + 3, c0 + 4, c0 + 5, c0 + 8})
         for (std::size_t cap : {n * m, std::size_t(60), c1 - c0}) {
           const std::string what =
               name + " [" + std::to_string(c0) + ", " + std::to_string(c1) + ") cap " + std::to_string(cap);

@@ -16,11 +16,13 @@ namespace bp {
 namespace simd {
 namespace {
 
-// What a record loop does with an entry, as a policy of the row walks below
-// (walk_scalar, walk_avx2), so the two kinds of records share one walk:
+// What a record loop does with an entry, as a policy of the row walks below:
 // the plain records keep the entries at or above their column's bound; the
 // band (Band) also counts and sums those at or above the column's upper
-// level and keeps only the ones between the two.
+// level and keeps only the ones between the two. The scalar walk
+// (walk_scalar) serves both; in AVX2 the plain records take walk_avx2 and
+// the band its own loop (band_avx2), which keeps each column's count and sum
+// in registers down a block of rows (docs/exact-stream.md, round eleven).
 //
 // entries(): columns [j, c1) of row r, one entry at a time: every entry is
 // stored at slot w, which advances only for a kept one (no branch to miss).

@@ -222,8 +222,8 @@ struct KernelTable {
   // entry at or above upper[j] is counted in k[j] and added to the
   // compensated sum (s[j], c[j]) (Neumaier, row order) instead of recorded;
   // only those in [bound[j], upper[j]) are recorded, each column's in row
-  // order (columns may interleave in blocks of rows: callers sort by
-  // column). Every table's loop gives the same bits.
+  // order (columns may interleave in blocks of rows: callers store each
+  // record in its column's segment). Every table's loop gives the same bits.
   template <class T>
   using BandRecords = std::size_t (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                                       double scale, const double* bound, const double* upper, double* k, double* s,
