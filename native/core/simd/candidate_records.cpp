@@ -20,8 +20,8 @@ namespace {
 // the plain records keep the entries at or above their column's bound; the
 // band (Band) also counts and sums those at or above the column's upper
 // level and keeps only the ones between the two. The scalar walk
-// (walk_scalar) serves both; in AVX2 the plain records take walk_avx2 and
-// the band its own loop (band_avx2), which keeps each column's count and sum
+// (walk_scalar) serves both; in AVX2 the plain records take records_avx2
+// and the band its own loop (band_avx2), which keeps each column's count and sum
 // in registers down a block of rows (docs/exact-stream.md, round eleven).
 //
 // entries(): columns [j, c1) of row r, one entry at a time: every entry is
@@ -150,14 +150,24 @@ inline int keep_lanes(const Plain& lv, __m256d a, std::size_t j) {
   return _mm256_movemask_pd(_mm256_cmp_pd(a, _mm256_loadu_pd(lv.bound + j), _CMP_GE_OQ));
 }
 
-// Four entries at a time: the kept lanes (keep_lanes) packed to the front
-// of the vector (a permutation looked up by their mask) and the whole
-// vector stored at the next slot, which advances by the number kept. The
-// slots past it are overwritten by the next store or left unused. The
-// columns past the last whole vector go through the policy's scalar loop.
-template <class T, class Levels>
-std::size_t walk_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
-                      Levels lv, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
+// The kept lanes of a (columns j..j+3) packed at slot w; returns the next.
+inline std::size_t pack_lanes(__m256d a, int keep, std::size_t j, std::uint32_t* col, double* val, std::size_t w) {
+  const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[keep]));
+  _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
+  const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[keep]));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
+  return w + kPack.kept[keep];
+}
+
+// The plain records, four entries at a time: the kept lanes (keep_lanes)
+// packed to the front of the vector (pack_lanes) and the whole vector stored
+// at the next slot, which advances by the number kept. The slots past it
+// are overwritten by the next store or left unused. The columns past the
+// last whole vector go through Plain's scalar loop.
+template <class T>
+std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
+                         const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
+  const Plain lv{bound};
   const __m256d sign = _mm256_set1_pd(-0.0), s = _mm256_set1_pd(scale);
   const std::size_t width = c1 - c0, vec_end = c0 + width / 4 * 4;
   std::size_t w = *count, i = 0;
@@ -167,12 +177,7 @@ std::size_t walk_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t
     for (; j < vec_end; j += 4) {
       _mm_prefetch(reinterpret_cast<const char*>(r + j) + kRecordAheadBytes, _MM_HINT_T0);
       const __m256d a = _mm256_mul_pd(_mm256_andnot_pd(sign, load4(r + j)), s);
-      const int k = keep_lanes(lv, a, j);
-      const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[k]));
-      _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
-      const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[k]));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
-      w += kPack.kept[k];
+      w = pack_lanes(a, keep_lanes(lv, a, j), j, col, val, w);
     }
     w = lv.entries(r, j, c1, scale, col, val, w);
   }
@@ -180,15 +185,9 @@ std::size_t walk_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t
   return i;
 }
 
-template <class T>
-std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
-                         const double* bound, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count) {
-  return walk_avx2(y, n, stride, c0, c1, scale, Plain{bound}, col, val, cap, count);
-}
-
 // The band's walk keeps its columns' counts and sums in registers: per
 // column the order of the terms is the row order all the same (so the bits
-// of Band::entries), but written row by row (walk_avx2 with Band) the loop
+// of Band::entries), but written row by row (as the plain records' loop is) the loop
 // loaded and stored the count, sum and compensation of every four entries,
 // 24 bytes of state a column from L2 for each 8 (or 4) bytes read, and the
 // fill cost about two passes (docs/exact-stream.md, round eleven). Here a
@@ -230,15 +229,6 @@ struct BandLanes {
     return _mm256_movemask_pd(_mm256_andnot_pd(above, _mm256_cmp_pd(a, lo, _CMP_GE_OQ)));
   }
 };
-
-// The kept lanes of a (columns j..j+3) packed at slot w; returns the next.
-inline std::size_t pack_lanes(__m256d a, int keep, std::size_t j, std::uint32_t* col, double* val, std::size_t w) {
-  const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack.halves[keep]));
-  _mm256_storeu_pd(val + w, _mm256_castps_pd(_mm256_permutevar8x32_ps(_mm256_castpd_ps(a), perm)));
-  const __m128i lanes = _mm_load_si128(reinterpret_cast<const __m128i*>(kPack.lanes[keep]));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(col + w), _mm_add_epi32(lanes, _mm_set1_epi32(static_cast<int>(j))));
-  return w + kPack.kept[keep];
-}
 
 // Rows [0, rows) of columns j..j+3 (Wide: j..j+7), the state in registers.
 template <bool Wide, class T>
