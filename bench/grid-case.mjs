@@ -1,7 +1,11 @@
 // One shape and dtype of the regime grid (bench/grid.mjs), in its own
 // process: for each data kind and radius, every method timed on the same
-// matrix, with a memcpy of that matrix measured in the same process. Prints
-// one JSON object on stdout.
+// matrix, each run paired with a memcpy of that matrix just before it (a
+// shared machine's bandwidth drifts within seconds: the median of per-pair
+// ratios keeps one slow stretch from landing on only the memcpys or only the
+// runs). A float32 job also times the float64 call of the same cell in
+// alternation with the float32 one, so the float32 / float64 quotient is
+// paired too. Prints one JSON object on stdout.
 import { createRequire } from 'module';
 import { fileURLToPath } from 'url';
 import * as path from 'path';
@@ -20,28 +24,60 @@ function makeData(kind) {
   return gridData(rows, cols, kind, seed, Ctor);
 }
 
-function time(fn, r) {
-  fn(); // warm-up
-  const ms = [];
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+const stats = (ms) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: s.length };
+};
+
+// r runs after a warm-up, each after a memcpy of the matrix (copy), and, when
+// other is given, beside a run of other in alternating order.
+function time(fn, copy, r, other) {
+  fn();
+  if (other) other();
+  const ms = [], copies = [], ratios = [], others = [], quotients = [];
   for (let k = 0; k < r; k++) {
-    const t0 = process.hrtime.bigint();
+    const c0 = now();
+    copy();
+    const c = now() - c0;
+    let t, o;
+    if (other && k % 2) {
+      const o0 = now();
+      other();
+      o = now() - o0;
+    }
+    const t0 = now();
     fn();
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    t = now() - t0;
+    if (other && !(k % 2)) {
+      const o0 = now();
+      other();
+      o = now() - o0;
+    }
+    ms.push(t);
+    copies.push(c);
+    ratios.push(t / c);
+    if (other) {
+      others.push(o);
+      quotients.push(t / o);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[ms.length >> 1], min: ms[0], max: ms[ms.length - 1], runs: r };
+  return { ...stats(ms), pairedRatio: median(ratios), copies: stats(copies), ...(other ? { other: stats(others), pairedQuotient: median(quotients) } : {}) };
 }
 
 const out = new Ctor(n);
-// Each method with the norm its radius is a fraction of.
+// float32 jobs time the float64 call beside each float32 one.
+const out64 = dtype === 'float32' ? new Float64Array(n) : null;
+// Each method with the norm its radius is a fraction of; o is the output.
 const catalogue = {
-  bilevelL1Inf: { norm: 'l1inf', run: (y, eta) => bp.bilevelL1Inf(y, eta, { out }) },
-  bilevelL11: { norm: 'l11', run: (y, eta) => bp.bilevelL11(y, eta, { out }) },
-  bilevelL12: { norm: 'l12', run: (y, eta) => bp.bilevelL12(y, eta, { out }) },
-  exactDefault: { norm: 'l1inf', run: (y, eta) => bp.projectL1Inf(y, eta, { out }) },
+  bilevelL1Inf: { norm: 'l1inf', run: (y, eta, o) => bp.bilevelL1Inf(y, eta, { out: o }) },
+  bilevelL11: { norm: 'l11', run: (y, eta, o) => bp.bilevelL11(y, eta, { out: o }) },
+  bilevelL12: { norm: 'l12', run: (y, eta, o) => bp.bilevelL12(y, eta, { out: o }) },
+  exactDefault: { norm: 'l1inf', run: (y, eta, o) => bp.projectL1Inf(y, eta, { out: o }) },
 };
 for (const m of bp.EXACT_METHODS) {
-  catalogue[`exact:${m}`] = { norm: 'l1inf', run: (y, eta) => bp.projectL1Inf(y, eta, { out, method: m }) };
+  catalogue[`exact:${m}`] = { norm: 'l1inf', run: (y, eta, o) => bp.projectL1Inf(y, eta, { out: o, method: m }) };
 }
 
 const defaultThreads = bp.getThreadCount();
@@ -49,24 +85,30 @@ const result = { rows, cols, dtype, defaultThreads, cells: [] };
 for (const kind of kinds) {
   const data = makeData(kind);
   const y = { data, rows, cols };
-  const norms = { l1inf: bp.norm(y, 'l1inf'), l11: bp.norm(y, 'l11'), l12: bp.norm(y, 'l12') };
+  const y64 = out64 ? { data: gridData(rows, cols, kind, seed, Float64Array), rows, cols } : null;
+  const normsOf = (m) => ({ l1inf: bp.norm(m, 'l1inf'), l11: bp.norm(m, 'l11'), l12: bp.norm(m, 'l12') });
+  const norms = normsOf(y);
+  const norms64 = y64 ? normsOf(y64) : null;
+  const copy = () => out.set(data);
   for (const threads of threadModes) {
     bp.setThreadCount(threads === 'default' ? 0 : 1);
     for (const r of radii) {
-      // Measured just before the cell's methods: a shared machine's memory
-      // bandwidth drifts over a run.
-      const memcpy = time(() => out.set(data), reps);
-      const cell = { kind, radius: r, threads, memcpyMs: memcpy.median, times: {}, ratio: {}, zeroGroups: {} };
+      const cell = { kind, radius: r, threads, memcpyMs: 0, times: {}, ratio: {}, zeroGroups: {}, ...(y64 ? { f32over64: {} } : {}) };
+      const copies = [];
       for (const name of wanted) {
         const c = catalogue[name];
         if (!c) continue;
         const eta = r === 'eta=1' ? 1 : r * norms[c.norm];
+        const other = y64 ? () => c.run(y64, r === 'eta=1' ? 1 : r * norms64[c.norm], out64) : undefined;
         // The O(nm log nm) reference method is slow: fewer runs (still the median of >= 5).
-        const t = time(() => c.run(y, eta), name === 'exact:sort' ? Math.min(reps, 5) : reps);
+        const t = time(() => c.run(y, eta, out), copy, name === 'exact:sort' ? Math.min(reps, 5) : reps, other);
         cell.times[name] = t;
-        cell.ratio[name] = t.median / memcpy.median;
-        cell.zeroGroups[name] = c.run(y, eta).zeroGroups;
+        cell.ratio[name] = t.pairedRatio;
+        if (y64) cell.f32over64[name] = t.pairedQuotient;
+        cell.zeroGroups[name] = c.run(y, eta, out).zeroGroups;
+        copies.push(t.copies.median);
       }
+      cell.memcpyMs = median(copies);
       result.cells.push(cell);
     }
   }
