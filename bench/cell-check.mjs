@@ -3,7 +3,9 @@
 // memcpy right before it (11 pairs after a warm-up), and reports the median
 // of the per-pair ratios. On a shared machine whose load drifts within
 // seconds, pairing keeps a slow memcpy and a fast projection (or the reverse)
-// from landing in different halves of the run. Prints one JSON line per cell.
+// from landing in different halves of the run. Prints one JSON line per cell
+// and seed. Seeds: one (`12`), a list (`12,42`) or a range (`1-30`), for the
+// scans of a cell over seeds that the README's re-timings come from.
 // Run it under `flock /tmp/bp-bench.lock`.
 import { createRequire } from 'module';
 import { gridData } from './grid-data.mjs';
@@ -14,33 +16,37 @@ const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bp = require(path.join(root, 'dist', 'index.js'));
 const cells = JSON.parse(process.argv[2]);
-const seed = Number(process.argv[3] ?? 2);
-
-const makeData = (rows, cols, kind) => gridData(rows, cols, kind, seed);
+const seeds = (process.argv[3] ?? '2').split(',').flatMap((part) => {
+  const [a, b] = part.split('-').map(Number);
+  return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, k) => a + k);
+});
+if (!seeds.length || seeds.some((s) => !Number.isInteger(s))) throw new RangeError(`seeds: expected 12, 12,42 or 1-30, got ${process.argv[3]}`);
 
 bp.setThreadCount(1);
-for (const c of cells) {
-  const [rows, cols] = c.shape.split('x').map(Number);
-  const data = makeData(rows, cols, c.kind);
-  const y = { data, rows, cols };
-  const out = new Float64Array(data.length);
-  const eta = c.radius === 'eta=1' ? 1 : c.radius * bp.norm(y, 'l1inf');
-  const ms = (f) => {
-    const t0 = process.hrtime.bigint();
-    f();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  };
-  out.set(data);
-  bp.projectL1Inf(y, eta, { out });
-  const ratios = [], copies = [], runs = [];
-  for (let k = 0; k < 11; k++) {
-    const m = ms(() => out.set(data));
-    const p = ms(() => bp.projectL1Inf(y, eta, { out }));
-    copies.push(m);
-    runs.push(p);
-    ratios.push(p / m);
+for (const seed of seeds) {
+  for (const c of cells) {
+    const [rows, cols] = c.shape.split('x').map(Number);
+    const data = gridData(rows, cols, c.kind, seed);
+    const y = { data, rows, cols };
+    const out = new Float64Array(data.length);
+    const eta = c.radius === 'eta=1' ? 1 : c.radius * bp.norm(y, 'l1inf');
+    const ms = (f) => {
+      const t0 = process.hrtime.bigint();
+      f();
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    };
+    out.set(data);
+    bp.projectL1Inf(y, eta, { out });
+    const ratios = [], copies = [], runs = [];
+    for (let k = 0; k < 11; k++) {
+      const m = ms(() => out.set(data));
+      const p = ms(() => bp.projectL1Inf(y, eta, { out }));
+      copies.push(m);
+      runs.push(p);
+      ratios.push(p / m);
+    }
+    const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+    process.stdout.write(JSON.stringify({ ...c, seed, pairedRatio: med(ratios), memcpyMs: med(copies), exactMs: med(runs), ratioOfMedians: med(runs) / med(copies) }) + '\n');
   }
-  const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
-  process.stdout.write(JSON.stringify({ ...c, seed, pairedRatio: med(ratios), memcpyMs: med(copies), exactMs: med(runs), ratioOfMedians: med(runs) / med(copies) }) + '\n');
 }
 bp.setThreadCount(0);
