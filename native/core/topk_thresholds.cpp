@@ -566,7 +566,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         // filled in row order by one thread. Every entry is stored at its
         // column's next slot, which advances only if the entry reaches the
         // bound and the room is not full (the spare slot takes the rest): no
-        // branch, so the cost does not depend on how many pass.
+        // branch, so the cost does not depend on how many pass. In the
+        // kernel table's loop (simd/candidate_records.hpp), four rows of a
+        // column at a time where the vectors allow.
         ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
         ScratchVector<double> lo(nf);
         for (std::size_t f = 0; f < nf; ++f) {
@@ -576,15 +578,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
           pos[f] = beg[j];
           end_of[f] = beg[j] + cap[j];
         }
+        const simd::KernelTable& kt = simd::kernels();
         parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
-          for (std::size_t i = 0; i < n; ++i) {
-            const T* r = y.data + i * m;
-            for (std::size_t f = f0; f < f1; ++f) {
-              const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
-              out[pos[f]] = a;
-              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
-            }
-          }
+          simd::column_segments(kt, y.data, n, m, col.data() + f0, f1 - f0, p.scale, lo.data() + f0, pos.data() + f0,
+                                end_of.data() + f0, out);
         });
         for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
       }
