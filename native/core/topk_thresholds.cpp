@@ -39,6 +39,15 @@ constexpr std::size_t kGatherAhead = 8;
 // when their room is at most this share of the entries, else as records
 // (kRecordShare) or by index.
 constexpr std::size_t kDenseRoom = 8;
+// Except on rows of at least kIndexRowCols columns with an eighth of them
+// failing or more (kIndexShare): there the copy by index (four rows of a
+// column a step since the kernel table has it) beat the read of every row.
+// Paired against it, Cauchy 0.9 (docs/exact-stream.md, round (tall, xt10)):
+// 1000 x 8000 0.82-0.97 (15-22 % of the columns failing), 4000 x 4000
+// 0.95-0.99; on 8000 x 1000 it lost (1.03-1.07, 9-27 % failing), which
+// keeps the read of every row.
+constexpr std::size_t kIndexRowCols = 4000;
+constexpr std::size_t kIndexShare = 8;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
 // records, at most this many (768 KB, 12 bytes each), stay in L2; a part
@@ -543,7 +552,11 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // of the columns failing, 750k candidates: the records cost about half
       // the gather, which read the failing columns one entry at a time).
       const TopkCopy how = g_copy;
-      const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
+      // (but see kIndexRowCols: on long rows the kernel's copy by index
+      // takes the middle shares, where the records are not taken either).
+      const bool by_index_first = m >= kIndexRowCols && kIndexShare * nf >= m && kRecordShare * nf < m;
+      const bool by_rows =
+          how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() && !by_index_first);
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
       // as (column, value) records, then stores them in their segments.
