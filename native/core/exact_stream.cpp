@@ -15,6 +15,7 @@
 #include "parallel.hpp"
 #include "reduce.hpp"
 #include "scratch.hpp"
+#include "simd/candidate_records.hpp"
 #include "simd/kernel_table.hpp"
 #include "stream_store.hpp"
 #include "topk_thresholds.hpp"
@@ -282,6 +283,19 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   parallel_ranges(na, 1, y.rows * na, [&](std::size_t b, std::size_t e) {
     ScratchVector<std::size_t> pos(beg.begin() + static_cast<std::ptrdiff_t>(b),
                                    beg.begin() + static_cast<std::ptrdiff_t>(e));
+    // The kernel table's copy by index (simd/candidate_records.hpp, four
+    // rows of a column a step) keeps what reaches a bound: 0 keeps all,
+    // the smallest denormal the nonzeros of |y| (unscaled only: a scaled
+    // entry may round to 0 where y does not).
+    if (!drop_zeros || p.scale == 1.0) {
+      ScratchVector<std::size_t> end(e - b);
+      ScratchVector<double> keep_from(e - b, drop_zeros ? std::numeric_limits<double>::denorm_min() : 0.0);
+      for (std::size_t q = b; q < e; ++q) end[q - b] = beg[q + 1] - 1;
+      simd::column_segments(simd::kernels(), y.data, y.rows, m, alive_in.data() + b, e - b, p.scale, keep_from.data(),
+                            pos.data(), end.data(), cdata.data());
+      for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
+      return;
+    }
     for (std::size_t i = 0; i < y.rows; ++i) {
       const T* r = y.data + i * m;
       if (i + kGatherAhead < y.rows)

@@ -39,6 +39,15 @@ constexpr std::size_t kGatherAhead = 8;
 // when their room is at most this share of the entries, else as records
 // (kRecordShare) or by index.
 constexpr std::size_t kDenseRoom = 8;
+// Except on rows of at least kIndexRowCols columns with an eighth of them
+// failing or more (kIndexShare): there the copy by index (four rows of a
+// column a step since the kernel table has it) beat the read of every row.
+// Paired against it, Cauchy 0.9 (docs/exact-stream.md, round (tall, xt10)):
+// 1000 x 8000 0.82-0.97 (15-22 % of the columns failing), 4000 x 4000
+// 0.95-0.99; on 8000 x 1000 it lost (1.03-1.07, 9-27 % failing), which
+// keeps the read of every row.
+constexpr std::size_t kIndexRowCols = 4000;
+constexpr std::size_t kIndexShare = 8;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
 // records, at most this many (768 KB, 12 bytes each), stay in L2; a part
@@ -543,7 +552,11 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // of the columns failing, 750k candidates: the records cost about half
       // the gather, which read the failing columns one entry at a time).
       const TopkCopy how = g_copy;
-      const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size());
+      // (but see kIndexRowCols: on long rows the kernel's copy by index
+      // takes the middle shares, where the records are not taken either).
+      const bool by_index_first = m >= kIndexRowCols && kIndexShare * nf >= m && kRecordShare * nf < m;
+      const bool by_rows =
+          how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() && !by_index_first);
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
       // as (column, value) records, then stores them in their segments.
@@ -566,7 +579,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
         // filled in row order by one thread. Every entry is stored at its
         // column's next slot, which advances only if the entry reaches the
         // bound and the room is not full (the spare slot takes the rest): no
-        // branch, so the cost does not depend on how many pass.
+        // branch, so the cost does not depend on how many pass. In the
+        // kernel table's loop (simd/candidate_records.hpp), four rows of a
+        // column at a time where the vectors allow.
         ScratchVector<std::size_t> col(nf), pos(nf), end_of(nf);
         ScratchVector<double> lo(nf);
         for (std::size_t f = 0; f < nf; ++f) {
@@ -576,15 +591,10 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
           pos[f] = beg[j];
           end_of[f] = beg[j] + cap[j];
         }
+        const simd::KernelTable& kt = simd::kernels();
         parallel_ranges(nf, 16, nf * n, [&](std::size_t f0, std::size_t f1) {
-          for (std::size_t i = 0; i < n; ++i) {
-            const T* r = y.data + i * m;
-            for (std::size_t f = f0; f < f1; ++f) {
-              const double a = std::fabs(static_cast<double>(r[col[f]])) * p.scale;
-              out[pos[f]] = a;
-              pos[f] += static_cast<std::size_t>((a >= lo[f]) & (pos[f] < end_of[f]));
-            }
-          }
+          simd::column_segments(kt, y.data, n, m, col.data() + f0, f1 - f0, p.scale, lo.data() + f0, pos.data() + f0,
+                                end_of.data() + f0, out);
         });
         for (std::size_t f = 0; f < nf; ++f) got[col[f]] = pos[f] - beg[col[f]];
       }

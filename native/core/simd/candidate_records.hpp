@@ -48,5 +48,21 @@ inline std::size_t band_records(const KernelTable& k, const float* y, std::size_
   return k.band_records_f32(y, n, stride, c0, c1, scale, bound, upper, cnt, s, c, col, val, cap, count);
 }
 
+// The failing columns' candidates gathered by index into their segments
+// (KernelTable::ColumnSegments): the copy of topk_thresholds.cpp when a
+// share of the columns too small for the records fails. In AVX2, four rows
+// of a column a step: one packed store instead of four, and one move of the
+// column's slot (docs/exact-stream.md, "Round (tall, xt10)").
+inline void column_segments(const KernelTable& k, const double* y, std::size_t n, std::size_t stride,
+                            const std::size_t* cols, std::size_t nf, double scale, const double* bound,
+                            std::size_t* pos, const std::size_t* end, double* out) {
+  k.column_segments_f64(y, n, stride, cols, nf, scale, bound, pos, end, out);
+}
+inline void column_segments(const KernelTable& k, const float* y, std::size_t n, std::size_t stride,
+                            const std::size_t* cols, std::size_t nf, double scale, const double* bound,
+                            std::size_t* pos, const std::size_t* end, double* out) {
+  k.column_segments_f32(y, n, stride, cols, nf, scale, bound, pos, end, out);
+}
+
 }  // namespace simd
 }  // namespace bp

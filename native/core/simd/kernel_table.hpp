@@ -230,6 +230,18 @@ struct KernelTable {
                                       double* c, std::uint32_t* col, double* val, std::size_t cap, std::size_t* count);
   BandRecords<double> band_records_f64 = nullptr;
   BandRecords<float> band_records_f32 = nullptr;
+  // The top-list copy by index (candidate_records.hpp): row after row, for
+  // each listed column f (cols[f]) the entry a = |y| * scale is stored at
+  // out[pos[f]], and pos[f] advances when a >= bound[f] and pos[f] < end[f]
+  // (out[end[f]] is the spare slot that takes what a full segment cannot).
+  // Every table's loop leaves the same pos and the same out[start .. pos[f])
+  // per column; the slots from pos[f] to end[f] may hold anything.
+  template <class T>
+  using ColumnSegments = void (*)(const T* y, std::size_t n, std::size_t stride, const std::size_t* cols,
+                                  std::size_t nf, double scale, const double* bound, std::size_t* pos,
+                                  const std::size_t* end, double* out);
+  ColumnSegments<double> column_segments_f64 = nullptr;
+  ColumnSegments<float> column_segments_f32 = nullptr;
   // The passes of the l1 ball's threshold (l1ball.cpp) over doubles, in
   // fixed lanes whatever the width: the bits of the baseline loops they
   // replace. l1_sum_above: 8 lanes, per lane the sum and count of the entries
