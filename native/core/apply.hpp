@@ -28,10 +28,8 @@
 
 namespace bp {
 
-// Rows per call of the row-block writes of the clip (both types) and of the
-// double scale (the float scale and the float shrink take simd::kWriteRows),
-// from the row's length in
-// bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
+// Rows per call of the row-block writes (the clip, the scale, the float
+// shrink), from the row's length in bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
 // rows of a block are read side by side; where their starts fall on the same
 // place of a 4 KB page (within kPagePlaceBytes), their loads compete for the
 // same first-level cache sets and are checked against the same store
@@ -61,22 +59,6 @@ inline std::size_t write_block_rows(std::size_t row_bytes) {
     }
   }
   return simd::kWriteRows;
-}
-
-// A block's rows one at a time through Map::stream_each (the same bytes as
-// a row-block kernel), for a map whose table kernel takes only
-// simd::kWriteRows rows when asked for another count.
-template <class Map, class T, class P>
-bool stream_rows_each(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows) {
-  bool ok = true;
-  for (std::size_t r = 0; r < rows; ++r) {
-    if constexpr (std::is_void_v<decltype(Map::stream_each(src, p, dst, n))>) {
-      Map::stream_each(src + r * stride, p, dst + r * stride, n);  // a map whose write checks nothing
-    } else {
-      ok &= Map::stream_each(src + r * stride, p, dst + r * stride, n);
-    }
-  }
-  return ok;
 }
 
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
@@ -192,14 +174,15 @@ struct ShrinkMap {
       return false;
     }
   }
-  static std::size_t block_rows(std::size_t) { return simd::kWriteRows; }
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
   static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, float>) {
-      if (rows == simd::kWriteRows) return simd::kernels().shrink_rows_f32(src, stride, t, dst, n);
+      return simd::kernels().shrink_rows_f32(src, stride, t, dst, n, rows);
+    } else {
+      // Not reached (has_stream_rows() is false for double): row by row.
+      for (std::size_t r = 0; r < rows; ++r) stream_each(src + r * stride, t, dst + r * stride, n);
+      return true;
     }
-    // The table's kernel takes kWriteRows rows only (and none for double:
-    // has_stream_rows() is false there).
-    return stream_rows_each<ShrinkMap>(src, stride, t, dst, n, rows);
   }
 };
 
@@ -232,16 +215,12 @@ struct ScaleMap {
   // one is bound by its arithmetic, and more rows at once measured slower.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
-  static std::size_t block_rows(std::size_t row_bytes) {
-    return std::is_same_v<T, double> ? write_block_rows(row_bytes) : simd::kWriteRows;
-  }
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
   static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, double>) {
       return simd::kernels().scale_rows_f64(src, stride, s, dst, n, rows);
     } else {
-      // The table's float kernel takes kWriteRows rows only.
-      if (rows == simd::kWriteRows) return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
-      return stream_rows_each<ScaleMap>(src, stride, s, dst, n, rows);
+      return simd::kernels().scale_rows_f32(src, stride, s, dst, n, rows);
     }
   }
 };
