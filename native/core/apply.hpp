@@ -28,10 +28,8 @@
 
 namespace bp {
 
-// Rows per call of the row-block writes of the clip (both types) and of the
-// double scale (the float scale and the float shrink take simd::kWriteRows),
-// from the row's length in
-// bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
+// Rows per call of the row-block writes (the clip, the scale, the float
+// shrink), from the row's length in bytes (docs/bilevel-write.md, "Rows that share a place in the page"). The
 // rows of a block are read side by side; where their starts fall on the same
 // place of a 4 KB page (within kPagePlaceBytes), their loads compete for the
 // same first-level cache sets and are checked against the same store
@@ -61,22 +59,6 @@ inline std::size_t write_block_rows(std::size_t row_bytes) {
     }
   }
   return simd::kWriteRows;
-}
-
-// A block's rows one at a time through Map::stream_each (the same bytes as
-// a row-block kernel), for a map whose table kernel takes only
-// simd::kWriteRows rows when asked for another count.
-template <class Map, class T, class P>
-bool stream_rows_each(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows) {
-  bool ok = true;
-  for (std::size_t r = 0; r < rows; ++r) {
-    if constexpr (std::is_void_v<decltype(Map::stream_each(src, p, dst, n))>) {
-      Map::stream_each(src + r * stride, p, dst + r * stride, n);  // a map whose write checks nothing
-    } else {
-      ok &= Map::stream_each(src + r * stride, p, dst + r * stride, n);
-    }
-  }
-  return ok;
 }
 
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
@@ -192,14 +174,15 @@ struct ShrinkMap {
       return false;
     }
   }
-  static std::size_t block_rows(std::size_t) { return simd::kWriteRows; }
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
   static bool stream_rows(const T* src, std::size_t stride, const double* t, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, float>) {
-      if (rows == simd::kWriteRows) return simd::kernels().shrink_rows_f32(src, stride, t, dst, n);
+      return simd::kernels().shrink_rows_f32(src, stride, t, dst, n, rows);
+    } else {
+      // Not reached (has_stream_rows() is false for double): row by row.
+      for (std::size_t r = 0; r < rows; ++r) stream_each(src + r * stride, t, dst + r * stride, n);
+      return true;
     }
-    // The table's kernel takes kWriteRows rows only (and none for double:
-    // has_stream_rows() is false there).
-    return stream_rows_each<ShrinkMap>(src, stride, t, dst, n, rows);
   }
 };
 
@@ -232,16 +215,12 @@ struct ScaleMap {
   // one is bound by its arithmetic, and more rows at once measured slower.
   static constexpr bool kStreamRows = true;
   static bool has_stream_rows() { return std::is_same_v<T, double> || simd::kernels().scale_rows_f32 != nullptr; }
-  static std::size_t block_rows(std::size_t row_bytes) {
-    return std::is_same_v<T, double> ? write_block_rows(row_bytes) : simd::kWriteRows;
-  }
+  static std::size_t block_rows(std::size_t row_bytes) { return write_block_rows(row_bytes); }
   static bool stream_rows(const T* src, std::size_t stride, const double* s, T* dst, std::size_t n, std::size_t rows) {
     if constexpr (std::is_same_v<T, double>) {
       return simd::kernels().scale_rows_f64(src, stride, s, dst, n, rows);
     } else {
-      // The table's float kernel takes kWriteRows rows only.
-      if (rows == simd::kWriteRows) return simd::kernels().scale_rows_f32(src, stride, s, dst, n);
-      return stream_rows_each<ScaleMap>(src, stride, s, dst, n, rows);
+      return simd::kernels().scale_rows_f32(src, stride, s, dst, n, rows);
     }
   }
 };
@@ -385,11 +364,17 @@ std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, const
 constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 
 // The sparse write pays while at most this fraction of a row's units is
-// live, in either type (measured inside the projections, docs/bilevel-write.md,
-// "The crossover in the projections": its reads are scattered, so each costs
+// live (measured inside the projections, docs/bilevel-write.md, "The
+// crossover in the projections": its reads are scattered, so each costs
 // more than a streamed one, and the streamed zeros cost nearly what the full
-// write does; at 3-5 % live units the projections ran 2-26 % slower).
-constexpr double kSparseMaxLiveShare = 0.02;
+// write does; at 3-5 % live units the double projections ran 2-26 % slower).
+// Float: twice that. A float row has half the units of a double row of as
+// many columns, so the same few live columns are twice the share; with the
+// dead runs joined across rows, float cells with one live unit in 32
+// (8000 x 1000) or 4 in 125 (4000 x 4000) ran 0.66-0.73 of the full write's
+// call (docs/bilevel-write.md, "Zero runs across rows").
+template <class T>
+constexpr double kSparseMaxLiveShare = std::is_same_v<T, float> ? 0.04 : 0.02;
 
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
@@ -432,7 +417,7 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
     // then full), except when the tests force the sparse write.
     auto cap_of = [&](std::size_t ph) {
       const std::size_t units = (m + ph + kUnit - 1) / kUnit;
-      return force_sparse > 0 ? units : static_cast<std::size_t>(kSparseMaxLiveShare * static_cast<double>(units));
+      return force_sparse > 0 ? units : static_cast<std::size_t>(kSparseMaxLiveShare<T> * static_cast<double>(units));
     };
     // The live columns, found once for every phase: a unit holds at most
     // kUnit of them, so past (cap + 1) * kUnit no phase fits its cap and
@@ -488,27 +473,49 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
                   [&](std::size_t r0, std::size_t r1) {
-                    for (std::size_t i = r0; i < r1; ++i) {
-                      const T* r = y.data + i * m;
-                      T* o = out + i * m;
-                      if (sparse) {
-                        // Live spans mapped, dead runs stored as zeros; the
-                        // live units of a row `ahead` are asked for
-                        // meanwhile, since scattered lines escape the
-                        // hardware prefetcher.
+                    if (sparse) {
+                      // Live spans mapped, dead runs stored as zeros; the
+                      // live units of a row `ahead` are asked for
+                      // meanwhile, since scattered lines escape the
+                      // hardware prefetcher. Where rows end inside a line
+                      // (float rows of 1000), a dead run that reaches a
+                      // row's end goes on into the next row's (they are
+                      // adjacent in out), so that the line the two rows
+                      // share is not stored in two parts with plain
+                      // stores, each of which must first read it; rows of
+                      // whole lines keep a run per row, which measured
+                      // faster there (docs/bilevel-write.md, "Zero runs
+                      // across rows").
+                      const bool join = (m * sizeof(T)) % 64 != 0;
+                      T* zeros = nullptr;  // the open dead run, from here to the current column
+                      for (std::size_t i = r0; i < r1; ++i) {
+                        const T* r = y.data + i * m;
+                        T* o = out + i * m;
                         const std::size_t ph = phase_of(i);
                         const T* next = i + ahead < r1 ? r + ahead * m : nullptr;
                         std::size_t c = 0;
                         for (std::size_t k = span_from[ph]; k < span_to[ph]; ++k) {
                           const ColumnSpan& s = spans[k];
                           if (next != nullptr) prefetch_range(next + s.begin, (s.end - s.begin) * sizeof(T));
-                          if (s.begin > c) zero_run(o + c, s.begin - c);
+                          if (s.begin > c && zeros == nullptr) zeros = o + c;
+                          if (zeros != nullptr) zero_run(zeros, static_cast<std::size_t>(o + s.begin - zeros));
+                          zeros = nullptr;
                           live_run(r + s.begin, q.data() + s.begin, o + s.begin, s.end - s.begin);
                           c = s.end;
                         }
-                        if (c < m) zero_run(o + c, m - c);
-                        continue;
+                        if (c < m && zeros == nullptr) zeros = o + c;
+                        if (!join && zeros != nullptr) {
+                          zero_run(zeros, static_cast<std::size_t>(o + m - zeros));
+                          zeros = nullptr;
+                        }
                       }
+                      if (zeros != nullptr) zero_run(zeros, static_cast<std::size_t>(out + r1 * m - zeros));
+                      if (stream) stream_fence();
+                      return;
+                    }
+                    for (std::size_t i = r0; i < r1; ++i) {
+                      const T* r = y.data + i * m;
+                      T* o = out + i * m;
                       if (skip_dead && g == Groups::kRows && DeadGroups<Map>::dead(Map::param(p[i]), mx, i)) {
                         zero_run(o, m);
                         continue;

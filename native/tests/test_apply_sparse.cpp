@@ -82,7 +82,12 @@ void check_same_bytes(Rng& rng, bool is_clip) {
     const int stream = static_cast<int>(rng.below(2));
     // Offsets that put rows anywhere in a 128-byte unit.
     const std::size_t shift = rng.below(bp::kSparseUnitBytes / sizeof(T));
-    std::vector<T> full(n * m + shift), sparse(n * m + shift), src_full = y, src_sparse = y;
+    // Both outputs start as a sentinel, with a margin past the matrix: a
+    // dead run left unwritten, or one that runs past the last row (the runs
+    // go on across rows), shows.
+    constexpr std::size_t kMargin = 64;
+    std::vector<T> full(n * m + shift + kMargin, T(3)), sparse(n * m + shift + kMargin, T(3)), src_full = y,
+                                                                                               src_sparse = y;
     T* of = in_place ? src_full.data() : full.data() + shift;
     T* os = in_place ? src_sparse.data() : sparse.data() + shift;
     {
@@ -97,6 +102,9 @@ void check_same_bytes(Rng& rng, bool is_clip) {
     CHECK_MSG(std::memcmp(of, os, n * m * sizeof(T)) == 0, "n " << n << " m " << m << " rows "
                                                                 << (g == bp::Groups::kRows) << " in place " << in_place
                                                                 << " stream " << stream << " shift " << shift);
+    if (!in_place)
+      for (std::size_t k = 0; k < kMargin; ++k)
+        CHECK(sparse[shift + n * m + k] == T(3) && full[shift + n * m + k] == T(3));
   }
 }
 
@@ -183,5 +191,47 @@ TEST(sparse_write_spans_cover_every_live_column) {
       capped.clear();
       CHECK(bp::live_spans(m, phase, unit, live.data(), live.size(), capped, units) == units);
     }
+  }
+}
+
+// Where rows end inside a line, the dead runs go on across rows (apply.hpp):
+// on two threads each range of rows closes its own last run, and none
+// writes past its rows. Rows of 500 entries end inside a cache line in both
+// types, rows of 512 do not (a run per row); 300000 entries and more are
+// past the one-thread floor (kParallelMinEntries). Live columns: none, one,
+// or a few; sentinel outputs show an entry left unwritten.
+template <class T>
+void check_runs_across_rows_and_threads(std::size_t m) {
+  const std::size_t n = 600;
+  Rng rng(0x5a22);
+  const std::vector<T> y = random_entries<T>(rng, n * m);
+  const std::vector<double> mx = group_max(y, n, m, bp::Groups::kColumns);
+  const unsigned before = bp::set_thread_limit(2);
+  for (std::size_t live : {std::size_t(0), std::size_t(1), std::size_t(5)}) {
+    std::vector<double> c(m, 0.0);
+    for (std::size_t k = 0; k < live; ++k) c[rng.below(m)] = mx[0] * rng.uniform();
+    for (int stream = 0; stream < 2; ++stream) {
+      std::vector<T> full(n * m + 64, T(3)), sparse(n * m + 64, T(3));
+      {
+        Forced f(-1, stream);
+        bp::write_groups<bp::ClipMap<T>>(bp::MatrixRef<T>{y.data(), n, m}, bp::Groups::kColumns, c.data(), full.data(),
+                                         mx.data());
+      }
+      {
+        Forced f(1, stream);
+        bp::write_groups<bp::ClipMap<T>>(bp::MatrixRef<T>{y.data(), n, m}, bp::Groups::kColumns, c.data(),
+                                         sparse.data(), mx.data());
+      }
+      CHECK_MSG(std::memcmp(full.data(), sparse.data(), full.size() * sizeof(T)) == 0,
+                "m " << m << " live " << live << " stream " << stream);
+    }
+  }
+  bp::set_thread_limit(before);
+}
+
+TEST(sparse_write_runs_across_rows_on_two_threads) {
+  for (std::size_t m : {std::size_t(500), std::size_t(512)}) {
+    check_runs_across_rows_and_threads<double>(m);
+    check_runs_across_rows_and_threads<float>(m);
   }
 }

@@ -338,7 +338,7 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
           if constexpr (sizeof(T) == 8) {
             ok = k.scale_rows_f64(src.data() + off, stride, s.data(), got.data() + off, n, R);
           } else {
-            ok = k.scale_rows_f32(src.data() + off, stride, s.data(), got.data() + off, n);
+            ok = k.scale_rows_f32(src.data() + off, stride, s.data(), got.data() + off, n, R);
           }
           for (std::size_t r = 0; r < R; ++r) {
             for (std::size_t j = 0; j < n; ++j) {
@@ -349,11 +349,17 @@ void check_write_rows(const KernelTable& k, Rng& rng) {
           CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k.name << " scale rows n=" << n);
           CHECK(ok == !poison);
         }
-        // The double scale with fewer rows, as the clip above.
+        // The scale with fewer rows, as the clip above (the float one where
+        // the table has it).
         if constexpr (sizeof(T) == 8) {
           check_few(
               "scale",
               [&](T* dst, std::size_t cr) { return k.scale_rows_f64(src.data() + off, stride, s.data(), dst, n, cr); },
+              [&](T x, std::size_t j) { return bp::ScaleMap<T>::apply(x, s[j]); });
+        } else if (has_scale) {
+          check_few(
+              "scale",
+              [&](T* dst, std::size_t cr) { return k.scale_rows_f32(src.data() + off, stride, s.data(), dst, n, cr); },
               [&](T x, std::size_t j) { return bp::ScaleMap<T>::apply(x, s[j]); });
         }
       }
@@ -483,7 +489,7 @@ TEST(float_shrink_gives_the_scalar_bits_for_any_float) {
           finite &= std::isfinite(src[at]);
         }
       }
-      const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n);
+      const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n, R);
       CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink rows, round " << round);
       CHECK(ok == finite);
     }
@@ -509,13 +515,21 @@ TEST(float_shrink_rows_give_each_row_the_one_row_bytes) {
           for (double& x : t) x = rng.below(4) == 0 ? 0.0 : std::fabs(rng.normal());
           const bool poison = n > 0 && rng.below(3) == 0;
           if (poison) src[off + rng.below(R) * stride + rng.below(n)] = -std::numeric_limits<float>::infinity();
-          std::vector<float> got(src.size(), 7.0f), want(src.size(), 7.0f);
-          const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n);
-          for (std::size_t r = 0; r < R; ++r)
-            for (std::size_t j = 0; j < n; ++j)
-              want[off + r * stride + j] = bp::ShrinkMap<float>::apply(src[off + r * stride + j], t[j]);
-          CHECK_MSG(same_bytes(got.data(), want.data(), got.size()), k->name << " float shrink rows n=" << n);
-          CHECK(ok == !poison);
+          // Eight rows, and fewer (apply.hpp, write_block_rows): rows
+          // [0, rows) written and checked, the others untouched.
+          for (std::size_t rows : {R, 1 + rng.below(R)}) {
+            std::vector<float> got(src.size(), 7.0f), want(src.size(), 7.0f);
+            const bool ok = k->shrink_rows_f32(src.data() + off, stride, t.data(), got.data() + off, n, rows);
+            bool finite = true;
+            for (std::size_t r = 0; r < rows; ++r)
+              for (std::size_t j = 0; j < n; ++j) {
+                want[off + r * stride + j] = bp::ShrinkMap<float>::apply(src[off + r * stride + j], t[j]);
+                finite &= std::isfinite(src[off + r * stride + j]);
+              }
+            CHECK_MSG(same_bytes(got.data(), want.data(), got.size()),
+                      k->name << " float shrink rows n=" << n << " rows " << rows);
+            CHECK(ok == finite);
+          }
         }
       }
     }

@@ -3,7 +3,7 @@
 // (Op::lanes), narrowed toward zero by the instruction itself (its rounding
 // direction is an operand, so no correction step), stored; Op::one is the
 // same map for one entry, with the same bits, for the ends of a row. One
-// skeleton for both maps, one row or kWriteRows rows at a time. Included by
+// skeleton for both maps, one row or a block of rows at a time. Included by
 // one .cpp per map, after target.hpp, inside BP_SIMD_X86 only; its functions
 // are internal to each including file.
 #pragma once
@@ -72,16 +72,19 @@ __attribute__((target("avx512f"))) bool map_f32(const float* src, const double* 
   return finite_ends && bad == 0;
 }
 
-// The same for kWriteRows rows (row r at src + r * stride, dst + r * stride),
-// streamed, p per column: each load of p serves every row (for a wide
-// matrix, a row's double parameters are twice the bytes of the float row
-// itself). Returns whether every src entry was finite, as the other
-// row-block writes do. Rows whose destinations do not share the 64-byte
-// alignment go one by one.
-template <class Op>
-__attribute__((target("avx512f"))) bool map_rows_f32(const float* src, std::size_t stride, const double* p, float* dst,
-                                                     std::size_t n) {
-  constexpr std::size_t R = kWriteRows;
+// The same for `rows` rows, 1 to kWriteRows (row r at src + r * stride,
+// dst + r * stride), streamed, p per column: each load of p serves every row
+// (for a wide matrix, a row's double parameters are twice the bytes of the
+// float row itself). The row count is the caller's (apply.hpp,
+// write_block_rows), as for the clip and the double scale. Returns whether
+// every src entry was finite, as the other row-block writes do. Rows whose
+// destinations do not share the 64-byte alignment go one by one. (Fixed:
+// the row count known when compiled, so that the loop over the rows is
+// unrolled; 0: `rows`.)
+template <class Op, std::size_t Fixed>
+__attribute__((target("avx512f"))) bool map_rows_f32_n(const float* src, std::size_t stride, const double* p,
+                                                       float* dst, std::size_t n, std::size_t rows) {
+  const std::size_t R = Fixed != 0 ? Fixed : rows;
   if ((stride * sizeof(float)) % 64 != 0) {
     bool ok = true;
     for (std::size_t r = 0; r < R; ++r) ok &= map_f32<Op, true, true>(src + r * stride, p, 0.0, dst + r * stride, n);
@@ -110,6 +113,13 @@ __attribute__((target("avx512f"))) bool map_rows_f32(const float* src, std::size
   }
   for (; k < n; ++k) scalar_at(k);
   return finite_ends && bad == 0;
+}
+
+template <class Op>
+__attribute__((target("avx512f"))) bool map_rows_f32(const float* src, std::size_t stride, const double* p, float* dst,
+                                                     std::size_t n, std::size_t rows) {
+  if (rows >= kWriteRows) return map_rows_f32_n<Op, kWriteRows>(src, stride, p, dst, n, kWriteRows);
+  return map_rows_f32_n<Op, 0>(src, stride, p, dst, n, rows);
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ struct AdamCoefficients {
   T b1, b2, c1, c2, step, inv_sqrt_bc2, eps;
 };
 
-// Rows per call of the row-block write loops (clamp_rows, scale_rows).
+// Rows per call of the row-block write loops (clamp_rows, scale_rows,
+// shrink_rows_f32), at most.
 // Eight rows measured 4-6 % faster than four for the double writes of the
 // wide grid shapes and the same for float; sixteen, 25 % slower (too many
 // streams at once); docs/bilevel-write.md. The clip and the double scale
@@ -124,22 +125,20 @@ struct KernelTable {
                              double scale, double* mx, double* sum, T* top);
   ColumnTop<double> column_max_sum_top_f64 = nullptr;
   ColumnTop<float> column_max_sum_top_f32 = nullptr;
-  // The streamed clip (and double scale) of kWriteRows rows at once (row r
-  // at src + r * stride and dst + r * stride), a parameter per column shared
-  // by the rows; each row gets the bytes of clamp_each / scale[1][1]. True
-  // when every src entry was finite.
-  template <class T, class P>
-  using WriteRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n);
-  // The clip's and the double scale's row blocks take their row count (1 to
-  // kWriteRows): rows whose starts share places of a 4 KB page ran slower
-  // eight at a time (apply.hpp, write_block_rows).
+  // The streamed row-block writes: `rows` rows at once (1 to kWriteRows;
+  // row r at src + r * stride and dst + r * stride), a parameter per column
+  // shared by the rows; each row gets the bytes of the one-row streamed loop
+  // (clamp_each, scale[1][1], shrink_f32[1][1]). The caller picks the row
+  // count: rows whose starts share places of a 4 KB page ran slower eight
+  // at a time (apply.hpp, write_block_rows). True when every src entry was
+  // finite.
   template <class T, class P>
   using WriteSomeRows = bool (*)(const T* src, std::size_t stride, const P* p, T* dst, std::size_t n, std::size_t rows);
   WriteSomeRows<double, double> clamp_rows_f64 = nullptr, scale_rows_f64 = nullptr;
   WriteSomeRows<float, float> clamp_rows_f32 = nullptr;
-  // The float scale of kWriteRows rows: only where the float scale is not
-  // bound by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
-  WriteRows<float, double> scale_rows_f32 = nullptr;
+  // The float scale in row blocks: only where the float scale is not bound
+  // by its arithmetic (AVX-512F, scale_avx512.hpp); null otherwise.
+  WriteSomeRows<float, double> scale_rows_f32 = nullptr;
   // The bilevel l1,1 block passes over n rows of kL1BlockLanes doubles (one
   // column per lane, see loops-inl.hpp): per lane the count of the entries
   // above t[q] and their sum, plain or compensated, or (kept) the
@@ -193,11 +192,11 @@ struct KernelTable {
   CandidateRecords<double> candidate_records_f64 = nullptr;
   CandidateRecords<float> candidate_records_f32 = nullptr;
   bool candidate_records_in_lanes = false;
-  // The float soft threshold of kWriteRows rows (as the row-block writes
-  // above), with the bytes of shrink_f32[1][1] per row: only where the float
-  // shrink is not bound by its arithmetic (AVX-512F, shrink_avx512.hpp); null
+  // The float soft threshold in row blocks (as the row-block writes above),
+  // with the bytes of shrink_f32[1][1] per row: only where the float shrink
+  // is not bound by its arithmetic (AVX-512F, shrink_avx512.hpp); null
   // otherwise. True when every src entry was finite.
-  WriteRows<float, double> shrink_rows_f32 = nullptr;
+  WriteSomeRows<float, double> shrink_rows_f32 = nullptr;
   // The bilevel l1,1 block search on a float buffer (rows of kL1BlockLanes
   // floats, |y| of a float matrix): the gather (as l1_block_gather_f32 with
   // scale 1, appending floats), the plain, kept and compensated-gap passes,
