@@ -50,9 +50,10 @@ constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
 // costs about two passes (the band loop's per-entry count and sum above the
 // upper level, and the moves; about 1.3 since round eleven's register
 // accumulation, the conditions below were fitted before it); it is made when the entries between the
-// bounds are at most an eighth of the matrix and at most half the
+// bounds are at most an eighth of the matrix and at most two thirds of the
 // candidates (the rest lie above the upper bounds: the plain candidate copy
-// would hold them), while at least half the columns' thresholds still leave
+// would hold them; at half, seeds 120 and 128 missed it by a few per cent
+// after three passes and made a fourth, round twelve), while at least half the columns' thresholds still leave
 // their gaps (the passes are far from done), and on matrices of at least
 // kBandMinEntries entries. At 4000 x 4000 Cauchy 0.9 when the lists give way
 // a quarter of the matrix (est. a sixth) was a pass slower; on the tests'
@@ -719,7 +720,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           band += static_cast<std::size_t>(est[j]);
           moving += (mu[j] > lb[j] && mu[j] <= ub[j]) ? 0 : 1;
         }
-      if (band_ok && 8 * band <= ng * len && 2 * band <= cand && 2 * moving >= alive.size()) {
+      if (band_ok && 8 * band <= ng * len && 3 * band <= 2 * cand && 2 * moving >= alive.size()) {
         // Mostly active columns (4000 x 4000 Cauchy 0.9 when the lists give
         // way): few entries lie between the bounds though many lie above
         // them. One read copies the entries in [lo_j, up_j) and counts and
