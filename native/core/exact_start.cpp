@@ -180,11 +180,14 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
   // the level above which they were only counted (K) and summed (Sb).
   const std::size_t na0 = alive.size();
   ScratchVector<std::size_t> cbeg(m + 1, 0), clen(m, 0);
-  ScratchVector<double> cdata, up(na0, kInf), K(na0, 0.0), Sb(na0, 0.0);
+  // cdata is not cleared: both fills write every slot that is read
+  // (clen[j] of column j's), so only the pages they reach are touched.
+  ScratchBuffer<double> cdata;
+  ScratchVector<double> up(na0, kInf), K(na0, 0.0), Sb(na0, 0.0);
   ScratchVector<std::size_t> regather;
   if (!band_only) {
     for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
-    cdata.resize(cbeg[m]);
+    cdata.take(cbeg[m]);
     simd::fill_candidates(y.data, n, m, p.scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
     for (std::size_t q = 0; q < na0; ++q) {
       const std::size_t j = alive[q];
@@ -204,7 +207,7 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       cbeg[j] = at_q;
       at_q += cap[j] + 1;
     }
-    cdata.resize(at_q);
+    cdata.take(at_q);
     fill_band(y, p.scale, alive, lq.data(), hq.data(), cq.data(), bq.data(), K.data(), Sb.data(), cdata.data(),
               held.data());
     for (std::size_t q = 0; q < na0; ++q) {

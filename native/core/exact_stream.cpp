@@ -51,9 +51,10 @@ constexpr std::size_t kCompactMaxEntries = std::size_t(1) << 19;
 // costs about two passes (the band loop's per-entry count and sum above the
 // upper level, and the moves; about 1.3 since round eleven's register
 // accumulation, the conditions below were fitted before it); it is made when the entries between the
-// bounds are at most an eighth of the matrix and at most half the
+// bounds are at most an eighth of the matrix and at most two thirds of the
 // candidates (the rest lie above the upper bounds: the plain candidate copy
-// would hold them), while at least half the columns' thresholds still leave
+// would hold them; at half, seeds 120 and 128 missed it by a few per cent
+// after three passes and made a fourth, round twelve), while at least half the columns' thresholds still leave
 // their gaps (the passes are far from done), and on matrices of at least
 // kBandMinEntries entries. At 4000 x 4000 Cauchy 0.9 when the lists give way
 // a quarter of the matrix (est. a sixth) was a pass slower; on the tests'
@@ -164,7 +165,7 @@ void column_pass(const MatrixRef<T>& y, double scale, const double* mu, double* 
 // under us) only loses entries, never writes out of bounds.
 template <class T>
 void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std::size_t>& alive, const double* lo,
-                    const double* cnt, ScratchVector<double>& cdata, ScratchVector<std::size_t>& cbeg,
+                    const double* cnt, ScratchBuffer<double>& cdata, ScratchVector<std::size_t>& cbeg,
                     ScratchVector<std::size_t>& clen) {
   const std::size_t m = y.cols;
   ScratchVector<double> bound(m, kInf);
@@ -176,7 +177,7 @@ void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std
   cbeg.assign(m + 1, 0);
   for (std::size_t j = 0; j < m; ++j) cbeg[j + 1] = cbeg[j] + cap[j];
   clen.assign(m, 0);
-  cdata.resize(cbeg[m]);
+  cdata.take(cbeg[m]);
   simd::fill_candidates(y.data, y.rows, m, scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
 }
 
@@ -279,7 +280,8 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   // data (memory changed under us) from writing out of bounds.
   ScratchVector<std::size_t> beg(na + 1, 0), held(na);
   for (std::size_t q = 0; q < na; ++q) beg[q + 1] = beg[q] + static_cast<std::size_t>(reach(p, alive_in[q])) + 1;
-  ScratchVector<double> cdata(beg[na]);
+  // Not cleared: the gather writes every slot it reads (docs/memory.md).
+  ScratchBuffer<double> cdata(beg[na]);
   parallel_ranges(na, 1, y.rows * na, [&](std::size_t b, std::size_t e) {
     ScratchVector<std::size_t> pos(beg.begin() + static_cast<std::ptrdiff_t>(b),
                                    beg.begin() + static_cast<std::ptrdiff_t>(e));
@@ -386,8 +388,10 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
   if (!(promised * 32.0 <= static_cast<double>(size))) return false;
   const std::size_t budget = size / 16, nb = (m + kBlock - 1) / kBlock;
   if (at_least > static_cast<double>(budget)) return false;
-  ScratchVector<std::uint32_t> col(budget);
-  ScratchVector<double> val(budget), K(ng, 0.0), Sb(ng, 0.0), C(ng, 0.0);
+  // The list's blocks are not cleared: an entry is read only once listed.
+  ScratchBuffer<std::uint32_t> col(budget);
+  ScratchBuffer<double> val(budget);
+  ScratchVector<double> K(ng, 0.0), Sb(ng, 0.0), C(ng, 0.0);
   ScratchVector<std::size_t> held(nb, 0);
   auto room = [&](std::size_t b) { return budget * b / nb; };
   parallel_ranges(nb, 1, size, [&](std::size_t b0, std::size_t b1) {
@@ -415,7 +419,7 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     for (std::size_t e = room(b); e < room(b) + held[b]; ++e) ++beg[col[e] + 1];
   for (std::size_t j = 0; j < ng; ++j) beg[j + 1] += beg[j];
   ScratchVector<std::size_t> at(beg.begin(), beg.end() - 1);
-  ScratchVector<double> list(beg[ng]);
+  ScratchBuffer<double> list(beg[ng]);
   for (std::size_t b = 0; b < nb; ++b)
     for (std::size_t e = room(b); e < room(b) + held[b]; ++e) list[at[col[e]]++] = val[e];
   t_trace.below = true;
@@ -691,7 +695,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   }
   // The compact copy: group j's kept entries (|y| * scale) are
   // cdata[cbeg[j] .. cbeg[j] + clen[j]).
-  ScratchVector<double> cdata;
+  // Neither cleared nor constructed: both copies below write every slot they
+  // read (clen[j] of group j's), so only the pages that receive entries are
+  // touched. A cleared block (a fresh mapping of tens of megabytes, then a
+  // memset) cost up to a tenth of the call on 4000 x 4000 Cauchy 0.9 (round
+  // twelve, docs/exact-stream.md).
+  ScratchBuffer<double> cdata;
+  std::size_t csize = 0;
   ScratchVector<std::size_t> cbeg, clen;
   bool compacted = false;
   // The band (docs/exact-stream.md, round ten): up[j] bounds mu_j* from
@@ -724,7 +734,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           band += static_cast<std::size_t>(est[j]);
           moving += (mu[j] > lb[j] && mu[j] <= ub[j]) ? 0 : 1;
         }
-      if (band_ok && 8 * band <= ng * len && 2 * band <= cand && 2 * moving >= alive.size()) {
+      if (band_ok && 8 * band <= ng * len && 3 * band <= 2 * cand && 2 * moving >= alive.size()) {
         // Mostly active columns (4000 x 4000 Cauchy 0.9 when the lists give
         // way): few entries lie between the bounds though many lie above
         // them. One read copies the entries in [lo_j, up_j) and counts and
@@ -747,9 +757,9 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           cbeg[j] = at;
           at += cq[q] + 1;  // a spare slot: the fill's moves need no branch
         }
-        cdata.resize(at);
-        fill_band(y, p.scale, alive, lq.data(), hq.data(), cq.data(), bq.data(), Kq.data(), Sq.data(), cdata.data(),
+        fill_band(y, p.scale, alive, lq.data(), hq.data(), cq.data(), bq.data(), Kq.data(), Sq.data(), cdata.take(at),
                   held.data());
+        csize = at;
         ++t_trace.full_passes;
         bK.assign(ng, 0.0);
         bS.assign(ng, 0.0);
@@ -777,6 +787,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           }
         }
         compact_groups(y, p.scale, alive, lo.data(), cnt.data(), cdata, cbeg, clen);
+        csize = cbeg[ng];
         for (std::size_t j : alive) {
           CompensatedSum c;
           for (std::size_t q = 0; q < clen[j]; ++q) c.add(cdata[cbeg[j] + q]);
@@ -794,7 +805,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     // Active statistics at the current thresholds.
     bool gap_known = false;
     if (compacted) {
-      parallel_ranges(alive.size(), 1, cdata.size(), [&](std::size_t b, std::size_t e) {
+      parallel_ranges(alive.size(), 1, csize, [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
           const std::size_t j = alive[q];
           group_stats(cdata.data() + cbeg[j], clen[j], 1.0, mu[j], &k[j], &S[j]);
