@@ -42,7 +42,7 @@ constexpr std::size_t kDenseRoom = 8;
 // Except on rows of at least kIndexRowCols columns with an eighth of them
 // failing or more (kIndexShare): there the copy by index (four rows of a
 // column a step since the kernel table has it) beat the read of every row.
-// Paired against it, Cauchy 0.9 (docs/exact-stream.md, round (tall, xt10)):
+// Paired against it, Cauchy 0.9 (docs/exact-stream.md, round thirteen):
 // 1000 x 8000 0.82-0.97 (15-22 % of the columns failing), 4000 x 4000
 // 0.95-0.99; on 8000 x 1000 it lost (1.03-1.07, 9-27 % failing), which
 // keeps the read of every row.

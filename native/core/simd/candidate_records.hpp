@@ -52,7 +52,7 @@ inline std::size_t band_records(const KernelTable& k, const float* y, std::size_
 // (KernelTable::ColumnSegments): the copy of topk_thresholds.cpp when a
 // share of the columns too small for the records fails. In AVX2, four rows
 // of a column a step: one packed store instead of four, and one move of the
-// column's slot (docs/exact-stream.md, "Round (tall, xt10)").
+// column's slot (docs/exact-stream.md, round thirteen).
 inline void column_segments(const KernelTable& k, const double* y, std::size_t n, std::size_t stride,
                             const std::size_t* cols, std::size_t nf, double scale, const double* bound,
                             std::size_t* pos, const std::size_t* end, double* out) {
