@@ -342,7 +342,7 @@ void take_candidate_records(KernelTable& t, bool avx2) {
   t.candidate_records_in_lanes = false;
   t.band_records_f64 = &band_scalar<double>;
   t.band_records_f32 = &band_scalar<float>;
-  t.column_segments_f64 = &segments_avx2<double>;
+  t.column_segments_f64 = &segments_scalar<double>;
   t.column_segments_f32 = &segments_scalar<float>;
 #ifdef BP_SIMD_X86
   if (!avx2) return;
