@@ -26,9 +26,9 @@ struct AdamCoefficients {
 // shrink_rows_f32), at most.
 // Eight rows measured 4-6 % faster than four for the double writes of the
 // wide grid shapes and the same for float; sixteen, 25 % slower (too many
-// streams at once); docs/bilevel-write.md. The clip and the double scale
-// take fewer where the rows' starts share places of a 4 KB page
-// (apply.hpp, write_block_rows).
+// streams at once); docs/bilevel-write.md. All four (the clip, the double
+// and float scale, the float shrink) take fewer where the rows' starts share
+// places of a 4 KB page (apply.hpp, write_block_rows).
 constexpr std::size_t kWriteRows = 8;
 // Rows the bilevel l1,1 block gathers prefetch ahead (l1_block_gather in
 // loops-inl.hpp and its float-buffer twin in l1_block_avx512.cpp): a row's
