@@ -179,7 +179,8 @@ struct ShrinkMap {
     if constexpr (std::is_same_v<T, float>) {
       return simd::kernels().shrink_rows_f32(src, stride, t, dst, n, rows);
     } else {
-      // Not reached (has_stream_rows() is false for double): row by row.
+      // Not reached (has_stream_rows() is false for double): row by row. The
+      // return is not a finiteness check here (kStreamChecks is false).
       for (std::size_t r = 0; r < rows; ++r) stream_each(src + r * stride, t, dst + r * stride, n);
       return true;
     }
@@ -363,18 +364,30 @@ std::size_t live_spans(std::size_t m, std::size_t phase, std::size_t unit, const
 // for the live units it will read.
 constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 
-// The sparse write pays while at most this fraction of a row's units is
-// live (measured inside the projections, docs/bilevel-write.md, "The
-// crossover in the projections": its reads are scattered, so each costs
-// more than a streamed one, and the streamed zeros cost nearly what the full
-// write does; at 3-5 % live units the double projections ran 2-26 % slower).
-// Float: twice that. A float row has half the units of a double row of as
-// many columns, so the same few live columns are twice the share; with the
-// dead runs joined across rows, float cells with one live unit in 32
-// (8000 x 1000) or 4 in 125 (4000 x 4000) ran 0.66-0.73 of the full write's
-// call (docs/bilevel-write.md, "Zero runs across rows").
+// The sparse write pays while at most 2 % of a row's units are live
+// (measured inside the projections, docs/bilevel-write.md, "The crossover in
+// the projections": its reads are scattered, so each costs more than a
+// streamed one, and the streamed zeros cost nearly what the full write does;
+// at 3-5 % live units, 26-237 live columns, the double projections ran 2-26 %
+// slower). Float rows may go to 4 % but to no more than 9 live units beyond
+// the 2 %: a float row has half the units of a double row of as many
+// columns, so the same few live columns are twice the share, and the float
+// cells measured with 1-9 live units (1000 x 8000, 8000 x 1000, 4000 x 4000)
+// ran 0.76-0.96 of the full write's call (docs/bilevel-write.md, "Zero runs
+// across rows"); past 9 units (a 100 x 80000 float row at 3-4 %) nothing
+// was measured, and the double crossover applies.
+constexpr double kSparseMaxLiveShare = 0.02;
+constexpr double kSparseFloatMaxLiveShare = 0.04;
+constexpr std::size_t kSparseFloatMaxLiveUnits = 9;
 template <class T>
-constexpr double kSparseMaxLiveShare = std::is_same_v<T, float> ? 0.04 : 0.02;
+std::size_t sparse_max_live_units(std::size_t units) {
+  const auto share = [units](double f) { return static_cast<std::size_t>(f * static_cast<double>(units)); };
+  if constexpr (std::is_same_v<T, float>) {
+    return std::max(share(kSparseMaxLiveShare), std::min(share(kSparseFloatMaxLiveShare), kSparseFloatMaxLiveUnits));
+  } else {
+    return share(kSparseMaxLiveShare);
+  }
+}
 
 // out = Map(y) with parameter p[j] for group j, the write alone (the split
 // path of split.hpp counts zero groups its own way). With `check`, each row
@@ -417,7 +430,7 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
     // then full), except when the tests force the sparse write.
     auto cap_of = [&](std::size_t ph) {
       const std::size_t units = (m + ph + kUnit - 1) / kUnit;
-      return force_sparse > 0 ? units : static_cast<std::size_t>(kSparseMaxLiveShare<T> * static_cast<double>(units));
+      return force_sparse > 0 ? units : sparse_max_live_units<T>(units);
     };
     // The live columns, found once for every phase: a unit holds at most
     // kUnit of them, so past (cap + 1) * kUnit no phase fits its cap and
