@@ -45,8 +45,12 @@ constexpr std::size_t kDenseRoom = 8;
 // Paired against it, Cauchy 0.9 (docs/exact-stream.md, round thirteen):
 // 1000 x 8000 0.82-0.97 (15-22 % of the columns failing), 4000 x 4000
 // 0.95-0.99; on 8000 x 1000 it lost (1.03-1.07, 9-27 % failing), which
-// keeps the read of every row.
+// keeps the read of every row. An empirical cut between the measured row
+// lengths (1000 lost, 4000 and 8000 won), not a derived one, so it is held
+// to them: rows longer than kIndexRowColsMax (100 x 80000 was not measured)
+// keep the read of every row too.
 constexpr std::size_t kIndexRowCols = 4000;
+constexpr std::size_t kIndexRowColsMax = 8000;
 constexpr std::size_t kIndexShare = 8;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
@@ -554,7 +558,8 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       const TopkCopy how = g_copy;
       // (but see kIndexRowCols: on long rows the kernel's copy by index
       // takes the middle shares, where the records are not taken either).
-      const bool by_index_first = m >= kIndexRowCols && kIndexShare * nf >= m && kRecordShare * nf < m;
+      const bool by_index_first =
+          m >= kIndexRowCols && m <= kIndexRowColsMax && kIndexShare * nf >= m && kRecordShare * nf < m;
       const bool by_rows =
           how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() && !by_index_first);
       t_trace.by_rows = by_rows;
