@@ -16,11 +16,14 @@ const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bp = require(path.join(root, 'dist', 'index.js'));
 const cells = JSON.parse(process.argv[2]);
-const seeds = (process.argv[3] ?? '2').split(',').flatMap((part) => {
-  const [a, b] = part.split('-').map(Number);
-  return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, k) => a + k);
+const seedsArg = process.argv[3] ?? '2';
+const seeds = seedsArg.split(',').flatMap((part) => {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+  if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new RangeError(`seeds: expected 12, 12,42 or 1-30, got ${seedsArg}`);
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a : Number(m[2]);
+  return Array.from({ length: b - a + 1 }, (_, k) => a + k);
 });
-if (!seeds.length || seeds.some((s) => !Number.isInteger(s))) throw new RangeError(`seeds: expected 12, 12,42 or 1-30, got ${process.argv[3]}`);
 
 bp.setThreadCount(1);
 for (const seed of seeds) {

@@ -31,30 +31,24 @@ const stats = (ms) => {
   return { median: s[s.length >> 1], min: s[0], max: s[s.length - 1], runs: s.length };
 };
 
-// r runs after a warm-up, each after a memcpy of the matrix (copy), and, when
-// other is given, beside a run of other in alternating order.
+// r runs after a warm-up, each right after a memcpy of the matrix (copy),
+// and, when other is given, beside a run of other: before the memcpy on odd
+// repetitions, after the run on even ones, so that the memcpy always comes
+// just before the run and the two calls take turns at going first.
 function time(fn, copy, r, other) {
   fn();
   if (other) other();
   const ms = [], copies = [], ratios = [], others = [], quotients = [];
-  for (let k = 0; k < r; k++) {
-    const c0 = now();
-    copy();
-    const c = now() - c0;
-    let t, o;
-    if (other && k % 2) {
-      const o0 = now();
-      other();
-      o = now() - o0;
-    }
+  const timed = (f) => {
     const t0 = now();
-    fn();
-    t = now() - t0;
-    if (other && !(k % 2)) {
-      const o0 = now();
-      other();
-      o = now() - o0;
-    }
+    f();
+    return now() - t0;
+  };
+  for (let k = 0; k < r; k++) {
+    const o1 = other && k % 2 ? timed(other) : undefined;
+    const c = timed(copy);
+    const t = timed(fn);
+    const o = other ? (k % 2 ? o1 : timed(other)) : undefined;
     ms.push(t);
     copies.push(c);
     ratios.push(t / c);
