@@ -360,9 +360,11 @@ void check_stream_passes(const KernelTable& k, Rng& rng, double scale = 0.5) {
   // The fill. The float loop takes each row's way (test each vector, or
   // list the row's candidates) from the row before: the first row and rows
   // after one without candidates go the first way, the others the second.
-  // With 70 rows most columns have room for at most one candidate.
+  // With 70 rows most columns have room for at most one candidate. 67
+  // columns: rows of several whole vectors, so the list of a row's
+  // candidates is built from several masks, then a tail.
   for (std::size_t rows : {0, 1, 5, 70}) {
-    for (std::size_t cols : {1, 3, 8, 13}) {
+    for (std::size_t cols : {1, 3, 8, 13, 67}) {
       const std::vector<T> y = values<T>(rng, rows * cols);
       const std::vector<double> bound = thresholds(rng, cols, scale);
       std::vector<std::size_t> cap(cols), cbeg(cols + 1, 0);

@@ -9,6 +9,10 @@
 #ifdef BP_SIMD_X86
 #include <immintrin.h>
 
+// Tells loops-inl.hpp that the AVX2 intrinsics' types are declared here (its
+// few AVX2-only steps are compiled only then).
+#define BP_SIMD_AVX2_LANES 1
+
 #include <cstddef>
 
 BP_SIMD_PUSH_AVX2
