@@ -17,6 +17,7 @@
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
+#include "mask_lists.hpp"
 #include "scale_avx512.hpp"
 #include "shrink_avx512.hpp"
 

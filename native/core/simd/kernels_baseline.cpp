@@ -12,6 +12,9 @@
 #include "kernel_table.hpp"
 #include "lanes_scalar.hpp"
 #include "lanes_sse2.hpp"
+#include "mask_lists.hpp"
+
+// After everything it needs (it has no includes of its own).
 #include "loops-inl.hpp"
 
 namespace bp {

@@ -4,16 +4,14 @@
 #pragma once
 
 #include "lanes_x86.hpp"
+#include "mask_lists.hpp"
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
 #include <immintrin.h>
 
-// Tells loops-inl.hpp that the AVX2 intrinsics' types are declared here (its
-// few AVX2-only steps are compiled only then).
-#define BP_SIMD_AVX2_LANES 1
-
 #include <cstddef>
+#include <cstdint>
 
 BP_SIMD_PUSH_AVX2
 
@@ -38,6 +36,19 @@ struct Widen<Avx2> {
     return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
   }
 };
+
+// A float compare's eight-lane mask as its lane list in one widen-and-store
+// (mask_lists.hpp).
+template <>
+struct MaskList<Avx2, 8> {
+  static std::size_t append(unsigned bits, std::size_t j, std::uint32_t* at, std::size_t held) {
+    const __m128i lanes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kLaneLists.lane[bits]));
+    const __m256i cols = _mm256_add_epi32(_mm256_cvtepu8_epi32(lanes), _mm256_set1_epi32(static_cast<int>(j)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at + held), cols);
+    return held + kLaneLists.count[bits];
+  }
+};
+static_assert(Lanes<float, Avx2>::kWidth == 8, "MaskList<Avx2, 8> is the float lanes' list");
 
 }  // namespace simd
 }  // namespace bp

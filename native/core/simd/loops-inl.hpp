@@ -1261,59 +1261,15 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
 // first without a branch (every lane's column is written, the count advances
 // by its mask bit), and the list is then filled. Each row takes the way its
 // predecessor's share of such vectors calls for (more than one in
-// kDenseFill): the callers' caps are only bounds (the top-list path's are
+// kDenseFill<Isa>): the callers' caps are only bounds (the top-list path's are
 // far above the candidates), so they cannot tell. Both ways give the same
 // bytes.
-// 32 since the AVX2 list takes one store a vector (list_lanes, below): the
-// first way's branch on 4000 x 4000 sparse 0.5 missed between one vector
-// in 32 and one in 8 holding a candidate (it was 8 when the list took eight
-// stores a vector).
-constexpr std::size_t kDenseFill = 32;
-
-// For each 8-bit mask: the numbers of its set bits, lowest first (byte k
-// the k-th), and how many there are. The AVX2 list build below widens a
-// mask's bytes to column numbers and stores all eight at once; the entries
-// past the count are overwritten by the next store or never read.
-struct LaneLists {
-  alignas(64) std::uint8_t lane[256][8];
-  std::uint8_t count[256];
-};
-
-constexpr LaneLists make_lane_lists() {
-  LaneLists t{};
-  for (unsigned b = 0; b < 256; ++b) {
-    std::uint8_t k = 0;
-    for (std::uint8_t l = 0; l < 8; ++l)
-      if ((b >> l) & 1u) t.lane[b][k++] = l;
-    t.count[b] = k;
-  }
-  return t;
-}
-
-constexpr LaneLists kLaneLists = make_lane_lists();
-
-// Appends to at[held..] the columns j + l of the set bits l of bits (a
-// float vector's mask): returns the new count. In AVX2 (eight lanes) one
-// widen-and-store of the mask's lane list (the row's eight column stores
-// and count adds, one by one, were about half of the fill's samples on
-// 8000 x 1000 sparse 0.5); elsewhere lane by lane. There must be room for
-// eight at at + held (held <= j, and j + 8 <= the list's size).
+// 32 for AVX2, whose list takes one store a vector (MaskList, mask_lists.hpp):
+// the first way's branch on 4000 x 4000 sparse 0.5 missed between one
+// vector in 32 and one in 8 holding a candidate. 8 elsewhere, where the list
+// still takes a store a lane (the value measured before the AVX2 list).
 template <class Isa>
-inline std::size_t list_lanes(unsigned bits, std::size_t j, std::uint32_t* at, std::size_t held) {
-#ifdef BP_SIMD_AVX2_LANES
-  if constexpr (std::is_same_v<Isa, Avx2>) {
-    const __m128i lanes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(kLaneLists.lane[bits]));
-    const __m256i cols = _mm256_add_epi32(_mm256_cvtepu8_epi32(lanes), _mm256_set1_epi32(static_cast<int>(j)));
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at + held), cols);
-    return held + kLaneLists.count[bits];
-  }
-#endif
-  for (std::size_t q = 0; q < Lanes<float, Isa>::kWidth; ++q) {
-    at[held] = static_cast<std::uint32_t>(j + q);
-    held += (bits >> q) & 1u;
-  }
-  return held;
-}
+constexpr std::size_t kDenseFill = std::is_same_v<Isa, Avx2> ? 32 : 8;
 
 template <class Isa>
 void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double scale, const double* bound,
@@ -1345,7 +1301,7 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
       for (; j < mw; j += w) {
         const unsigned bits = F::mask_bits(F::ge(F::and_not(sign, F::load(r + j)), F::load(b.data() + j)));
         hit += bits != 0 ? 1 : 0;
-        held = list_lanes<Isa>(bits, j, at, held);
+        held = MaskList<Isa, w>::append(bits, j, at, held);
       }
       for (; j < m; ++j) {
         at[held] = static_cast<std::uint32_t>(j);
@@ -1353,7 +1309,7 @@ void fill_candidates_f32(const float* y, std::size_t n, std::size_t m, double sc
       }
       for (std::size_t e = 0; e < held; ++e) fill_at(r, at[e], scale, bound, cap, cbeg, len, out, &sink);
     }
-    dense = hit * kDenseFill > mw / w;
+    dense = hit * kDenseFill<Isa> > mw / w;
   }
 }
 
