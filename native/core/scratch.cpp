@@ -1,5 +1,6 @@
 #include "scratch.hpp"
 
+#include <atomic>
 #include <cstdlib>
 
 #include "memory_advice.hpp"
@@ -97,6 +98,18 @@ std::size_t cached_bytes() noexcept {
 
 void release() noexcept {
   cache.clear();
+}
+
+namespace {
+std::atomic<bool> g_poison{false};
+}  // namespace
+
+bool set_poison(bool on) noexcept {
+  return g_poison.exchange(on);
+}
+
+bool poisoned() noexcept {
+  return g_poison.load(std::memory_order_relaxed);
 }
 
 }  // namespace scratch

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <new>
 #include <type_traits>
@@ -33,6 +34,12 @@ void give(void* p, std::size_t bytes) noexcept;
 std::size_t cached_bytes() noexcept;
 // Frees every block of this thread's cache.
 void release() noexcept;
+// For the tests: while on, every ScratchBuffer block is filled with 0xFF
+// bytes when taken (NaN as a float or double, the largest size_t), so a slot
+// read before it is written shows in the results instead of reading as an
+// old or zero value. Returns the previous setting. Off by default.
+bool set_poison(bool on) noexcept;
+bool poisoned() noexcept;
 
 }  // namespace scratch
 
@@ -85,6 +92,7 @@ class ScratchBuffer {
     const std::size_t k = n == 0 ? 1 : n;
     p_ = ScratchAllocator<T>().allocate(k);
     n_ = k;
+    if (scratch::poisoned()) std::memset(static_cast<void*>(p_), 0xFF, k * sizeof(T));
     return p_;
   }
   // A block of at least n elements: the one held if it is large enough, else

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "harness.hpp"
+#include "scratch.hpp"
 
 namespace bptest {
 
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
   using namespace bptest;
   if (argc > 1) g_reference_dir = argv[1];
   const char* filter = argc > 2 ? argv[2] : nullptr;
+  // Every test runs on poisoned scratch blocks (scratch.hpp): the uncleared
+  // blocks' callers promise to write each slot before reading it, and a broken
+  // promise then gives NaN or a wild index instead of a plausible old value.
+  bp::scratch::set_poison(true);
   int passed = 0, failed = 0;
   for (const TestCase& t : registry()) {
     if (filter != nullptr && std::strstr(t.name, filter) == nullptr) continue;

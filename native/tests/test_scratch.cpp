@@ -1,6 +1,7 @@
 // The per-thread scratch cache (scratch.hpp): freed blocks come back to the
 // next request of their size class, the cache stays within its bound, blocks
 // too large to cache bypass it, and each thread has its own.
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -94,4 +95,32 @@ TEST(scratch_buffer_takes_replaces_and_gives_back) {
   // bytes, for the take of nothing).
   CHECK(bp::scratch::cached_bytes() == 4096 + 8192 + 64);
   bp::scratch::release();
+}
+
+// The native tests run with poisoned scratch (main.cpp): a block taken fresh
+// or from the cache comes filled with 0xFF bytes, NaN as a double, the
+// largest size_t; off, the poison is not written.
+TEST(scratch_poison_fills_every_taken_block) {
+  CHECK(bp::scratch::poisoned());
+  {
+    bp::ScratchBuffer<double> a(1000);
+    for (std::size_t i = 0; i < 1000; ++i) a[i] = 1.0;  // written, then given back to the cache
+  }
+  bp::ScratchBuffer<double> b(1000);  // the same size class: likely the block just given back
+  bool all_nan = true;
+  for (std::size_t i = 0; i < 1000; ++i) all_nan = all_nan && std::isnan(b[i]);
+  CHECK(all_nan);
+  bp::ScratchBuffer<std::size_t> c(7);
+  CHECK(c[6] == static_cast<std::size_t>(-1));
+  const bool was = bp::scratch::set_poison(false);
+  CHECK(was);
+  {
+    bp::ScratchBuffer<double> d(1000);
+    for (std::size_t i = 0; i < 1000; ++i) d[i] = 2.0;
+  }
+  bp::ScratchBuffer<double> e(1000);
+  bool any_nan = false;
+  for (std::size_t i = 0; i < 1000; ++i) any_nan = any_nan || std::isnan(e[i]);
+  CHECK(!any_nan);  // not poisoned: the cached block keeps what it held
+  bp::scratch::set_poison(true);
 }
