@@ -8,7 +8,7 @@
 // scans of a cell over seeds that the README's re-timings come from.
 // Run it under `flock /tmp/bp-bench.lock`.
 import { createRequire } from 'module';
-import { gridData } from './grid-data.mjs';
+import { gridData, parseSeeds } from './grid-data.mjs';
 import { fileURLToPath } from 'url';
 import * as path from 'path';
 
@@ -16,14 +16,7 @@ const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bp = require(path.join(root, 'dist', 'index.js'));
 const cells = JSON.parse(process.argv[2]);
-const seedsArg = process.argv[3] ?? '2';
-const seeds = seedsArg.split(',').flatMap((part) => {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-  if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new RangeError(`seeds: expected 12, 12,42 or 1-30, got ${seedsArg}`);
-  const a = Number(m[1]);
-  const b = m[2] === undefined ? a : Number(m[2]);
-  return Array.from({ length: b - a + 1 }, (_, k) => a + k);
-});
+const seeds = parseSeeds(process.argv[3] ?? '2');
 
 bp.setThreadCount(1);
 for (const seed of seeds) {

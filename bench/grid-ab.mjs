@@ -1,5 +1,5 @@
 // Paired A/B of two addon builds over grid cells, for a change to the native
-// code (the "paired, gridab" figures of the CHANGELOG and docs/):
+// code (the "paired" B/A figures of the CHANGELOG and docs/):
 //   flock /tmp/bp-bench.lock node bench/grid-ab.mjs A.node B.node [op] [seed] [float64|float32] [cells]
 // op: a name of native.operations (exactStream, the default exact method;
 // bilevelL1Inf, bilevelL11, bilevelL12, ...). cells: 'all' (the 80 grid

@@ -21,3 +21,15 @@ export function gridData(rows, cols, kind, seed, Ctor = Float64Array) {
   }
   return a;
 }
+
+// Seeds as the bench scripts take them: one (`12`), a list (`12,42`), ranges
+// (`1-30`) or both (`1-3,7`); anything else is a RangeError.
+export function parseSeeds(text) {
+  return String(text).split(',').flatMap((part) => {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new RangeError(`seeds: expected 12, 12,42 or 1-30, got ${text}`);
+    const a = Number(m[1]);
+    const b = m[2] === undefined ? a : Number(m[2]);
+    return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+  });
+}

@@ -369,8 +369,8 @@ constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 // the projections": its reads are scattered, so each costs more than a
 // streamed one, and the streamed zeros cost nearly what the full write does;
 // at 3-5 % live units, 26-237 live columns, the double projections ran 2-26 %
-// slower). Float rows may go to 4 % but to no more than 9 live units beyond
-// the 2 %: a float row has half the units of a double row of as many
+// slower). Float rows may go to 4 % but to at most 9 live units (where 2 %
+// is more than 9 units, the 2 % applies): a float row has half the units of a double row of as many
 // columns, so the same few live columns are twice the share, and the float
 // cells measured with 1-9 live units (1000 x 8000, 8000 x 1000, 4000 x 4000)
 // ran 0.76-0.96 of the full write's call (docs/bilevel-write.md, "Zero runs
