@@ -45,13 +45,13 @@ afterAll(() => {
   if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
 });
 
-test('every cell: each method timed 5 times, each run over its own memcpy', () => {
+test('every cell: each method timed 7 times, each run over its own memcpy', () => {
   // 2 shapes x 4 kinds x 5 radii: float64 one thread, float64 default, float32 both.
   expect(grid.cells.filter((c) => c.dtype === 'float64' && c.threads === 'one')).toHaveLength(40);
   expect(grid.cells.filter((c) => c.dtype === 'float32')).toHaveLength(80);
   for (const c of grid.cells) {
     for (const [m, t] of Object.entries(c.times)) {
-      expect(t.copies.runs).toBe(5);
+      expect(t.copies.runs).toBe(7);
       expect(t.pairedRatio).toBeGreaterThan(0);
       expect(Number.isFinite(t.pairedRatio)).toBe(true);
       expect(c.ratio[m]).toBe(t.pairedRatio);
