@@ -1,4 +1,4 @@
-// A vector compare's mask as a list of lane numbers: MaskList<Isa>::append
+// A vector compare's mask as a list of lane numbers: MaskList<Isa, width>::append
 // writes the column of each set lane to a list. The general form goes lane
 // by lane; lanes_avx2.hpp specialises it with one widen-and-store from the
 // table below (the row's eight column stores and count adds, one by one,
