@@ -19,7 +19,7 @@
 import { createHash } from 'crypto';
 import { createRequire } from 'module';
 import * as path from 'path';
-import { gridData, parseSeeds } from './grid-data.mjs';
+import { GRID_KINDS, gridData, lcgMatrix, parseSeeds } from './grid-data.mjs';
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -30,25 +30,9 @@ if (paths.length < 1 || paths.length > 2 || (gridAt >= 0 && paths.length !== 2))
 }
 const addons = paths.map((p) => require(path.resolve(p)));
 
-// The small cases' own generator (not the grid's: its seeds are per shape
-// and kind, and the fifth kind tests entries near the underflow).
-function smallData(rows, cols, kind) {
-  let s = (2654435761 + rows * 97 + cols * 13 + kind.length) >>> 0;
-  const u = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const a = new Float64Array(rows * cols);
-  for (let i = 0; i < a.length; i++) {
-    if (kind === 'uniform') a[i] = u();
-    else if (kind === 'gauss') a[i] = normal();
-    else if (kind === 'cauchy') a[i] = Math.tan(Math.PI * (u() - 0.5));
-    else if (kind === 'sparse') a[i] = u() < 0.9 ? 0 : normal();
-    else a[i] = normal() * 1e-300;
-  }
-  return a;
-}
+// The small cases' own seeding (not the grid's: its seeds are per shape and
+// kind only), and a fifth kind near the underflow.
+const smallData = (rows, cols, kind) => lcgMatrix((2654435761 + rows * 97 + cols * 13 + kind.length) >>> 0, rows * cols, kind);
 
 function smallCases() {
   const shapes = [[1, 1], [1, 37], [37, 1], [7, 13], [64, 96], [200, 150], [33, 517], [517, 33]];
@@ -91,7 +75,7 @@ function smallCases() {
   for (const d of diffs.slice(0, 50)) console.log(`  ${d}`);
 }
 
-function gridCells() {
+function gridCases() {
   const [A, B] = addons;
   const [shapesArg, seedsArg, opsArg] = args.slice(gridAt + 1);
   const shapes = (shapesArg ?? '4000x4000,8000x1000,1000x8000,100x80000').split(',');
@@ -104,7 +88,7 @@ function gridCells() {
   for (const seed of seeds) {
     for (const shape of shapes) {
       const [rows, cols] = shape.split('x').map(Number);
-      for (const kind of ['uniform', 'gauss', 'cauchy', 'sparse']) {
+      for (const kind of GRID_KINDS) {
         for (const Ctor of [Float64Array, Float32Array]) {
           const y = gridData(rows, cols, kind, seed, Ctor);
           const norm = A.norm(0, y, rows, cols, 0);
@@ -131,5 +115,5 @@ function gridCells() {
   console.log(`${n} cells, ${differ} differ`);
 }
 
-if (gridAt >= 0) gridCells();
+if (gridAt >= 0) gridCases();
 else smallCases();

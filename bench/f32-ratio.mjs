@@ -5,18 +5,13 @@
 // Prints per cell the median of the per-pair ratios and the two medians. Time
 // it under flock /tmp/bp-bench.lock, as every benchmark here.
 import { createRequire } from 'module';
-import { gridData } from './grid-data.mjs';
+import { gridCells, gridData } from './grid-data.mjs';
 const require = createRequire(import.meta.url);
 const [pa, opArg, seedArg, cellsArg, repsArg] = process.argv.slice(2);
 const A = require(pa);
 const op = opArg ?? 'exactStream', seed = Number(seedArg ?? 2), reps = Number(repsArg ?? 7);
 const makeData = (rows, cols, kind) => gridData(rows, cols, kind, seed);
-let cells = [];
-if (!cellsArg || cellsArg === 'all') {
-  for (const shape of ['1000x8000', '8000x1000', '100x80000', '4000x4000']) for (const kind of ['uniform', 'gauss', 'cauchy', 'sparse']) for (const r of ['eta=1', '0.01', '0.1', '0.5', '0.9']) cells.push([shape, kind, r]);
-} else if (/^\d+x\d+$/.test(cellsArg)) {
-  for (const kind of ['uniform', 'gauss', 'cauchy', 'sparse']) for (const r of ['eta=1', '0.01', '0.1', '0.5', '0.9']) cells.push([cellsArg, kind, r]);
-} else cells = cellsArg.split(',').map((c) => c.split(':'));
+const cells = gridCells(cellsArg);
 A.threads(1);
 const normKind = { bilevelL1Inf: 0, bilevelL11: 1, bilevelL12: 2 }[op] ?? 0;
 const now = () => Number(process.hrtime.bigint()) / 1e6;

@@ -12,7 +12,7 @@
 // about 1.0 (up to 1.05-1.10 on 1000 x 8000, a bias of the pairing there).
 import { createRequire } from 'module';
 import * as path from 'path';
-import { gridData } from './grid-data.mjs';
+import { GRID_KINDS, gridCells, gridData } from './grid-data.mjs';
 
 const require = createRequire(import.meta.url);
 const [pa, pb, opArg = 'exactStream', seedArg = '2', typeArg = 'float64', cellsArg = 'all'] = process.argv.slice(2);
@@ -25,15 +25,7 @@ if (!Number.isInteger(seed)) throw new RangeError(`seed: expected an integer, go
 if (typeArg !== 'float64' && typeArg !== 'float32') throw new RangeError(`type: expected float64 or float32, got ${typeArg}`);
 const Ctor = typeArg === 'float32' ? Float32Array : Float64Array;
 
-const SHAPES = ['1000x8000', '8000x1000', '100x80000', '4000x4000'];
-const KINDS = ['uniform', 'gauss', 'cauchy', 'sparse'];
-const RADII = ['eta=1', '0.01', '0.1', '0.5', '0.9'];
-let cells = [];
-if (cellsArg === 'all' || /^\d+x\d+$/.test(cellsArg)) {
-  for (const shape of cellsArg === 'all' ? SHAPES : [cellsArg]) for (const kind of KINDS) for (const r of RADII) cells.push([shape, kind, r]);
-} else {
-  cells = cellsArg.split(',').map((c) => c.split(':'));
-}
+const cells = gridCells(cellsArg);
 
 A.threads(1);
 B.threads(1);
@@ -44,7 +36,7 @@ const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 let logSum = 0;
 for (const [shape, kind, r] of cells) {
   const [rows, cols] = shape.split('x').map(Number);
-  if (!(rows > 0 && cols > 0) || !KINDS.includes(kind) || !(r === 'eta=1' || Number(r) > 0)) throw new RangeError(`cells: cannot read ${shape}:${kind}:${r}`);
+  if (!(rows > 0 && cols > 0) || !GRID_KINDS.includes(kind) || !(r === 'eta=1' || Number(r) > 0)) throw new RangeError(`cells: cannot read ${shape}:${kind}:${r}`);
   const y = gridData(rows, cols, kind, seed, Ctor);
   const eta = r === 'eta=1' ? 1 : Number(r) * A.norm(normKind, y, rows, cols, 0);
   const out = new Ctor(y.length);
