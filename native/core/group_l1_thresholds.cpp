@@ -219,10 +219,11 @@ double list_threshold(const double* a, std::size_t k, double radius, double t, d
 
 // The decision that needs no entry: +inf (radius 0: the group is zero), 0
 // (the group fits in its ball), or NaN when the group must be searched.
+// Written as selects: the column tiles take it once per column, where which
+// columns are searched is as good as random (see column_tiles' decisions).
 inline double trivial_threshold(double radius, double sum) {
-  if (!(radius > 0.0)) return std::numeric_limits<double>::infinity();
-  if (sum <= radius) return 0.0;
-  return std::numeric_limits<double>::quiet_NaN();
+  const bool positive = radius > 0.0, fits = sum <= radius;
+  return !positive ? std::numeric_limits<double>::infinity() : fits ? 0.0 : std::numeric_limits<double>::quiet_NaN();
 }
 
 // With groups = columns the matrix is read in tiles of whole 8-column blocks
@@ -663,9 +664,9 @@ void column_tiles_in(const MatrixRef<T>& y, double scale, const double* radius, 
         }
         for (std::size_t q = 0; q < valid; ++q) {
           const std::size_t j = c0 + k * kBlock + q;
-          const double rj = radius[j], sj = sum[j];
-          const bool positive = rj > 0.0, fits = sj <= rj, search = positive && !fits;
-          lambda[j] = !positive ? kInf : fits ? 0.0 : std::numeric_limits<double>::quiet_NaN();  // trivial_threshold
+          const double t = trivial_threshold(radius[j], sum[j]);
+          const bool search = std::isnan(t);
+          lambda[j] = t;
           live[k * kBlock + q] = search;
           any |= search;
         }
