@@ -206,7 +206,10 @@ TEST(stream_copies_the_band_between_the_bounds_of_mostly_active_columns) {
                                                                    << tr.band_lost);
     }
   }
-  CHECK_MSG(banded >= 3, "the band copy was taken in " << banded << " of 4 cases");
+  // Two since the top lists' points tightened the bounds (round fourteen):
+  // the other two cases now take the candidate copy (the entries above the
+  // tighter lower bounds fit in a sixteenth of the matrix).
+  CHECK_MSG(banded >= 2, "the band copy was taken in " << banded << " of 4 cases");
   bp::set_stream_band_min_entries(floor);
   bp::set_topk_enabled(topk);
 }
