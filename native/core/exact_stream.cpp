@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <type_traits>
 
+#include "column_topk.hpp"
 #include "exact_band.hpp"
 #include "exact_start.hpp"
 #include "exact_survivors.hpp"
@@ -182,6 +184,47 @@ void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std
   simd::fill_candidates(y.data, y.rows, m, scale, bound.data(), cap.data(), cbeg.data(), clen.data(), cdata.data());
 }
 
+// Each column's top list (the first read's, column_topk.hpp) as exact
+// points of phi_j: x[j K + r] is the (r+1)-th largest scaled |y| and
+// f[j K + r] = phi_j there, the sum of (x_i - x_r) over the larger ones
+// (every entry above it is listed). phi_j is convex, so on [x0, x_r] it lies
+// below its chord from (x0, phi_j(x0)) to (x_r, f_r): where f_r <= t <=
+// phi_j(x0), the chord's root at t bounds mu_j(t) from above. On heavy tails
+// these points lie near mu_j where (max_j, 0), the chord's other end
+// otherwise, lies thousands of times above it.
+struct TopPoints {
+  static constexpr std::size_t K = kColumnTop;
+  ScratchVector<double> x, f;
+
+  template <class T>
+  TopPoints(const T* top, std::size_t ng, double scale) : x(ng * K), f(ng * K) {
+    for (std::size_t j = 0; j < ng; ++j) {
+      double above = 0.0;
+      for (std::size_t r = 0; r < K; ++r) {
+        const double v = std::fabs(static_cast<double>(top[j * K + r])) * scale;
+        x[j * K + r] = v;
+        f[j * K + r] = above - static_cast<double>(r) * v;
+        above += v;
+      }
+    }
+  }
+
+  // The root at t of the chord from (x0, f0) to the nearest listed point
+  // right of x0 with f_r <= t (+inf if none): an upper bound of mu_j(t)
+  // when f0 = phi_j(x0) >= t. Rounded up a little: a filter's bound.
+  double chord_root(std::size_t j, double x0, double f0, double t) const {
+    const double* xs = x.data() + j * K;
+    const double* fs = f.data() + j * K;
+    for (std::size_t r = K; r-- > 0;) {
+      if (fs[r] <= t && xs[r] > x0 && f0 > fs[r]) {
+        const double u = x0 + (f0 - t) * ((xs[r] - x0) / (f0 - fs[r]));
+        return u * (1.0 + 1e-12) + 1e-12 * xs[r];
+      }
+    }
+    return kInf;
+  }
+};
+
 // Lower bounds of mu_j*, from the statistics (k_j, S_j) of the pass at
 // thresholds mu_j and the current lower bound theta of theta*.
 // Upper bound of theta*: phi_j is convex with phi_j(x0) = f0 (x0 = max(mu_j, 0),
@@ -190,8 +233,12 @@ void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std
 // <= x0 (s_j - t) / (s_j - f0) above; the root of the sum of these = eta is
 // >= theta*. Lower bound of mu_j*: phi_j(x) >= S_j - k_j x (the active set's
 // own terms) and >= max_j - x, so mu_j(theta_hi) >= both roots.
+// With the top lists (tops, see TopPoints), phi_j is also known exactly at
+// each listed entry, and the chord from (x0, f0) to the nearest such point
+// at or below t lies far nearer phi_j than the one to (max_j, 0): on heavy
+// tails max_j is thousands of times mu_j (round fourteen).
 void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t>& alive, const double* mu,
-                      const double* k, const double* S, double theta, double* lo) {
+                      const double* k, const double* S, double theta, double* lo, const TopPoints* tops) {
   const std::size_t na = alive.size();
   ScratchVector<double> a(na), b(na), f(na), mx(na), s(na);
   double top = 0.0;
@@ -214,7 +261,12 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
   auto upper_sum = [&](double t) {
     double u = 0.0;
     for (std::size_t q = 0; q < na; ++q) {
-      const double right = mx[q] - t * a[q], left = b[q] * (s[q] - t);
+      double right = mx[q] - t * a[q];
+      const double left = b[q] * (s[q] - t);
+      if (tops != nullptr && t <= f[q] && f[q] < kInf) {
+        const std::size_t j = alive[q];
+        right = std::min(right, tops->chord_root(j, std::max(mu[j], 0.0), f[q], t));
+      }
       u += t >= s[q] ? 0.0 : (t <= f[q] ? right : left);
     }
     return u;
@@ -246,13 +298,14 @@ void candidate_bounds(const ThresholdProblem& p, const ScratchVector<std::size_t
 // piece's root of = t bounds mu_j(t) from above. Widened for rounding: of
 // the divisions (relative), of S - k x (about an ulp of S, over k), and of
 // the chord's slope when phi_j(ub) is small (a share of max_j).
-inline double gap_upper(double t, double S, double k, double lb, double ub, double s, double mx) {
+inline double gap_upper(double t, double S, double k, double lb, double ub, double s, double mx, const TopPoints* tops,
+                        std::size_t j) {
   const double fl = S - k * lb, fu = S - k * ub;
   double u = mx;
   if (t >= fu && t <= fl)
     u = (S - t) / k;
   else if (t < fu && fu > 0.0)
-    u = mx - t * (mx - ub) / fu;
+    u = std::min(mx - t * (mx - ub) / fu, tops != nullptr ? tops->chord_root(j, ub, fu, t) : kInf);
   else if (s > fl && lb > 0.0)
     u = lb * (s - t) / (s - fl);
   u = u * (1.0 + 1e-9) + 1e-9 * (S / k) + 1e-12 * mx + DBL_TRUE_MIN;
@@ -684,6 +737,11 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // iteration sees it (all of it, or its candidates once compacted).
   ScratchVector<double> lo(ng, kInf), lo_next(ng, kInf), cnt(ng, 0.0), total(p.s, p.s + ng);
   bool counted = false, next_ready = false;
+  // The top lists as points of each phi_j, for the chords of the bounds.
+  std::unique_ptr<TopPoints> tops;
+  if (g == Groups::kColumns && len >= kCandidateMinLen && p.top != nullptr)
+    tops = std::make_unique<TopPoints>(static_cast<const T*>(p.top), ng, p.scale);
+  const TopPoints* tops_ptr = tops.get();
   // The first pass can count candidates too: before any pass the chord of
   // phi_j from (0, s_j) to (max_j, 0) bounds theta* from above, and with it
   // mu_j* from below. Loose, except where a few huge entries dominate each
@@ -691,7 +749,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   if (g == Groups::kColumns && len >= kCandidateMinLen) {
     ScratchVector<double> zero(ng, 0.0), whole_k(ng, dlen);
     for (std::size_t j : alive) whole_k[j] = reach(p, j);
-    candidate_bounds(p, alive, zero.data(), whole_k.data(), p.s, theta, lo_next.data());
+    candidate_bounds(p, alive, zero.data(), whole_k.data(), p.s, theta, lo_next.data(), tops_ptr);
     next_ready = true;
   }
   // The compact copy: group j's kept entries (|y| * scale) are
@@ -754,6 +812,14 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           lq[q] = std::max(lo[j], lo_next[j]);
           hq[q] = std::max(up[j], lq[q]);
           cq[q] = static_cast<std::size_t>(cnt[j]);
+          // The pass's own k[j] entries are those >= ub[j] (its gap's upper
+          // end). When the upper level is at most ub[j] they are all counted
+          // above it, never copied, and (lo[j] <= hq[q] <= ub[j]) all among
+          // the cnt[j]: the band needs cnt[j] - k[j] slots at most. On
+          // 4000 x 4000 Cauchy 0.9 seed 42: 5.18M slots to 1.98M for a band
+          // of 0.81M, and fewer pages of the block faulted and cleared on
+          // every call (docs/exact-stream.md, round fourteen).
+          if (hq[q] <= ub[j] && k[j] <= cnt[j]) cq[q] -= static_cast<std::size_t>(k[j]);
           bq[q] = at;
           cbeg[j] = at;
           at += cq[q] + 1;  // a spare slot: the fill's moves need no branch
@@ -764,8 +830,11 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         ++t_trace.full_passes;
         bK.assign(ng, 0.0);
         bS.assign(ng, 0.0);
+        t_trace.band_room = at;
         for (std::size_t q = 0; q < na; ++q) {
           const std::size_t j = alive[q];
+          t_trace.band_held += held[q];
+          t_trace.band_lost |= held[q] > cq[q];
           clen[j] = std::min(held[q], cq[q]);
           bK[j] = Kq[q];
           bS[j] = Sq[q];
@@ -863,7 +932,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     // groups.
     if (g == Groups::kColumns && !compacted) {
       if (len >= kCandidateMinLen) {
-        candidate_bounds(p, alive, mu.data(), k.data(), S.data(), theta, lo_next.data());
+        candidate_bounds(p, alive, mu.data(), k.data(), S.data(), theta, lo_next.data(), tops_ptr);
         next_ready = true;
         // Upper bounds from the gap, at theta lowered for rounding, and the
         // entries between the bounds guessed from the two counts the passes
@@ -876,7 +945,7 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           }
           const double t = theta * (1.0 - 1e-9);
           for (std::size_t j : alive) {
-            up[j] = gap_upper(t, S[j], k[j], lb[j], ub[j], p.s[j], p.mx[j]);
+            up[j] = gap_upper(t, S[j], k[j], lb[j], ub[j], p.s[j], p.mx[j], tops_ptr, j);
             const double l = std::max(lo[j], lo_next[j]), x = std::max(mu[j], 0.0);
             double e = cnt[j];
             if (lo[j] < kInf && x > lo[j] && up[j] < p.mx[j])

@@ -73,6 +73,9 @@ struct StreamTrace {
   bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
   bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
   bool banded = false;          // copied the entries between lower and upper bounds of mu_j*, counted those above
+  std::size_t band_room = 0;    // the band copy's slots (its block's size, spare slots included)
+  std::size_t band_held = 0;    // the entries it held
+  bool band_lost = false;       // a column's band outgrew its room (entries lost: a bug, or memory changed)
   bool sampled = false;         // solved on a copy above bounds guessed from a row sample (one full pass)
   int sample_passes = 0;        // passes over the sample (its solve's, and the bounds'), about
   int sample_regathered = 0;    // rounds that gathered whole the columns the guessed bounds failed
