@@ -659,10 +659,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   for (std::size_t j = 0; j < ng; ++j)
     if (p.s[j] > dead_at) alive.push_back(j);
   // Gathered when the survivors' entries that can be active (their nonzeros
-  // when counted) pass the whole-copy test.
+  // when counted) pass the whole-copy test; counted nonzeros of double data
+  // at any size up to the test's quarter (docs/exact-stream.md, round
+  // fifteen: on float data the column passes read half the bytes, and lost).
   double reachable = 0.0;
   for (std::size_t j : alive) reachable += reach(p, j);
-  if (g == Groups::kColumns && reachable <= static_cast<double>(kCompactMaxEntries) &&
+  const bool any_size = p.nz != nullptr && std::is_same_v<T, double>;
+  if (g == Groups::kColumns && (any_size || reachable <= static_cast<double>(kCompactMaxEntries)) &&
       4.0 * reachable <= static_cast<double>(ng * len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
   // The thresholds of the lists' last solve, when they gave way: a start

@@ -117,61 +117,71 @@ TEST(candidate_records_match_a_plain_loop) {
 // loop: every table, float and double, a scale, row counts around the four-row
 // step, columns in any order, ties at the bounds, and segments whose room
 // runs out mid-step (their last slots and the spare one), so that the vector
-// step's fallback decides where a full segment stops.
+// step's fallback decides where a full segment stops. The second set of
+// columns holds at most half of the cache lines it spans (in doubles and in
+// floats), so from 64 rows on the AVX2 loop walks it down blocks of rows, a
+// column at a time (columns_sparse_in_rows, simd/candidate_records.cpp):
+// row counts of one block, two and a tail.
 TEST(column_segments_match_a_plain_loop) {
   Rng rng(161);
-  const std::size_t m = 29;
-  for (std::size_t n : {0, 1, 3, 4, 5, 9, 38}) {
-    std::vector<double> y(n * m);
-    for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
-    for (std::size_t i = 0; i < n; i += 3) y[i * m + 7] = -1.5;  // ties at column 7's bound
-    std::vector<float> yf(y.begin(), y.end());
-    const std::vector<std::size_t> cols = {7, 0, 3, 28, 12, 13, 5, 21, 9};
-    const std::size_t nf = cols.size();
-    std::vector<double> bound(nf);
-    for (std::size_t f = 0; f < nf; ++f) bound[f] = 0.4 * static_cast<double>(f % 5);
-    bound[0] = 1.5;
-    // Segments of each room from 0 (only the spare slot) to n, one slot apart.
-    for (std::size_t shrink : {0, 1, 2, 3, 5, 11}) {
-      std::vector<std::size_t> beg(nf), end(nf);
-      std::size_t size = 0;
-      for (std::size_t f = 0; f < nf; ++f) {
-        const std::size_t room = n > shrink * f ? n - shrink * f : 0;
-        beg[f] = size;
-        end[f] = size + room;
-        size += room + 1;
-      }
-      for (double scale : {1.0, 0.25})
-        for (int as_float = 0; as_float < 2; ++as_float) {
-          std::vector<double> want(size, -7.0);
-          std::vector<std::size_t> want_pos(beg);
-          for (std::size_t i = 0; i < n; ++i)
-            for (std::size_t f = 0; f < nf; ++f) {
-              const double v = as_float ? static_cast<double>(yf[i * m + cols[f]]) : y[i * m + cols[f]];
-              const double a = std::fabs(v) * scale;
-              want[want_pos[f]] = a;
-              want_pos[f] += (a >= bound[f] && want_pos[f] < end[f]) ? 1 : 0;
-            }
-          for (const bp::simd::KernelTable* k : tables()) {
-            std::vector<double> got(size, -7.0);
-            std::vector<std::size_t> pos(beg);
-            if (as_float)
-              bp::simd::column_segments(*k, yf.data(), n, m, cols.data(), nf, scale, bound.data(), pos.data(),
-                                        end.data(), got.data());
-            else
-              bp::simd::column_segments(*k, y.data(), n, m, cols.data(), nf, scale, bound.data(), pos.data(),
-                                        end.data(), got.data());
-            const std::string what = std::string(k->name) + " n " + std::to_string(n) + " shrink " +
-                                     std::to_string(shrink) + " scale " + std::to_string(scale) +
-                                     (as_float ? " float" : " double");
-            CHECK_MSG(pos == want_pos, what << ": the slots differ");
-            for (std::size_t f = 0; f < nf; ++f)
-              for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
-                CHECK_MSG(got[e] == want[e], what << ": column " << cols[f] << " slot " << e - beg[f]);
-          }
+  struct Set {
+    std::size_t m;
+    std::vector<std::size_t> cols;
+  };
+  const Set sets[] = {{29, {7, 0, 3, 28, 12, 13, 5, 21, 9}}, {200, {7, 50, 51, 120, 121, 140, 199}}};
+  for (const Set& set : sets)
+    for (std::size_t n : {0, 1, 3, 4, 5, 9, 38, 64, 67, 130}) {
+      const std::size_t m = set.m;
+      std::vector<double> y(n * m);
+      for (double& v : y) v = std::tan(3.141592653589793 * (rng.uniform() - 0.5));
+      for (std::size_t i = 0; i < n; i += 3) y[i * m + 7] = -1.5;  // ties at column 7's bound
+      std::vector<float> yf(y.begin(), y.end());
+      const std::vector<std::size_t>& cols = set.cols;
+      const std::size_t nf = cols.size();
+      std::vector<double> bound(nf);
+      for (std::size_t f = 0; f < nf; ++f) bound[f] = 0.4 * static_cast<double>(f % 5);
+      bound[0] = 1.5;
+      // Segments of each room from 0 (only the spare slot) to n, one slot apart.
+      for (std::size_t shrink : {0, 1, 2, 3, 5, 11, 29}) {
+        std::vector<std::size_t> beg(nf), end(nf);
+        std::size_t size = 0;
+        for (std::size_t f = 0; f < nf; ++f) {
+          const std::size_t room = n > shrink * f ? n - shrink * f : 0;
+          beg[f] = size;
+          end[f] = size + room;
+          size += room + 1;
         }
+        for (double scale : {1.0, 0.25})
+          for (int as_float = 0; as_float < 2; ++as_float) {
+            std::vector<double> want(size, -7.0);
+            std::vector<std::size_t> want_pos(beg);
+            for (std::size_t i = 0; i < n; ++i)
+              for (std::size_t f = 0; f < nf; ++f) {
+                const double v = as_float ? static_cast<double>(yf[i * m + cols[f]]) : y[i * m + cols[f]];
+                const double a = std::fabs(v) * scale;
+                want[want_pos[f]] = a;
+                want_pos[f] += (a >= bound[f] && want_pos[f] < end[f]) ? 1 : 0;
+              }
+            for (const bp::simd::KernelTable* k : tables()) {
+              std::vector<double> got(size, -7.0);
+              std::vector<std::size_t> pos(beg);
+              if (as_float)
+                bp::simd::column_segments(*k, yf.data(), n, m, cols.data(), nf, scale, bound.data(), pos.data(),
+                                          end.data(), got.data());
+              else
+                bp::simd::column_segments(*k, y.data(), n, m, cols.data(), nf, scale, bound.data(), pos.data(),
+                                          end.data(), got.data());
+              const std::string what = std::string(k->name) + " m " + std::to_string(m) + " n " + std::to_string(n) +
+                                       " shrink " + std::to_string(shrink) + " scale " + std::to_string(scale) +
+                                       (as_float ? " float" : " double");
+              CHECK_MSG(pos == want_pos, what << ": the slots differ");
+              for (std::size_t f = 0; f < nf; ++f)
+                for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
+                  CHECK_MSG(got[e] == want[e], what << ": column " << cols[f] << " slot " << e - beg[f]);
+            }
+          }
+      }
     }
-  }
 }
 
 // The held groups' sums, four segments at a time (a common prefix, then
