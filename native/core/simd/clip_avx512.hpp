@@ -1,10 +1,10 @@
 // The float clip of the l1,inf writes in row blocks with AVX-512F, where the
 // CPU has it: 16 floats, one whole 64-byte line of out, per streamed store.
-// The AVX2 block (loops-inl.hpp, clamp_rows) streams half a line per store
-// and goes round its eight rows before it stores each line's second half, so
-// eight lines are half written at once; at some placements of the matrices
-// that block ran 3 to 4 times slower (docs/bilevel-write.md, "Half lines in
-// the float clip's row blocks").
+// With half a line per row and step, eight lines half written at once, the
+// AVX2 block ran 2.5 to 4 times slower at some placements of the matrices
+// (docs/bilevel-write.md, "Half lines in the float clip's row blocks"); it
+// now stores whole lines too (loops-inl.hpp, clamp_rows), 3-5 % slower than
+// this loop.
 #pragma once
 
 #include "kernel_table.hpp"
