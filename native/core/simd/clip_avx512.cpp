@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "target.hpp"
 
@@ -16,68 +17,101 @@ namespace {
 // max(x, -c) then min(., c), each taking its second operand unless the
 // first is strictly beyond it, which is also the vector instructions' rule
 // (signed zeros and NaN included), so every table writes the same bytes.
-inline float clip_one(float x, float c) {
-  const float t = x > -c ? x : -c;
+template <class T>
+inline T clip_one(T x, T c) {
+  const T t = x > -c ? x : -c;
   return t < c ? t : c;
 }
 
+// One 64-byte line of either type: 16 floats or 8 doubles.
+struct FloatLine {
+  using V = __m512;
+  using M = __mmask16;
+  __attribute__((target("avx512f"))) static V load(const float* p) { return _mm512_loadu_ps(p); }
+  __attribute__((target("avx512f"))) static void stream(float* p, V v) { _mm512_stream_ps(p, v); }
+  __attribute__((target("avx512f"))) static V negated(V v) {
+    return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(v), _mm512_set1_epi32(INT32_MIN)));
+  }
+  __attribute__((target("avx512f"))) static V clip(V x, V lo, V c) { return _mm512_min_ps(_mm512_max_ps(x, lo), c); }
+  __attribute__((target("avx512f"))) static M non_finite(V x) {
+    const V d = _mm512_sub_ps(x, x);
+    return _mm512_cmp_ps_mask(d, d, _CMP_UNORD_Q);
+  }
+};
+struct DoubleLine {
+  using V = __m512d;
+  using M = __mmask8;
+  __attribute__((target("avx512f"))) static V load(const double* p) { return _mm512_loadu_pd(p); }
+  __attribute__((target("avx512f"))) static void stream(double* p, V v) { _mm512_stream_pd(p, v); }
+  __attribute__((target("avx512f"))) static V negated(V v) {
+    return _mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(v), _mm512_set1_epi64(INT64_MIN)));
+  }
+  __attribute__((target("avx512f"))) static V clip(V x, V lo, V c) { return _mm512_min_pd(_mm512_max_pd(x, lo), c); }
+  __attribute__((target("avx512f"))) static M non_finite(V x) {
+    const V d = _mm512_sub_pd(x, x);
+    return _mm512_cmp_pd_mask(d, d, _CMP_UNORD_Q);
+  }
+};
+template <class T>
+using LineOf = std::conditional_t<sizeof(T) == 4, FloatLine, DoubleLine>;
+
 // The clip of `rows` rows (row r at src + r * stride, dst + r * stride),
 // columns [0, n), c per column, streamed: the contract of the AVX2
-// clamp_rows, with 16 floats a step. Each load of c serves every row. Rows
-// whose destinations do not share the 64-byte alignment go one by one.
+// clamp_rows, a whole line a row and step. Each load of c serves every row.
+// Rows whose destinations do not share the 64-byte alignment go one by one.
 // No software prefetch: with one whole line a row a step, the hardware's
 // own follows the rows, and the prefetch a page ahead the other streamed
 // loops take made this loop 4-7 % slower (bilevelL1Inf float32 4000 x 4000,
 // paired). Returns whether every src entry was finite (x - x is NaN exactly
-// for a NaN or infinite x). (Fixed: the row count known when compiled, so that
-// the loop over the rows is unrolled; 0: `rows`.)
-template <std::size_t Fixed>
-__attribute__((target("avx512f"))) bool clip_rows_n(const float* src, std::size_t stride, const float* c, float* dst,
-                                                    std::size_t n, std::size_t rows) {
+// for a NaN or infinite x). (Fixed: the row count known when compiled, so
+// that the loop over the rows is unrolled; 0: `rows`.)
+template <class T, std::size_t Fixed>
+__attribute__((target("avx512f"))) bool clip_rows_n(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
+                                                    std::size_t rows) {
+  using W = LineOf<T>;
+  constexpr std::size_t kStep = 64 / sizeof(T);
   const std::size_t R = Fixed != 0 ? Fixed : rows;
-  if (R > 1 && (stride * sizeof(float)) % 64 != 0) {
+  if (R > 1 && (stride * sizeof(T)) % 64 != 0) {
     bool ok = true;
-    for (std::size_t r = 0; r < R; ++r) ok &= clip_rows_n<1>(src + r * stride, stride, c, dst + r * stride, n, 1);
+    for (std::size_t r = 0; r < R; ++r) ok &= clip_rows_n<T, 1>(src + r * stride, stride, c, dst + r * stride, n, 1);
     return ok;
   }
   bool finite_ends = true;
   auto scalar_at = [&](std::size_t i) {
     for (std::size_t r = 0; r < R; ++r) {
-      const float x = src[r * stride + i];
-      finite_ends &= x - x == 0.0f;
+      const T x = src[r * stride + i];
+      finite_ends &= x - x == T(0);
       dst[r * stride + i] = clip_one(x, c[i]);
     }
   };
   std::size_t k = 0;
   for (; k < n && reinterpret_cast<std::uintptr_t>(dst + k) % 64 != 0; ++k) scalar_at(k);
-  __mmask16 bad = 0;
-  const __m512i sign = _mm512_set1_epi32(static_cast<int>(0x80000000u));
-  for (; k + 16 <= n; k += 16) {
-    const __m512 ck = _mm512_loadu_ps(c + k);
-    const __m512 lo = _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(ck), sign));  // -c
+  typename W::M bad = 0;
+  for (; k + kStep <= n; k += kStep) {
+    const typename W::V ck = W::load(c + k), lo = W::negated(ck);
     for (std::size_t r = 0; r < R; ++r) {
-      const float* q = src + r * stride + k;
-      const __m512 x = _mm512_loadu_ps(q);
-      const __m512 d = _mm512_sub_ps(x, x);
-      bad = static_cast<__mmask16>(bad | _mm512_cmp_ps_mask(d, d, _CMP_UNORD_Q));
-      _mm512_stream_ps(dst + r * stride + k, _mm512_min_ps(_mm512_max_ps(x, lo), ck));
+      const typename W::V x = W::load(src + r * stride + k);
+      bad = static_cast<typename W::M>(bad | W::non_finite(x));
+      W::stream(dst + r * stride + k, W::clip(x, lo, ck));
     }
   }
   for (; k < n; ++k) scalar_at(k);
   return finite_ends && bad == 0;
 }
 
-__attribute__((target("avx512f"))) bool clip_rows(const float* src, std::size_t stride, const float* c, float* dst,
-                                                  std::size_t n, std::size_t rows) {
-  if (rows >= kWriteRows) return clip_rows_n<kWriteRows>(src, stride, c, dst, n, kWriteRows);
-  return clip_rows_n<0>(src, stride, c, dst, n, rows);
+template <class T>
+__attribute__((target("avx512f"))) bool clip_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
+                                                  std::size_t rows) {
+  if (rows >= kWriteRows) return clip_rows_n<T, kWriteRows>(src, stride, c, dst, n, kWriteRows);
+  return clip_rows_n<T, 0>(src, stride, c, dst, n, rows);
 }
 
 }  // namespace
 
-void take_avx512_float_clip(KernelTable& t) {
+void take_avx512_clip(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
-  t.clamp_rows_f32 = &clip_rows;
+  t.clamp_rows_f32 = &clip_rows<float>;
+  t.clamp_rows_f64 = &clip_rows<double>;
 }
 
 }  // namespace simd
@@ -87,7 +121,7 @@ void take_avx512_float_clip(KernelTable& t) {
 
 namespace bp {
 namespace simd {
-void take_avx512_float_clip(KernelTable&) {}
+void take_avx512_clip(KernelTable&) {}
 }  // namespace simd
 }  // namespace bp
 

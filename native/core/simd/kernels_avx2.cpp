@@ -52,7 +52,7 @@ const KernelTable* avx512_kernels() {
     KernelTable k = *avx2_kernels();
     k.name = "avx512f";
     take_avx512_float_scale(k);
-    take_avx512_float_clip(k);  // the float clip's row blocks
+    take_avx512_clip(k);  // the clip's row blocks
     take_avx512_shrink(k);
     take_avx512_l1_blocks(k);
     take_avx512_float_column_squares(k);  // the float column pass of l1,2

@@ -1359,13 +1359,13 @@ bool clamp_rows_n(const T* src, std::size_t stride, const T* c, T* dst, std::siz
       L::stream(dst + r * stride + at, L::min(L::max(x, lo), ck));
     }
   };
-  // Float rows with 32-byte vectors: a whole 64-byte line of each row per
-  // step where the rows' lines fall alike, without the software prefetch
+  // With 32-byte vectors (AVX2): a whole 64-byte line of each row per step
+  // where the rows' lines fall alike, without the software prefetch
   // (docs/bilevel-write.md, "Half lines in the float clip's row blocks"):
-  // with half a line per row and step, eight lines were half written at
-  // once and at some placements the block ran 2.5-4 times slower. The same
-  // operations per entry.
-  if constexpr (sizeof(T) == 4 && L::kWidth == 8) {
+  // with half a line per row and step, the block's lines were half written
+  // at once and at some placements it ran 2.5-4 times slower, float and
+  // double. The same operations per entry.
+  if constexpr (L::kWidth * sizeof(T) == 32) {
     if ((stride * sizeof(T)) % 64 == 0) {
       for (; k + L::kWidth <= n && reinterpret_cast<std::uintptr_t>(dst + k) % 64 != 0; k += L::kWidth) vector_at(k);
       for (; k + 2 * L::kWidth <= n; k += 2 * L::kWidth) {
