@@ -12,6 +12,7 @@
 #include "../numeric.hpp"
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
+#include "clip_avx512.hpp"
 #include "column_squares_avx512.hpp"
 #include "float_stats_avx512.hpp"
 #include "kernel_table.hpp"
@@ -51,6 +52,7 @@ const KernelTable* avx512_kernels() {
     KernelTable k = *avx2_kernels();
     k.name = "avx512f";
     take_avx512_float_scale(k);
+    take_avx512_clip(k);  // the clip's row blocks
     take_avx512_shrink(k);
     take_avx512_l1_blocks(k);
     take_avx512_float_column_squares(k);  // the float column pass of l1,2
