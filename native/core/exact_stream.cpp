@@ -191,7 +191,9 @@ void compact_groups(const MatrixRef<T>& y, double scale, const ScratchVector<std
 // below its chord from (x0, phi_j(x0)) to (x_r, f_r): where f_r <= t <=
 // phi_j(x0), the chord's root at t bounds mu_j(t) from above. On heavy tails
 // these points lie near mu_j where (max_j, 0), the chord's other end
-// otherwise, lies thousands of times above it.
+// otherwise, lies thousands of times above it. Each f_r is rounded up by a
+// few ulps of the sum it comes from: a point at or above phi_j keeps its
+// chord above phi_j, so the root stays a bound whatever the rounding.
 struct TopPoints {
   static constexpr std::size_t K = kColumnTop;
   ScratchVector<double> x, f;
@@ -203,7 +205,8 @@ struct TopPoints {
       for (std::size_t r = 0; r < K; ++r) {
         const double v = std::fabs(static_cast<double>(top[j * K + r])) * scale;
         x[j * K + r] = v;
-        f[j * K + r] = above - static_cast<double>(r) * v;
+        f[j * K + r] = (above - static_cast<double>(r) * v) +
+                       4.0 * static_cast<double>(r + 1) * std::numeric_limits<double>::epsilon() * above;
         above += v;
       }
     }
@@ -740,9 +743,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // iteration sees it (all of it, or its candidates once compacted).
   ScratchVector<double> lo(ng, kInf), lo_next(ng, kInf), cnt(ng, 0.0), total(p.s, p.s + ng);
   bool counted = false, next_ready = false;
-  // The top lists as points of each phi_j, for the chords of the bounds.
+  // The top lists as points of each phi_j, for the chords of the bounds:
+  // only while its two arrays fit the scratch cache's classes (ng <= 16384),
+  // so that no call pays a fresh block's page faults for them (wider
+  // matrices keep the chords to (max_j, 0)).
   std::unique_ptr<TopPoints> tops;
-  if (g == Groups::kColumns && len >= kCandidateMinLen && p.top != nullptr)
+  if (g == Groups::kColumns && len >= kCandidateMinLen && p.top != nullptr &&
+      2 * ng * TopPoints::K * sizeof(double) <= scratch::kMaxCachedBytes)
     tops = std::make_unique<TopPoints>(static_cast<const T*>(p.top), ng, p.scale);
   const TopPoints* tops_ptr = tops.get();
   // The first pass can count candidates too: before any pass the chord of
@@ -822,7 +829,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           // 4000 x 4000 Cauchy 0.9 seed 42: 5.18M slots to 1.98M for a band
           // of 0.81M, and fewer pages of the block faulted and cleared on
           // every call (docs/exact-stream.md, round fourteen).
-          if (hq[q] <= ub[j] && k[j] <= cnt[j]) cq[q] -= static_cast<std::size_t>(k[j]);
+          if (hq[q] <= ub[j] && k[j] <= cnt[j]) {
+            cq[q] -= static_cast<std::size_t>(k[j]);
+            ++t_trace.band_cut;
+          }
           bq[q] = at;
           cbeg[j] = at;
           at += cq[q] + 1;  // a spare slot: the fill's moves need no branch
@@ -834,10 +844,11 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         bK.assign(ng, 0.0);
         bS.assign(ng, 0.0);
         t_trace.band_room = at;
+        bool lost = false;
         for (std::size_t q = 0; q < na; ++q) {
           const std::size_t j = alive[q];
           t_trace.band_held += held[q];
-          t_trace.band_lost |= held[q] > cq[q];
+          lost |= held[q] > cq[q];
           clen[j] = std::min(held[q], cq[q]);
           bK[j] = Kq[q];
           bS[j] = Sq[q];
@@ -846,6 +857,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           for (std::size_t e = 0; e < clen[j]; ++e) c.add(cdata[cbeg[j] + e]);
           total[j] = c.value();
         }
+        // A column whose band outgrew its room lost entries (the room is a
+        // proven count, so only a bug or memory changed under the call can
+        // do it): the caller's sort solves the call instead of a wrong band.
+        t_trace.banded = true;
+        t_trace.band_lost = lost;
+        if (lost) return StreamEnd::kIterationCap;
         compacted = true;
         banded = true;
         t_trace.compacted = true;

@@ -75,6 +75,7 @@ struct StreamTrace {
   bool banded = false;          // copied the entries between lower and upper bounds of mu_j*, counted those above
   std::size_t band_room = 0;    // the band copy's slots (its block's size, spare slots included)
   std::size_t band_held = 0;    // the entries it held
+  std::size_t band_cut = 0;     // columns whose room left out the last pass's active entries (counted above)
   bool band_lost = false;       // a column's band outgrew its room (entries lost: a bug, or memory changed)
   bool sampled = false;         // solved on a copy above bounds guessed from a row sample (one full pass)
   int sample_passes = 0;        // passes over the sample (its solve's, and the bounds'), about
