@@ -65,6 +65,13 @@ using LineOf = std::conditional_t<sizeof(T) == 4, FloatLine, DoubleLine>;
 // paired). Returns whether every src entry was finite (x - x is NaN exactly
 // for a NaN or infinite x). (Fixed: the row count known when compiled, so
 // that the loop over the rows is unrolled; 0: `rows`.)
+// The AVX2 table's row blocks, kept for blocks whose rows do not share the
+// 64-byte alignment (a row of 4008 floats or 2004 doubles): they step half
+// a line at a time and load each parameter once for the rows, where this
+// loop would go row by row.
+KernelTable::WriteSomeRows<float, float> g_clip_rows_f32_avx2 = nullptr;
+KernelTable::WriteSomeRows<double, double> g_clip_rows_f64_avx2 = nullptr;
+
 template <class T, std::size_t Fixed>
 __attribute__((target("avx512f"))) bool clip_rows_n(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
                                                     std::size_t rows) {
@@ -102,6 +109,13 @@ __attribute__((target("avx512f"))) bool clip_rows_n(const T* src, std::size_t st
 template <class T>
 __attribute__((target("avx512f"))) bool clip_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
                                                   std::size_t rows) {
+  if (rows > 1 && (stride * sizeof(T)) % 64 != 0) {
+    if constexpr (sizeof(T) == 4) {
+      if (g_clip_rows_f32_avx2 != nullptr) return g_clip_rows_f32_avx2(src, stride, c, dst, n, rows);
+    } else {
+      if (g_clip_rows_f64_avx2 != nullptr) return g_clip_rows_f64_avx2(src, stride, c, dst, n, rows);
+    }
+  }
   if (rows >= kWriteRows) return clip_rows_n<T, kWriteRows>(src, stride, c, dst, n, kWriteRows);
   return clip_rows_n<T, 0>(src, stride, c, dst, n, rows);
 }
@@ -110,6 +124,8 @@ __attribute__((target("avx512f"))) bool clip_rows(const T* src, std::size_t stri
 
 void take_avx512_clip(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
+  g_clip_rows_f32_avx2 = t.clamp_rows_f32;
+  g_clip_rows_f64_avx2 = t.clamp_rows_f64;
   t.clamp_rows_f32 = &clip_rows<float>;
   t.clamp_rows_f64 = &clip_rows<double>;
 }
