@@ -77,10 +77,11 @@ for (const m of bp.EXACT_METHODS) {
 // The first second or two of a fresh process ran slow more than once (the
 // first cell of a grid run at 5.0x memcpy, its re-timing 2.0x: the host's
 // page merging or frequency, not explained), so before the first cell the
-// process runs every method on the first kind and radius, untimed, for at
-// least settleMs (and twice at least).
+// process runs every method but the slow 'sort' on the first kind and
+// radius, untimed, for at least settleMs (and twice at least), with the
+// float64 twin of a float32 job beside it.
 const settleMs = 1500;
-function settle(y, norms, copy) {
+function settle(y, norms, copy, y64, norms64) {
   const r = radii[0];
   const t0 = now();
   for (let round = 0; round < 2 || now() - t0 < settleMs; round++) {
@@ -89,6 +90,7 @@ function settle(y, norms, copy) {
       if (!c || name === 'exact:sort') continue;
       copy();
       c.run(y, r === 'eta=1' ? 1 : r * norms[c.norm], out);
+      if (y64) c.run(y64, r === 'eta=1' ? 1 : r * norms64[c.norm], out64);
     }
   }
 }
@@ -106,7 +108,7 @@ for (const kind of kinds) {
   const copy = () => out.set(data);
   if (!settled) {
     bp.setThreadCount(threadModes[0] === 'default' ? 0 : 1);
-    settle(y, norms, copy);
+    settle(y, norms, copy, y64, norms64);
     settled = true;
   }
   for (const threads of threadModes) {
