@@ -1,0 +1,59 @@
+// The exact method's column passes bound theta* and each mu_j* with chords
+// that end at the first read's top-8 points of each column
+// (docs/exact-stream.md, round fourteen): those points are the columns'
+// largest |y| times the call's scale. Here on heavy-tailed columns long
+// enough for the passes (at least 512 entries) whose lists give way, in
+// float64, in float64 near the largest doubles (the call scales the data
+// down, and the points with it) and in float32: every case agrees with
+// 'sort', and at least one case of each kind ran the column passes. What a
+// loose bound costs is time, not the result (the final check proves the
+// level and the passes go on): this test guards the results in these
+// units and types, the paired figures of round fourteen the bounds' use.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "exact_stream.hpp"
+#include "harness.hpp"
+#include "stream_checks.hpp"
+
+using namespace bptest;
+
+namespace {
+
+template <class T>
+std::vector<T> cauchy(Rng& rng, std::size_t n, std::size_t m, double times) {
+  std::vector<T> y(n * m);
+  for (T& v : y) v = static_cast<T>(times * std::tan(3.141592653589793 * (rng.uniform() - 0.5)) / 1e3);
+  return y;
+}
+
+// The passes run on how many of the cases (each checked against 'sort').
+template <class T>
+int cases_with_passes(double times, const char* what) {
+  Rng rng(211);
+  int passes = 0;
+  for (std::size_t n : {600, 1100}) {
+    for (double r : {0.5, 0.8, 0.9, 0.97}) {
+      const std::size_t m = 400;
+      std::vector<T> y = cauchy<T>(rng, n, m, times);
+      std::vector<double> yd(y.begin(), y.end());
+      const double eta = r * l1inf_cols(yd, n, m);
+      expect_stream_as_sort(y, n, m, false, eta, std::string(what) + " n " + std::to_string(n) + " r " + std::to_string(r));
+      passes += bp::last_stream_trace().full_passes > 0;
+    }
+  }
+  return passes;
+}
+
+}  // namespace
+
+TEST(top_points_bound_the_passes_of_heavy_columns_in_every_type_and_scale) {
+  const int plain = cases_with_passes<double>(1.0, "float64");
+  CHECK_MSG(plain >= 1, "float64: no case ran the column passes");
+  // Entries up to about 1e305: the call works on y times a scale below 1.
+  const int huge = cases_with_passes<double>(1e300, "float64 near the largest doubles");
+  CHECK_MSG(huge >= 1, "float64 near the largest doubles: no case ran the column passes");
+  const int single = cases_with_passes<float>(1.0, "float32");
+  CHECK_MSG(single >= 1, "float32: no case ran the column passes");
+}
