@@ -369,21 +369,20 @@ constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 // the projections": its reads are scattered, so each costs more than a
 // streamed one, and the streamed zeros cost nearly what the full write does;
 // at 3-5 % live units, 26-237 live columns, the double projections ran 2-26 %
-// slower). Float rows may go to 4 % but to at most 9 live units (where 2 %
-// is more than 9 units, the 2 % applies): a float row has half the units of a double row of as many
-// columns, so the same few live columns are twice the share, and the float
-// cells measured with 1-9 live units (1000 x 8000, 8000 x 1000, 4000 x 4000)
-// ran 0.76-0.96 of the full write's call (docs/bilevel-write.md, "Zero runs
-// across rows"); past 9 units (a 100 x 80000 float row at 3-4 %) nothing
-// was measured, and the double crossover applies.
+// slower). Float rows go to 4 %: a float row has half the units of a double
+// row of as many columns, so 4 % of them is the double's bound in units, and
+// the float call goes sparse wherever the double call of the same live
+// columns does. Measured for float rows of 1-9 live units (1000 x 8000,
+// 8000 x 1000, 4000 x 4000: 0.76-0.96 of the full write's call) and of
+// 45-100 at 100 x 80000 (0.82-0.92; docs/bilevel-write.md, "The float bound
+// at 100 x 80000"), where a 9-unit cap had kept the full write.
 constexpr double kSparseMaxLiveShare = 0.02;
 constexpr double kSparseFloatMaxLiveShare = 0.04;
-constexpr std::size_t kSparseFloatMaxLiveUnits = 9;
 template <class T>
 std::size_t sparse_max_live_units(std::size_t units) {
   const auto share = [units](double f) { return static_cast<std::size_t>(f * static_cast<double>(units)); };
   if constexpr (std::is_same_v<T, float>) {
-    return std::max(share(kSparseMaxLiveShare), std::min(share(kSparseFloatMaxLiveShare), kSparseFloatMaxLiveUnits));
+    return share(kSparseFloatMaxLiveShare);
   } else {
     return share(kSparseMaxLiveShare);
   }
