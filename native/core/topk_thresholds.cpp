@@ -48,6 +48,15 @@ constexpr std::size_t kDenseRoom = 8;
 constexpr std::size_t kIndexRowCols = 4000;
 constexpr std::size_t kIndexRowColsMax = 8000;
 constexpr std::size_t kIndexShare = 8;
+// And wherever the room is at least half of the failing columns' own entries
+// (their bounds leave out less than half): the read of every row then tests
+// and copies nearly every entry of those columns and reads the others' too,
+// while the copy by index reads only theirs (a sparse set of columns walked
+// down blocks of rows since round sixteen). 8000 x 1000 Cauchy 0.5 seeds 8
+// and 19 (73 and 87 columns failing, rooms 93-94 % of their entries): 0.69-0.76
+// of the time; Cauchy 0.9 seeds 3, 4, 5 (rooms 2-11 %) lost 5-30 % by index
+// and keep the read (docs/exact-stream.md, round eighteen).
+constexpr std::size_t kNearlyWholeNum = 1, kNearlyWholeDen = 2;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
 // records, at most this many (768 KB, 12 bytes each), stay in L2; a part
@@ -556,8 +565,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // takes the middle shares, where the records are not taken either).
       const bool by_index_first =
           m >= kIndexRowCols && m <= kIndexRowColsMax && kIndexShare * nf >= m && kRecordShare * nf < m;
-      const bool by_rows =
-          how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() && !by_index_first);
+      const bool nearly_whole = kNearlyWholeDen * size >= kNearlyWholeNum * nf * len;
+      const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() &&
+                                                        !by_index_first && !nearly_whole);
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
       // as (column, value) records, then stores them in their segments.
