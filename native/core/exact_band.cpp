@@ -24,6 +24,12 @@ constexpr double kBandZ = 4.0;
 constexpr int kBandIterations = 16;
 constexpr double kBandSettle = 2e-4;
 constexpr int kBandColumnSteps = 3;
+// theta_e's error as a share of it. 1e-3 held on Cauchy 0.9 (43682.7 against
+// theta* 43705.6 on the tall seed 6), not at 0.5: on the tall seeds 13 and 28
+// theta_e fell 1.1e-3 short (40920 against 40966) and 171 columns settled by
+// their lists, whose lower level is the list's root there, failed the check
+// by a hair and were gathered whole; 3e-3 leaves 3 (docs/exact-start.md).
+constexpr double kBandThetaError = 3e-3;
 // Records per block of the band's read (768 KB: they stay in L2).
 constexpr std::size_t kBandRecords = std::size_t(1) << 16;
 
@@ -177,7 +183,7 @@ long band_levels(const T* rows, std::size_t ns, std::size_t m, std::size_t step,
     }
   }
   // theta_e's own error, as a share of it (the check covers the rest).
-  const double dtheta = 1e-3 * theta;
+  const double dtheta = kBandThetaError * theta;
   long banded = 0;
   for (std::size_t j = 0; j < m; ++j) {
     lo[j] = 0.0;

@@ -31,10 +31,6 @@ constexpr int kMaxRounds = 4;
 constexpr std::size_t kWholeShare = 16;
 // As in exact_stream.cpp: short columns are not worth the bounds.
 constexpr std::size_t kCandidateMinLen = 512;
-// Whole columns are gathered row by row, each entry on its own cache line;
-// the lines this many rows ahead are asked for meanwhile (as the gather of
-// few_groups_thresholds in exact_stream.cpp).
-constexpr std::size_t kGatherAhead = 8;
 // The candidates of the failing columns are copied by a read of every row
 // when their room is at most this share of the entries, else as records
 // (kRecordShare) or by index.
@@ -52,6 +48,15 @@ constexpr std::size_t kDenseRoom = 8;
 constexpr std::size_t kIndexRowCols = 4000;
 constexpr std::size_t kIndexRowColsMax = 8000;
 constexpr std::size_t kIndexShare = 8;
+// And wherever the room is at least half of the failing columns' own entries
+// (their bounds leave out less than half): the read of every row then tests
+// and copies nearly every entry of those columns and reads the others' too,
+// while the copy by index reads only theirs (a sparse set of columns walked
+// down blocks of rows since round sixteen). 8000 x 1000 Cauchy 0.5 seeds 8
+// and 19 (73 and 87 columns failing, rooms 93-94 % of their entries): 0.69-0.76
+// of the time; Cauchy 0.9 seeds 3, 4, 5 (rooms 2-11 %) lost 5-30 % by index
+// and keep the read (docs/exact-stream.md, round eighteen).
+constexpr std::size_t kNearlyWholeNum = 1, kNearlyWholeDen = 2;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
 // records, at most this many (768 KB, 12 bytes each), stay in L2; a part
@@ -560,8 +565,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // takes the middle shares, where the records are not taken either).
       const bool by_index_first =
           m >= kIndexRowCols && m <= kIndexRowColsMax && kIndexShare * nf >= m && kRecordShare * nf < m;
-      const bool by_rows =
-          how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() && !by_index_first);
+      const bool nearly_whole = kNearlyWholeDen * size >= kNearlyWholeNum * nf * len;
+      const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() &&
+                                                        !by_index_first && !nearly_whole);
       t_trace.by_rows = by_rows;
       // Dense candidates, with vector lanes: one read of every row packs them
       // as (column, value) records, then stores them in their segments.
@@ -628,28 +634,38 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     }
     whole_count += fail.size();
     if (whole_count * kWholeShare > p.ng) return false;
-    // Gather the failing columns whole, row after row, touching only the
-    // cache lines that hold them.
-    const std::size_t nf = fail.size();
-    extra.emplace_back(nf * n);
+    // Gather the failing columns whole, touching only the cache lines that
+    // hold them: the kernel table's copy by index with a bound of 0 (every
+    // entry, |y| scaled, in row order: the values a walk across the rows
+    // stored), several rows of a column a step and, where the columns hold
+    // at most half of the lines, down blocks of rows (docs/exact-stream.md,
+    // rounds thirteen, sixteen and eighteen). One slot more per column: the
+    // copy stores one past its last entry.
+    const std::size_t nf = fail.size(), slot = n + 1;
+    extra.emplace_back(nf * slot);
     double* d = extra.back().data();
-    parallel_ranges(n, 1, nf * n, [&](std::size_t i0, std::size_t i1) {
-      for (std::size_t i = i0; i < i1; ++i) {
-        const T* r = y.data + i * m;
-        if (i + kGatherAhead < n)
-          for (std::size_t f = 0; f < nf; ++f) prefetch_range(r + kGatherAhead * m + alive[fail[f]], 1);
-        for (std::size_t f = 0; f < nf; ++f) d[f * n + i] = std::fabs(static_cast<double>(r[alive[fail[f]]])) * p.scale;
+    {
+      ScratchVector<std::size_t> cols(nf), pos(nf), stop_at(nf);
+      for (std::size_t f = 0; f < nf; ++f) {
+        cols[f] = alive[fail[f]];
+        pos[f] = f * slot;
+        stop_at[f] = pos[f] + n;
       }
-    });
+      const ScratchVector<double> keep_all(nf, 0.0);
+      parallel_ranges(nf, 1, nf * n, [&](std::size_t f0, std::size_t f1) {
+        simd::column_segments(simd::kernels(), y.data, n, m, cols.data() + f0, f1 - f0, p.scale, keep_all.data() + f0,
+                              pos.data() + f0, stop_at.data() + f0, d);
+      });
+    }
     ScratchVector<std::size_t> rows(nf, n);
     ScratchVector<double> sums(nf);
     nonneg_sums(
-        nf, [&](std::size_t f) { return static_cast<const double*>(d + f * n); }, rows.data(), sums.data());
+        nf, [&](std::size_t f) { return static_cast<const double*>(d + f * slot); }, rows.data(), sums.data());
     for (std::size_t f = 0; f < nf; ++f) {
       const std::size_t q = fail[f];
       whole[q] = 1;
       gs.own[q] = nullptr;
-      gs.at[q] = d + f * n;
+      gs.at[q] = d + f * slot;
       gs.len[q] = n;
       gs.total[q] = sums[f];
     }

@@ -70,7 +70,8 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
 // Two columns whose large entries all lie on sampled rows (every 64th row,
 // the others small): the sample holds them all, so it sees a phi_j 16 times
 // too large and puts the bounds above mu_j*; the check finds it, the columns
-// are gathered whole and the copy is solved again.
+// are gathered whole (by the kernel table's copy by index, every entry) and
+// the copy is solved again.
 TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   Rng rng(152);
   const std::size_t n = 6400, m = 30;
@@ -83,6 +84,15 @@ TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.sampled && tr.sample_regathered >= 1,
             "sampled " << tr.sampled << ", regathered " << tr.sample_regathered);
+  // The float copy by index gathers them too (its own loop in the kernel
+  // table), at any thread count.
+  std::vector<float> f(y.begin(), y.end());
+  expect_stream_as_sort(f, n, m, false, eta, "misleading sample float32");
+  (void)run(Method::kStream, f, n, m, false, eta);
+  const bp::StreamTrace tf = bp::last_stream_trace();
+  CHECK_MSG(tf.sampled && tf.sample_regathered >= 1,
+            "float32: sampled " << tf.sampled << ", regathered " << tf.sample_regathered);
+  (void)expect_stream_thread_free(y, n, m, eta, "misleading sample threads");
 }
 
 // Tall Cauchy data at large radii: the sample's own l1,inf norm is below the

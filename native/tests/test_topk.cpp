@@ -293,6 +293,11 @@ TEST(topk_gathers_the_columns_that_fail_the_check) {
     CHECK_MSG(tr.solved && tr.whole >= 1 && tr.rounds >= 2,
               "r " << r << ": solved " << tr.solved << " whole " << tr.whole << " rounds " << tr.rounds);
     expect_stream_thread_free(y, n, m, eta, "ties at the floor");
+    // The float copy by index gathers them too (its own kernel-table loop).
+    std::vector<float> f(y.begin(), y.end());
+    expect_stream_as_sort(f, n, m, false, eta, "ties at the floor float32, r " + std::to_string(r));
+    (void)run(Method::kStream, f, n, m, false, eta);
+    CHECK_MSG(bp::last_topk_trace().whole >= 1, "float32 r " << r << ": whole " << bp::last_topk_trace().whole);
   }
 }
 
