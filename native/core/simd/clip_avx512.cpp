@@ -58,31 +58,19 @@ using LineOf = std::conditional_t<sizeof(T) == 4, FloatLine, DoubleLine>;
 // The clip of `rows` rows (row r at src + r * stride, dst + r * stride),
 // columns [0, n), c per column, streamed: the contract of the AVX2
 // clamp_rows, a whole line a row and step. Each load of c serves every row.
-// Rows whose destinations do not share the 64-byte alignment go one by one.
+// The rows must share the 64-byte alignment (clip_rows sees to it).
 // No software prefetch: with one whole line a row a step, the hardware's
 // own follows the rows, and the prefetch a page ahead the other streamed
 // loops take made this loop 4-7 % slower (bilevelL1Inf float32 4000 x 4000,
 // paired). Returns whether every src entry was finite (x - x is NaN exactly
 // for a NaN or infinite x). (Fixed: the row count known when compiled, so
 // that the loop over the rows is unrolled; 0: `rows`.)
-// The AVX2 table's row blocks, kept for blocks whose rows do not share the
-// 64-byte alignment (a row of 4008 floats or 2004 doubles): they step half
-// a line at a time and load each parameter once for the rows, where this
-// loop would go row by row.
-KernelTable::WriteSomeRows<float, float> g_clip_rows_f32_avx2 = nullptr;
-KernelTable::WriteSomeRows<double, double> g_clip_rows_f64_avx2 = nullptr;
-
 template <class T, std::size_t Fixed>
 __attribute__((target("avx512f"))) bool clip_rows_n(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
                                                     std::size_t rows) {
   using W = LineOf<T>;
   constexpr std::size_t kStep = 64 / sizeof(T);
   const std::size_t R = Fixed != 0 ? Fixed : rows;
-  if (R > 1 && (stride * sizeof(T)) % 64 != 0) {
-    bool ok = true;
-    for (std::size_t r = 0; r < R; ++r) ok &= clip_rows_n<T, 1>(src + r * stride, stride, c, dst + r * stride, n, 1);
-    return ok;
-  }
   bool finite_ends = true;
   auto scalar_at = [&](std::size_t i) {
     for (std::size_t r = 0; r < R; ++r) {
@@ -109,12 +97,15 @@ __attribute__((target("avx512f"))) bool clip_rows_n(const T* src, std::size_t st
 template <class T>
 __attribute__((target("avx512f"))) bool clip_rows(const T* src, std::size_t stride, const T* c, T* dst, std::size_t n,
                                                   std::size_t rows) {
+  // Rows that do not share the 64-byte alignment (4008 floats or 2004
+  // doubles a row) take the AVX2 table's block, which steps half a line and
+  // still loads each parameter once for the rows (this loop would have to
+  // go row by row).
   if (rows > 1 && (stride * sizeof(T)) % 64 != 0) {
-    if constexpr (sizeof(T) == 4) {
-      if (g_clip_rows_f32_avx2 != nullptr) return g_clip_rows_f32_avx2(src, stride, c, dst, n, rows);
-    } else {
-      if (g_clip_rows_f64_avx2 != nullptr) return g_clip_rows_f64_avx2(src, stride, c, dst, n, rows);
-    }
+    if constexpr (sizeof(T) == 4)
+      return avx2_kernels()->clamp_rows_f32(src, stride, c, dst, n, rows);
+    else
+      return avx2_kernels()->clamp_rows_f64(src, stride, c, dst, n, rows);
   }
   if (rows >= kWriteRows) return clip_rows_n<T, kWriteRows>(src, stride, c, dst, n, kWriteRows);
   return clip_rows_n<T, 0>(src, stride, c, dst, n, rows);
@@ -124,8 +115,6 @@ __attribute__((target("avx512f"))) bool clip_rows(const T* src, std::size_t stri
 
 void take_avx512_clip(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
-  g_clip_rows_f32_avx2 = t.clamp_rows_f32;
-  g_clip_rows_f64_avx2 = t.clamp_rows_f64;
   t.clamp_rows_f32 = &clip_rows<float>;
   t.clamp_rows_f64 = &clip_rows<double>;
 }
