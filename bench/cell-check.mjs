@@ -15,7 +15,8 @@ import * as path from 'path';
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bp = require(path.join(root, 'dist', 'index.js'));
-const cells = JSON.parse(process.argv[2]);
+const cells = JSON.parse(process.argv[2] ?? '[]');
+if (!Array.isArray(cells) || cells.length === 0) throw new TypeError('usage: node bench/cell-check.mjs \'[{"shape":"4000x4000","kind":"cauchy","radius":0.9}]\' [seeds]');
 const seeds = parseSeeds(process.argv[3] ?? '2');
 
 bp.setThreadCount(1);

@@ -374,8 +374,9 @@ constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 // the float call goes sparse wherever the double call of the same live
 // columns does. Measured for float rows of 1-9 live units (1000 x 8000,
 // 8000 x 1000, 4000 x 4000: 0.76-0.96 of the full write's call) and of
-// 45-100 at 100 x 80000 (0.82-0.92; docs/bilevel-write.md, "The float bound
-// at 100 x 80000"), where a 9-unit cap had kept the full write.
+// 65-100 live columns at 100 x 80000 (0.82-0.92; docs/bilevel-write.md,
+// "The float bound at 100 x 80000"), where a 9-unit cap had kept the full
+// write.
 constexpr double kSparseMaxLiveShare = 0.02;
 constexpr double kSparseFloatMaxLiveShare = 0.04;
 template <class T>

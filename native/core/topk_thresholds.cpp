@@ -55,7 +55,9 @@ constexpr std::size_t kIndexShare = 8;
 // down blocks of rows since round sixteen). 8000 x 1000 Cauchy 0.5 seeds 8
 // and 19 (73 and 87 columns failing, rooms 93-94 % of their entries): 0.69-0.76
 // of the time; Cauchy 0.9 seeds 3, 4, 5 (rooms 2-11 %) lost 5-30 % by index
-// and keep the read (docs/exact-stream.md, round eighteen).
+// and keep the read (docs/exact-stream.md, round eighteen). Double data
+// only: float32 was not timed (its read of every row costs half the bytes),
+// nor rooms between a quarter and nine tenths.
 constexpr std::size_t kNearlyWholeNum = 1, kNearlyWholeDen = 2;
 // The record copy splits the columns into parts of at least this many (one
 // per thread), as the column passes do, and reads the rows in blocks whose
@@ -565,7 +567,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       // takes the middle shares, where the records are not taken either).
       const bool by_index_first =
           m >= kIndexRowCols && m <= kIndexRowColsMax && kIndexShare * nf >= m && kRecordShare * nf < m;
-      const bool nearly_whole = kNearlyWholeDen * size >= kNearlyWholeNum * nf * len;
+      const bool nearly_whole = std::is_same_v<T, double> && kNearlyWholeDen * size >= kNearlyWholeNum * nf * len;
       const bool by_rows = how == TopkCopy::kByRows || (how == TopkCopy::kAuto && kDenseRoom * size <= y.size() &&
                                                         !by_index_first && !nearly_whole);
       t_trace.by_rows = by_rows;
@@ -640,7 +642,7 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
     // stored), several rows of a column a step and, where the columns hold
     // at most half of the lines, down blocks of rows (docs/exact-stream.md,
     // rounds thirteen, sixteen and eighteen). One slot more per column: the
-    // copy stores one past its last entry.
+    // kernel's contract reserves out[end] for its branch-free moves.
     const std::size_t nf = fail.size(), slot = n + 1;
     extra.emplace_back(nf * slot);
     double* d = extra.back().data();

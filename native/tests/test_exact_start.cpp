@@ -70,8 +70,7 @@ TEST(sampled_start_is_refused_where_the_copy_would_be_long) {
 // Two columns whose large entries all lie on sampled rows (every 64th row,
 // the others small): the sample holds them all, so it sees a phi_j 16 times
 // too large and puts the bounds above mu_j*; the check finds it, the columns
-// are gathered whole (by the kernel table's copy by index, every entry) and
-// the copy is solved again.
+// are gathered whole (every entry, row by row) and the copy is solved again.
 TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   Rng rng(152);
   const std::size_t n = 6400, m = 30;
@@ -84,8 +83,8 @@ TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.sampled && tr.sample_regathered >= 1,
             "sampled " << tr.sampled << ", regathered " << tr.sample_regathered);
-  // The float copy by index gathers them too (its own loop in the kernel
-  // table), at any thread count.
+  // Float data are gathered the same way; the same bytes at any thread
+  // count (double data).
   std::vector<float> f(y.begin(), y.end());
   expect_stream_as_sort(f, n, m, false, eta, "misleading sample float32");
   (void)run(Method::kStream, f, n, m, false, eta);

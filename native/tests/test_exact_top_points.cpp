@@ -5,10 +5,10 @@
 // enough for the passes (at least 512 entries) whose lists give way, in
 // float64, in float64 near the largest doubles (the call scales the data
 // down, and the points with it) and in float32: every case agrees with
-// 'sort', and at least one case of each kind ran the column passes. What a
-// loose bound costs is time, not the result (the final check proves the
-// level and the passes go on): this test guards the results in these
-// units and types, the paired figures of round fourteen the bounds' use.
+// 'sort', and at least one case of each kind ran the column passes. This
+// catches the points in the wrong units or type where they change the
+// result; a chord that is off by a few ulps may not (TopPoints rounds each
+// phi value up by more than its rounding error for that reason).
 #include <cmath>
 #include <string>
 #include <vector>
@@ -39,7 +39,8 @@ int cases_with_passes(double times, const char* what) {
       std::vector<T> y = cauchy<T>(rng, n, m, times);
       std::vector<double> yd(y.begin(), y.end());
       const double eta = r * l1inf_cols(yd, n, m);
-      expect_stream_as_sort(y, n, m, false, eta, std::string(what) + " n " + std::to_string(n) + " r " + std::to_string(r));
+      expect_stream_as_sort(y, n, m, false, eta,
+                            std::string(what) + " n " + std::to_string(n) + " r " + std::to_string(r));
       passes += bp::last_stream_trace().full_passes > 0;
     }
   }
