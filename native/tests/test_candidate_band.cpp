@@ -1,6 +1,7 @@
 // The band's record loop (KernelTable::band_records, candidate_records.hpp)
 // against a plain loop: the entries at or above their column's upper level
-// counted and summed (Neumaier, row order), those between the levels
+// counted and summed (plainly in row order over blocks of up to 16 rows,
+// each block's sum then added with Neumaier's step), those between the levels
 // recorded, each column's in row order; every table (AVX2 where the CPU runs it, and
 // scalar) with the same bits.
 #include <algorithm>
@@ -49,21 +50,32 @@ void check_band(const bp::simd::KernelTable& k, const std::vector<T>& y, std::si
   std::vector<std::uint32_t> want_col;
   std::vector<double> want_val, want_cnt(m, 0.5), want_s(m, 0.25), want_c(m, 0.0);
   std::size_t want_rows = 0;
-  for (std::size_t i = 0; i < n && want_col.size() + (c1 - c0) <= cap; ++i, ++want_rows)
-    for (std::size_t j = c0; j < c1; ++j) {
-      const double a = std::fabs(static_cast<double>(y[i * m + j])) * scale;
-      if (a >= hi[j]) {
-        want_cnt[j] += 1.0;
-        const double u = want_s[j] + a;
-        // Neumaier, written with the branch: the loops' max/min form must
-        // give the same bits for terms >= 0.
-        want_c[j] += std::fabs(want_s[j]) >= a ? (want_s[j] - u) + a : (a - u) + want_s[j];
-        want_s[j] = u;
-      } else if (a >= lo[j]) {
-        want_col.push_back(static_cast<std::uint32_t>(j));
-        want_val.push_back(a);
+  // Blocks of up to 16 rows, as many as the room holds whole; in each, every
+  // column's terms summed plainly in row order, then added to its sum.
+  const std::size_t width = c1 - c0;
+  while (want_rows < n && want_col.size() + width <= cap) {
+    const std::size_t block = std::min({std::size_t(16), n - want_rows, (cap - want_col.size()) / width});
+    std::vector<double> part(m, 0.0);
+    for (std::size_t i = want_rows; i < want_rows + block; ++i)
+      for (std::size_t j = c0; j < c1; ++j) {
+        const double a = std::fabs(static_cast<double>(y[i * m + j])) * scale;
+        if (a >= hi[j]) {
+          want_cnt[j] += 1.0;
+          part[j] += a;
+        } else if (a >= lo[j]) {
+          want_col.push_back(static_cast<std::uint32_t>(j));
+          want_val.push_back(a);
+        }
       }
+    for (std::size_t j = c0; j < c1; ++j) {
+      const double a = part[j], u = want_s[j] + a;
+      // Neumaier, written with the branch: the loops' max/min form must
+      // give the same bits for terms >= 0.
+      want_c[j] += std::fabs(want_s[j]) >= a ? (want_s[j] - u) + a : (a - u) + want_s[j];
+      want_s[j] = u;
     }
+    want_rows += block;
+  }
   // The loop gives each column's records in row order, the columns in
   // blocks (not the row order across columns): compared by column, stably.
   std::vector<std::uint32_t> by_col(col.begin(), col.end());

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../numeric.hpp"
+#include "band_blocks.hpp"
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
@@ -16,13 +17,15 @@ namespace bp {
 namespace simd {
 namespace {
 
-// What a record loop does with an entry, as a policy of the row walks below:
-// the plain records keep the entries at or above their column's bound; the
-// band (Band) also counts and sums those at or above the column's upper
-// level and keeps only the ones between the two. The scalar walk
-// (walk_scalar) serves both; in AVX2 the plain records take records_avx2
-// and the band its own loop (band_avx2), which keeps each column's count and sum
-// in registers down a block of rows (docs/exact-stream.md, round eleven).
+using band::band_column;
+using band::band_rows;
+
+// What the plain record loop does with an entry, as a policy of the row
+// walk below: it keeps the entries at or above their column's bound. The
+// band (below: it also counts and sums those at or above the column's upper
+// level and keeps only the ones between the two) walks blocks of rows
+// instead (band_scalar; in AVX2 band_avx2, which keeps each column's count
+// and sum in registers down a block: docs/exact-stream.md, round eleven).
 //
 // entries(): columns [j, c1) of row r, one entry at a time: every entry is
 // stored at slot w, which advances only for a kept one (no branch to miss).
@@ -38,35 +41,6 @@ struct Plain {
       col[w] = static_cast<std::uint32_t>(j);
       val[w] = a;
       w += static_cast<std::size_t>(a >= bound[j]);
-    }
-    return w;
-  }
-};
-
-// The band: an entry at or above upper[j] is counted and added to the
-// column's compensated sum (add_nonneg, numeric.hpp: Neumaier's add of a
-// term >= 0 to a sum >= 0 as a max and a min, the same operations as the
-// vector loop's lanes, so the same bits); one in [bound[j], upper[j])
-// advances the slot.
-struct Band {
-  const double* bound;
-  const double* upper;
-  double* k;
-  double* s;
-  double* c;
-
-  template <class T>
-  std::size_t entries(const T* r, std::size_t j, std::size_t c1, double scale, std::uint32_t* col, double* val,
-                      std::size_t w) const {
-    for (; j < c1; ++j) {
-      const double a = std::fabs(static_cast<double>(r[j])) * scale;
-      const bool above = a >= upper[j];
-      const double x = above ? a : 0.0;
-      k[j] += above ? 1.0 : 0.0;
-      add_nonneg(s[j], c[j], x);
-      col[w] = static_cast<std::uint32_t>(j);
-      val[w] = a;
-      w += static_cast<std::size_t>(!above && a >= bound[j]);
     }
     return w;
   }
@@ -89,11 +63,22 @@ std::size_t records_scalar(const T* y, std::size_t n, std::size_t stride, std::s
   return walk_scalar(y, n, stride, c0, c1, scale, Plain{bound}, col, val, cap, count);
 }
 
+// The band, a block of rows at a time, column by column down the block (the
+// vector loop's blocks, so the same sums: each column's records in row order).
 template <class T>
 std::size_t band_scalar(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                         const double* bound, const double* upper, double* k, double* s, double* c, std::uint32_t* col,
                         double* val, std::size_t cap, std::size_t* count) {
-  return walk_scalar(y, n, stride, c0, c1, scale, Band{bound, upper, k, s, c}, col, val, cap, count);
+  const std::size_t width = c1 - c0;
+  std::size_t w = *count, i = 0;
+  while (i < n && w + width <= cap) {
+    const std::size_t rows = band_rows(i, n, width, w, cap);
+    for (std::size_t j = c0; j < c1; ++j)
+      w = band_column(y + i * stride, rows, stride, j, scale, bound, upper, k, s, c, col, val, w);
+    i += rows;
+  }
+  *count = w;
+  return i;
 }
 
 // The copy by index, one entry at a time (the loop topk_thresholds.cpp ran
@@ -201,24 +186,25 @@ std::size_t records_avx2(const T* y, std::size_t n, std::size_t stride, std::siz
   return i;
 }
 
-// The band's walk keeps its columns' counts and sums in registers: per
-// column the order of the terms is the row order all the same (so the bits
-// of Band::entries), but written row by row (as the plain records' loop is) the loop
-// loaded and stored the count, sum and compensation of every four entries,
-// 24 bytes of state a column from L2 for each 8 (or 4) bytes read, and the
-// fill cost about two passes (docs/exact-stream.md, round eleven). Here a
-// block of kBandRows rows is walked eight columns at a time down the block,
-// the eight columns' state in six registers, loaded and stored once a block.
-// The records of a block come column block by column block, so a column's
-// records stay in row order (all the fill's move needs: it stores them by
-// column); across columns the order is no longer the row order.
-constexpr std::size_t kBandRows = 16;
+// The band's walk keeps its columns' counts and sums in registers: written
+// row by row (as the plain records' loop is) the loop loaded and stored the
+// count, sum and compensation of every four entries, 24 bytes of state a
+// column from L2 for each 8 (or 4) bytes read, and the fill cost about two
+// passes (docs/exact-stream.md, round eleven). Here a block of rows
+// (band_rows) is walked eight columns at a time down the block, the eight
+// columns' state in registers, loaded and stored once a block; the block's
+// plain sums go into the compensated ones at its end (band_column's
+// operations lane by lane, so the same bits). The records of a block come
+// column block by column block, so a column's records stay in row order
+// (all the fill's move needs: it stores them by column); across columns the
+// order is no longer the row order.
 
-// Four columns' levels and state (count, sum, compensation), loaded once a
-// block and kept in registers (named locals: an array of them indexed in a
-// loop was kept on the stack, the same load and store per entry as before).
+// Four columns' levels and state (count, sum, compensation, the block's
+// plain sum), loaded once a block and kept in registers (named locals: an
+// array of them indexed in a loop was kept on the stack, the same load and
+// store per entry as before).
 struct BandLanes {
-  __m256d lo, up, k, s, c;
+  __m256d lo, up, k, s, c, p = _mm256_setzero_pd();
 
   BandLanes(const double* bound, const double* upper, const double* k0, const double* s0, const double* c0)
       : lo(_mm256_loadu_pd(bound)),
@@ -227,21 +213,24 @@ struct BandLanes {
         s(_mm256_loadu_pd(s0)),
         c(_mm256_loadu_pd(c0)) {}
 
-  void store(double* k0, double* s0, double* c0) const {
+  // The block's plain sum into the compensated one (add_nonneg's
+  // operations), then the state back to memory.
+  void store(double* k0, double* s0, double* c0) {
+    const __m256d u = _mm256_add_pd(s, p);
+    c = _mm256_add_pd(c, _mm256_add_pd(_mm256_sub_pd(_mm256_max_pd(s, p), u), _mm256_min_pd(s, p)));
+    s = u;
     _mm256_storeu_pd(k0, k);
     _mm256_storeu_pd(s0, s);
     _mm256_storeu_pd(c0, c);
   }
 
   // The lanes of a (scaled |y|) kept as records; those at or above up
-  // counted and added (Band::entries' operations, lane by lane).
+  // counted and added to the block's plain sum (band_column's operations).
   int step(__m256d a) {
     const __m256d above = _mm256_cmp_pd(a, up, _CMP_GE_OQ);
     const __m256d x = _mm256_and_pd(above, a);
     k = _mm256_add_pd(k, _mm256_and_pd(above, _mm256_set1_pd(1.0)));
-    const __m256d u = _mm256_add_pd(s, x);
-    c = _mm256_add_pd(c, _mm256_add_pd(_mm256_sub_pd(_mm256_max_pd(s, x), u), _mm256_min_pd(s, x)));
-    s = u;
+    p = _mm256_add_pd(p, x);
     return _mm256_movemask_pd(_mm256_andnot_pd(above, _mm256_cmp_pd(a, lo, _CMP_GE_OQ)));
   }
 };
@@ -273,20 +262,16 @@ template <class T>
 std::size_t band_avx2(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1, double scale,
                       const double* bound, const double* upper, double* k, double* s, double* c, std::uint32_t* col,
                       double* val, std::size_t cap, std::size_t* count) {
-  const Band lv{bound, upper, k, s, c};
   const __m256d sc = _mm256_set1_pd(scale);
   const std::size_t width = c1 - c0, end8 = c0 + width / 8 * 8, end4 = c0 + width / 4 * 4;
   std::size_t w = *count, i = 0;
-  // A block takes the rows the room holds whole (each row may keep all its
-  // width), so the rows read are those of the row-by-row walk.
   while (i < n && w + width <= cap) {
-    const std::size_t rows = std::min({kBandRows, n - i, (cap - w) / width});
+    const std::size_t rows = band_rows(i, n, width, w, cap);
     const T* yb = y + i * stride;
     std::size_t j = c0;
     for (; j < end8; j += 8) w = band_block<true>(yb, rows, stride, j, sc, bound, upper, k, s, c, col, val, w);
     if (j < end4) w = band_block<false>(yb, rows, stride, j, sc, bound, upper, k, s, c, col, val, w);
-    if (end4 < c1)
-      for (std::size_t r = 0; r < rows; ++r) w = lv.entries(yb + r * stride, end4, c1, scale, col, val, w);
+    for (j = end4; j < c1; ++j) w = band_column(yb, rows, stride, j, scale, bound, upper, k, s, c, col, val, w);
     i += rows;
   }
   *count = w;

@@ -219,7 +219,8 @@ struct KernelTable {
   L1FloatCompGap l1_float_exact_gap = nullptr;
   // The band's records (candidate_records.hpp): as CandidateRecords, but an
   // entry at or above upper[j] is counted in k[j] and added to the
-  // compensated sum (s[j], c[j]) (Neumaier, row order) instead of recorded;
+  // compensated sum (s[j], c[j]) instead of recorded (plain sums, in row
+  // order, over blocks of up to 16 rows, each added with Neumaier's step);
   // only those in [bound[j], upper[j]) are recorded, each column's in row
   // order (columns may interleave in blocks of rows: callers store each
   // record in its column's segment). Every table's loop gives the same bits.

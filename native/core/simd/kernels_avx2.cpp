@@ -11,9 +11,11 @@
 
 #include "../numeric.hpp"
 #include "../scratch.hpp"
+#include "band_avx512.hpp"
 #include "candidate_records.hpp"
 #include "clip_avx512.hpp"
 #include "column_squares_avx512.hpp"
+#include "double_gap_avx512.hpp"
 #include "float_stats_avx512.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
@@ -57,6 +59,8 @@ const KernelTable* avx512_kernels() {
     take_avx512_l1_blocks(k);
     take_avx512_float_column_squares(k);  // the float column pass of l1,2
     take_avx512_float_stats(k);           // the float column passes of the exact method
+    take_avx512_band(k);                  // the band's records of the exact method
+    take_avx512_double_gap(k);            // the double column passes of the exact method
     return k;
   }();
   return &t;
