@@ -233,7 +233,8 @@ long band_levels(const T* rows, std::size_t ns, std::size_t m, std::size_t step,
 }
 
 // One read of the alive columns: per column, the count K and sum Sb of the
-// entries at or above hi[q] (compensated, in row order), and the entries in
+// entries at or above hi[q] (plain sums over blocks of up to 16 rows, each
+// block's sum added compensated: simd/band_blocks.hpp), and the entries in
 // [lo[q], hi[q]) copied to out[beg[q] ..]: at most cap[q] of them are held
 // (one spare slot takes the rest, so the move needs no branch); held[q]
 // counts them all. q indexes alive. The rows are read by the kernel table's

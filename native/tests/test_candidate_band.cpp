@@ -2,8 +2,8 @@
 // against a plain loop: the entries at or above their column's upper level
 // counted and summed (plainly in row order over blocks of up to 16 rows,
 // each block's sum then added with Neumaier's step), those between the levels
-// recorded, each column's in row order; every table (AVX2 where the CPU runs it, and
-// scalar) with the same bits.
+// recorded, each column's in row order; every table (AVX2 and AVX-512F where
+// the CPU runs them, and scalar) with the same bits.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -110,6 +110,8 @@ TEST(band_records_match_a_plain_loop) {
   std::vector<float> yf(y.begin(), y.end());
   if (bp::simd::avx2_kernels() == nullptr)
     std::printf("  (this CPU lacks AVX2: only the scalar band loop is checked)\n");
+  else if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F band loop");
   for (const bp::simd::KernelTable* k : tables()) {
     const std::string name = k->name;
     for (std::size_t c0 : {0, 1, 3})

@@ -1,11 +1,13 @@
 // Every dispatch table this build holds (simd/kernel_table.hpp: the scalar
-// lanes, the baseline, AVX2 where the CPU has it) must write exactly the bytes
+// lanes, the baseline, AVX2 and AVX-512F where the CPU has them; a CPU
+// without one skips its table, and says so) must write exactly the bytes
 // of the scalar definitions, for every length and alignment (the aligning
 // prologue, the vector body and the tail), signed zeros included: the choice
 // of table may change the speed, never the result.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <type_traits>
@@ -250,81 +252,84 @@ template <class T>
 void check_stream_passes(const KernelTable& k, Rng& rng, double scale = 0.5) {
   const KernelTable& ref = bp::simd::scalar_kernels();
   for (std::size_t rows : {0, 1, 7, 8, 9, 17, 24}) {
-    for (std::size_t c0 : {0, 1, 3}) {
-      const std::size_t cols = 19, c1 = cols - (c0 == 1 ? 0 : 2);
-      const std::vector<T> y = values<T>(rng, rows * cols);
-      // With c0 = 3 no candidate bound is set (lo = +inf everywhere), as
-      // before the first bounds: the float loops then skip the count.
-      const std::vector<double> mu = thresholds(rng, cols, scale),
-                                lo = c0 == 3 ? std::vector<double>(cols, std::numeric_limits<double>::infinity())
-                                             : thresholds(rng, cols, scale);
-      std::vector<double> kk(cols, -1.0), s(cols, -1.0), c(cols, -1.0), cnt(cols, -1.0);
-      std::vector<double> kr = kk, sr = s, cr = c, cntr = cnt;
-      Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(), lo.data(),
-                               cnt.data());
-      Pick<T>::column_stats(ref)(y.data(), rows, cols, c0, c1, scale, mu.data(), kr.data(), sr.data(), cr.data(),
-                                 lo.data(), cntr.data());
-      CHECK_MSG(same_bytes(kk, kr) && same_bytes(s, sr) && same_bytes(cnt, cntr),
-                k.name << " column_stats rows=" << rows << " c0=" << c0);
-      for (std::size_t j = c0; j < c1; ++j) {  // the scalar table against the definition
-        double kd = 0, nd = 0, sum = 0, comp = 0, part = 0;
-        for (std::size_t i = 0; i < rows; ++i) {
-          const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
-          kd += a >= mu[j] ? 1 : 0;
-          nd += a >= lo[j] ? 1 : 0;
-          part += a >= mu[j] ? a : 0.0;
-          // Eight rows per compensated add, then the rows left one by one.
-          if (i % 8 == 7 || i >= rows / 8 * 8) {
-            comp_add_ref(sum, comp, part);
-            part = 0;
-          }
-        }
-        CHECK_MSG(kr[j] == kd && cntr[j] == nd && sr[j] == sum + comp, "column_stats definition j=" << j);
-      }
-      // The gap variant: the same statistics, bit for bit, and the gap
-      // around each threshold against its definition.
-      std::vector<double> kg(cols, -1.0), sg(cols, -1.0), cg(cols, -1.0), ng(cols, -1.0), lb(cols, -1.0),
-          ub(cols, -1.0);
-      Pick<T>::column_stats_gap(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kg.data(), sg.data(), cg.data(),
-                                   lo.data(), ng.data(), lb.data(), ub.data());
-      CHECK_MSG(same_bytes(kg, kr) && same_bytes(sg, sr) && same_bytes(ng, cntr),
-                k.name << " column_stats_gap rows=" << rows << " c0=" << c0);
-      for (std::size_t j = c0; j < c1; ++j) {
-        double below = 0.0, above = std::numeric_limits<double>::infinity();
-        for (std::size_t i = 0; i < rows; ++i) {
-          const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
-          if (a >= mu[j])
-            above = std::min(above, a);
-          else
-            below = std::max(below, a);
-        }
-        CHECK_MSG(lb[j] == below && ub[j] == above, k.name << " column_stats_gap gap j=" << j);
-      }
-      // The list variant at threshold mu: the same counts and sums, and the
-      // entries below mu as (column, value), in row order per column; with
-      // too little room it stops writing but keeps counting.
-      for (std::size_t cap : {std::size_t(0), std::size_t(5), rows * cols}) {
-        std::vector<double> kb(cols, -1.0), sb(cols, -1.0), cb(cols, -1.0), val(cap + 1, -1.0);
-        std::vector<std::uint32_t> col(cap + 1, 0xffffffffu);
-        std::size_t held = 0;
-        Pick<T>::column_stats_below(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kb.data(), sb.data(), cb.data(),
-                                       cap, col.data(), val.data(), &held);
-        CHECK_MSG(same_bytes(kb, kr) && same_bytes(sb, sr), k.name << " column_stats_below rows=" << rows);
-        std::vector<std::vector<double>> want(cols), got(cols);
-        std::size_t total = 0;
-        for (std::size_t i = 0; i < rows; ++i)
-          for (std::size_t j = c0; j < c1; ++j) {
+    for (std::size_t c0 : {0, 1, 3})
+      for (std::size_t wide : {0, 3, 8}) {
+        // Ranges of 14-18 columns (whole vectors and a tail), of 3 (a lone
+        // masked vector in the AVX-512F loops) and of 8 (no tail).
+        const std::size_t cols = 19, c1 = wide == 0 ? cols - (c0 == 1 ? 0 : 2) : c0 + wide;
+        const std::vector<T> y = values<T>(rng, rows * cols);
+        // With c0 = 3 no candidate bound is set (lo = +inf everywhere), as
+        // before the first bounds: the float loops then skip the count.
+        const std::vector<double> mu = thresholds(rng, cols, scale),
+                                  lo = c0 == 3 ? std::vector<double>(cols, std::numeric_limits<double>::infinity())
+                                               : thresholds(rng, cols, scale);
+        std::vector<double> kk(cols, -1.0), s(cols, -1.0), c(cols, -1.0), cnt(cols, -1.0);
+        std::vector<double> kr = kk, sr = s, cr = c, cntr = cnt;
+        Pick<T>::column_stats(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kk.data(), s.data(), c.data(),
+                                 lo.data(), cnt.data());
+        Pick<T>::column_stats(ref)(y.data(), rows, cols, c0, c1, scale, mu.data(), kr.data(), sr.data(), cr.data(),
+                                   lo.data(), cntr.data());
+        CHECK_MSG(same_bytes(kk, kr) && same_bytes(s, sr) && same_bytes(cnt, cntr),
+                  k.name << " column_stats rows=" << rows << " c0=" << c0);
+        for (std::size_t j = c0; j < c1; ++j) {  // the scalar table against the definition
+          double kd = 0, nd = 0, sum = 0, comp = 0, part = 0;
+          for (std::size_t i = 0; i < rows; ++i) {
             const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
-            if (!(a >= mu[j])) want[j].push_back(a), ++total;
+            kd += a >= mu[j] ? 1 : 0;
+            nd += a >= lo[j] ? 1 : 0;
+            part += a >= mu[j] ? a : 0.0;
+            // Eight rows per compensated add, then the rows left one by one.
+            if (i % 8 == 7 || i >= rows / 8 * 8) {
+              comp_add_ref(sum, comp, part);
+              part = 0;
+            }
           }
-        CHECK_MSG(held == total, k.name << " column_stats_below held " << held << " of " << total);
-        CHECK_MSG(val[cap] == -1.0 && col[cap] == 0xffffffffu, k.name << " column_stats_below wrote past cap");
-        if (cap >= total) {
-          for (std::size_t e = 0; e < held; ++e) got[col[e]].push_back(val[e]);
-          CHECK_MSG(got == want, k.name << " column_stats_below list rows=" << rows << " c0=" << c0);
+          CHECK_MSG(kr[j] == kd && cntr[j] == nd && sr[j] == sum + comp, "column_stats definition j=" << j);
+        }
+        // The gap variant: the same statistics, bit for bit, and the gap
+        // around each threshold against its definition.
+        std::vector<double> kg(cols, -1.0), sg(cols, -1.0), cg(cols, -1.0), ng(cols, -1.0), lb(cols, -1.0),
+            ub(cols, -1.0);
+        Pick<T>::column_stats_gap(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kg.data(), sg.data(), cg.data(),
+                                     lo.data(), ng.data(), lb.data(), ub.data());
+        CHECK_MSG(same_bytes(kg, kr) && same_bytes(sg, sr) && same_bytes(ng, cntr),
+                  k.name << " column_stats_gap rows=" << rows << " c0=" << c0);
+        for (std::size_t j = c0; j < c1; ++j) {
+          double below = 0.0, above = std::numeric_limits<double>::infinity();
+          for (std::size_t i = 0; i < rows; ++i) {
+            const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+            if (a >= mu[j])
+              above = std::min(above, a);
+            else
+              below = std::max(below, a);
+          }
+          CHECK_MSG(lb[j] == below && ub[j] == above, k.name << " column_stats_gap gap j=" << j);
+        }
+        // The list variant at threshold mu: the same counts and sums, and the
+        // entries below mu as (column, value), in row order per column; with
+        // too little room it stops writing but keeps counting.
+        for (std::size_t cap : {std::size_t(0), std::size_t(5), rows * cols}) {
+          std::vector<double> kb(cols, -1.0), sb(cols, -1.0), cb(cols, -1.0), val(cap + 1, -1.0);
+          std::vector<std::uint32_t> col(cap + 1, 0xffffffffu);
+          std::size_t held = 0;
+          Pick<T>::column_stats_below(k)(y.data(), rows, cols, c0, c1, scale, mu.data(), kb.data(), sb.data(),
+                                         cb.data(), cap, col.data(), val.data(), &held);
+          CHECK_MSG(same_bytes(kb, kr) && same_bytes(sb, sr), k.name << " column_stats_below rows=" << rows);
+          std::vector<std::vector<double>> want(cols), got(cols);
+          std::size_t total = 0;
+          for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = c0; j < c1; ++j) {
+              const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+              if (!(a >= mu[j])) want[j].push_back(a), ++total;
+            }
+          CHECK_MSG(held == total, k.name << " column_stats_below held " << held << " of " << total);
+          CHECK_MSG(val[cap] == -1.0 && col[cap] == 0xffffffffu, k.name << " column_stats_below wrote past cap");
+          if (cap >= total) {
+            for (std::size_t e = 0; e < held; ++e) got[col[e]].push_back(val[e]);
+            CHECK_MSG(got == want, k.name << " column_stats_below list rows=" << rows << " c0=" << c0);
+          }
         }
       }
-    }
   }
   for (std::size_t len = 0; len < 150; len += (len < 72 ? 1 : 7)) {
     for (std::size_t off = 0; off < 3; ++off) {
@@ -498,6 +503,8 @@ TEST(simd_tables_find_every_non_finite_entry) {
 }
 
 TEST(simd_tables_write_the_scalar_bytes) {
+  if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F loops (double column pass, clip rows)");
   for (const KernelTable* k : tables()) {
     Rng rng(77);
     check_writes<double>(*k, rng);

@@ -23,9 +23,9 @@ namespace band {
 // term >= 0 to a sum >= 0 as a max and a min, the operations of the vector
 // loop's lanes). One compensated add a block instead of one an entry: the
 // band's read cost about one and a half column passes, the per-entry add
-// most of the difference (docs/exact-stream.md, round seventeen). The sum
-// is as accurate as the column passes' (eight or sixteen plain adds, then a
-// compensated one). An entry in [bound[j], upper[j]) advances the slot.
+// most of the difference (docs/exact-stream.md, round seventeen). The sum's
+// error is of the column passes' order (they add eight rows plainly, the
+// band sixteen, then a compensated add). An entry in [bound[j], upper[j]) advances the slot.
 inline constexpr std::size_t kBandRows = 16;
 
 // Rows [0, rows) of column j, one entry at a time: the scalar loop, and the
@@ -50,7 +50,8 @@ std::size_t band_column(const T* y, std::size_t rows, std::size_t stride, std::s
   return w;
 }
 
-// The rows of a band block that the room holds whole, from row i.
+// The rows of a band block that the room holds whole, from row i (width:
+// the block's columns, at least one: callers never pass an empty range).
 inline std::size_t band_rows(std::size_t i, std::size_t n, std::size_t width, std::size_t w, std::size_t cap) {
   return std::min({kBandRows, n - i, (cap - w) / width});
 }

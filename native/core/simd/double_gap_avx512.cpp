@@ -19,7 +19,8 @@ namespace {
 // where it adds a masked value (a count of 0, a kept entry of +0) or takes
 // the max with +0 and the min with +inf, this one leaves the lane as it is
 // under a mask; the counts, sums and gaps are >= +0, so x + 0, max(x, +0)
-// and min(x, +inf) are x. The rows go in blocks of eight (plain sums, then
+// and min(x, +inf) are x (for finite entries: the API refuses NaN and
+// infinities, which would make the two loops' gaps differ). The rows go in blocks of eight (plain sums, then
 // one compensated add, comp_add's operations) and then one at a time, as
 // there. The last columns (fewer than eight) take the same lanes under a
 // mask of loads and stores.
