@@ -28,33 +28,25 @@ std::vector<T> cauchy(Rng& rng, std::size_t n, std::size_t m, double times) {
   return y;
 }
 
-// The passes run on how many of the cases (each checked against 'sort').
+// One case (1100 x 400 at 0.5 of the l1,inf norm: the lists give way and
+// six column passes run), checked against 'sort'; whether the passes ran.
 template <class T>
-int cases_with_passes(double times, const char* what) {
-  Rng rng(211);
-  int passes = 0;
-  for (std::size_t n : {600, 1100}) {
-    for (double r : {0.5, 0.8, 0.9, 0.97}) {
-      const std::size_t m = 400;
-      std::vector<T> y = cauchy<T>(rng, n, m, times);
-      std::vector<double> yd(y.begin(), y.end());
-      const double eta = r * l1inf_cols(yd, n, m);
-      expect_stream_as_sort(y, n, m, false, eta,
-                            std::string(what) + " n " + std::to_string(n) + " r " + std::to_string(r));
-      passes += bp::last_stream_trace().full_passes > 0;
-    }
-  }
-  return passes;
+bool runs_the_passes(double times, const char* what) {
+  Rng rng(4);  // a seed whose lists give way (about one in ten here)
+  const std::size_t n = 1100, m = 400;
+  std::vector<T> y = cauchy<T>(rng, n, m, times);
+  std::vector<double> yd(y.begin(), y.end());
+  const double eta = 0.5 * l1inf_cols(yd, n, m);
+  expect_stream_as_sort(y, n, m, false, eta, what);
+  return bp::last_stream_trace().full_passes > 0;
 }
 
 }  // namespace
 
 TEST(top_points_bound_the_passes_of_heavy_columns_in_every_type_and_scale) {
-  const int plain = cases_with_passes<double>(1.0, "float64");
-  CHECK_MSG(plain >= 1, "float64: no case ran the column passes");
+  CHECK_MSG(runs_the_passes<double>(1.0, "float64"), "float64: the column passes did not run");
   // Entries up to about 1e305: the call works on y times a scale below 1.
-  const int huge = cases_with_passes<double>(1e300, "float64 near the largest doubles");
-  CHECK_MSG(huge >= 1, "float64 near the largest doubles: no case ran the column passes");
-  const int single = cases_with_passes<float>(1.0, "float32");
-  CHECK_MSG(single >= 1, "float32: no case ran the column passes");
+  CHECK_MSG(runs_the_passes<double>(1e300, "float64 near the largest doubles"),
+            "float64 near the largest doubles: the column passes did not run");
+  CHECK_MSG(runs_the_passes<float>(1.0, "float32"), "float32: the column passes did not run");
 }
