@@ -15,10 +15,9 @@ namespace {
 
 #define BP_AVX512 __attribute__((target("avx512f,popcnt")))
 
-// Asked for this many bytes ahead in each row, as the AVX2 loop does
-// (candidate_records.cpp, kRecordAheadBytes: the record stores leave the
-// hardware prefetcher behind).
-constexpr std::size_t kAheadBytes = 4096;
+// Asked for band::kAheadBytes ahead in each row, as the AVX2 loop does
+// (band_blocks.hpp).
+using band::kAheadBytes;
 
 BP_AVX512 inline __m512d load8(const double* p) {
   return _mm512_loadu_pd(p);

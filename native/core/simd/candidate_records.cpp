@@ -126,14 +126,8 @@ constexpr PackTable make_pack_table() {
 
 constexpr PackTable kPack = make_pack_table();
 
-// The rows are read in order, but the loop stalled on them all the same
-// (most of its samples on the load, 4000 x 4000 Cauchy 0.9 seed 5: the
-// record stores and the record moves between blocks leave the hardware
-// prefetcher behind): each step asks for the line this many bytes ahead.
-// 4 KB measured best of 1, 4, 8 and 16 KB (the kernel timed alone from C++, one thread: the
-// records went from about 1.5 to 1.0 times a memcpy of the matrix; the
-// projection 5.4-5.9 -> 4.9-5.1x).
-constexpr std::size_t kRecordAheadBytes = 4096;
+// Each step asks for the line band::kAheadBytes ahead (band_blocks.hpp).
+constexpr std::size_t kRecordAheadBytes = band::kAheadBytes;
 
 BP_SIMD_PUSH_AVX2
 
