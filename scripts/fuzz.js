@@ -6,8 +6,10 @@
 // Exits non-zero if any harness crashes, trips a sanitizer, times out or
 // reports a violated invariant, and prints where the reproducer was saved.
 //
-//   node scripts/fuzz.js                 build, then ~60 s of fuzzing in all
+//   node scripts/fuzz.js                 build, then ~60 s of fuzzing in all (harnesses
+//                                        run side by side, one per core)
 //   node scripts/fuzz.js --time=600      a longer run (seconds, shared by all harnesses)
+//   node scripts/fuzz.js --jobs=1        one harness at a time
 //   node scripts/fuzz.js --only=fuzz_exact,fuzz_norms
 //   node scripts/fuzz.js --replay        only replay the committed corpus (a quick regression run)
 //   node scripts/fuzz.js --seed=1234     pin libFuzzer's seed (default: random, printed)
@@ -38,8 +40,13 @@ const replayOnly = arg('replay', false) === true;
 const updateCorpus = arg('update-corpus', false) === true;
 const only = arg('only', '') ? String(arg('only', '')).split(',') : null;
 const seed = arg('seed', '') ? Number(arg('seed', '')) : Math.floor(Math.random() * 2 ** 31);
+const jobs = Number(arg('jobs', os.cpus().length));
 if (!(totalSeconds > 0)) {
   console.error('fuzz: --time must be a positive number of seconds');
+  process.exit(2);
+}
+if (!Number.isInteger(jobs) || jobs < 1) {
+  console.error('fuzz: --jobs must be a positive whole number of harnesses run at once');
   process.exit(2);
 }
 
@@ -150,14 +157,20 @@ function runHarness(name) {
   console.log(
     `fuzz: ${harnesses.length} harnesses, ${replayOnly ? 'replaying the committed corpus' : `${perHarness} s each, seed ${seed}`} (built in ${buildSeconds.toFixed(0)} s)`,
   );
-  const results = [];
-  for (const h of harnesses) {
-    process.stdout.write(`  ${h} ... `);
-    const r = await runHarness(h);
-    results.push(r);
-    console.log(r.ok ? `ok, ${r.execs} executions` : 'FAILED');
-    if (!r.ok) console.log(r.excerpt.replace(/^/gm, '      '));
+  // The harnesses run side by side, one per core: each still gets its share of
+  // the budget (the fuzzing done is the same), in half the wall time on two cores.
+  const results = new Array(harnesses.length);
+  let next = 0;
+  async function worker() {
+    while (next < harnesses.length) {
+      const i = next++;
+      const r = await runHarness(harnesses[i]);
+      results[i] = r;
+      console.log(`  ${r.name} ... ${r.ok ? `ok, ${r.execs} executions` : 'FAILED'}`);
+      if (!r.ok) console.log(r.excerpt.replace(/^/gm, '      '));
+    }
   }
+  await Promise.all(Array.from({ length: Math.min(jobs, harnesses.length) }, worker));
 
   if (updateCorpus && !replayOnly) {
     for (const r of results) {

@@ -31,4 +31,5 @@ else configure.push('-DCMAKE_BUILD_TYPE=RelWithDebInfo');
 run('cmake', configure);
 // Both cores: the sanitizer build of the core and tests is a large part of CI.
 run('cmake', ['--build', dir, '--parallel', String(os.cpus().length)]);
-if (!buildOnly) run('ctest', ['--test-dir', dir, '--output-on-failure']);
+// The harness's shares (CMakeLists.txt, BP_TEST_SHARDS) run side by side.
+if (!buildOnly) run('ctest', ['--test-dir', dir, '--output-on-failure', '--parallel', String(os.cpus().length)]);
