@@ -175,6 +175,7 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
     total += cap[j];
   }
   end->banded = static_cast<int>(banded);
+  end->room = total;
   if (total * (band_only ? kBandCopyShare : kCopyShare) > y.size()) return false;
   if (stop.requested()) {
     *result = StreamEnd::kStopped;
