@@ -36,6 +36,7 @@ struct SampledEnd {
   int compact_passes = 0;  // passes over the copy
   int regathered = 0;      // rounds that gathered failing columns whole
   int banded = 0;          // columns copied only between two levels (see below)
+  std::size_t room = 0;    // entries the copy was sized for (taken or refused)
 };
 
 // The last call's SampledEnd on this thread (for the tests).
