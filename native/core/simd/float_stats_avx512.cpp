@@ -366,6 +366,62 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
+// The candidate fill (fill_candidates_f32 of kernel_table.hpp) at scale 1:
+// per row, the columns whose |y| is at or above the bound rounded up to a
+// float (the same test as against the bound itself: docs/exact-float32.md)
+// listed sixteen at a time by compressing the lane numbers under the compare
+// mask into a register and storing it whole (the compress to memory is slow
+// on some AVX-512F CPUs), the count advanced by the mask's population; then
+// each listed entry appended to its column's segment as fill_at of
+// loops-inl.hpp does it. No branch per vector and no way to choose per row
+// (the AVX2 loop's test-each-vector and list ways): a list store is as cheap
+// as the test. The list has sixteen slots past the columns, for the last
+// whole store. A column's segment receives its entries in row order, as in
+// every other loop, so the bytes are theirs.
+__attribute__((target("avx512f,popcnt"))) void fill_candidates_f32(const float* y, std::size_t n, std::size_t m,
+                                                                   double scale, const double* bound,
+                                                                   const std::size_t* cap, const std::size_t* cbeg,
+                                                                   std::size_t* len, double* out) {
+  if (scale != 1.0 || m > std::numeric_limits<std::uint32_t>::max() - 16)
+    return avx2_kernels()->fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+  ScratchVector<float> b(m);
+  round_up(bound, b.data(), m);
+  ScratchVector<std::uint32_t> list(m + 16);
+  std::uint32_t* at = list.data();
+  const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i step = _mm512_set1_epi32(16);
+  const std::size_t mw = m / 16 * 16;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (m - mw)) - 1u);
+  double sink = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = y + i * m;
+    __m512i idx = first;
+    std::size_t held = 0, j = 0;
+    for (; j < mw; j += 16) {
+      const __mmask16 on =
+          _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_loadu_ps(r + j)), _mm512_loadu_ps(b.data() + j), _CMP_GE_OQ);
+      _mm512_storeu_si512(at + held, _mm512_maskz_compress_epi32(on, idx));
+      held += static_cast<std::size_t>(_mm_popcnt_u32(on));
+      idx = _mm512_add_epi32(idx, step);
+    }
+    if (tail != 0) {
+      const __mmask16 on = _mm512_mask_cmp_ps_mask(tail, _mm512_abs_ps(_mm512_maskz_loadu_ps(tail, r + j)),
+                                                   _mm512_maskz_loadu_ps(tail, b.data() + j), _CMP_GE_OQ);
+      _mm512_storeu_si512(at + held, _mm512_maskz_compress_epi32(on, idx));
+      held += static_cast<std::size_t>(_mm_popcnt_u32(on));
+    }
+    for (std::size_t e = 0; e < held; ++e) {
+      const std::size_t c = at[e];
+      const double a = std::fabs(static_cast<double>(r[c]));
+      const std::size_t l = len[c];
+      const bool take = (a >= bound[c]) & (l < cap[c]);
+      double* dst = take ? out + cbeg[c] + l : &sink;
+      *dst = a;
+      len[c] = l + static_cast<std::size_t>(take);
+    }
+  }
+}
+
 }  // namespace
 
 void take_avx512_float_stats(KernelTable& t) {
@@ -373,6 +429,7 @@ void take_avx512_float_stats(KernelTable& t) {
   t.column_stats_f32 = &column_stats_f32;
   t.column_stats_gap_f32 = &column_stats_gap_f32;
   t.column_stats_below_f32 = &column_stats_below_f32;
+  t.fill_candidates_f32 = &fill_candidates_f32;
 }
 
 }  // namespace simd
