@@ -3,7 +3,8 @@
 // one, byte for byte, at widths that cross the sixteen-lane vectors of the
 // AVX-512F loops (float_stats_avx512.cpp) and their masked tails, at scale 1
 // (the float-lane loops) and at another scale (the double-lane ones); and the
-// below-bound pass's list, column by column; and the candidate fill.
+// below-bound pass's list, column by column; the candidate fill and the
+// first read with the top lists.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -202,6 +203,53 @@ TEST(float_fill_matches_the_scalar_table_across_vector_widths) {
           CHECK_MSG(same_bits(len, lenr) && same_bits(out, outr),
                     k->name << " fill rows=" << rows << " cols=" << cols << " scale=" << scale);
         }
+      }
+    }
+  }
+}
+
+// column_max_sum_top_f32 (the first read with the top lists): every table
+// against the scalar one, byte for byte (maxima, sums, the kColumnTop lists),
+// at widths across the sixteen lanes of the AVX-512F loop and its masked
+// tail, rows in blocks of eight and one by one, ties, columns with fewer
+// entries than a list, a column range that starts past 0, scale 1 and 0.5,
+// and a NaN (false from every table).
+TEST(float_top_read_matches_the_scalar_table_across_vector_widths) {
+  Rng rng(6161);
+  const bp::simd::KernelTable& ref = bp::simd::scalar_kernels();
+  if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F float top-list read");
+  constexpr std::size_t K = bp::simd::kColumnTop;
+  for (std::size_t rows : {1, 5, 8, 13, 16, 21, 40}) {
+    for (std::size_t cols : {1, 15, 16, 17, 31, 33, 50}) {
+      std::vector<float> y(rows * cols);
+      for (float& v : y) v = static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
+      for (std::size_t i = 0; i < rows; i += 3) y[i * cols + cols / 2] = -y[cols / 2];  // ties down a column
+      for (std::size_t c0 : {std::size_t(0), std::size_t(1)}) {
+        if (c0 >= cols) continue;
+        for (double scale : {1.0, 0.5}) {
+          std::vector<double> mxr(cols, -1), sr(cols, -1);
+          std::vector<float> topr(cols * K, -1.0f);
+          const bool okr =
+              ref.column_max_sum_top_f32(y.data(), rows, cols, c0, cols, scale, mxr.data(), sr.data(), topr.data());
+          CHECK_MSG(okr, "scalar top read saw a NaN");
+          for (const bp::simd::KernelTable* k : tables()) {
+            std::vector<double> mx(cols, -1), s(cols, -1);
+            std::vector<float> top(cols * K, -1.0f);
+            const bool ok =
+                k->column_max_sum_top_f32(y.data(), rows, cols, c0, cols, scale, mx.data(), s.data(), top.data());
+            CHECK_MSG(ok && same_bits(mx, mxr) && same_bits(s, sr) && same_bits(top, topr),
+                      k->name << " top read rows=" << rows << " cols=" << cols << " c0=" << c0 << " scale=" << scale);
+          }
+        }
+      }
+      std::vector<float> bad = y;
+      bad[rng.below(bad.size())] = std::numeric_limits<float>::quiet_NaN();
+      for (const bp::simd::KernelTable* k : tables()) {
+        std::vector<double> mx(cols), s(cols);
+        std::vector<float> top(cols * K);
+        CHECK_MSG(!k->column_max_sum_top_f32(bad.data(), rows, cols, 0, cols, 1.0, mx.data(), s.data(), top.data()),
+                  k->name << " top read missed a NaN");
       }
     }
   }
