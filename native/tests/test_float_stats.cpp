@@ -3,10 +3,12 @@
 // one, byte for byte, at widths that cross the sixteen-lane vectors of the
 // AVX-512F loops (float_stats_avx512.cpp) and their masked tails, at scale 1
 // (the float-lane loops) and at another scale (the double-lane ones); and the
-// below-bound pass's list, column by column.
+// below-bound pass's list, column by column; the candidate fill and the
+// first read with the top lists.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -155,6 +157,99 @@ TEST(float_below_pass_matches_the_scalar_table_across_vector_widths) {
             }
           }
         }
+      }
+    }
+  }
+}
+
+// fill_candidates_f32: every table's fill against the scalar table's and the
+// definition (row by row, each column's entries |y| * scale >= bound in row
+// order while it has room), byte for byte, at widths across the sixteen-lane
+// list of the AVX-512F loop (float_stats_avx512.cpp) and its masked tail,
+// with the odd thresholds above and columns that run out of room.
+TEST(float_fill_matches_the_scalar_table_across_vector_widths) {
+  Rng rng(5151);
+  const bp::simd::KernelTable& ref = bp::simd::scalar_kernels();
+  if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F float fill");
+  for (std::size_t rows : {0, 1, 5, 23}) {
+    for (std::size_t cols : {1, 15, 16, 17, 31, 33, 50}) {
+      std::vector<float> y(rows * cols);
+      for (float& v : y) v = static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
+      const std::vector<float> probe = y.empty() ? std::vector<float>{1.0f} : y;
+      std::vector<double> bound(cols);
+      for (double& b : bound) b = odd_threshold(rng, probe);
+      std::vector<std::size_t> cap(cols), cbeg(cols + 1, 0);
+      for (std::size_t j = 0; j < cols; ++j) {
+        cap[j] = rng.below(rows + 1);
+        cbeg[j + 1] = cbeg[j] + cap[j];
+      }
+      for (double scale : {1.0, 0.5}) {
+        std::vector<std::size_t> lenr(cols, 0), lend(cols, 0);
+        std::vector<double> outr(cbeg[cols] + 1, -1.0), outd = outr;
+        ref.fill_candidates_f32(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), lenr.data(),
+                                outr.data());
+        for (std::size_t i = 0; i < rows; ++i)
+          for (std::size_t j = 0; j < cols; ++j) {
+            const double a = std::fabs(static_cast<double>(y[i * cols + j])) * scale;
+            if (a >= bound[j] && lend[j] < cap[j]) outd[cbeg[j] + lend[j]++] = a;
+          }
+        CHECK_MSG(same_bits(lend, lenr) && same_bits(outd, outr), "scalar fill against the definition");
+        for (const bp::simd::KernelTable* k : tables()) {
+          std::vector<std::size_t> len(cols, 0);
+          std::vector<double> out(cbeg[cols] + 1, -1.0);
+          k->fill_candidates_f32(y.data(), rows, cols, scale, bound.data(), cap.data(), cbeg.data(), len.data(),
+                                 out.data());
+          CHECK_MSG(same_bits(len, lenr) && same_bits(out, outr),
+                    k->name << " fill rows=" << rows << " cols=" << cols << " scale=" << scale);
+        }
+      }
+    }
+  }
+}
+
+// column_max_sum_top_f32 (the first read with the top lists): every table
+// against the scalar one, byte for byte (maxima, sums, the kColumnTop lists),
+// at widths across the sixteen lanes of the AVX-512F loop and its masked
+// tail, rows in blocks of eight and one by one, ties, columns with fewer
+// entries than a list, a column range that starts past 0, scale 1 and 0.5,
+// and a NaN (false from every table).
+TEST(float_top_read_matches_the_scalar_table_across_vector_widths) {
+  Rng rng(6161);
+  const bp::simd::KernelTable& ref = bp::simd::scalar_kernels();
+  if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F float top-list read");
+  constexpr std::size_t K = bp::simd::kColumnTop;
+  for (std::size_t rows : {1, 5, 8, 13, 16, 21, 40}) {
+    for (std::size_t cols : {1, 15, 16, 17, 31, 33, 50}) {
+      std::vector<float> y(rows * cols);
+      for (float& v : y) v = static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
+      for (std::size_t i = 0; i < rows; i += 3) y[i * cols + cols / 2] = -y[cols / 2];  // ties down a column
+      for (std::size_t c0 : {std::size_t(0), std::size_t(1)}) {
+        if (c0 >= cols) continue;
+        for (double scale : {1.0, 0.5}) {
+          std::vector<double> mxr(cols, -1), sr(cols, -1);
+          std::vector<float> topr(cols * K, -1.0f);
+          const bool okr =
+              ref.column_max_sum_top_f32(y.data(), rows, cols, c0, cols, scale, mxr.data(), sr.data(), topr.data());
+          CHECK_MSG(okr, "scalar top read saw a NaN");
+          for (const bp::simd::KernelTable* k : tables()) {
+            std::vector<double> mx(cols, -1), s(cols, -1);
+            std::vector<float> top(cols * K, -1.0f);
+            const bool ok =
+                k->column_max_sum_top_f32(y.data(), rows, cols, c0, cols, scale, mx.data(), s.data(), top.data());
+            CHECK_MSG(ok && same_bits(mx, mxr) && same_bits(s, sr) && same_bits(top, topr),
+                      k->name << " top read rows=" << rows << " cols=" << cols << " c0=" << c0 << " scale=" << scale);
+          }
+        }
+      }
+      std::vector<float> bad = y;
+      bad[rng.below(bad.size())] = std::numeric_limits<float>::quiet_NaN();
+      for (const bp::simd::KernelTable* k : tables()) {
+        std::vector<double> mx(cols), s(cols);
+        std::vector<float> top(cols * K);
+        CHECK_MSG(!k->column_max_sum_top_f32(bad.data(), rows, cols, 0, cols, 1.0, mx.data(), s.data(), top.data()),
+                  k->name << " top read missed a NaN");
       }
     }
   }

@@ -366,6 +366,184 @@ void column_stats_below_f32(const float* y, std::size_t n, std::size_t stride, s
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 
+// The candidate fill (fill_candidates_f32 of kernel_table.hpp) at scale 1:
+// per row, the columns whose |y| is at or above the bound rounded up to a
+// float (the same test as against the bound itself: docs/exact-float32.md)
+// listed sixteen at a time by compressing the lane numbers under the compare
+// mask into a register and storing it whole (the compress to memory is slow
+// on some AVX-512F CPUs), the count advanced by the mask's population; then
+// each listed entry appended to its column's segment as fill_at of
+// loops-inl.hpp does it. No branch per vector and no way to choose per row
+// (the AVX2 loop's test-each-vector and list ways): a list store is as cheap
+// as the test. The list has sixteen slots past the columns, for the last
+// whole store. A column's segment receives its entries in row order, as in
+// every other loop, so the bytes are theirs.
+__attribute__((target("avx512f,popcnt"))) void fill_candidates_f32(const float* y, std::size_t n, std::size_t m,
+                                                                   double scale, const double* bound,
+                                                                   const std::size_t* cap, const std::size_t* cbeg,
+                                                                   std::size_t* len, double* out) {
+  if (scale != 1.0 || m > std::numeric_limits<std::uint32_t>::max() - 16)
+    return avx2_kernels()->fill_candidates_f32(y, n, m, scale, bound, cap, cbeg, len, out);
+  ScratchVector<float> b(m);
+  round_up(bound, b.data(), m);
+  ScratchVector<std::uint32_t> list(m + 16);
+  std::uint32_t* at = list.data();
+  const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512i step = _mm512_set1_epi32(16);
+  const std::size_t mw = m / 16 * 16;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (m - mw)) - 1u);
+  double sink = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* r = y + i * m;
+    __m512i idx = first;
+    std::size_t held = 0, j = 0;
+    for (; j < mw; j += 16) {
+      const __mmask16 on =
+          _mm512_cmp_ps_mask(_mm512_abs_ps(_mm512_loadu_ps(r + j)), _mm512_loadu_ps(b.data() + j), _CMP_GE_OQ);
+      _mm512_storeu_si512(at + held, _mm512_maskz_compress_epi32(on, idx));
+      held += static_cast<std::size_t>(_mm_popcnt_u32(on));
+      idx = _mm512_add_epi32(idx, step);
+    }
+    if (tail != 0) {
+      const __mmask16 on = _mm512_mask_cmp_ps_mask(tail, _mm512_abs_ps(_mm512_maskz_loadu_ps(tail, r + j)),
+                                                   _mm512_maskz_loadu_ps(tail, b.data() + j), _CMP_GE_OQ);
+      _mm512_storeu_si512(at + held, _mm512_maskz_compress_epi32(on, idx));
+      held += static_cast<std::size_t>(_mm_popcnt_u32(on));
+    }
+    for (std::size_t e = 0; e < held; ++e) {
+      const std::size_t c = at[e];
+      const double a = std::fabs(static_cast<double>(r[c]));
+      const std::size_t l = len[c];
+      const bool take = (a >= bound[c]) & (l < cap[c]);
+      double* dst = take ? out + cbeg[c] + l : &sink;
+      *dst = a;
+      len[c] = l + static_cast<std::size_t>(take);
+    }
+  }
+}
+
+// The first read with the top lists (column_max_sum_top_f32 of
+// kernel_table.hpp: per column max |y|, the sum of |y| * scale and the
+// kColumnTop largest |y|) in sixteen float lanes, the AVX2 loop's
+// (max_sum_top_at of loops-inl.hpp) operations per lane: the maximum, the
+// eight rows' |y| widened, scaled and added as the same tree into the sums,
+// and where some lane of the sixteen beats its column's floor, the same
+// sorting network over all of them (for a lane that beats nothing the
+// network leaves its sorted list as it is, so running it for more lanes than
+// the AVX2 loop does changes no bit). Columns in tiles of kTopTile whose
+// accumulators stay in L2, as there; the tail of a tile under a mask.
+constexpr std::size_t kTopTile = 4096;
+static_assert(kColumnTop == 8, "the network below sorts eight rows into eight lists");
+
+__attribute__((target("avx512f"))) inline __m512d wide_lo(__m512 a) {
+  return _mm512_cvtps_pd(_mm512_castps512_ps256(a));
+}
+
+__attribute__((target("avx512f"))) inline __m512d wide_hi(__m512 a) {
+  return _mm512_cvtps_pd(high_half(a));
+}
+
+// A compare-exchange: the larger into up_, the smaller into down_.
+__attribute__((target("avx512f"))) inline void cx(__m512& up_, __m512& down_) {
+  const __m512 up = _mm512_max_ps(up_, down_);
+  down_ = _mm512_min_ps(up_, down_);
+  up_ = up;
+}
+
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) inline void top16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
+                                                     __m512d scale, std::size_t tile, float* best, double* acc,
+                                                     float* tops, __mmask16& nan) {
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  __m512 a[Rows];
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q) {
+    a[q] = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p + q * stride));
+    nan |= _mm512_cmp_ps_mask(a[q], a[q], _CMP_UNORD_Q);
+  }
+  __m512 hi = a[0];
+  for (std::size_t q = 1; q < Rows; ++q) hi = _mm512_max_ps(hi, a[q]);
+  _mm512_mask_storeu_ps(best + j, mk, _mm512_max_ps(_mm512_maskz_loadu_ps(mk, best + j), hi));
+  __m512d lo_sum, hi_sum;
+  if constexpr (Rows == 8) {
+    __m512d x[8], z[8];
+    for (std::size_t q = 0; q < 8; ++q) {
+      x[q] = _mm512_mul_pd(wide_lo(a[q]), scale);
+      z[q] = _mm512_mul_pd(wide_hi(a[q]), scale);
+    }
+    lo_sum = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(x[0], x[1]), _mm512_add_pd(x[2], x[3])),
+                           _mm512_add_pd(_mm512_add_pd(x[4], x[5]), _mm512_add_pd(x[6], x[7])));
+    hi_sum = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(z[0], z[1]), _mm512_add_pd(z[2], z[3])),
+                           _mm512_add_pd(_mm512_add_pd(z[4], z[5]), _mm512_add_pd(z[6], z[7])));
+  } else {
+    lo_sum = _mm512_mul_pd(wide_lo(a[0]), scale);
+    hi_sum = _mm512_mul_pd(wide_hi(a[0]), scale);
+  }
+  _mm512_mask_storeu_pd(acc + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, acc + j), lo_sum));
+  _mm512_mask_storeu_pd(acc + j + 8, m1, _mm512_add_pd(_mm512_maskz_loadu_pd(m1, acc + j + 8), hi_sum));
+  // Nothing in these rows reaches any lane's floor: the lists stay as they are.
+  if (_mm512_mask_cmp_ps_mask(mk, hi, _mm512_maskz_loadu_ps(mk, tops + (kColumnTop - 1) * tile + j), _CMP_GT_OQ) == 0)
+    return;
+  __m512 t[kColumnTop];
+  for (std::size_t k = 0; k < kColumnTop; ++k) t[k] = _mm512_maskz_loadu_ps(mk, tops + k * tile + j);
+  if constexpr (Rows == 8) {
+    cx(a[0], a[2]), cx(a[1], a[3]), cx(a[4], a[6]), cx(a[5], a[7]);
+    cx(a[0], a[4]), cx(a[1], a[5]), cx(a[2], a[6]), cx(a[3], a[7]);
+    cx(a[0], a[1]), cx(a[2], a[3]), cx(a[4], a[5]), cx(a[6], a[7]);
+    cx(a[2], a[4]), cx(a[3], a[5]);
+    cx(a[1], a[4]), cx(a[3], a[6]);
+    cx(a[1], a[2]), cx(a[3], a[4]), cx(a[5], a[6]);
+    for (std::size_t k = 0; k < 8; ++k) t[k] = _mm512_max_ps(t[k], a[7 - k]);
+    cx(t[0], t[4]), cx(t[1], t[5]), cx(t[2], t[6]), cx(t[3], t[7]);
+    cx(t[0], t[2]), cx(t[1], t[3]), cx(t[4], t[6]), cx(t[5], t[7]);
+    cx(t[0], t[1]), cx(t[2], t[3]), cx(t[4], t[5]), cx(t[6], t[7]);
+  } else {
+    __m512 x = a[0];
+    for (std::size_t k = 0; k < kColumnTop; ++k) {
+      const __m512 up = _mm512_max_ps(t[k], x);
+      x = _mm512_min_ps(t[k], x);
+      t[k] = up;
+    }
+  }
+  for (std::size_t k = 0; k < kColumnTop; ++k) _mm512_mask_storeu_ps(tops + k * tile + j, mk, t[k]);
+}
+
+template <std::size_t Rows>
+__attribute__((target("avx512f"))) void top_rows(const float* r, std::size_t stride, std::size_t m, __m512d scale,
+                                                 std::size_t tile, float* best, double* acc, float* tops,
+                                                 __mmask16& nan) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) top16<Rows>(r, stride, j, 0xffff, scale, tile, best, acc, tops, nan);
+  if (j < m) top16<Rows>(r, stride, j, static_cast<__mmask16>((1u << (m - j)) - 1u), scale, tile, best, acc, tops, nan);
+}
+
+__attribute__((target("avx512f"))) bool column_max_sum_top_f32(const float* y, std::size_t n, std::size_t stride,
+                                                               std::size_t c0, std::size_t c1, double scale, double* mx,
+                                                               double* sum, float* top) {
+  const std::size_t tile = std::min(kTopTile, c1 - c0);
+  ScratchVector<float> best(tile), tops(tile * kColumnTop);
+  ScratchVector<double> acc(tile);
+  const __m512d sc = _mm512_set1_pd(scale);
+  __mmask16 nan = 0;
+  for (std::size_t t0 = c0; t0 < c1; t0 += tile) {
+    const std::size_t m = std::min(tile, c1 - t0);
+    const float* base = y + t0;
+    std::fill(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), 0.0f);
+    std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
+    std::fill(tops.begin(), tops.end(), 0.0f);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      top_rows<8>(base + i * stride, stride, m, sc, tile, best.data(), acc.data(), tops.data(), nan);
+    for (; i < n; ++i) top_rows<1>(base + i * stride, stride, m, sc, tile, best.data(), acc.data(), tops.data(), nan);
+    for (std::size_t j = 0; j < m; ++j) {
+      mx[t0 + j] = static_cast<double>(best[j]);
+      sum[t0 + j] = acc[j];
+      for (std::size_t k = 0; k < kColumnTop; ++k) top[(t0 + j) * kColumnTop + k] = tops[k * tile + j];
+    }
+  }
+  return nan == 0;
+}
+
 }  // namespace
 
 void take_avx512_float_stats(KernelTable& t) {
@@ -373,6 +551,8 @@ void take_avx512_float_stats(KernelTable& t) {
   t.column_stats_f32 = &column_stats_f32;
   t.column_stats_gap_f32 = &column_stats_gap_f32;
   t.column_stats_below_f32 = &column_stats_below_f32;
+  t.fill_candidates_f32 = &fill_candidates_f32;
+  t.column_max_sum_top_f32 = &column_max_sum_top_f32;
 }
 
 }  // namespace simd

@@ -2,7 +2,8 @@
 // column_stats_gap_f32 of kernel_table.hpp) with AVX-512F, where the CPU has
 // it: sixteen float lanes and compare masks in place of the AVX2 loops' eight
 // lanes and mask vectors, the same bits (docs/exact-float32.md, "Sixteen
-// lanes").
+// lanes"), and the candidate fill (fill_candidates_f32) with the row's
+// candidate columns listed sixteen at a time ("The fill in sixteen lanes").
 #pragma once
 
 #include "kernel_table.hpp"
