@@ -66,8 +66,7 @@ BP_AVX512 inline void top_at(const double* r, std::size_t stride, std::size_t j,
   }
   _mm512_mask_storeu_pd(acc + j, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, acc + j), sum));
   // Nothing in these rows reaches any lane's floor: the lists stay as they are.
-  if (_mm512_mask_cmp_pd_mask(m, hi, _mm512_maskz_loadu_pd(m, tops + (kTopK - 1) * ts + j), _CMP_GT_OQ) == 0)
-    return;
+  if (_mm512_mask_cmp_pd_mask(m, hi, _mm512_maskz_loadu_pd(m, tops + (kTopK - 1) * ts + j), _CMP_GT_OQ) == 0) return;
   __m512d t[kTopK];
   for (std::size_t k = 0; k < kTopK; ++k) t[k] = _mm512_maskz_loadu_pd(m, tops + k * ts + j);
   if constexpr (Rows == 8) {
@@ -115,7 +114,8 @@ BP_AVX512 bool column_max_sum_top(const double* y, std::size_t n, std::size_t st
     std::fill(acc.begin(), acc.begin() + w, 0.0);
     std::fill(tops.begin(), tops.end(), 0.0);
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) top_rows<8>(base + i * stride, stride, w, sc, tile, best.data(), acc.data(), tops.data(), nan);
+    for (; i + 8 <= n; i += 8)
+      top_rows<8>(base + i * stride, stride, w, sc, tile, best.data(), acc.data(), tops.data(), nan);
     for (; i < n; ++i) top_rows<1>(base + i * stride, stride, w, sc, tile, best.data(), acc.data(), tops.data(), nan);
     for (std::size_t j = 0; j < w; ++j) {
       mx[t0 + j] = best[j];
