@@ -25,7 +25,7 @@ TEST(stream_below_avx512_gives_the_avx2_counts_sums_and_list) {
     return;
   }
   Rng rng(1919);
-  const std::size_t shapes[][4] = {{1, 13, 3, 10}, {7, 21, 1, 20}, {9, 37, 5, 30}, {17, 40, 0, 39},
+  const std::size_t shapes[][4] = {{1, 13, 3, 10},  {7, 21, 1, 20}, {9, 37, 5, 30},  {17, 40, 0, 39},
                                    {16, 45, 2, 45}, {25, 19, 3, 4}, {65, 27, 9, 26}, {33, 64, 0, 64}};
   for (const auto& sh : shapes) {
     const std::size_t n = sh[0], m = sh[1], c0 = sh[2], c1 = sh[3];
