@@ -3,7 +3,8 @@
 // same order, on column ranges that start and end off both vector widths,
 // row counts around the eight-row blocks, a scale, ties at the bound, and
 // rooms that run out mid-block (the entry-by-entry append and *held counting
-// past the room).
+// past the room); and the AVX-512F first read on sparse data against its
+// AVX2 loop.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -59,4 +60,42 @@ TEST(stream_below_avx512_gives_the_avx2_counts_sums_and_list) {
       }
     }
   }
+}
+
+// The AVX-512F first read on sparse data (simd/double_count_avx512.cpp)
+// against the AVX2 loop: maxima, sums and counts of the entries that are not
+// zero, bit for bit, on odd column ranges, rows around the eight-row blocks,
+// mostly zeros, and a scale.
+TEST(stream_count_avx512_gives_the_avx2_maxima_sums_and_counts) {
+  const bp::simd::KernelTable* wide = bp::simd::avx512_kernels();
+  const bp::simd::KernelTable* avx2 = bp::simd::avx2_kernels();
+  if (wide == nullptr || avx2 == nullptr) {
+    std::printf("  (skipped here: the CPU lacks %s)\n", avx2 == nullptr ? "AVX2" : "AVX-512F");
+    return;
+  }
+  Rng rng(1920);
+  const std::size_t shapes[][4] = {{1, 13, 3, 10},  {7, 21, 1, 20}, {9, 37, 5, 30}, {17, 40, 0, 39},
+                                   {16, 45, 2, 45}, {25, 19, 3, 4}, {65, 27, 9, 26}};
+  for (const auto& sh : shapes) {
+    const std::size_t n = sh[0], m = sh[1], c0 = sh[2], c1 = sh[3];
+    std::vector<double> y(n * m);
+    for (double& v : y) {
+      const double u = rng.uniform();
+      v = u < 0.7 ? 0.0 : (u < 0.8 ? std::floor(rng.uniform() * 4.0) : std::tan(3.1 * (rng.uniform() - 0.5)));
+      if (rng.uniform() < 0.5) v = -v;
+    }
+    for (double scale : {1.0, 0.375}) {
+      std::vector<double> mx(m, -1), s(m, -1), nz(m, -1), mx2(m, -1), s2(m, -1), nz2(m, -1);
+      CHECK(wide->column_max_sum_count_f64(y.data(), n, m, c0, c1, scale, mx.data(), s.data(), nz.data()));
+      CHECK(avx2->column_max_sum_count_f64(y.data(), n, m, c0, c1, scale, mx2.data(), s2.data(), nz2.data()));
+      const std::string what = std::to_string(n) + "x" + std::to_string(m) + " [" + std::to_string(c0) + ", " +
+                               std::to_string(c1) + ") scale " + std::to_string(scale);
+      CHECK_MSG(std::memcmp(mx.data(), mx2.data(), m * sizeof(double)) == 0, what << ": maxima differ");
+      CHECK_MSG(std::memcmp(s.data(), s2.data(), m * sizeof(double)) == 0, what << ": sums differ");
+      CHECK_MSG(std::memcmp(nz.data(), nz2.data(), m * sizeof(double)) == 0, what << ": counts differ");
+    }
+  }
+  std::vector<double> y(40 * 12, 1.0), mx(12), s(12), nz(12);
+  y[17 * 12 + 5] = std::nan("");
+  CHECK(!wide->column_max_sum_count_f64(y.data(), 40, 12, 0, 12, 1.0, mx.data(), s.data(), nz.data()));
 }

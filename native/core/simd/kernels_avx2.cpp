@@ -16,6 +16,7 @@
 #include "clip_avx512.hpp"
 #include "column_squares_avx512.hpp"
 #include "double_below_avx512.hpp"
+#include "double_count_avx512.hpp"
 #include "double_gap_avx512.hpp"
 #include "double_top_avx512.hpp"
 #include "float_stats_avx512.hpp"
@@ -65,6 +66,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_double_gap(k);            // the double column passes of the exact method
     take_avx512_double_top(k);            // the double first read with the top lists
     take_avx512_double_below(k);          // the double below-bound pass of the exact method
+    take_avx512_double_count(k);          // the double first read on sparse data
     return k;
   }();
   return &t;
