@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -550,4 +551,39 @@ TEST(topk_handles_scaled_problems) {
   const bp::TopkTrace tr = bp::last_topk_trace();
   CHECK_MSG(tr.solved, "the lists did not settle the scaled problem: tried " << tr.tried << " failed " << tr.failed
                                                                              << " rounds " << tr.rounds);
+}
+
+// The AVX-512F first read with the top lists (simd/double_top_avx512.cpp)
+// against the AVX2 loop on column ranges that start and end off the vector
+// widths, across a tile's end, with row counts around the eight-row blocks
+// and a scale: the same bytes (maxima, sums, lists).
+TEST(topk_pass_avx512_gives_the_avx2_bytes_on_odd_ranges) {
+  const bp::simd::KernelTable* wide = bp::simd::avx512_kernels();
+  const bp::simd::KernelTable* avx2 = bp::simd::avx2_kernels();
+  if (wide == nullptr || avx2 == nullptr) {
+    std::printf("  (skipped here: the CPU lacks %s)\n", avx2 == nullptr ? "AVX2" : "AVX-512F");
+    return;
+  }
+  Rng rng(1913);
+  const std::size_t shapes[][4] = {{1, 13, 3, 10},      {7, 21, 1, 20}, {9, 37, 5, 30}, {17, 40, 0, 39},
+                                   {23, 4110, 2, 4107}, {64, 19, 3, 4}, {65, 27, 9, 26}};
+  for (const auto& sh : shapes) {
+    const std::size_t n = sh[0], m = sh[1], c0 = sh[2], c1 = sh[3];
+    std::vector<double> y(n * m);
+    for (double& v : y) {
+      const double u = rng.uniform();
+      v = u < 0.2 ? 0.0 : (u < 0.5 ? std::floor(rng.uniform() * 4.0) : std::tan(3.1 * (rng.uniform() - 0.5)));
+      if (rng.uniform() < 0.5) v = -v;
+    }
+    for (double scale : {1.0, 0.375}) {
+      std::vector<double> mx(m, -1), s(m, -1), top(m * K, -1), mx2(m, -1), s2(m, -1), top2(m * K, -1);
+      CHECK(wide->column_max_sum_top_f64(y.data(), n, m, c0, c1, scale, mx.data(), s.data(), top.data()));
+      CHECK(avx2->column_max_sum_top_f64(y.data(), n, m, c0, c1, scale, mx2.data(), s2.data(), top2.data()));
+      const std::string what = std::to_string(n) + "x" + std::to_string(m) + " [" + std::to_string(c0) + ", " +
+                               std::to_string(c1) + ") scale " + std::to_string(scale);
+      CHECK_MSG(std::memcmp(mx.data(), mx2.data(), m * sizeof(double)) == 0, what << ": maxima differ");
+      CHECK_MSG(std::memcmp(s.data(), s2.data(), m * sizeof(double)) == 0, what << ": sums differ");
+      CHECK_MSG(std::memcmp(top.data(), top2.data(), m * K * sizeof(double)) == 0, what << ": lists differ");
+    }
+  }
 }

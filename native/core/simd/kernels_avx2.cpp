@@ -15,7 +15,10 @@
 #include "candidate_records.hpp"
 #include "clip_avx512.hpp"
 #include "column_squares_avx512.hpp"
+#include "double_below_avx512.hpp"
+#include "double_count_avx512.hpp"
 #include "double_gap_avx512.hpp"
+#include "double_top_avx512.hpp"
 #include "float_stats_avx512.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
@@ -61,6 +64,9 @@ const KernelTable* avx512_kernels() {
     take_avx512_float_stats(k);           // the float column passes of the exact method
     take_avx512_band(k);                  // the band's records of the exact method
     take_avx512_double_gap(k);            // the double column passes of the exact method
+    take_avx512_double_top(k);            // the double first read with the top lists
+    take_avx512_double_below(k);          // the double below-bound pass of the exact method
+    take_avx512_double_count(k);          // the double first read on sparse data
     return k;
   }();
   return &t;
