@@ -40,7 +40,8 @@ const replayOnly = arg('replay', false) === true;
 const updateCorpus = arg('update-corpus', false) === true;
 const only = arg('only', '') ? String(arg('only', '')).split(',') : null;
 const seed = arg('seed', '') ? Number(arg('seed', '')) : Math.floor(Math.random() * 2 ** 31);
-const jobs = Number(arg('jobs', os.cpus().length));
+const jobsArg = arg('jobs', String(os.cpus().length));
+const jobs = jobsArg === true ? Number.NaN : Number(jobsArg);
 if (!(totalSeconds > 0)) {
   console.error('fuzz: --time must be a positive number of seconds');
   process.exit(2);

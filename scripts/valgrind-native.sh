@@ -42,33 +42,38 @@ start=$(date +%s)
 # valgrind process, as many at once as there are cores: memcheck runs a
 # process on one core, and one process took four minutes of CI. Four shares
 # rather than two even out the heavy tests (one takes 38 s under memcheck).
-# Each share's output is kept whole and shown in order at the end, so the
-# shares' lines do not interleave.
+# Each share's output goes to its own file and is shown whole as soon as the
+# share ends (one at a time, under a lock), so the shares' lines do not
+# interleave and a long run shows its progress. The files stay in
+# build-native/valgrind-logs/ when the run fails or is killed.
 shares="${BP_VALGRIND_SHARES:-4}"
 jobs="$(nproc 2>/dev/null || echo 1)"
 echo "valgrind-native: memcheck on the native test harness${filter:+ (tests matching '$filter')}, $shares shares, $jobs at once"
-logs="$(mktemp -d)"
-trap 'rm -rf "$logs"' EXIT
+logs="$build/valgrind-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
 for ((k = 0; k < shares; k++)); do
+  # `wait -n` (bash >= 4.3): a slot frees when any share ends.
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   (
     rc=0
     BP_TEST_SHARD="$k/$shares" "${memcheck[@]}" "$build/bp_native_tests" "$shared/reference" ${filter:+"$filter"} \
       >"$logs/$k.log" 2>&1 || rc=$?
     echo "$rc" >"$logs/$k.rc"
+    flock "$logs/print.lock" cat "$logs/$k.log"
   ) &
 done
 wait
 status=0
 for ((k = 0; k < shares; k++)); do
-  cat "$logs/$k.log"
   rc="$(cat "$logs/$k.rc" 2>/dev/null || echo missing)"
   if [ "$rc" != 0 ]; then
-    echo "valgrind-native: share $k of $shares failed (exit $rc)" >&2
+    echo "valgrind-native: share $k of $shares failed (exit $rc; its output: $logs/$k.log)" >&2
     status=1
   fi
 done
 [ "$status" = 0 ] || exit 1
+rm -rf "$logs"
 
 if [ "$corpus" = 1 ]; then
   cxx="${CXX:-c++}"
