@@ -105,7 +105,8 @@ BP_AVX512 bool column_max_sum_count_f32(const float* y, std::size_t n, std::size
     std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
     std::fill(cnt.begin(), cnt.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) count_rows<8>(base + i * stride, stride, m, sc, best.data(), acc.data(), cnt.data(), nan);
+    for (; i + 8 <= n; i += 8)
+      count_rows<8>(base + i * stride, stride, m, sc, best.data(), acc.data(), cnt.data(), nan);
     for (; i < n; ++i) count_rows<1>(base + i * stride, stride, m, sc, best.data(), acc.data(), cnt.data(), nan);
     for (std::size_t j = 0; j < m; ++j) {
       mx[t0 + j] = static_cast<double>(best[j]);
