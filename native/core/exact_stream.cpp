@@ -664,10 +664,20 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // Gathered when the survivors' entries that can be active (their nonzeros
   // when counted) pass the whole-copy test; counted nonzeros of double data
   // at any size up to the test's quarter (docs/exact-stream.md, round
-  // fifteen: on float data the column passes read half the bytes, and lost).
-  double reachable = 0.0;
-  for (std::size_t j : alive) reachable += reach(p, j);
-  const bool any_size = p.nz != nullptr && std::is_same_v<T, double>;
+  // fifteen). Float data at any size only where the envelope's theta is at
+  // most kFloatGatherTheta of the survivors' mean s_j: there the float column
+  // passes go on to a candidate copy (2-3 passes, a fill, more on the copy)
+  // and the gather wins; above it they settle in 3-4 passes over half the
+  // double's bytes, and the gather lost up to 1.37x (docs/exact-float32.md,
+  // "The float gather at any size").
+  constexpr double kFloatGatherTheta = 0.35;
+  double reachable = 0.0, alive_s = 0.0;
+  for (std::size_t j : alive) {
+    reachable += reach(p, j);
+    alive_s += p.s[j];
+  }
+  const bool any_size = p.nz != nullptr && (std::is_same_v<T, double> ||
+                                            theta * static_cast<double>(alive.size()) <= kFloatGatherTheta * alive_s);
   if (g == Groups::kColumns && (any_size || reachable <= static_cast<double>(kCompactMaxEntries)) &&
       4.0 * reachable <= static_cast<double>(ng * len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);

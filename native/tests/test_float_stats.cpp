@@ -254,3 +254,52 @@ TEST(float_top_read_matches_the_scalar_table_across_vector_widths) {
     }
   }
 }
+
+// The float first read on sparse data (column_max_sum_count_f32): every table
+// against the scalar one, bit for bit, at widths across the sixteen lanes and
+// the tail, ranges starting past 0, rows in blocks of eight and the rows
+// left, zeros of both signs, scale 1 and 0.5, two column tiles (4096
+// columns), and a NaN.
+TEST(float_count_read_matches_the_scalar_table_across_vector_widths) {
+  Rng rng(7272);
+  const bp::simd::KernelTable& ref = bp::simd::scalar_kernels();
+  if (bp::simd::avx512_kernels() == nullptr)
+    std::printf("  (skipped here: no kernel table has %s)\n", "the AVX-512F float counted first read");
+  const std::pair<std::size_t, std::size_t> shapes[] = {{1, 1},   {5, 15},  {8, 16}, {13, 17}, {16, 31},
+                                                        {21, 33}, {40, 50}, {3, 7},  {9, 4113}};
+  for (const auto& [rows, cols] : shapes) {
+    std::vector<float> y(rows * cols);
+    for (float& v : y) {
+      const auto r = rng.below(5);
+      v = r == 0   ? 0.0f
+          : r == 1 ? -0.0f
+                   : static_cast<float>(std::ldexp(rng.normal(), static_cast<int>(rng.below(81)) - 40));
+    }
+    for (std::size_t c0 : {std::size_t(0), std::size_t(1), std::size_t(3)}) {
+      if (c0 >= cols) continue;
+      for (std::size_t c1 : {cols, cols - (cols > c0 + 1 ? 1 : 0)}) {
+        for (double scale : {1.0, 0.5}) {
+          std::vector<double> mxr(cols, -1), sr(cols, -1), nzr(cols, -1);
+          const bool okr =
+              ref.column_max_sum_count_f32(y.data(), rows, cols, c0, c1, scale, mxr.data(), sr.data(), nzr.data());
+          CHECK_MSG(okr, "scalar counted read saw a NaN");
+          for (const bp::simd::KernelTable* k : tables()) {
+            std::vector<double> mx(cols, -1), s(cols, -1), nz(cols, -1);
+            const bool ok =
+                k->column_max_sum_count_f32(y.data(), rows, cols, c0, c1, scale, mx.data(), s.data(), nz.data());
+            CHECK_MSG(ok && same_bits(mx, mxr) && same_bits(s, sr) && same_bits(nz, nzr),
+                      k->name << " counted read rows=" << rows << " cols=" << cols << " c0=" << c0 << " c1=" << c1
+                              << " scale=" << scale);
+          }
+        }
+      }
+    }
+    std::vector<float> bad = y;
+    bad[rng.below(bad.size())] = std::numeric_limits<float>::quiet_NaN();
+    for (const bp::simd::KernelTable* k : tables()) {
+      std::vector<double> mx(cols), s(cols), nz(cols);
+      CHECK_MSG(!k->column_max_sum_count_f32(bad.data(), rows, cols, 0, cols, 1.0, mx.data(), s.data(), nz.data()),
+                k->name << " counted read missed a NaN");
+    }
+  }
+}

@@ -19,6 +19,7 @@
 #include "double_count_avx512.hpp"
 #include "double_gap_avx512.hpp"
 #include "double_top_avx512.hpp"
+#include "float_count_avx512.hpp"
 #include "float_stats_avx512.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
@@ -67,6 +68,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_double_top(k);            // the double first read with the top lists
     take_avx512_double_below(k);          // the double below-bound pass of the exact method
     take_avx512_double_count(k);          // the double first read on sparse data
+    take_avx512_float_count(k);           // the float first read on sparse data
     return k;
   }();
   return &t;

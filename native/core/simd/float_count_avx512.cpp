@@ -1,0 +1,140 @@
+#include "float_count_avx512.hpp"
+
+#include <algorithm>
+#include <cstddef>
+
+#include "../scratch.hpp"
+#include "target.hpp"
+
+#ifdef BP_SIMD_X86
+#include "avx512_intrinsics.hpp"
+// As in float_stats_avx512.cpp: GCC 12 sees the "undefined" vectors of its
+// own _mm512_cvtps_pd and _mm512_castps512_ps256 as used uninitialised once
+// they are inlined; nothing of this file's is uninitialised.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+
+namespace bp {
+namespace simd {
+namespace {
+
+#define BP_AVX512 __attribute__((target("avx512f")))
+
+// Why the same results as the loop it replaces (column_max_sum_count_f32 of
+// loops-inl.hpp, eight float lanes under AVX2): each column is a lane and
+// goes through that loop's operations in the same order. The maxima are
+// exact in floats; the count of a block of eight rows is a float of at most
+// 8, widened and added to the column's double count (integers, exact); the
+// sum of a block is |y| widened, scaled and added as the same tree ((0 + 1)
+// + (2 + 3)) + ((4 + 5) + (6 + 7)), then added to the column's sum, and one
+// row at a time after the last block. Columns in tiles whose accumulators
+// stay in L2, as there (the tiles change no order within a column); the
+// tail of a tile under a mask instead of column by column.
+constexpr std::size_t kCountTile = 4096;
+
+BP_AVX512 inline __m256 high_half(__m512 v) {
+  return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+}
+
+BP_AVX512 inline __m512d wide_lo(__m512 a) {
+  return _mm512_cvtps_pd(_mm512_castps512_ps256(a));
+}
+
+BP_AVX512 inline __m512d wide_hi(__m512 a) {
+  return _mm512_cvtps_pd(high_half(a));
+}
+
+template <std::size_t Rows>
+BP_AVX512 inline void count16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk, __m512d scale,
+                              float* best, double* acc, double* cnt, __mmask16& nan) {
+  const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  __m512 a[Rows];
+  __m512 nz = zero;
+  const float* p = r + j;
+  for (std::size_t q = 0; q < Rows; ++q) {
+    a[q] = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p + q * stride));
+    nan |= _mm512_cmp_ps_mask(a[q], a[q], _CMP_UNORD_Q);
+    nz = _mm512_mask_add_ps(nz, _mm512_cmp_ps_mask(a[q], zero, _CMP_GT_OQ), nz, one);
+  }
+  __m512 hi = _mm512_maskz_loadu_ps(mk, best + j);
+  for (std::size_t q = 0; q < Rows; ++q) hi = _mm512_max_ps(hi, a[q]);
+  _mm512_mask_storeu_ps(best + j, mk, hi);
+  __m512d lo_sum, hi_sum;
+  if constexpr (Rows == 8) {
+    __m512d x[8], z[8];
+    for (std::size_t q = 0; q < 8; ++q) {
+      x[q] = _mm512_mul_pd(wide_lo(a[q]), scale);
+      z[q] = _mm512_mul_pd(wide_hi(a[q]), scale);
+    }
+    lo_sum = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(x[0], x[1]), _mm512_add_pd(x[2], x[3])),
+                           _mm512_add_pd(_mm512_add_pd(x[4], x[5]), _mm512_add_pd(x[6], x[7])));
+    hi_sum = _mm512_add_pd(_mm512_add_pd(_mm512_add_pd(z[0], z[1]), _mm512_add_pd(z[2], z[3])),
+                           _mm512_add_pd(_mm512_add_pd(z[4], z[5]), _mm512_add_pd(z[6], z[7])));
+  } else {
+    static_assert(Rows == 1, "rows come eight or one at a time");
+    lo_sum = _mm512_mul_pd(wide_lo(a[0]), scale);
+    hi_sum = _mm512_mul_pd(wide_hi(a[0]), scale);
+  }
+  _mm512_mask_storeu_pd(acc + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, acc + j), lo_sum));
+  _mm512_mask_storeu_pd(acc + j + 8, m1, _mm512_add_pd(_mm512_maskz_loadu_pd(m1, acc + j + 8), hi_sum));
+  _mm512_mask_storeu_pd(cnt + j, m0, _mm512_add_pd(_mm512_maskz_loadu_pd(m0, cnt + j), wide_lo(nz)));
+  _mm512_mask_storeu_pd(cnt + j + 8, m1, _mm512_add_pd(_mm512_maskz_loadu_pd(m1, cnt + j + 8), wide_hi(nz)));
+}
+
+template <std::size_t Rows>
+BP_AVX512 void count_rows(const float* r, std::size_t stride, std::size_t m, __m512d scale, float* best, double* acc,
+                          double* cnt, __mmask16& nan) {
+  std::size_t j = 0;
+  for (; j + 16 <= m; j += 16) count16<Rows>(r, stride, j, 0xffff, scale, best, acc, cnt, nan);
+  if (j < m) count16<Rows>(r, stride, j, static_cast<__mmask16>((1u << (m - j)) - 1u), scale, best, acc, cnt, nan);
+}
+
+BP_AVX512 bool column_max_sum_count_f32(const float* y, std::size_t n, std::size_t stride, std::size_t c0,
+                                        std::size_t c1, double scale, double* mx, double* sum, double* nz) {
+  const std::size_t tile = std::min(kCountTile, c1 - c0);
+  ScratchVector<float> best(tile);
+  ScratchVector<double> acc(tile), cnt(tile);
+  const __m512d sc = _mm512_set1_pd(scale);
+  __mmask16 nan = 0;
+  for (std::size_t t0 = c0; t0 < c1; t0 += tile) {
+    const std::size_t m = std::min(tile, c1 - t0);
+    const float* base = y + t0;
+    std::fill(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(m), 0.0f);
+    std::fill(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
+    std::fill(cnt.begin(), cnt.begin() + static_cast<std::ptrdiff_t>(m), 0.0);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+      count_rows<8>(base + i * stride, stride, m, sc, best.data(), acc.data(), cnt.data(), nan);
+    for (; i < n; ++i) count_rows<1>(base + i * stride, stride, m, sc, best.data(), acc.data(), cnt.data(), nan);
+    for (std::size_t j = 0; j < m; ++j) {
+      mx[t0 + j] = static_cast<double>(best[j]);
+      sum[t0 + j] = acc[j];
+      nz[t0 + j] = cnt[j];
+    }
+  }
+  return nan == 0;
+}
+
+#undef BP_AVX512
+
+}  // namespace
+
+void take_avx512_float_count(KernelTable& t) {
+  if (!__builtin_cpu_supports("avx512f")) return;
+  t.column_max_sum_count_f32 = &column_max_sum_count_f32;
+}
+
+}  // namespace simd
+}  // namespace bp
+
+#else
+
+namespace bp {
+namespace simd {
+void take_avx512_float_count(KernelTable&) {}
+}  // namespace simd
+}  // namespace bp
+
+#endif
