@@ -1,11 +1,18 @@
 // The AVX-512 intrinsics, for the files whose functions carry
 // target("avx512f") (included inside BP_SIMD_X86 only, after target.hpp).
-// GCC 12's AVX-512 headers trip its own maybe-uninitialized warning (their
-// "undefined" vectors); nothing of the including files' is uninitialised, so
-// the warning is off for the rest of each including file.
+// GCC 12's AVX-512 headers trip its own -Wuninitialized and
+// -Wmaybe-uninitialized (their "undefined" vectors, in max, min, the casts to
+// a half and the conversions, once inlined into a caller). GCC places those
+// warnings at the header's lines, so they are off for the header alone: the
+// including files keep both warnings for their own code.
 #pragma once
 
 #if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 #include <immintrin.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

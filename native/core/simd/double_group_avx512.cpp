@@ -8,13 +8,6 @@
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
 
-// As avx512_intrinsics.hpp says of -Wmaybe-uninitialized: the headers'
-// "undefined" vectors (in the shuffle and the cast to the low half below)
-// trip GCC 12's -Wuninitialized too; nothing of this file's is uninitialised.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
 namespace bp {
 namespace simd {
 namespace {

@@ -8,13 +8,6 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
-// The header's max (an "undefined" vector as its pass-through) trips GCC 12's
-// -Wuninitialized once inlined into the merge network here, as its
-// maybe-uninitialized one elsewhere (avx512_intrinsics.hpp); nothing of this
-// file's is uninitialised.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
 
 namespace bp {
 namespace simd {

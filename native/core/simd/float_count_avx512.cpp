@@ -8,12 +8,6 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
-// As in float_stats_avx512.cpp: GCC 12 sees the "undefined" vectors of its
-// own _mm512_cvtps_pd and _mm512_castps512_ps256 as used uninitialised once
-// they are inlined; nothing of this file's is uninitialised.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
 
 namespace bp {
 namespace simd {

@@ -13,13 +13,6 @@
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
 
-// GCC 12 sees the "undefined" vectors of its own _mm512_cvtps_pd and
-// _mm512_castps512_ps256 as used uninitialised once they are inlined here
-// (avx512_intrinsics.hpp turns off the "maybe" form of the same warning).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-
 namespace bp {
 namespace simd {
 namespace {
