@@ -7,12 +7,6 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
-// The header's max and min (an "undefined" vector as their pass-through) trip
-// GCC 12's -Wuninitialized once inlined here (as in double_top_avx512.cpp);
-// nothing of this file's is uninitialised.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
 
 namespace bp {
 namespace simd {
