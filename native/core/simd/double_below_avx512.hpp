@@ -2,7 +2,9 @@
 // (KernelTable::column_stats_below_f64) with AVX-512F, where the CPU has it:
 // eight columns a vector instead of four, the list of entries below the
 // bound packed in registers. The same counts and sums, and the same list in
-// the same order, as the AVX2 loop (docs/exact-stream.md, round nineteen).
+// the same order, as the AVX2 loop on finite entries (docs/exact-stream.md,
+// round nineteen): a NaN lane is never listed here, where the AVX2 loop's
+// re-scan of a quad lists it; no caller passes NaN (the first read refuses it).
 #pragma once
 
 #include "kernel_table.hpp"
