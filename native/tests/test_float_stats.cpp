@@ -212,8 +212,8 @@ TEST(float_fill_matches_the_scalar_table_across_vector_widths) {
 // against the scalar one, byte for byte (maxima, sums, the kColumnTop lists),
 // at widths across the sixteen lanes of the AVX-512F loop and its masked
 // tail, rows in blocks of eight and one by one, ties, columns with fewer
-// entries than a list, a column range that starts past 0, two column tiles, scale 1 and 0.5,
-// and a NaN (false from every table).
+// entries than a list, a column range that starts past 0, two column tiles,
+// scale 1 and 0.5, and a NaN (false from every table).
 TEST(float_top_read_matches_the_scalar_table_across_vector_widths) {
   Rng rng(6161);
   const bp::simd::KernelTable& ref = bp::simd::scalar_kernels();
