@@ -73,6 +73,10 @@ constexpr int kBandAfterPasses = 3;
 // float data the fill costs about four passes, and it was slower on all four
 // seeds above (4000 x 4000 Cauchy 0.9 float32: 1.04-1.19x).
 std::atomic<std::size_t> g_band_min_entries{kBandMinEntries};
+// The size up to which the few-groups gather copies survivors' entries at any
+// radius (kCompactMaxEntries; tests lower it to reach the rules for larger
+// copies on small matrices).
+std::atomic<std::size_t> g_gather_max_entries{kCompactMaxEntries};
 
 // The gather of few_groups_thresholds asks for the survivors' entries this
 // many rows ahead: each lies on its own cache line, a row from the last, and
@@ -549,6 +553,10 @@ std::size_t set_stream_band_min_entries(std::size_t entries) {
   return g_band_min_entries.exchange(entries);
 }
 
+std::size_t set_stream_gather_max_entries(std::size_t entries) {
+  return g_gather_max_entries.exchange(entries);
+}
+
 template <class T>
 bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
   if (g != Groups::kColumns || y.rows < kCandidateMinLen) return false;
@@ -669,7 +677,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // passes go on to a candidate copy (2-3 passes, a fill, more on the copy)
   // and the gather wins; above it they settle in 3-4 passes over half the
   // double's bytes, and the gather lost up to 1.37x (docs/exact-float32.md,
-  // "The float gather at any size").
+  // "The float gather at any size"). The copy holds doubles, so float data
+  // copies up to an eighth of its entries where double data copies a
+  // quarter: either way at most a quarter of the matrix's bytes
+  // (docs/memory.md); the float cells that gain copy a tenth or less.
   constexpr double kFloatGatherTheta = 0.35;
   double reachable = 0.0, alive_s = 0.0;
   for (std::size_t j : alive) {
@@ -677,8 +688,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     alive_s += p.s[j];
   }
   const bool any_size = p.nz != nullptr && (std::is_same_v<T, double> ||
-                                            theta * static_cast<double>(alive.size()) <= kFloatGatherTheta * alive_s);
-  if (g == Groups::kColumns && (any_size || reachable <= static_cast<double>(kCompactMaxEntries)) &&
+                                            (theta * static_cast<double>(alive.size()) <= kFloatGatherTheta * alive_s &&
+                                             8.0 * reachable <= static_cast<double>(ng * len)));
+  if (g == Groups::kColumns &&
+      (any_size || reachable <= static_cast<double>(g_gather_max_entries.load(std::memory_order_relaxed))) &&
       4.0 * reachable <= static_cast<double>(ng * len))
     return few_groups_thresholds(y, p, alive, theta, mu_out, stop);
   // The thresholds of the lists' last solve, when they gave way: a start

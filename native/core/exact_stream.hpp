@@ -87,5 +87,10 @@ StreamTrace last_stream_trace();
 // copy; returns the previous value. For tests, which force the band on small
 // matrices.
 std::size_t set_stream_band_min_entries(std::size_t entries);
+// The most survivors' entries the few-groups gather copies where no rule for
+// larger copies applies (4 MB of doubles); returns the previous value. For
+// tests, which reach those rules (counted nonzeros of sparse data) on small
+// matrices.
+std::size_t set_stream_gather_max_entries(std::size_t entries);
 
 }  // namespace bp

@@ -258,6 +258,43 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
   }
 }
 
+// The copies of counted nonzeros past the gather's usual size (lowered here
+// so a small matrix reaches them): double data up to a quarter of the
+// entries at any radius; float data up to an eighth (the copy is of doubles),
+// and only where the envelope's theta is at most 0.35 of the survivors' mean
+// s_j (kFloatGatherTheta: at larger shares the float column passes settle
+// sooner than the copy; docs/exact-float32.md). Each agrees with 'sort'.
+TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
+  Rng rng(149);
+  const std::size_t previous = bp::set_stream_gather_max_entries(1000);
+  struct Case {
+    double density, r;
+    bool float_gathered;  // double data is gathered in every case
+  };
+  // r = 0.1: theta_0 about 0.6 of the mean s_j; r = 0.3: well under 0.35;
+  // density 0.2: the nonzeros past an eighth of the entries.
+  const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, false}, {0.2, 0.3, false}};
+  const std::size_t n = 1000, m = 300;
+  for (const Case& c : cases) {
+    std::vector<double> y(n * m);
+    for (double& v : y) v = rng.uniform() < c.density ? rng.normal() : 0.0;
+    const std::vector<float> yf(y.begin(), y.end());
+    std::vector<double> yd(yf.begin(), yf.end());  // the same values in both types
+    const double eta = c.r * l1inf_cols(yd, n, m);
+    const std::string what = "density " + std::to_string(c.density) + " r " + std::to_string(c.r);
+    expect_stream_as_sort(yd, n, m, false, eta, what + " double");
+    const bp::StreamTrace td = bp::last_stream_trace();
+    // expect_stream_as_sort runs 'stream' first, then 'sort': the trace read
+    // after it is of the 'stream' call ('sort' does not write it).
+    CHECK_MSG(td.nonzeros && td.gathered, what << " double: nonzeros " << td.nonzeros << ", gathered " << td.gathered);
+    expect_stream_as_sort(yf, n, m, false, eta, what + " float");
+    const bp::StreamTrace tf = bp::last_stream_trace();
+    CHECK_MSG(tf.nonzeros && tf.gathered == c.float_gathered,
+              what << " float: nonzeros " << tf.nonzeros << ", gathered " << tf.gathered);
+  }
+  bp::set_stream_gather_max_entries(previous);
+}
+
 TEST(stream_equals_sort_across_the_regime_grid) {
   Rng rng(141);
   const std::size_t shapes[][2] = {{40, 300}, {300, 40}, {5, 2000}, {120, 120}, {700, 60}};
