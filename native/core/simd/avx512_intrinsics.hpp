@@ -8,6 +8,12 @@
 #pragma once
 
 #if defined(__GNUC__) && !defined(__clang__)
+// The push/pop covers the header only where this is its first include: an
+// earlier one (through another header) would make the include below a no-op
+// and leave the warnings on for the AVX-512 functions inlined here.
+#ifdef _IMMINTRIN_H_INCLUDED
+#error "include avx512_intrinsics.hpp before anything that includes <immintrin.h>"
+#endif
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
