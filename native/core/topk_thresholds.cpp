@@ -249,6 +249,38 @@ void nonneg_sums(std::size_t count, At a, const std::size_t* n, double* out) {
   }
 }
 
+// The l1 norm of a copied column (candidates, or the whole column), which
+// only decides drops in solve_held (a column dropped wrongly fails the check
+// and is gathered): by the kernel table's stats loop at 0, every entry,
+// compensated in vector lanes, instead of nonneg_sums' serial chains. On
+// 8000 x 1000 Cauchy 0.5 seed 3 (186 columns copied nearly whole, 1.2 M
+// candidates) those chains were 0.7 ms of a 15 ms call (perf); the sample's
+// band copy sums its norm the same way (exact_start.cpp).
+double held_l1(const double* a, std::size_t len) {
+  double k = 0.0, s = 0.0;
+  group_stats(a, len, 0.0, &k, &s);
+  return s;
+}
+// Short copies (1000 x 8000 Cauchy 0.9: thousands of columns, dozens of
+// candidates each) keep nonneg_sums' four chains, where a kernel call a
+// column cost more than the chains (paired, about 5 % of the call there).
+constexpr std::size_t kLongCopy = 512;
+template <class At>
+void copy_sums(std::size_t count, At a, const std::size_t* n, double* out) {
+  ScratchVector<std::size_t> shorts;
+  for (std::size_t g = 0; g < count; ++g)
+    if (n[g] >= kLongCopy)
+      out[g] = held_l1(a(g), n[g]);
+    else
+      shorts.push_back(g);
+  ScratchVector<std::size_t> sn(shorts.size());
+  ScratchVector<double> so(shorts.size());
+  for (std::size_t i = 0; i < shorts.size(); ++i) sn[i] = n[shorts[i]];
+  nonneg_sums(
+      shorts.size(), [&](std::size_t i) { return a(shorts[i]); }, sn.data(), so.data());
+  for (std::size_t i = 0; i < shorts.size(); ++i) out[shorts[i]] = so[i];
+}
+
 // Column j's list t[0..K) (largest first) bounds phi_j from both sides: the
 // entries left out are at most the floor f = t[K-1] and sum to R = s_j minus
 // the list's sum, so phi_j(x) >= sum_k (t_k - x)+ (lo) and, as R spread over
@@ -615,8 +647,9 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
       ScratchVector<std::size_t> held(nf);
       ScratchVector<double> sums(nf);
       for (std::size_t f = 0; f < nf; ++f) held[f] = got[alive[fail[f]]];
-      nonneg_sums(
-          nf, [&](std::size_t f) { return out + beg[alive[fail[f]]]; }, held.data(), sums.data());
+      copy_sums(
+          nf, [&](std::size_t f) { return static_cast<const double*>(out + beg[alive[fail[f]]]); }, held.data(),
+          sums.data());
       for (std::size_t f = 0; f < nf; ++f) {
         const std::size_t q = fail[f], j = alive[q];
         gs.at[q] = out + beg[j];
@@ -659,17 +692,13 @@ bool topk_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const Scr
                               pos.data() + f0, stop_at.data() + f0, d);
       });
     }
-    ScratchVector<std::size_t> rows(nf, n);
-    ScratchVector<double> sums(nf);
-    nonneg_sums(
-        nf, [&](std::size_t f) { return static_cast<const double*>(d + f * slot); }, rows.data(), sums.data());
     for (std::size_t f = 0; f < nf; ++f) {
       const std::size_t q = fail[f];
       whole[q] = 1;
       gs.own[q] = nullptr;
       gs.at[q] = d + f * slot;
       gs.len[q] = n;
-      gs.total[q] = sums[f];
+      gs.total[q] = held_l1(d + f * slot, n);
     }
   }
   return false;
