@@ -283,8 +283,9 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       // of the copy's theta, itself at most theta* (the copy's phi_j are at
       // most the full ones), so a group dropped is dead in the full problem.
       tot[q] = p.s[alive[q]];
-      // The band's copy is not below the full phi_j everywhere (its entries
-      // above up_j count as active past them), and a column whose guessed
+      // The band's copy differs from the full phi_j beyond up_j (its entries
+      // above up_j count as active past them, a - mu < 0 where the full phi_j
+      // has 0: the copy's phi_j is lower there), and a column whose guessed
       // lower level lies above its mu_j* may hold entries summing below
       // theta: kept by its true norm, its linearisation would put mu_j far
       // below 0 and drag theta down with it (8000 x 1000 Cauchy 0.9: 361
@@ -292,7 +293,8 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
       // by the copy's own l1 norm; the check then gathers it if it is alive.
       // Summed once: a column's band stays the same from round to round
       // until it is gathered whole. By the kernel table's stats loop at 0
-      // (every entry, compensated in vector lanes): a serial chain of
+      // (every entry; plain lane sums over blocks of rows, each block added
+      // compensated): a serial chain of
       // compensated adds was 3 % of the call on 8000 x 1000 Cauchy 0.5
       // seed 13 (perf), for a norm that only decides drops.
       if (band_only && whole_off[q] == kNone) {
@@ -319,8 +321,16 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
         *result = StreamEnd::kStopped;
         return true;
       }
+      // The threads' shares by the entries read: a column whose stats are
+      // taken from the last round reads none.
       std::size_t work = 0;
-      for (std::size_t t = 0; t < na; ++t) work += seg_len[at[t]];
+      for (std::size_t t = 0; t < na; ++t) {
+        if (pass == 0 && mu[t] == last_mu[at[t]]) {
+          ++end->reused;
+          continue;
+        }
+        work += seg_len[at[t]];
+      }
       parallel_ranges(na, 1, work, [&](std::size_t b, std::size_t e) {
         for (std::size_t t = b; t < e; ++t) {
           if (pass == 0 && mu[t] == last_mu[at[t]]) {

@@ -35,6 +35,7 @@ struct SampledEnd {
   int sample_passes = 0;   // passes over the sample (and its own samples)
   int compact_passes = 0;  // passes over the copy
   int regathered = 0;      // rounds that gathered failing columns whole
+  std::size_t reused = 0;  // columns whose first pass of a round after a regather took the last round's stats
   int banded = 0;          // columns copied only between two levels (see below)
   std::size_t room = 0;    // entries the copy was sized for (taken or refused)
 };

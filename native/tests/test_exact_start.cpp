@@ -83,6 +83,9 @@ TEST(sampled_start_gathers_the_columns_its_bounds_misjudged) {
   const bp::StreamTrace tr = bp::last_stream_trace();
   CHECK_MSG(tr.sampled && tr.sample_regathered >= 1,
             "sampled " << tr.sampled << ", regathered " << tr.sample_regathered);
+  // The round after the regather starts at the last round's theta, and the
+  // columns left as they were take their last stats instead of a read.
+  CHECK_MSG(bp::last_sampled_end().reused >= 1, "reused " << bp::last_sampled_end().reused);
   // Float data are gathered the same way; the same bytes at any thread
   // count (double data).
   std::vector<float> f(y.begin(), y.end());
