@@ -556,7 +556,7 @@ TEST(topk_handles_scaled_problems) {
 // The AVX-512F first read with the top lists (simd/double_top_avx512.cpp)
 // against the AVX2 loop on column ranges that start and end off the vector
 // widths, across a tile's end, with row counts around the eight-row blocks
-// and a scale: the same bytes (maxima, sums, lists).
+// and a scale: the same bytes (maxima, sums, lists); a NaN reported by both.
 TEST(topk_pass_avx512_gives_the_avx2_bytes_on_odd_ranges) {
   const bp::simd::KernelTable* wide = bp::simd::avx512_kernels();
   const bp::simd::KernelTable* avx2 = bp::simd::avx2_kernels();
@@ -585,5 +585,12 @@ TEST(topk_pass_avx512_gives_the_avx2_bytes_on_odd_ranges) {
       CHECK_MSG(std::memcmp(s.data(), s2.data(), m * sizeof(double)) == 0, what << ": sums differ");
       CHECK_MSG(std::memcmp(top.data(), top2.data(), m * K * sizeof(double)) == 0, what << ": lists differ");
     }
+    // A NaN inside the range: both loops say so (false).
+    std::vector<double> bad = y;
+    bad[(n / 2) * m + (c0 + c1) / 2] = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> mx(m), s(m), top(m * K);
+    CHECK_MSG(!wide->column_max_sum_top_f64(bad.data(), n, m, c0, c1, 1.0, mx.data(), s.data(), top.data()) &&
+                  !avx2->column_max_sum_top_f64(bad.data(), n, m, c0, c1, 1.0, mx.data(), s.data(), top.data()),
+              n << "x" << m << ": a NaN not reported");
   }
 }
