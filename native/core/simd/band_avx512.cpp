@@ -7,6 +7,7 @@
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
+#include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
 
 namespace bp {
@@ -31,7 +32,7 @@ BP_AVX512 inline __m512d load8(const float* p) {
 // their bits, as the AVX2 loop's add of +0 does) and the kept lanes packed to
 // the front and stored whole at slot w (the room holds every entry of the
 // block, so the whole vector fits); at the block's end the plain sum goes
-// into the compensated one with add_nonneg's operations.
+// into the compensated one (comp_add8, avx512_comp_add.hpp).
 template <class T>
 BP_AVX512 std::size_t band_block8(const T* y, std::size_t rows, std::size_t stride, std::size_t j, __m512d scale,
                                   const double* bound, const double* upper, double* k, double* s, double* c,
@@ -53,10 +54,7 @@ BP_AVX512 std::size_t band_block8(const T* y, std::size_t rows, std::size_t stri
                         _mm512_castsi512_si256(_mm512_maskz_compress_epi32(keep, lanes)));
     w += static_cast<std::size_t>(_mm_popcnt_u32(keep));
   }
-  const __m512d sum = _mm512_loadu_pd(s + j), u = _mm512_add_pd(sum, p);
-  const __m512d fix = _mm512_add_pd(_mm512_sub_pd(_mm512_max_pd(sum, p), u), _mm512_min_pd(sum, p));
-  _mm512_storeu_pd(c + j, _mm512_add_pd(_mm512_loadu_pd(c + j), fix));
-  _mm512_storeu_pd(s + j, u);
+  comp_add8(s + j, c + j, p, 0xFF);
   _mm512_storeu_pd(k + j, kk);
   return w;
 }
