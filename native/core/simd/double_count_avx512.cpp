@@ -8,6 +8,7 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
+#include "rows_ahead.hpp"
 
 namespace bp {
 namespace simd {
@@ -31,8 +32,8 @@ BP_AVX512 inline void count_at(const double* r, std::size_t stride, std::size_t 
   const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
   __m512d nz = _mm512_maskz_loadu_pd(m, cnt + j);
   for (std::size_t q = 0; q < Rows; ++q) {
-    // Each row 512 bytes ahead, as the column pass (double_gap_avx512.cpp).
-    _mm_prefetch(reinterpret_cast<const char*>(p + q * stride + 64), _MM_HINT_T0);
+    // Each row kRowsAheadBytes ahead, as the column pass (rows_ahead.hpp).
+    _mm_prefetch(reinterpret_cast<const char*>(p + q * stride) + kRowsAheadBytes, _MM_HINT_T0);
     a[q] = _mm512_abs_pd(_mm512_maskz_loadu_pd(m, p + q * stride));
     nan = static_cast<__mmask8>(nan | _mm512_cmp_pd_mask(a[q], a[q], _CMP_UNORD_Q));
     nz = _mm512_mask_add_pd(nz, _mm512_cmp_pd_mask(a[q], zero, _CMP_GT_OQ), nz, one);

@@ -9,6 +9,7 @@
 #ifdef BP_SIMD_X86
 #include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
+#include "rows_ahead.hpp"
 
 namespace bp {
 namespace simd {
@@ -18,11 +19,8 @@ namespace {
 
 // Each of the eight rows a visit reads is its own stream, 64 bytes a visit;
 // the hardware prefetcher alone left the pass at about 1.4 times a plain read
-// of the same blocks (4000 x 4000: 7.7 ms against 5.2). A prefetch of each
-// row this many doubles ahead (eight visits) brought it to 1.1-1.2 times
-// (512 bytes; 256 and 1024 gained less). docs/exact-stream.md, "the column
-// pass's prefetch". A prefetch changes no value: the same bits.
-constexpr std::size_t kAhead = 64;
+// of the same blocks; each row is asked for kRowsAheadBytes ahead
+// (rows_ahead.hpp). A prefetch changes no value: the same bits.
 
 // Why the same bits as the AVX2 loop (column_stats_gap_at, loops-inl.hpp):
 // where it adds a masked value (a count of 0, a kept entry of +0) or takes
@@ -43,7 +41,7 @@ BP_AVX512 inline void gap_at(const double* r, std::size_t stride, std::size_t j,
   __m512d below = _mm512_maskz_loadu_pd(m, lb + j), above = _mm512_maskz_loadu_pd(m, ub + j);
   const double* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
-    _mm_prefetch(reinterpret_cast<const char*>(p + kAhead), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(p) + kRowsAheadBytes, _MM_HINT_T0);
     const __m512d a = _mm512_mul_pd(_mm512_abs_pd(_mm512_maskz_loadu_pd(m, p)), scale);
     const __mmask8 on = _mm512_cmp_pd_mask(a, u, _CMP_GE_OQ);
     kk = _mm512_mask_add_pd(kk, on, kk, one);

@@ -6,6 +6,7 @@
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
+#include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
 
 namespace bp {
@@ -39,10 +40,7 @@ BP_AVX512 inline void stats_at(const double* r, std::size_t stride, std::size_t 
   }
   _mm512_mask_storeu_pd(k + j, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, k + j), kk));
   _mm512_mask_storeu_pd(cnt + j, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, cnt + j), nn));
-  const __m512d sum = _mm512_maskz_loadu_pd(m, s + j), t = _mm512_add_pd(sum, ss);
-  const __m512d fix = _mm512_add_pd(_mm512_sub_pd(_mm512_max_pd(sum, ss), t), _mm512_min_pd(ss, sum));
-  _mm512_mask_storeu_pd(c + j, m, _mm512_add_pd(_mm512_maskz_loadu_pd(m, c + j), fix));
-  _mm512_mask_storeu_pd(s + j, m, t);
+  comp_add8(s + j, c + j, ss, m);
 }
 
 template <std::size_t Rows>

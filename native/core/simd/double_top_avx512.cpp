@@ -8,6 +8,7 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
+#include "rows_ahead.hpp"
 
 namespace bp {
 namespace simd {
@@ -21,11 +22,9 @@ static_assert(kTopK == 8, "the merge below sorts eight rows into lists of eight"
 // in L2 while the rows stream by. List k of a tile of ts columns is at
 // tops + k * ts.
 constexpr std::size_t kTile = 4096;
-// Each row's line this far ahead, as the column pass (double_gap_avx512.cpp):
-// the eight row streams are fetched more slowly than they are used; 512 B
-// measured best there (docs/exact-stream.md, rounds twenty-three and
-// twenty-four: 4000 x 4000 Cauchy 0.87-0.92 of the read without it).
-constexpr std::size_t kAheadBytes = 512;
+// Each row is asked for kRowsAheadBytes ahead (rows_ahead.hpp), as in the
+// column pass (docs/exact-stream.md, round twenty-five: 4000 x 4000 Cauchy
+// 0.87-0.92 of the read without it).
 
 BP_AVX512 inline void cx(__m512d& hi, __m512d& lo) {
   const __m512d up = _mm512_max_pd(hi, lo);
@@ -47,7 +46,7 @@ BP_AVX512 inline void top_at(const double* r, std::size_t stride, std::size_t j,
   __m512d a[Rows];
   const double* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q) {
-    _mm_prefetch(reinterpret_cast<const char*>(p + q * stride) + kAheadBytes, _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(p + q * stride) + kRowsAheadBytes, _MM_HINT_T0);
     a[q] = _mm512_abs_pd(_mm512_maskz_loadu_pd(m, p + q * stride));
     nan = static_cast<__mmask8>(nan | _mm512_cmp_pd_mask(a[q], a[q], _CMP_UNORD_Q));
   }

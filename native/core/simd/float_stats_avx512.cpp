@@ -11,7 +11,9 @@
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
+#include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
+#include "rows_ahead.hpp"
 
 namespace bp {
 namespace simd {
@@ -31,32 +33,11 @@ __attribute__((target("avx512f"))) inline __m256 high_half(__m512 v) {
   return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
 }
 
-// sum, comp += x with Neumaier's step for terms >= 0 (comp_add of
-// loops-inl.hpp), in the lanes of mask k.
-__attribute__((target("avx512f"))) inline void comp_add8(double* sum, double* comp, __m512d x, __mmask8 k) {
-  const __m512d s = _mm512_maskz_loadu_pd(k, sum), t = _mm512_add_pd(s, x);
-  const __m512d big = _mm512_max_pd(s, x), small = _mm512_min_pd(x, s);
-  _mm512_mask_storeu_pd(comp, k,
-                        _mm512_add_pd(_mm512_maskz_loadu_pd(k, comp), _mm512_add_pd(_mm512_sub_pd(big, t), small)));
-  _mm512_mask_storeu_pd(sum, k, t);
-}
-
-// The same step on sums held in registers.
-__attribute__((target("avx512f"))) inline void comp_reg(__m512d& sum, __m512d& comp, __m512d x) {
-  const __m512d t = _mm512_add_pd(sum, x);
-  comp = _mm512_add_pd(comp, _mm512_add_pd(_mm512_sub_pd(_mm512_max_pd(sum, x), t), _mm512_min_pd(x, sum)));
-  sum = t;
-}
-
-// Each row's line this far ahead in the row kernels reading eight rows a
-// step (stats16, top16), as the double column pass: the eight row streams
-// are fetched more slowly than they are used. 512 bytes (128 floats, eight
-// visits): 256 read the same, 1 KB and 2 KB 4-10 % slower, paired
-// (docs/exact-float32.md, "The float passes ask ahead").
-constexpr std::size_t kAheadBytes = 512;
-// Rows of fewer columns than this (8000 x 1000: 1000 floats, 4 KB) are read
-// without it: there it cost 2-5 %, paired; the hardware's own prefetcher
-// keeps up with rows that short.
+// The row kernels reading eight rows a step (stats16, top16) ask for each
+// row kRowsAheadBytes ahead (rows_ahead.hpp), as the double column pass
+// (docs/exact-float32.md, "The float passes ask ahead"); rows of fewer
+// columns than this (8000 x 1000: 1000 floats, 4 KB) are read without it: there it cost 2-5 %, paired; the hardware's
+// own prefetcher keeps up with rows that short.
 constexpr std::size_t kAheadMinColumns = 2048;
 
 // What the stats and below-bound row kernels share: per lane, the count of
@@ -94,7 +75,7 @@ __attribute__((target("avx512f"))) inline void flush_above(const Above16& t, std
 // into their statistics: the entries a >= u counted into k and added, widened
 // to double, into s (compensated per Rows rows); with Count those a >= l
 // counted into cnt; with Gap the largest entry below u into lb and the least
-// at or above it into ub (floats). With Ahead each row is asked for kAheadBytes ahead.
+// at or above it into ub (floats). With Ahead each row is asked for kRowsAheadBytes ahead.
 template <std::size_t Rows, bool Gap, bool Count, bool Ahead>
 __attribute__((target("avx512f"))) inline void stats16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk,
                                                        const float* u, const float* l, double* k, double* s, double* c,
@@ -110,7 +91,7 @@ __attribute__((target("avx512f"))) inline void stats16(const float* r, std::size
   Above16 acc = no_above();
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
-    if constexpr (Ahead) _mm_prefetch(reinterpret_cast<const char*>(p) + kAheadBytes, _MM_HINT_T0);
+    if constexpr (Ahead) _mm_prefetch(reinterpret_cast<const char*>(p) + kRowsAheadBytes, _MM_HINT_T0);
     const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
     const __mmask16 on = _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ);
     add_above(acc, a, on);
@@ -183,8 +164,8 @@ __attribute__((target("avx512f"))) inline void tail16(const float* r, std::size_
     // kept entry (or +0), as the AVX2 loop widens and adds them.
     k0 = _mm512_mask_add_pd(k0, static_cast<__mmask8>(on), k0, _mm512_set1_pd(1.0));
     k1 = _mm512_mask_add_pd(k1, static_cast<__mmask8>(on >> 8), k1, _mm512_set1_pd(1.0));
-    comp_reg(s0, c0, _mm512_maskz_mov_pd(static_cast<__mmask8>(on), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
-    comp_reg(s1, c1, _mm512_maskz_mov_pd(static_cast<__mmask8>(on >> 8), _mm512_cvtps_pd(high_half(a))));
+    comp_add_reg8(s0, c0, _mm512_maskz_mov_pd(static_cast<__mmask8>(on), _mm512_cvtps_pd(_mm512_castps512_ps256(a))));
+    comp_add_reg8(s1, c1, _mm512_maskz_mov_pd(static_cast<__mmask8>(on >> 8), _mm512_cvtps_pd(high_half(a))));
     if constexpr (Count) {
       const __mmask16 hit = _mm512_cmp_ps_mask(a, ll, _CMP_GE_OQ);
       n0 = _mm512_add_pd(n0, _mm512_maskz_mov_pd(static_cast<__mmask8>(hit), _mm512_set1_pd(1.0)));
@@ -466,7 +447,7 @@ __attribute__((target("avx512f"))) inline void top16(const float* r, std::size_t
   __m512 a[Rows];
   const float* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q) {
-    if constexpr (Ahead) _mm_prefetch(reinterpret_cast<const char*>(p + q * stride) + kAheadBytes, _MM_HINT_T0);
+    if constexpr (Ahead) _mm_prefetch(reinterpret_cast<const char*>(p + q * stride) + kRowsAheadBytes, _MM_HINT_T0);
     a[q] = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p + q * stride));
     nan |= _mm512_cmp_ps_mask(a[q], a[q], _CMP_UNORD_Q);
   }

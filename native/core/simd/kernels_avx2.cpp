@@ -32,6 +32,7 @@
 
 #ifdef BP_SIMD_X86
 #include "lanes_avx2.hpp"
+#include "rows_ahead.hpp"
 
 BP_SIMD_PUSH_AVX2
 #include "loops-inl.hpp"

@@ -13,6 +13,7 @@
 #include "lanes_scalar.hpp"
 #include "lanes_sse2.hpp"
 #include "mask_lists.hpp"
+#include "rows_ahead.hpp"
 
 // After everything it needs (it has no includes of its own).
 #include "loops-inl.hpp"

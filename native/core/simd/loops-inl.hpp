@@ -387,13 +387,13 @@ inline void column_stats_gap_at(const T* r, std::size_t stride, std::size_t j, d
   auto kk = D::zero(), ss = D::zero(), nn = D::zero(), below = D::load(lb + j), above = D::load(ub + j);
   const T* p = r + j;
   for (std::size_t q = 0; q < Rows; ++q, p += stride) {
-    // Each row 512 bytes ahead: the hardware prefetcher alone left the
-    // AVX-512F form of this pass at about 1.4 times a plain read of its
-    // blocks, and this AVX2 form at 1/0.91 of itself with the prefetch
-    // (docs/exact-stream.md, round twenty-three). This template is also the
-    // SSE2 table's pass and float data's at scale != 1 (not timed there).
-    // No value changes.
-    D::prefetch(reinterpret_cast<const char*>(p) + 512);
+    // Each row kRowsAheadBytes ahead (rows_ahead.hpp): the hardware
+    // prefetcher alone left the AVX-512F form of this pass at about 1.4
+    // times a plain read of its blocks, and this AVX2 form at 1/0.91 of
+    // itself with the prefetch (docs/exact-stream.md, round twenty-three).
+    // This template is also the SSE2 table's pass and float data's at
+    // scale != 1 (not timed there). No value changes.
+    D::prefetch(reinterpret_cast<const char*>(p) + kRowsAheadBytes);
     const auto a = scaled_abs<Isa>(p, scale);
     const auto on = D::ge(a, u);
     kk = D::add(kk, D::bit_and(on, one));
