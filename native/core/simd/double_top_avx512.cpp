@@ -9,6 +9,7 @@
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
 #include "rows_ahead.hpp"
+#include "top8_merge_avx512.hpp"
 
 namespace bp {
 namespace simd {
@@ -21,23 +22,17 @@ static_assert(kTopK == 8, "the merge below sorts eight rows into lists of eight"
 // The AVX2 loop's tile (loops-inl.hpp, kTopTile): its kTopK + 2 arrays stay
 // in L2 while the rows stream by. List k of a tile of ts columns is at
 // tops + k * ts.
-constexpr std::size_t kTile = 4096;
+constexpr std::size_t kTile = kFirstReadTile;
 // Each row is asked for kRowsAheadBytes ahead (rows_ahead.hpp), as in the
 // column pass (docs/exact-stream.md, round twenty-five: 4000 x 4000 Cauchy
 // 0.87-0.92 of the read without it).
-
-BP_AVX512 inline void cx(__m512d& hi, __m512d& lo) {
-  const __m512d up = _mm512_max_pd(hi, lo);
-  lo = _mm512_min_pd(hi, lo);
-  hi = up;
-}
 
 // Why the same bits as the AVX2 loop (max_sum_top_at, loops-inl.hpp): the
 // maxima, the lists' max and min are exact and see no -0 (every entry is
 // |y|); the sum of a block of eight rows is |y| * scale added as the same
 // tree, then added to the column's sum, as there. The merge of eight rows
-// into the lists is the same network (sort the rows, keep the larger of
-// t[k] and the rows' (7-k)-th, sort the bitonic eight). The last columns
+// into the lists is the same network (top8_merge_avx512.hpp, shared with the
+// float loop). The last columns
 // (fewer than eight) take the same lanes under a mask of loads and stores;
 // their masked-off lanes read +0 and are never stored.
 template <std::size_t Rows>
@@ -67,25 +62,10 @@ BP_AVX512 inline void top_at(const double* r, std::size_t stride, std::size_t j,
   if (_mm512_mask_cmp_pd_mask(m, hi, _mm512_maskz_loadu_pd(m, tops + (kTopK - 1) * ts + j), _CMP_GT_OQ) == 0) return;
   __m512d t[kTopK];
   for (std::size_t k = 0; k < kTopK; ++k) t[k] = _mm512_maskz_loadu_pd(m, tops + k * ts + j);
-  if constexpr (Rows == 8) {
-    cx(a[0], a[2]), cx(a[1], a[3]), cx(a[4], a[6]), cx(a[5], a[7]);
-    cx(a[0], a[4]), cx(a[1], a[5]), cx(a[2], a[6]), cx(a[3], a[7]);
-    cx(a[0], a[1]), cx(a[2], a[3]), cx(a[4], a[5]), cx(a[6], a[7]);
-    cx(a[2], a[4]), cx(a[3], a[5]);
-    cx(a[1], a[4]), cx(a[3], a[6]);
-    cx(a[1], a[2]), cx(a[3], a[4]), cx(a[5], a[6]);
-    for (std::size_t k = 0; k < 8; ++k) t[k] = _mm512_max_pd(t[k], a[7 - k]);
-    cx(t[0], t[4]), cx(t[1], t[5]), cx(t[2], t[6]), cx(t[3], t[7]);
-    cx(t[0], t[2]), cx(t[1], t[3]), cx(t[4], t[6]), cx(t[5], t[7]);
-    cx(t[0], t[1]), cx(t[2], t[3]), cx(t[4], t[5]), cx(t[6], t[7]);
-  } else {
-    __m512d x = a[0];
-    for (std::size_t k = 0; k < kTopK; ++k) {
-      const __m512d up = _mm512_max_pd(t[k], x);
-      x = _mm512_min_pd(t[k], x);
-      t[k] = up;
-    }
-  }
+  if constexpr (Rows == 8)
+    top8::merge_rows8(a, t);
+  else
+    top8::insert_row(a[0], t);
   for (std::size_t k = 0; k < kTopK; ++k) _mm512_mask_storeu_pd(tops + k * ts + j, m, t[k]);
 }
 

@@ -25,7 +25,7 @@ namespace {
 // row at a time after the last block. Columns in tiles whose accumulators
 // stay in L2, as there (the tiles change no order within a column); the
 // tail of a tile under a mask instead of column by column.
-constexpr std::size_t kCountTile = 4096;
+constexpr std::size_t kCountTile = kFirstReadTile;
 
 BP_AVX512 inline __m256 high_half(__m512 v) {
   return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));

@@ -14,6 +14,7 @@
 #include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
 #include "rows_ahead.hpp"
+#include "top8_merge_avx512.hpp"
 
 namespace bp {
 namespace simd {
@@ -421,7 +422,7 @@ __attribute__((target("avx512f,popcnt"))) void fill_candidates_f32(const float* 
 // network leaves its sorted list as it is, so running it for more lanes than
 // the AVX2 loop does changes no bit). Columns in tiles of kTopTile whose
 // accumulators stay in L2, as there; the tail of a tile under a mask.
-constexpr std::size_t kTopTile = 4096;
+constexpr std::size_t kTopTile = kFirstReadTile;
 static_assert(kColumnTop == 8, "the network below sorts eight rows into eight lists");
 
 __attribute__((target("avx512f"))) inline __m512d wide_lo(__m512 a) {
@@ -430,13 +431,6 @@ __attribute__((target("avx512f"))) inline __m512d wide_lo(__m512 a) {
 
 __attribute__((target("avx512f"))) inline __m512d wide_hi(__m512 a) {
   return _mm512_cvtps_pd(high_half(a));
-}
-
-// A compare-exchange: the larger into up_, the smaller into down_.
-__attribute__((target("avx512f"))) inline void cx(__m512& up_, __m512& down_) {
-  const __m512 up = _mm512_max_ps(up_, down_);
-  down_ = _mm512_min_ps(up_, down_);
-  up_ = up;
 }
 
 template <std::size_t Rows, bool Ahead>
@@ -476,25 +470,10 @@ __attribute__((target("avx512f"))) inline void top16(const float* r, std::size_t
     return;
   __m512 t[kColumnTop];
   for (std::size_t k = 0; k < kColumnTop; ++k) t[k] = _mm512_maskz_loadu_ps(mk, tops + k * tile + j);
-  if constexpr (Rows == 8) {
-    cx(a[0], a[2]), cx(a[1], a[3]), cx(a[4], a[6]), cx(a[5], a[7]);
-    cx(a[0], a[4]), cx(a[1], a[5]), cx(a[2], a[6]), cx(a[3], a[7]);
-    cx(a[0], a[1]), cx(a[2], a[3]), cx(a[4], a[5]), cx(a[6], a[7]);
-    cx(a[2], a[4]), cx(a[3], a[5]);
-    cx(a[1], a[4]), cx(a[3], a[6]);
-    cx(a[1], a[2]), cx(a[3], a[4]), cx(a[5], a[6]);
-    for (std::size_t k = 0; k < 8; ++k) t[k] = _mm512_max_ps(t[k], a[7 - k]);
-    cx(t[0], t[4]), cx(t[1], t[5]), cx(t[2], t[6]), cx(t[3], t[7]);
-    cx(t[0], t[2]), cx(t[1], t[3]), cx(t[4], t[6]), cx(t[5], t[7]);
-    cx(t[0], t[1]), cx(t[2], t[3]), cx(t[4], t[5]), cx(t[6], t[7]);
-  } else {
-    __m512 x = a[0];
-    for (std::size_t k = 0; k < kColumnTop; ++k) {
-      const __m512 up = _mm512_max_ps(t[k], x);
-      x = _mm512_min_ps(t[k], x);
-      t[k] = up;
-    }
-  }
+  if constexpr (Rows == 8)
+    top8::merge_rows8(a, t);
+  else
+    top8::insert_row(a[0], t);
   for (std::size_t k = 0; k < kColumnTop; ++k) _mm512_mask_storeu_ps(tops + k * tile + j, mk, t[k]);
 }
 

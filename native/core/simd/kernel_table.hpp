@@ -16,6 +16,13 @@ namespace simd {
 // keep (column_topk.hpp).
 constexpr std::size_t kColumnTop = 8;
 
+// The first reads of the exact method (column_max_sum_top_*,
+// column_max_sum_count_*) go across the columns in tiles of this many, whose
+// accumulators (the maxima, sums and counts or lists) stay in the second-level
+// cache while the rows stream by; every loop of them, AVX2 and AVX-512F, uses
+// this one. The tiles change no order within a column.
+constexpr std::size_t kFirstReadTile = 4096;
+
 // One Adam step's constants (see sae/adam.cpp).
 template <class T>
 struct AdamCoefficients {

@@ -812,7 +812,7 @@ bool column_max_squares(const T* y, std::size_t n, std::size_t stride, std::size
 // rows that is rare, so the pass stays about as cheap as the plain one.
 // Columns go in tiles whose kTopK + 2 accumulator arrays stay in L2.
 constexpr std::size_t kTopK = kColumnTop;
-constexpr std::size_t kTopTile = 4096;
+constexpr std::size_t kTopTile = kFirstReadTile;
 
 template <class Isa, std::size_t Rows, class T>
 inline void max_sum_top_at(const T* r, std::size_t stride, std::size_t j, double scale, std::size_t tile, T* best,
@@ -990,7 +990,7 @@ inline typename Lanes<double, Isa>::V widen_half(typename Lanes<float, Isa>::V f
 // of the double loop's speed per entry. Maxima and counts in float lanes
 // (at most eight per column per step, exact), sums as column_max_sum adds
 // them (same order, same bits), over tiles whose accumulators stay in L2.
-constexpr std::size_t kCountTile = 4096;
+constexpr std::size_t kCountTile = kFirstReadTile;
 
 template <class Isa, std::size_t Rows>
 inline void max_sum_count_at(const float* r, std::size_t stride, std::size_t j, double scale, float* best, double* acc,
