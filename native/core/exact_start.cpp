@@ -321,8 +321,9 @@ bool sampled_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, const 
         *result = StreamEnd::kStopped;
         return true;
       }
-      // The threads' shares by the entries read: a column whose stats are
-      // taken from the last round reads none.
+      // Whether to wake the threads, by the entries read (parallel_ranges
+      // splits by columns): a column whose stats are taken from the last
+      // round reads none.
       std::size_t work = 0;
       for (std::size_t t = 0; t < na; ++t) {
         if (pass == 0 && mu[t] == last_mu[at[t]]) {

@@ -677,9 +677,9 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // passes go on to a candidate copy (2-3 passes, a fill, more on the copy)
   // and the gather wins; above it they settle in 3-4 passes over half the
   // double's bytes, and the gather lost up to 1.37x (docs/exact-float32.md,
-  // "The float gather at any size"). The copy holds doubles, so float data
-  // copies up to an eighth of its entries where double data copies a
-  // quarter: either way at most a quarter of the matrix's bytes
+  // "The float gather at any size"). The copy holds doubles, so at any size
+  // float data copies up to an eighth of its entries where double data
+  // copies a quarter: either way at most a quarter of the matrix's bytes
   // (docs/memory.md); the float cells that gain copy a tenth or less.
   constexpr double kFloatGatherTheta = 0.35;
   double reachable = 0.0, alive_s = 0.0;

@@ -25,7 +25,7 @@ static_assert(kTopK == 8, "the merge below sorts eight rows into lists of eight"
 constexpr std::size_t kTile = kFirstReadTile;
 // Each row is asked for kRowsAheadBytes ahead (rows_ahead.hpp), as in the
 // column pass (docs/exact-stream.md, round twenty-five: 4000 x 4000 Cauchy
-// 0.87-0.92 of the read without it).
+// 0.87-0.92 of the call without it).
 
 // Why the same bits as the AVX2 loop (max_sum_top_at, loops-inl.hpp): the
 // maxima, the lists' max and min are exact and see no -0 (every entry is

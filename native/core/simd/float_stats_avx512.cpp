@@ -36,9 +36,12 @@ __attribute__((target("avx512f"))) inline __m256 high_half(__m512 v) {
 
 // The row kernels reading eight rows a step (stats16, top16) ask for each
 // row kRowsAheadBytes ahead (rows_ahead.hpp), as the double column pass
-// (docs/exact-float32.md, "The float passes ask ahead"); rows of fewer
-// columns than this (8000 x 1000: 1000 floats, 4 KB) are read without it: there it cost 2-5 %, paired; the hardware's
-// own prefetcher keeps up with rows that short.
+// (docs/exact-float32.md, "The float passes ask ahead"), where each row's
+// read is at least this many columns wide: the call's column range, which
+// is a thread's share at more than one thread (2 threads on 4000 x 4000: 2000
+// columns each, read without it). Narrower (8000 x 1000 at one thread: 1000
+// floats, 4 KB a row) it cost 2-5 %, paired, one thread: the hardware's own
+// prefetcher keeps up with reads that short. Not timed at two threads.
 constexpr std::size_t kAheadMinColumns = 2048;
 
 // What the stats and below-bound row kernels share: per lane, the count of
