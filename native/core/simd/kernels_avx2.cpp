@@ -16,10 +16,9 @@
 #include "clip_avx512.hpp"
 #include "column_squares_avx512.hpp"
 #include "double_below_avx512.hpp"
+#include "double_column_avx512.hpp"
 #include "double_count_avx512.hpp"
-#include "double_gap_avx512.hpp"
 #include "double_group_avx512.hpp"
-#include "double_stats_avx512.hpp"
 #include "double_top_avx512.hpp"
 #include "float_count_avx512.hpp"
 #include "float_stats_avx512.hpp"
@@ -67,8 +66,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_float_column_squares(k);  // the float column pass of l1,2
     take_avx512_float_stats(k);           // the float column passes of the exact method
     take_avx512_band(k);                  // the band's records of the exact method
-    take_avx512_double_gap(k);            // the double column passes of the exact method
-    take_avx512_double_stats(k);          // the double passes over the sampled start's rows
+    take_avx512_double_columns(k);        // the double column passes, over the matrix and the sample
     take_avx512_double_group(k);          // the double passes over the exact method's copies
     take_avx512_double_top(k);            // the double first read with the top lists
     take_avx512_double_below(k);          // the double below-bound pass of the exact method
