@@ -77,9 +77,9 @@ BP_AVX512 inline void pass_at(const double* r, std::size_t stride, std::size_t j
 }
 
 template <bool Gap, std::size_t Rows>
-BP_AVX512 inline void pass_row_block(const double* r, std::size_t stride, std::size_t c0, std::size_t c1,
-                                     __m512d scale, const double* mu, double* k, double* s, double* c,
-                                     const double* lo, double* cnt, double* lb, double* ub) {
+BP_AVX512 inline void pass_row_block(const double* r, std::size_t stride, std::size_t c0, std::size_t c1, __m512d scale,
+                                     const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
+                                     double* lb, double* ub) {
   std::size_t j = c0;
   for (; j + 8 <= c1; j += 8) pass_at<Gap, Rows>(r, stride, j, 0xff, scale, mu, k, s, c, lo, cnt, lb, ub);
   if (j < c1) {
