@@ -183,9 +183,10 @@ template bool column_max_sum_count<float>(const MatrixRef<float>&, double*, doub
 template bool column_max_sum_count<double>(const MatrixRef<double>&, double*, double*, double*);
 
 template <class T>
-bool zeros_common(const MatrixRef<T>& y, double* sampled_norm) {
+bool zeros_common(const MatrixRef<T>& y, double* sampled_norm, double* max_growth) {
   const std::size_t n = y.rows, m = y.cols;
   *sampled_norm = 0.0;
+  if (max_growth != nullptr) *max_growth = 1.0;
   if (n == 0 || m == 0) return false;
   const std::size_t rows = (n + 255) / 256;
   std::size_t zeros = 0;
@@ -212,11 +213,18 @@ bool zeros_common(const MatrixRef<T>& y, double* sampled_norm) {
   double norm = 0.0;
   for (std::size_t j = 0; j < m; ++j) norm += mx[j];
   *sampled_norm = norm;
+  // The largest of k normal |y| grows about as sqrt(2 ln k): a column of c
+  // nonzeros reaches sqrt(ln c / ln s) times its sample's s. On the grid's
+  // sparse data (normal nonzeros) the sampled norm times this is 0.92-0.95
+  // of the true one at 8000 x 1000, 4000 x 4000 and 1000 x 8000 (the sample
+  // alone: 0.51 / 0.55 / 0.64, seeds 1-6).
+  const double c = density * static_cast<double>(n), s = density * static_cast<double>(rows2);
+  if (max_growth != nullptr && s > 1.0 && c > s) *max_growth = std::sqrt(std::log(c) / std::log(s));
   return true;
 }
 
-template bool zeros_common<float>(const MatrixRef<float>&, double*);
-template bool zeros_common<double>(const MatrixRef<double>&, double*);
+template bool zeros_common<float>(const MatrixRef<float>&, double*, double*);
+template bool zeros_common<double>(const MatrixRef<double>&, double*, double*);
 
 template <class T>
 void group_l2(const MatrixRef<T>& y, Groups g, const double* mx, double scale, double* norm) {

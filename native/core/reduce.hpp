@@ -34,10 +34,14 @@ bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double
 // Whether at least half the entries of an evenly spaced sample of about one
 // row in 256 are zero: the count above costs about half a memcpy of the
 // matrix, worth it only on sparse data. *sampled_norm gets the sample's
-// l1,inf norm (groups = columns), a lower bound of the matrix's. Only speed
-// depends on the answers.
+// l1,inf norm (groups = columns), a lower bound of the matrix's. With
+// max_growth, *max_growth gets how much larger a column's largest |y| would
+// be than its sample's, were the nonzeros normal: sqrt(ln c / ln s), c and
+// s the nonzeros of a column and of its sample (1 where s <= 1 or c <= s;
+// docs/exact-start.md, "Tall sparse data counts its nonzeros at 0.5").
+// Only speed depends on the answers.
 template <class T>
-bool zeros_common(const MatrixRef<T>& y, double* sampled_norm);
+bool zeros_common(const MatrixRef<T>& y, double* sampled_norm, double* max_growth = nullptr);
 
 // Largest entry of mx[0..k), or a non-finite value if any is non-finite.
 inline double max_of(const double* mx, std::size_t k) {
