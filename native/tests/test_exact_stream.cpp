@@ -9,6 +9,7 @@
 
 #include "exact_stream.hpp"
 #include "harness.hpp"
+#include "kernel_tables.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
 #include "stream_checks.hpp"
@@ -293,6 +294,65 @@ TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
               what << " float: nonzeros " << tf.nonzeros << ", gathered " << tf.gathered);
   }
   bp::set_stream_gather_max_entries(previous);
+}
+
+// The float gather's copy (KernelTable::gather_float, simd/gather_float.hpp):
+// every table leaves the slots and the kept floats of a plain loop, keeping
+// every entry or only the nonzeros (zeros of both signs), with segments of
+// each room down to the spare slot alone (a full segment stops mid-step),
+// rows 0-130 (one block of 64 rows down the columns, two, a tail), columns
+// spread and close (the second set holds at most half of the lines it spans:
+// walked down blocks of rows in AVX2).
+TEST(float_gather_matches_a_plain_loop) {
+  Rng rng(163);
+  struct Set {
+    std::size_t m;
+    std::vector<std::size_t> cols;
+  };
+  const Set sets[] = {{29, {0, 3, 5, 7, 9, 12, 13, 21, 28}}, {400, {7, 50, 51, 120, 121, 140, 199, 390}}};
+  for (const Set& set : sets)
+    for (std::size_t n : {0, 1, 3, 7, 8, 9, 38, 64, 67, 130}) {
+      const std::size_t m = set.m;
+      std::vector<float> y(n * m);
+      for (float& v : y) {
+        const double u = rng.uniform();
+        v = u < 0.45 ? 0.0f : u < 0.55 ? -0.0f : static_cast<float>(rng.normal());
+      }
+      const std::vector<std::size_t>& cols = set.cols;
+      const std::size_t nf = cols.size();
+      for (std::size_t shrink : {0, 1, 2, 5, 11, 29}) {
+        std::vector<std::size_t> beg(nf), end(nf);
+        std::size_t size = 0;
+        for (std::size_t f = 0; f < nf; ++f) {
+          const std::size_t room = n > shrink * f ? n - shrink * f : 0;
+          beg[f] = size;
+          end[f] = size + room;
+          size += room + 1;
+        }
+        for (bool nonzero : {false, true}) {
+          std::vector<float> want(size, -7.0f);
+          std::vector<std::size_t> want_pos(beg);
+          for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t f = 0; f < nf; ++f) {
+              const float a = std::fabs(y[i * m + cols[f]]);
+              want[want_pos[f]] = a;
+              want_pos[f] += ((a != 0.0f || !nonzero) && want_pos[f] < end[f]) ? 1 : 0;
+            }
+          for (const bp::simd::KernelTable* k : tables()) {
+            std::vector<float> got(size, -7.0f);
+            std::vector<std::size_t> pos(beg);
+            k->gather_float(y.data(), n, m, cols.data(), nf, nonzero, pos.data(), end.data(), got.data());
+            const std::string what = std::string(k->name) + " m " + std::to_string(m) + " n " + std::to_string(n) +
+                                     " shrink " + std::to_string(shrink) + (nonzero ? " nonzero" : " all");
+            CHECK_MSG(pos == want_pos, what << ": the slots differ");
+            for (std::size_t f = 0; f < nf; ++f)
+              for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
+                CHECK_MSG(std::signbit(got[e]) == false && got[e] == want[e],
+                          what << ": column " << cols[f] << " slot " << e - beg[f]);
+          }
+        }
+      }
+    }
 }
 
 TEST(stream_equals_sort_across_the_regime_grid) {

@@ -23,6 +23,7 @@
 #include "double_top_avx512.hpp"
 #include "float_count_avx512.hpp"
 #include "float_stats_avx512.hpp"
+#include "gather_float.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
@@ -49,6 +50,7 @@ const KernelTable* avx2_kernels() {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
     take_candidate_records(k, true);
+    take_gather_float(k, true);
     return k;
   }();
   return &t;
