@@ -682,26 +682,18 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   for (std::size_t j = 0; j < ng; ++j)
     if (p.s[j] > dead_at) alive.push_back(j);
   // Gathered when the survivors' entries that can be active (their nonzeros
-  // when counted) pass the whole-copy test; counted nonzeros of double data
-  // at any size up to the test's quarter (docs/exact-stream.md, round
-  // fifteen). Float data at any size only where the envelope's theta is at
-  // most kFloatGatherTheta of the survivors' mean s_j: there the float column
-  // passes go on to a candidate copy (2-3 passes, a fill, more on the copy)
-  // and the gather wins; above it they settle in 3-4 passes over half the
-  // double's bytes, and the gather lost up to 1.37x (docs/exact-float32.md,
-  // "The float gather at any size"). The copy holds doubles, so at any size
-  // float data copies up to an eighth of its entries where double data
-  // copies a quarter: either way at most a quarter of the matrix's bytes
-  // (docs/memory.md); the float cells that gain copy a tenth or less.
-  constexpr double kFloatGatherTheta = 0.35;
-  double reachable = 0.0, alive_s = 0.0;
-  for (std::size_t j : alive) {
-    reachable += reach(p, j);
-    alive_s += p.s[j];
-  }
-  const bool any_size = p.nz != nullptr && (std::is_same_v<T, double> ||
-                                            (theta * static_cast<double>(alive.size()) <= kFloatGatherTheta * alive_s &&
-                                             8.0 * reachable <= static_cast<double>(ng * len)));
+  // when counted) pass the whole-copy test; counted nonzeros at any size up
+  // to the test's quarter (docs/exact-stream.md, round fifteen), on float
+  // data up to an eighth. Since the float copy holds floats (half the
+  // bytes to write and to read) the float gather beats the float column
+  // passes at every radius timed, 0.01-0.5 of the norm (it lost up to 1.37x
+  // at 0.1-0.15 with a copy of doubles, and ran only where theta_0 was at
+  // most 0.35 of the survivors' mean s_j; docs/exact-float32.md, "The float
+  // gather's copy in floats"). The eighth: the densities timed copy a tenth.
+  double reachable = 0.0;
+  for (std::size_t j : alive) reachable += reach(p, j);
+  const bool any_size =
+      p.nz != nullptr && (std::is_same_v<T, double> || 8.0 * reachable <= static_cast<double>(ng * len));
   if (g == Groups::kColumns &&
       (any_size || reachable <= static_cast<double>(g_gather_max_entries.load(std::memory_order_relaxed))) &&
       4.0 * reachable <= static_cast<double>(ng * len))

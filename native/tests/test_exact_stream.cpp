@@ -261,20 +261,21 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
 
 // The copies of counted nonzeros past the gather's usual size (lowered here
 // so a small matrix reaches them): double data up to a quarter of the
-// entries at any radius; float data up to an eighth (the copy is of doubles),
-// and only where the envelope's theta is at most 0.35 of the survivors' mean
-// s_j (kFloatGatherTheta: at larger shares the float column passes settle
-// sooner than the copy; docs/exact-float32.md). Each agrees with 'sort'.
-TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
+// entries at any radius; float data up to an eighth, at any radius too
+// (its copy holds floats: docs/exact-float32.md, "The float gather's copy in
+// floats"; it once ran only where theta_0 was at most 0.35 of the
+// survivors' mean s_j). Each agrees with 'sort'.
+TEST(stream_gathers_float_nonzeros_up_to_an_eighth) {
   Rng rng(149);
   const std::size_t previous = bp::set_stream_gather_max_entries(1000);
   struct Case {
     double density, r;
     bool float_gathered;  // double data is gathered in every case
   };
-  // r = 0.1: theta_0 about 0.6 of the mean s_j; r = 0.3: well under 0.35;
-  // density 0.2: the nonzeros past an eighth of the entries.
-  const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, false}, {0.2, 0.3, false}};
+  // r = 0.1: theta_0 about 0.6 of the mean s_j (the passes' regime before
+  // the float copy); r = 0.3: well under 0.35; density 0.2: the nonzeros
+  // past an eighth of the entries.
+  const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, true}, {0.1, 0.01, true}, {0.2, 0.3, false}};
   const std::size_t n = 1000, m = 300;
   for (const Case& c : cases) {
     std::vector<double> y(n * m);
@@ -302,14 +303,17 @@ TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
 // each room down to the spare slot alone (a full segment stops mid-step),
 // rows 0-130 (one block of 64 rows down the columns, two, a tail), columns
 // spread and close (the second set holds at most half of the lines it spans:
-// walked down blocks of rows in AVX2).
+// walked down blocks of rows in AVX2; the third has runs of eight adjacent
+// columns, and of seven: blocks transposed in registers, and single steps).
 TEST(float_gather_matches_a_plain_loop) {
   Rng rng(163);
   struct Set {
     std::size_t m;
     std::vector<std::size_t> cols;
   };
-  const Set sets[] = {{29, {0, 3, 5, 7, 9, 12, 13, 21, 28}}, {400, {7, 50, 51, 120, 121, 140, 199, 390}}};
+  const Set sets[] = {{29, {0, 3, 5, 7, 9, 12, 13, 21, 28}},
+                      {400, {7, 50, 51, 120, 121, 140, 199, 390}},
+                      {40, {1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 31, 32, 33, 34, 35, 36}}};
   for (const Set& set : sets)
     for (std::size_t n : {0, 1, 3, 7, 8, 9, 38, 64, 67, 130}) {
       const std::size_t m = set.m;
