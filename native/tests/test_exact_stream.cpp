@@ -303,8 +303,8 @@ TEST(stream_gathers_float_nonzeros_up_to_an_eighth) {
 // each room down to the spare slot alone (a full segment stops mid-step),
 // rows 0-130 (one block of 64 rows down the columns, two, a tail), columns
 // spread and close (the second set holds at most half of the lines it spans:
-// walked down blocks of rows in AVX2; the third has runs of eight adjacent
-// columns, and of seven: blocks transposed in registers, and single steps).
+// walked down blocks of rows in AVX2; the third, runs of eight adjacent
+// columns and of seven).
 TEST(float_gather_matches_a_plain_loop) {
   Rng rng(163);
   struct Set {
