@@ -71,7 +71,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_band(k);                  // the band's records of the exact method
     take_avx512_double_gap(k);            // the double column passes of the exact method
     take_avx512_double_stats(k);          // the double passes over the sampled start's rows
-    take_avx512_double_group(k);          // the double passes over the exact method's copies
+    take_avx512_double_group(k);          // the passes over the exact method's copies (double, float)
     take_avx512_double_top(k);            // the double first read with the top lists
     take_avx512_double_below(k);          // the double below-bound pass of the exact method
     take_avx512_double_count(k);          // the double first read on sparse data
