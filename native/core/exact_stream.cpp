@@ -342,32 +342,43 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   ScratchVector<std::size_t> beg(na + 1, 0), held(na);
   for (std::size_t q = 0; q < na; ++q) beg[q + 1] = beg[q] + static_cast<std::size_t>(reach(p, alive_in[q])) + 1;
   // Not cleared: the gather writes every slot it reads (docs/memory.md).
-  ScratchBuffer<double> cdata(beg[na]);
+  // Float data's copy holds |y| as floats, scaled where it is read
+  // (group_stats_f32 widens and scales each entry to the double the copy of
+  // doubles held: the same values, half the bytes to write and to read;
+  // docs/exact-float32.md, "The float gather's copy in floats"); double
+  // data's holds |y| * scale.
+  constexpr bool kFloatCopy = std::is_same_v<T, float>;
+  const double copy_scale = kFloatCopy ? p.scale : 1.0;
+  ScratchBuffer<T> cdata(beg[na]);
   parallel_ranges(na, 1, y.rows * na, [&](std::size_t b, std::size_t e) {
     ScratchVector<std::size_t> pos(beg.begin() + static_cast<std::ptrdiff_t>(b),
                                    beg.begin() + static_cast<std::ptrdiff_t>(e));
-    // The kernel table's copy by index (simd/candidate_records.hpp, four
-    // rows of a column a step) keeps what reaches a bound: 0 keeps all,
-    // the smallest denormal the nonzeros of |y| (unscaled only: a scaled
-    // entry may round to 0 where y does not).
-    if (!drop_zeros || p.scale == 1.0) {
-      ScratchVector<std::size_t> end(e - b);
+    ScratchVector<std::size_t> end(e - b);
+    for (std::size_t q = b; q < e; ++q) end[q - b] = beg[q + 1] - 1;
+    if constexpr (kFloatCopy) {
+      // Floats into floats, the nonzeros (p.nz) or every entry: eight rows of
+      // a column a step (simd/gather_float.hpp).
+      simd::kernels().gather_float(y.data, y.rows, m, alive_in.data() + b, e - b, drop_zeros, pos.data(), end.data(),
+                                   cdata.data());
+    } else if (!drop_zeros || p.scale == 1.0) {
+      // The kernel table's copy by index (simd/candidate_records.hpp, four
+      // rows of a column a step) keeps what reaches a bound: 0 keeps all,
+      // the smallest denormal the nonzeros of |y| (unscaled only: a scaled
+      // entry may round to 0 where y does not).
       ScratchVector<double> keep_from(e - b, drop_zeros ? std::numeric_limits<double>::denorm_min() : 0.0);
-      for (std::size_t q = b; q < e; ++q) end[q - b] = beg[q + 1] - 1;
       simd::column_segments(simd::kernels(), y.data, y.rows, m, alive_in.data() + b, e - b, p.scale, keep_from.data(),
                             pos.data(), end.data(), cdata.data());
-      for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
-      return;
-    }
-    for (std::size_t i = 0; i < y.rows; ++i) {
-      const T* r = y.data + i * m;
-      if (i + kGatherAhead < y.rows)
-        for (std::size_t q = b; q < e; ++q) prefetch_range(r + kGatherAhead * m + alive_in[q], 1);
-      for (std::size_t q = b; q < e; ++q) {
-        const T v = r[alive_in[q]];
-        std::size_t& at = pos[q - b];
-        cdata[at] = std::fabs(static_cast<double>(v)) * p.scale;
-        at += ((v != T(0) || !drop_zeros) && at + 1 < beg[q + 1]) ? 1 : 0;
+    } else {
+      for (std::size_t i = 0; i < y.rows; ++i) {
+        const T* r = y.data + i * m;
+        if (i + kGatherAhead < y.rows)
+          for (std::size_t q = b; q < e; ++q) prefetch_range(r + kGatherAhead * m + alive_in[q], 1);
+        for (std::size_t q = b; q < e; ++q) {
+          const T v = r[alive_in[q]];
+          std::size_t& at = pos[q - b];
+          cdata[at] = std::fabs(static_cast<double>(v)) * p.scale;
+          at += ((v != T(0) || !drop_zeros) && at + 1 < beg[q + 1]) ? 1 : 0;
+        }
       }
     }
     for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
@@ -382,7 +393,7 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     at[q] = q;
     mu[q] = std::max({0.0, (p.s[j] - theta) / reach(p, j), p.mx[j] - theta});
     CompensatedSum c;
-    for (std::size_t i = 0; i < held[q]; ++i) c.add(cdata[beg[q] + i]);
+    for (std::size_t i = 0; i < held[q]; ++i) c.add(std::fabs(static_cast<double>(cdata[beg[q] + i])) * copy_scale);
     total[q] = c.value();
   }
   t_trace.compacted = true;
@@ -391,7 +402,8 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) return StreamEnd::kStopped;
     parallel_ranges(na, 1, beg[na], [&](std::size_t b, std::size_t e) {
-      for (std::size_t q = b; q < e; ++q) group_stats(cdata.data() + beg[at[q]], held[at[q]], 1.0, mu[q], &k[q], &S[q]);
+      for (std::size_t q = b; q < e; ++q)
+        group_stats(cdata.data() + beg[at[q]], held[at[q]], copy_scale, mu[q], &k[q], &S[q]);
     });
     ++t_trace.compact_passes;
     bool same = !alive_changed;
@@ -679,26 +691,18 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   for (std::size_t j = 0; j < ng; ++j)
     if (p.s[j] > dead_at) alive.push_back(j);
   // Gathered when the survivors' entries that can be active (their nonzeros
-  // when counted) pass the whole-copy test; counted nonzeros of double data
-  // at any size up to the test's quarter (docs/exact-stream.md, round
-  // fifteen). Float data at any size only where the envelope's theta is at
-  // most kFloatGatherTheta of the survivors' mean s_j: there the float column
-  // passes go on to a candidate copy (2-3 passes, a fill, more on the copy)
-  // and the gather wins; above it they settle in 3-4 passes over half the
-  // double's bytes, and the gather lost up to 1.37x (docs/exact-float32.md,
-  // "The float gather at any size"). The copy holds doubles, so at any size
-  // float data copies up to an eighth of its entries where double data
-  // copies a quarter: either way at most a quarter of the matrix's bytes
-  // (docs/memory.md); the float cells that gain copy a tenth or less.
-  constexpr double kFloatGatherTheta = 0.35;
-  double reachable = 0.0, alive_s = 0.0;
-  for (std::size_t j : alive) {
-    reachable += reach(p, j);
-    alive_s += p.s[j];
-  }
-  const bool any_size = p.nz != nullptr && (std::is_same_v<T, double> ||
-                                            (theta * static_cast<double>(alive.size()) <= kFloatGatherTheta * alive_s &&
-                                             8.0 * reachable <= static_cast<double>(ng * len)));
+  // when counted) pass the whole-copy test; counted nonzeros at any size up
+  // to the test's quarter (docs/exact-stream.md, round fifteen), on float
+  // data up to an eighth. Since the float copy holds floats (half the
+  // bytes to write and to read) the float gather beats the float column
+  // passes at every radius timed, 0.01-0.5 of the norm (it lost up to 1.37x
+  // at 0.1-0.15 with a copy of doubles, and ran only where theta_0 was at
+  // most 0.35 of the survivors' mean s_j; docs/exact-float32.md, "The float
+  // gather's copy in floats"). The eighth: the densities timed copy a tenth.
+  double reachable = 0.0;
+  for (std::size_t j : alive) reachable += reach(p, j);
+  const bool any_size =
+      p.nz != nullptr && (std::is_same_v<T, double> || 8.0 * reachable <= static_cast<double>(ng * len));
   if (g == Groups::kColumns &&
       (any_size || reachable <= static_cast<double>(g_gather_max_entries.load(std::memory_order_relaxed))) &&
       4.0 * reachable <= static_cast<double>(ng * len))

@@ -9,6 +9,7 @@
 
 #include "exact_stream.hpp"
 #include "harness.hpp"
+#include "kernel_tables.hpp"
 #include "parallel.hpp"
 #include "run.hpp"
 #include "stream_checks.hpp"
@@ -260,20 +261,21 @@ TEST(stream_gathers_the_nonzeros_of_sparse_survivors) {
 
 // The copies of counted nonzeros past the gather's usual size (lowered here
 // so a small matrix reaches them): double data up to a quarter of the
-// entries at any radius; float data up to an eighth (the copy is of doubles),
-// and only where the envelope's theta is at most 0.35 of the survivors' mean
-// s_j (kFloatGatherTheta: at larger shares the float column passes settle
-// sooner than the copy; docs/exact-float32.md). Each agrees with 'sort'.
-TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
+// entries at any radius; float data up to an eighth, at any radius too
+// (its copy holds floats: docs/exact-float32.md, "The float gather's copy in
+// floats"; it once ran only where theta_0 was at most 0.35 of the
+// survivors' mean s_j). Each agrees with 'sort'.
+TEST(stream_gathers_float_nonzeros_up_to_an_eighth) {
   Rng rng(149);
   const std::size_t previous = bp::set_stream_gather_max_entries(1000);
   struct Case {
     double density, r;
     bool float_gathered;  // double data is gathered in every case
   };
-  // r = 0.1: theta_0 about 0.6 of the mean s_j; r = 0.3: well under 0.35;
-  // density 0.2: the nonzeros past an eighth of the entries.
-  const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, false}, {0.2, 0.3, false}};
+  // r = 0.1: theta_0 about 0.6 of the mean s_j (the passes' regime before
+  // the float copy); r = 0.3: well under 0.35; density 0.2: the nonzeros
+  // past an eighth of the entries.
+  const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, true}, {0.1, 0.01, true}, {0.2, 0.3, false}};
   const std::size_t n = 1000, m = 300;
   for (const Case& c : cases) {
     std::vector<double> y(n * m);
@@ -293,6 +295,68 @@ TEST(stream_gathers_float_nonzeros_by_the_theta_share_and_an_eighth) {
               what << " float: nonzeros " << tf.nonzeros << ", gathered " << tf.gathered);
   }
   bp::set_stream_gather_max_entries(previous);
+}
+
+// The float gather's copy (KernelTable::gather_float, simd/gather_float.hpp):
+// every table leaves the slots and the kept floats of a plain loop, keeping
+// every entry or only the nonzeros (zeros of both signs), with segments of
+// each room down to the spare slot alone (a full segment stops mid-step),
+// rows 0-130 (one block of 64 rows down the columns, two, a tail), columns
+// spread and close (the second set holds at most half of the lines it spans:
+// walked down blocks of rows in AVX2; the third, runs of eight adjacent
+// columns and of seven).
+TEST(float_gather_matches_a_plain_loop) {
+  Rng rng(163);
+  struct Set {
+    std::size_t m;
+    std::vector<std::size_t> cols;
+  };
+  const Set sets[] = {{29, {0, 3, 5, 7, 9, 12, 13, 21, 28}},
+                      {400, {7, 50, 51, 120, 121, 140, 199, 390}},
+                      {40, {1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 31, 32, 33, 34, 35, 36}}};
+  for (const Set& set : sets)
+    for (std::size_t n : {0, 1, 3, 7, 8, 9, 38, 64, 67, 130}) {
+      const std::size_t m = set.m;
+      std::vector<float> y(n * m);
+      for (float& v : y) {
+        const double u = rng.uniform();
+        v = u < 0.45 ? 0.0f : u < 0.55 ? -0.0f : static_cast<float>(rng.normal());
+      }
+      const std::vector<std::size_t>& cols = set.cols;
+      const std::size_t nf = cols.size();
+      for (std::size_t shrink : {0, 1, 2, 5, 11, 29}) {
+        std::vector<std::size_t> beg(nf), end(nf);
+        std::size_t size = 0;
+        for (std::size_t f = 0; f < nf; ++f) {
+          const std::size_t room = n > shrink * f ? n - shrink * f : 0;
+          beg[f] = size;
+          end[f] = size + room;
+          size += room + 1;
+        }
+        for (bool nonzero : {false, true}) {
+          std::vector<float> want(size, -7.0f);
+          std::vector<std::size_t> want_pos(beg);
+          for (std::size_t i = 0; i < n; ++i)
+            for (std::size_t f = 0; f < nf; ++f) {
+              const float a = std::fabs(y[i * m + cols[f]]);
+              want[want_pos[f]] = a;
+              want_pos[f] += ((a != 0.0f || !nonzero) && want_pos[f] < end[f]) ? 1 : 0;
+            }
+          for (const bp::simd::KernelTable* k : tables()) {
+            std::vector<float> got(size, -7.0f);
+            std::vector<std::size_t> pos(beg);
+            k->gather_float(y.data(), n, m, cols.data(), nf, nonzero, pos.data(), end.data(), got.data());
+            const std::string what = std::string(k->name) + " m " + std::to_string(m) + " n " + std::to_string(n) +
+                                     " shrink " + std::to_string(shrink) + (nonzero ? " nonzero" : " all");
+            CHECK_MSG(pos == want_pos, what << ": the slots differ");
+            for (std::size_t f = 0; f < nf; ++f)
+              for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
+                CHECK_MSG(std::signbit(got[e]) == false && got[e] == want[e],
+                          what << ": column " << cols[f] << " slot " << e - beg[f]);
+          }
+        }
+      }
+    }
 }
 
 TEST(stream_equals_sort_across_the_regime_grid) {

@@ -44,7 +44,25 @@ inline void comp_add(double* sum, double* comp, double x) {
 // the counts and sums are >= +0, so x + 0 is x. Blocks of 64 entries (plain
 // sums, one compensated add of their fold), then eight at a time, then one
 // by one, as there.
-BP_AVX512 void group_stats(const double* r, std::size_t len, double scale, double u, double* k_out, double* s_out) {
+// Eight entries as doubles: the float ones widened (exact), as the AVX2
+// loop's load_wide does.
+BP_AVX512 inline __m512d load8(const double* p) {
+  return _mm512_loadu_pd(p);
+}
+BP_AVX512 inline __m512d load8(const float* p) {
+  return _mm512_cvtps_pd(_mm256_loadu_ps(p));
+}
+BP_AVX512 inline double load1(const double* p) {
+  return *p;
+}
+BP_AVX512 inline double load1(const float* p) {
+  return static_cast<double>(*p);
+}
+
+// Over floats too (group_stats_f32: the float gather's copy holds floats,
+// docs/exact-float32.md): each entry widened, then the same operations.
+template <class T>
+BP_AVX512 void group_stats(const T* r, std::size_t len, double scale, double u, double* k_out, double* s_out) {
   const __m512d uu = _mm512_set1_pd(u), one = _mm512_set1_pd(1.0), sc = _mm512_set1_pd(scale);
   __m512d kv = _mm512_setzero_pd();
   double sum = 0.0, comp = 0.0;
@@ -52,7 +70,7 @@ BP_AVX512 void group_stats(const double* r, std::size_t len, double scale, doubl
   for (; j + 64 <= len; j += 64) {
     __m512d sv = _mm512_setzero_pd();
     for (std::size_t q = 0; q < 64; q += 8) {
-      const __m512d a = _mm512_mul_pd(_mm512_abs_pd(_mm512_loadu_pd(r + j + q)), sc);
+      const __m512d a = _mm512_mul_pd(_mm512_abs_pd(load8(r + j + q)), sc);
       const __mmask8 on = _mm512_cmp_pd_mask(a, uu, _CMP_GE_OQ);
       kv = _mm512_mask_add_pd(kv, on, kv, one);
       sv = _mm512_mask_add_pd(sv, on, sv, a);
@@ -60,7 +78,7 @@ BP_AVX512 void group_stats(const double* r, std::size_t len, double scale, doubl
     comp_add(&sum, &comp, fold8(sv));
   }
   for (; j + 8 <= len; j += 8) {
-    const __m512d a = _mm512_mul_pd(_mm512_abs_pd(_mm512_loadu_pd(r + j)), sc);
+    const __m512d a = _mm512_mul_pd(_mm512_abs_pd(load8(r + j)), sc);
     const __mmask8 on = _mm512_cmp_pd_mask(a, uu, _CMP_GE_OQ);
     kv = _mm512_mask_add_pd(kv, on, kv, one);
     comp_add(&sum, &comp, fold8(_mm512_maskz_mov_pd(on, a)));
@@ -73,7 +91,7 @@ BP_AVX512 void group_stats(const double* r, std::size_t len, double scale, doubl
   const __m128d abs_mask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
   const __m128d u1 = _mm_set_sd(u), sc1 = _mm_set_sd(scale), one1 = _mm_set_sd(1.0);
   for (; j < len; ++j) {
-    const __m128d a = _mm_mul_sd(_mm_and_pd(_mm_load_sd(r + j), abs_mask), sc1);
+    const __m128d a = _mm_mul_sd(_mm_and_pd(_mm_set_sd(load1(r + j)), abs_mask), sc1);
     const __m128d on = _mm_cmp_sd(a, u1, _CMP_GE_OQ);
     kt += _mm_cvtsd_f64(_mm_and_pd(on, one1));
     comp_add(&sum, &comp, _mm_cvtsd_f64(_mm_and_pd(on, a)));
@@ -88,7 +106,8 @@ BP_AVX512 void group_stats(const double* r, std::size_t len, double scale, doubl
 
 void take_avx512_double_group(KernelTable& t) {
   if (!__builtin_cpu_supports("avx512f")) return;
-  t.group_stats_f64 = &group_stats;
+  t.group_stats_f64 = &group_stats<double>;
+  t.group_stats_f32 = &group_stats<float>;
 }
 
 }  // namespace simd

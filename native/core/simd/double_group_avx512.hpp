@@ -6,6 +6,9 @@
 // the band). Lane for lane the AVX2 loop's operations in the same order, and
 // the same fold of the eight lanes, so the same bits (docs/exact-start.md,
 // "The copy's passes in AVX-512F").
+// It also fills group_stats_f32 (the float gather's copy of floats, widened
+// as they load: the AVX2 float loop's bits; docs/exact-float32.md, "The
+// float gather's copy in floats").
 #pragma once
 
 #include "kernel_table.hpp"

@@ -249,6 +249,13 @@ struct KernelTable {
                                   const std::size_t* end, double* out);
   ColumnSegments<double> column_segments_f64 = nullptr;
   ColumnSegments<float> column_segments_f32 = nullptr;
+  // The few-groups gather of float data (gather_float.hpp): row after row,
+  // for each column f (cols[f]) |y| is stored, as a float, at out[pos[f]],
+  // and pos[f] advances when the entry is kept (every entry; with `nonzero`
+  // those that are not zero) and pos[f] < end[f] (out[end[f]] is the spare
+  // slot). Every table's loop leaves the same pos and out[start .. pos[f]).
+  void (*gather_float)(const float* y, std::size_t n, std::size_t stride, const std::size_t* cols, std::size_t nf,
+                       bool nonzero, std::size_t* pos, const std::size_t* end, float* out) = nullptr;
   // The passes of the l1 ball's threshold (l1ball.cpp) over doubles, in
   // fixed lanes whatever the width: the bits of the baseline loops they
   // replace. l1_sum_above: 8 lanes, per lane the sum and count of the entries

@@ -22,6 +22,7 @@
 #include "double_top_avx512.hpp"
 #include "float_count_avx512.hpp"
 #include "float_stats_avx512.hpp"
+#include "gather_float.hpp"
 #include "kernel_table.hpp"
 #include "l1_block_avx512.hpp"
 #include "lanes_scalar.hpp"
@@ -48,6 +49,7 @@ const KernelTable* avx2_kernels() {
     KernelTable k = make_table<Avx2>();
     k.name = "avx2";
     take_candidate_records(k, true);
+    take_gather_float(k, true);
     return k;
   }();
   return &t;
@@ -67,7 +69,7 @@ const KernelTable* avx512_kernels() {
     take_avx512_float_stats(k);           // the float column passes of the exact method
     take_avx512_band(k);                  // the band's records of the exact method
     take_avx512_double_columns(k);        // the double column passes, over the matrix and the sample
-    take_avx512_double_group(k);          // the double passes over the exact method's copies
+    take_avx512_double_group(k);          // the passes over the exact method's copies (double, float)
     take_avx512_double_top(k);            // the double first read with the top lists
     take_avx512_double_below(k);          // the double below-bound pass of the exact method
     take_avx512_double_count(k);          // the double first read on sparse data

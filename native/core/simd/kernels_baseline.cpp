@@ -9,6 +9,7 @@
 #include "../numeric.hpp"
 #include "../scratch.hpp"
 #include "candidate_records.hpp"
+#include "gather_float.hpp"
 #include "kernel_table.hpp"
 #include "lanes_scalar.hpp"
 #include "lanes_sse2.hpp"
@@ -26,6 +27,7 @@ const KernelTable& scalar_kernels() {
     KernelTable k = make_table<Scalar>();
     k.name = "scalar";
     take_candidate_records(k, false);
+    take_gather_float(k, false);
     return k;
   }();
   return t;
@@ -36,6 +38,7 @@ const KernelTable& baseline_kernels() {
     KernelTable k = make_table<Baseline>();
     k.name = std::is_same_v<Baseline, Sse2> ? "sse2" : "scalar";
     take_candidate_records(k, false);
+    take_gather_float(k, false);
     return k;
   }();
   return t;
