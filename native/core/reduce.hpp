@@ -37,7 +37,7 @@ bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double
 // l1,inf norm (groups = columns), a lower bound of the matrix's. With
 // max_growth, *max_growth gets how much larger a column's largest |y| would
 // be than its sample's, were the nonzeros normal: sqrt(ln c / ln s), c and
-// s the nonzeros of a column and of its sample (1 where s <= 1 or c <= s;
+// s the nonzeros of a column and of its sample, at most 2 (1 where s < 4 or c <= s;
 // docs/exact-start.md, "Tall sparse data counts its nonzeros at 0.5").
 // Only speed depends on the answers.
 template <class T>

@@ -11,6 +11,7 @@
 #include "exact_stream.hpp"
 #include "harness.hpp"
 #include "parallel.hpp"
+#include "reduce.hpp"
 #include "run.hpp"
 #include "stream_checks.hpp"
 #include "topk_thresholds.hpp"
@@ -65,6 +66,29 @@ TEST(tall_sparse_double_counts_its_nonzeros_at_half_the_norm) {
   std::vector<float> f(y.begin(), y.end());
   expect_stream_as_sort(f, n, m, false, 0.6 * l1inf_cols(y, n, m), "float32 0.6");
   CHECK(!bp::last_stream_trace().nonzeros);
+}
+
+// The growth of the sampled norm is taken only where the sample holds a few
+// nonzeros a column: on short sparse columns (8-20 nonzeros in 4000 rows, the
+// sample capped at an eighth of the rows) ln s nears 0 and the unguarded
+// ratio reached 3-5, which made 0.95 of ||Y|| count (the lists pay there).
+TEST(sparse_growth_stays_bounded_on_short_sampled_columns) {
+  Rng rng(153);
+  const std::size_t n = 4000, m = 200;
+  for (double per_column : {9.0, 10.0, 12.0, 16.0, 20.0}) {
+    std::vector<double> y = random_matrix(rng, n, m, 1);
+    for (double& v : y)
+      if (rng.uniform() >= per_column / static_cast<double>(n)) v = 0.0;
+    const bp::MatrixRef<double> ref{y.data(), n, m};
+    double sampled = 0.0, growth = 0.0;
+    const bool common = bp::zeros_common(ref, &sampled, &growth);
+    const std::string what = std::to_string(per_column) + " nonzeros a column";
+    CHECK_MSG(common, what);
+    CHECK_MSG(growth >= 1.0 && growth <= 2.0, what << ": growth " << growth);
+    const double norm = l1inf_cols(y, n, m);
+    CHECK_MSG(!bp::stream_wants_nonzeros(ref, bp::Groups::kColumns, 0.95 * norm), what);
+    expect_stream_as_sort(y, n, m, false, 0.95 * norm, what);
+  }
 }
 
 // Refused before the sample is even taken: small radius, flat data (uniform:
