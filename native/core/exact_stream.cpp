@@ -628,44 +628,20 @@ EnvelopeAt envelope_at(const ThresholdProblem& p, const std::size_t* live, std::
   // its inverse instead of a division per group (the divisions alone held
   // the sweep to a third of its speed).
   const double inv_len = 1.0 / static_cast<double>(p.len);
-  // A group's term and slope, without a branch (selects only).
-  auto term = [&](std::size_t j, double* x, double* sl) {
+  auto add = [&](std::size_t j, int l) {
     const double inv = p.nz != nullptr ? 1.0 / reach(p, j) : inv_len;
     const double by_sum = (p.s[j] - theta) * inv, by_max = p.mx[j] - theta;
     const double t = std::max(by_max, by_sum);
     const bool on = t > 0.0;
-    *x = on ? t : 0.0;
-    *sl = on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
-  };
-  auto add = [&](std::size_t j, int l) {
-    double x, sl;
-    term(j, &x, &sl);
+    const double x = on ? t : 0.0;
     add_nonneg(sum[l], comp[l], x);
-    slope[l] += sl;
+    slope[l] += on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
   };
-  // Four groups' terms first, then the four lanes' adds side by side (the
-  // same adds in the same order per lane): the compiler pairs the lanes in
-  // vector registers, where with one group's term and adds in a row it
-  // spilled the sums; 6-12 % fewer perf samples in the sweep (100 x 80000).
-  auto add4 = [&](const std::size_t* js) {
-    double x[4], sl[4];
-    for (int l = 0; l < 4; ++l) term(js[l], &x[l], &sl[l]);
-    for (int l = 0; l < 4; ++l) {
-      add_nonneg(sum[l], comp[l], x[l]);
-      slope[l] += sl[l];
-    }
-  };
-  std::size_t q = 0;
-  if (live == nullptr) {
-    for (; q + 4 <= count; q += 4) {
-      const std::size_t js[4] = {q, q + 1, q + 2, q + 3};
-      add4(js);
-    }
-    for (; q < count; ++q) add(q, 0);
-  } else {
-    for (; q + 4 <= count; q += 4) add4(live + q);
-    for (; q < count; ++q) add(live[q], 0);
-  }
+  // The groups four at a time in the kernel table's loop (lane l the groups
+  // 4i + l, each lane these operations), the rest in lane 0.
+  std::size_t q = count / 4 * 4;
+  simd::kernels().envelope_sum4(p.s, p.mx, p.nz, inv_len, live, q, theta, sum, comp, slope);
+  for (; q < count; ++q) add(live != nullptr ? live[q] : q, 0);
   CompensatedSum v;
   for (int l = 0; l < 4; ++l) v.add(sum[l]);
   for (int l = 0; l < 4; ++l) v.add(comp[l]);
