@@ -512,6 +512,18 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     k[q] = K[j];
     S[q] = Sb[j];
   }
+  // Per slot, the list's count and sum at the last threshold that read it,
+  // and the gap (gap_lo, gap_hi] of thresholds that leave the same listed
+  // entries active: a threshold inside it gives the same entries, added in
+  // the same order, so the same bits without a read. The lists are short
+  // (100 x 80000 uniform 0.01: 117k entries over 36k columns, 3 a column, 5
+  // passes), so a list of fewer than kShortList entries is read here rather
+  // than through the kernel table: the kernel's own one-by-one tail (below
+  // eight entries it runs nothing else), the same operations, and the gap
+  // besides. Longer lists go to the kernel and keep no gap (round
+  // twenty-six, docs/exact-stream.md).
+  constexpr std::size_t kShortList = 8;
+  ScratchVector<double> list_k(na, 0.0), list_s(na, 0.0), gap_lo(na, kInf), gap_hi(na, -kInf);
   bool first = true, alive_changed = true;
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) {
@@ -521,11 +533,33 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
     if (!first) {
       parallel_ranges(na, 1, beg[ng], [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
-          const std::size_t j = alive[slot[q]];
-          double kb = 0.0, sb = 0.0;
-          group_stats(list.data() + beg[j], beg[j + 1] - beg[j], 1.0, mu[q], &kb, &sb);
-          k[q] = K[j] + kb;
-          S[q] = Sb[j] + sb;
+          const std::size_t t = slot[q], j = alive[t];
+          const double u = mu[q];
+          if (!(u > gap_lo[t] && u <= gap_hi[t])) {
+            const double* r = list.data() + beg[j];
+            const std::size_t n = beg[j + 1] - beg[j];
+            double kb = 0.0, sb = 0.0;
+            if (n < kShortList) {
+              double comp = 0.0, off = -kInf, on_min = kInf;
+              for (std::size_t i = 0; i < n; ++i) {
+                const double a = std::fabs(r[i]);
+                const bool on = a >= u;
+                kb += on ? 1.0 : 0.0;
+                add_nonneg(sb, comp, on ? a : 0.0);
+                off = on ? off : std::max(off, a);
+                on_min = on ? std::min(on_min, a) : on_min;
+              }
+              sb += comp;
+              gap_lo[t] = off;
+              gap_hi[t] = on_min;
+            } else {
+              group_stats(r, n, 1.0, u, &kb, &sb);
+            }
+            list_k[t] = kb;
+            list_s[t] = sb;
+          }
+          k[q] = K[j] + list_k[t];
+          S[q] = Sb[j] + list_s[t];
         }
       });
       ++t_trace.compact_passes;
@@ -624,16 +658,11 @@ EnvelopeAt envelope_at(const ThresholdProblem& p, const std::size_t* live, std::
     add_nonneg(sum[l], comp[l], x);
     slope[l] += on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
   };
-  std::size_t q = 0;
-  if (live == nullptr) {
-    for (; q + 4 <= count; q += 4)
-      for (int l = 0; l < 4; ++l) add(q + static_cast<std::size_t>(l), l);
-    for (; q < count; ++q) add(q, 0);
-  } else {
-    for (; q + 4 <= count; q += 4)
-      for (int l = 0; l < 4; ++l) add(live[q + static_cast<std::size_t>(l)], l);
-    for (; q < count; ++q) add(live[q], 0);
-  }
+  // The groups four at a time in the kernel table's loop (lane l the groups
+  // 4i + l, each lane these operations), the rest in lane 0.
+  std::size_t q = count / 4 * 4;
+  simd::kernels().envelope_sum4(p.s, p.mx, p.nz, inv_len, live, q, theta, sum, comp, slope);
+  for (; q < count; ++q) add(live != nullptr ? live[q] : q, 0);
   CompensatedSum v;
   for (int l = 0; l < 4; ++l) v.add(sum[l]);
   for (int l = 0; l < 4; ++l) v.add(comp[l]);
@@ -651,26 +680,39 @@ double envelope_theta(const ThresholdProblem& p) {
   // A group's term is zero once theta >= s_j (s_j >= mx_j), and theta only
   // rises: after the first step only the groups with s_j > theta are swept
   // (at small radii and on heavy tails a few hundred of 80000).
-  ScratchVector<std::size_t> live;
+  // The list is compacted without a branch on the test (each index is
+  // written, and kept by moving the end past it): with the branch, half the
+  // groups mispredicted where theta passes many s_j at once, and the
+  // compaction took 45 % of the function on 100 x 80000 Gaussian eta = 1
+  // (perf; docs/exact-stream.md, round twenty-eight).
+  ScratchBuffer<std::size_t> live;
+  std::size_t count = p.ng;
   bool all = true;
   double theta = 0.0;
   for (int it = 0; it < 64; ++it) {
-    const EnvelopeAt g = envelope_at(p, all ? nullptr : live.data(), all ? p.ng : live.size(), theta);
+    const EnvelopeAt g = envelope_at(p, all ? nullptr : live.data(), count, theta);
     const double excess = g.value - p.eta;
     if (!(excess > 0.0) || !(g.slope > 0.0)) break;
     const double next = theta + excess / g.slope;
     if (!(next > theta)) break;
     theta = next;
+    std::size_t w = 0;
     if (all) {
-      for (std::size_t j = 0; j < p.ng; ++j)
-        if (p.s[j] > theta) live.push_back(j);
+      std::size_t* to = live.take(p.ng);
+      for (std::size_t j = 0; j < p.ng; ++j) {
+        to[w] = j;
+        w += p.s[j] > theta ? 1 : 0;
+      }
       all = false;
     } else {
-      std::size_t w = 0;
-      for (std::size_t j : live)
-        if (p.s[j] > theta) live[w++] = j;
-      live.resize(w);
+      std::size_t* to = live.data();
+      for (std::size_t q = 0; q < count; ++q) {
+        const std::size_t j = to[q];
+        to[w] = j;
+        w += p.s[j] > theta ? 1 : 0;
+      }
     }
+    count = w;
   }
   return theta;
 }
@@ -955,7 +997,13 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
       });
       ++t_trace.full_passes;
     }
+    // One sweep over the survivors for the checks and the step's sums (they
+    // were two: with columns of 100 entries the per-column sweeps of a pass
+    // cost a sixth of the call, round twenty-eight). The terms are >= 0, so
+    // the compensated adds are add_nonneg's, CompensatedSum's bits without
+    // its branch.
     bool same = !alive_changed;
+    double num = 0.0, num_c = 0.0, den = 0.0, den_c = 0.0;
     for (std::size_t j : alive) {
       // Rounding can leave mu a hair above the largest entry; the largest
       // entry is then the active set (a valid subgradient at the kink).
@@ -964,15 +1012,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         S[j] = p.mx[j];
         gap_known = false;
       }
-      if (k[j] != prev_k[j] || S[j] != prev_s[j]) same = false;
+      same &= k[j] == prev_k[j] && S[j] == prev_s[j];
+      // The Newton step on (mu, theta): theta = (sum S/k - eta) / sum 1/k.
+      add_nonneg(num, num_c, S[j] / k[j]);
+      add_nonneg(den, den_c, 1.0 / k[j]);
     }
-    // The Newton step on (mu, theta): theta = (sum S/k - eta) / sum 1/k.
-    CompensatedSum num, den;
-    for (std::size_t j : alive) {
-      num.add(S[j] / k[j]);
-      den.add(1.0 / k[j]);
-    }
-    const double next = (num.value() - p.eta) / den.value();
+    const double next = ((num + num_c) - p.eta) / (den + den_c);
     if (same) {
       // The active sets reproduced themselves: this step is exact.
       theta = next;
@@ -1013,20 +1058,24 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         next_ready = false;
       }
     }
+    // The next thresholds, the survivors, and whether every threshold stays
+    // in its gap, in one sweep (three before; the index written without a
+    // branch on the test).
+    std::size_t w = 0;
+    bool inside = true;
     for (std::size_t j : alive) {
-      mu[j] = (S[j] - theta) / k[j];
+      const double m = (S[j] - theta) / k[j];
       prev_k[j] = k[j];
       prev_s[j] = S[j];
-    }
-    std::size_t w = 0;
-    for (std::size_t j : alive) {
-      if (total[j] > theta)
-        alive[w++] = j;
-      else {
-        mu[j] = kInf;
+      const bool keep = total[j] > theta;
+      mu[j] = keep ? m : kInf;
+      if (!keep) {
         lo[j] = kInf;
         lo_next[j] = kInf;
       }
+      alive[w] = j;
+      w += keep ? 1 : 0;
+      inside &= m > lb[j] && m <= ub[j];  // read only when every group is kept
     }
     alive_changed = w != alive.size();
     alive.resize(w);
@@ -1035,8 +1084,6 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
     // (the same entries, added in the same order): the step just taken is
     // exact. Saves the confirming pass, with the bits it would give.
     if (gap_known && !alive_changed) {
-      bool inside = true;
-      for (std::size_t j : alive) inside &= mu[j] > lb[j] && mu[j] <= ub[j];
       if (inside) {
         for (std::size_t j = 0; j < ng; ++j) mu_out[j] = 0.0;
         for (std::size_t j : alive) mu_out[j] = std::max((S[j] - next) / k[j], 0.0);

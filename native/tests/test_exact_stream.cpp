@@ -175,6 +175,31 @@ TEST(stream_lists_the_entries_below_upper_bounds_when_few) {
   }
 }
 
+// Wide, short matrices at small radii: the below-bound lists hold a few
+// entries a column, read inline with the gap that lets a later pass keep a
+// column's count and sum; a tenth of the columns here also hold 20 tiny
+// entries, so their lists reach the kernel table's loop (eight or more).
+// Both in agreement with 'sort' at any thread count (round twenty-eight,
+// docs/exact-stream.md).
+TEST(stream_reads_short_below_bound_lists_inline_and_keeps_their_gaps) {
+  Rng rng(2626);
+  const double radii[] = {0.005, 0.01, 0.015};
+  for (const bool tiny : {false, true}) {
+    for (const double r : radii) {
+      const std::size_t n = 100, m = 3000;
+      std::vector<double> y = regime_matrix(rng, n, m, Kind::kUniform);
+      if (tiny)
+        for (std::size_t j = 0; j < m; j += 10)
+          for (std::size_t i = 0; i < 20; ++i) y[i * m + j] = 1e-3 * rng.uniform();
+      const double eta = r < 0 ? 1.0 : r * l1inf_cols(y, n, m);
+      expect_stream_as_sort(y, n, m, false, eta, "short below-bound lists");
+      const bp::StreamTrace tr = expect_stream_thread_free(y, n, m, eta, "short below-bound lists");
+      CHECK_MSG(tr.below, "tiny " << tiny << " r " << r << ": below " << tr.below);
+      CHECK_MSG(tr.compact_passes >= 1, "tiny " << tiny << " r " << r << ": list passes " << tr.compact_passes);
+    }
+  }
+}
+
 // Mostly active columns at a large radius (Cauchy 0.9, the lists off as
 // when they give way): after a few full passes the bounds of each mu_j*
 // hold few entries though many lie above them, and one read copies the band

@@ -596,3 +596,57 @@ TEST(simd_tables_give_the_l1_threshold_passes_the_baseline_bits) {
     }
   }
 }
+
+// The exact method's envelope sweep (envelope_sum4, exact_stream.cpp's
+// envelope_at): every table gives the bits of the scalar lane written out
+// here (group q into lane q mod 4, add_nonneg's sum, the slope's sum), with
+// and without counted nonzeros, by index and in order, from nonzero lane
+// sums, at thetas below, among and above the groups' s_j (round twenty-eight,
+// docs/exact-stream.md).
+TEST(simd_tables_give_the_envelope_sweep_the_scalar_bits) {
+  Rng rng(2627);
+  for (int round = 0; round < 200; ++round) {
+    const std::size_t ng = 4 * (1 + rng.below(40));
+    std::vector<double> s(ng), mx(ng), nz(ng);
+    for (std::size_t j = 0; j < ng; ++j) {
+      mx[j] = std::fabs(rng.normal()) * (round % 3 == 0 ? 1e3 : 1.0);
+      s[j] = mx[j] * (1.0 + 50.0 * rng.uniform());
+      nz[j] = static_cast<double>(rng.below(60));  // 0 included: reach is max(nz, 1)
+    }
+    std::vector<std::size_t> idx(ng);
+    for (std::size_t q = 0; q < ng; ++q) idx[q] = rng.below(ng);
+    const bool by_index = round % 2 == 1, counted = round % 4 >= 2;
+    const double inv_len = 1.0 / 100.0;
+    const double theta = s[rng.below(ng)] * (rng.uniform() * 1.2);
+    double want_s[4], want_c[4], want_l[4], start[4];
+    for (int l = 0; l < 4; ++l) start[l] = round % 5 == 0 ? 0.0 : rng.uniform();
+    for (int l = 0; l < 4; ++l) {
+      want_s[l] = start[l];
+      want_c[l] = 0.0;
+      want_l[l] = start[l];
+    }
+    for (std::size_t q = 0; q < ng; ++q) {
+      const std::size_t j = by_index ? idx[q] : q;
+      const int l = static_cast<int>(q % 4);
+      const double inv = counted ? 1.0 / std::max(nz[j], 1.0) : inv_len;
+      const double by_sum = (s[j] - theta) * inv, by_max = mx[j] - theta;
+      const double t = std::max(by_max, by_sum);
+      const bool on = t > 0.0;
+      bp::add_nonneg(want_s[l], want_c[l], on ? t : 0.0);
+      want_l[l] += on ? (by_max >= by_sum ? 1.0 : inv) : 0.0;
+    }
+    for (const KernelTable* k : tables()) {
+      double gs[4], gc[4], gl[4];
+      for (int l = 0; l < 4; ++l) {
+        gs[l] = start[l];
+        gc[l] = 0.0;
+        gl[l] = start[l];
+      }
+      k->envelope_sum4(s.data(), mx.data(), counted ? nz.data() : nullptr, inv_len, by_index ? idx.data() : nullptr, ng,
+                       theta, gs, gc, gl);
+      CHECK_MSG(std::memcmp(gs, want_s, sizeof gs) == 0, k->name << " envelope sums, round " << round);
+      CHECK_MSG(std::memcmp(gc, want_c, sizeof gc) == 0, k->name << " envelope compensations, round " << round);
+      CHECK_MSG(std::memcmp(gl, want_l, sizeof gl) == 0, k->name << " envelope slopes, round " << round);
+    }
+  }
+}

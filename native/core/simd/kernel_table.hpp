@@ -264,6 +264,14 @@ struct KernelTable {
   std::size_t (*l1_sum_above)(const double* a, std::size_t n, double t, double* sum8, double* count8) = nullptr;
   std::size_t (*l1_masked_sum4)(const double* a, std::size_t n, double t, double shift, double* sum4, double* err4,
                                 double* count4) = nullptr;
+  // The exact method's envelope G(theta) (exact_stream.cpp, envelope_at) in
+  // its four fixed lanes: over the groups idx[q] (q itself when idx is null),
+  // q < n (a multiple of 4), group q in lane q mod 4, each lane's Neumaier sum
+  // (sum4, comp4) of the terms max(0, mx_j - theta, (s_j - theta) * inv_j)
+  // and the sum of their slopes (1, inv_j or 0), inv_j = 1 / max(nz_j, 1)
+  // with nz, inv_len without: the scalar loop's bits at every width.
+  void (*envelope_sum4)(const double* s, const double* mx, const double* nz, double inv_len, const std::size_t* idx,
+                        std::size_t n, double theta, double* sum4, double* comp4, double* slope4) = nullptr;
   // The lane arithmetic of one round of the l1,1 search's exact finish
   // (group_l1_thresholds.cpp, lane_estimates_scalar, the reference), for
   // all 8 lanes at once: from a compensated-gap pass's sum, err, count, low

@@ -1719,6 +1719,60 @@ std::size_t l1_sum_above(const double* a, std::size_t n, double t, double* sum8,
   return i;
 }
 
+// The envelope's sweep (KernelTable::envelope_sum4): four lanes as 4 / width
+// vectors, each lane the operations of envelope_at's scalar lane
+// (exact_stream.cpp) in the same order: the vector max and min return their
+// second operand unless the first is strictly larger (smaller), which is
+// std::max(b, a) and std::min(b, a); an unset mask gives +0, as the scalar
+// selects. Groups by index are loaded one by one into the lanes.
+template <class Isa>
+void envelope_sum4(const double* s, const double* mx, const double* nz, double inv_len, const std::size_t* idx,
+                   std::size_t n, double theta, double* sum4, double* comp4, double* slope4) {
+  using D = Lanes<double, Isa>;
+  constexpr std::size_t w = D::kWidth, nv = 4 / w;
+  static_assert(nv * w == 4, "four lanes in whole vectors");
+  const auto th = D::set1(theta), one = D::set1(1.0), zero = D::zero(), il = D::set1(inv_len);
+  typename D::V sum[nv], comp[nv], slope[nv];
+  for (std::size_t v = 0; v < nv; ++v) {
+    sum[v] = D::load(sum4 + v * w);
+    comp[v] = D::load(comp4 + v * w);
+    slope[v] = D::load(slope4 + v * w);
+  }
+  alignas(64) double gs[4], gm[4], gz[4];
+  for (std::size_t q = 0; q + 4 <= n; q += 4) {
+    const double *ps = s + q, *pm = mx + q, *pz = nz != nullptr ? nz + q : nullptr;
+    if (idx != nullptr) {
+      for (std::size_t l = 0; l < 4; ++l) {
+        const std::size_t j = idx[q + l];
+        gs[l] = s[j];
+        gm[l] = mx[j];
+        if (nz != nullptr) gz[l] = nz[j];
+      }
+      ps = gs;
+      pm = gm;
+      pz = gz;
+    }
+    for (std::size_t v = 0; v < nv; ++v) {
+      const auto inv = nz != nullptr ? D::div(one, D::max(D::load(pz + v * w), one)) : il;
+      const auto by_sum = D::mul(D::sub(D::load(ps + v * w), th), inv);
+      const auto by_max = D::sub(D::load(pm + v * w), th);
+      const auto t = D::max(by_sum, by_max);  // std::max(by_max, by_sum)
+      const auto on = D::gt(t, zero);
+      const auto x = D::bit_and(on, t);
+      const auto steep = D::ge(by_max, by_sum);
+      const auto tt = D::add(sum[v], x);
+      comp[v] = D::add(comp[v], D::add(D::sub(D::max(x, sum[v]), tt), D::min(x, sum[v])));
+      sum[v] = tt;
+      slope[v] = D::add(slope[v], D::bit_and(on, D::bit_or(D::bit_and(steep, one), D::and_not(steep, inv))));
+    }
+  }
+  for (std::size_t v = 0; v < nv; ++v) {
+    D::store(sum4 + v * w, sum[v]);
+    D::store(comp4 + v * w, comp[v]);
+    D::store(slope4 + v * w, slope[v]);
+  }
+}
+
 // l1_masked_sum4: over steps of 4 entries, lane q adds x - shift for an entry
 // x above t (+0 otherwise) with an error-free two-sum, the errors summed
 // apart, and counts it: the operations of masked_sum_lanes (masked_sum_lanes.hpp)
@@ -1815,6 +1869,7 @@ KernelTable make_table() {
   t.l1_block_comp_gap = &loops::l1_block_comp_gap<Isa>;  // bilevel l1,1 stable-set proof
   t.l1_sum_above = &loops::l1_sum_above<Isa>;            // the l1 ball's threshold passes
   t.l1_masked_sum4 = &loops::l1_masked_sum4<Isa>;
+  t.envelope_sum4 = &loops::envelope_sum4<Isa>;
   return t;
 }
 
