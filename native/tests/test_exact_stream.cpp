@@ -297,9 +297,10 @@ TEST(stream_gathers_float_nonzeros_up_to_an_eighth) {
     double density, r;
     bool float_gathered;  // double data is gathered in every case
   };
-  // r = 0.1: theta_0 about 0.6 of the mean s_j (the passes' regime before
-  // the float copy); r = 0.3: well under 0.35; density 0.2: the nonzeros
-  // past an eighth of the entries.
+  // Radii 0.01, 0.1 and 0.3 of the norm at a tenth of nonzeros (theta_0
+  // from well under to about 0.6 of the mean s_j: all gathered since the
+  // float copy), and density 0.2: the nonzeros past an eighth of the
+  // entries, never gathered.
   const Case cases[] = {{0.1, 0.3, true}, {0.1, 0.1, true}, {0.1, 0.01, true}, {0.2, 0.3, false}};
   const std::size_t n = 1000, m = 300;
   for (const Case& c : cases) {
@@ -349,6 +350,7 @@ TEST(float_gather_matches_a_plain_loop) {
       }
       const std::vector<std::size_t>& cols = set.cols;
       const std::size_t nf = cols.size();
+      constexpr std::size_t kGuard = 8;  // a stray store past a segment's spare slot shows there
       for (std::size_t shrink : {0, 1, 2, 5, 11, 29}) {
         std::vector<std::size_t> beg(nf), end(nf);
         std::size_t size = 0;
@@ -356,7 +358,7 @@ TEST(float_gather_matches_a_plain_loop) {
           const std::size_t room = n > shrink * f ? n - shrink * f : 0;
           beg[f] = size;
           end[f] = size + room;
-          size += room + 1;
+          size += room + 1 + kGuard;  // the spare slot, then guards no call may write
         }
         for (bool nonzero : {false, true}) {
           std::vector<float> want(size, -7.0f);
@@ -378,6 +380,9 @@ TEST(float_gather_matches_a_plain_loop) {
               for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
                 CHECK_MSG(std::signbit(got[e]) == false && got[e] == want[e],
                           what << ": column " << cols[f] << " slot " << e - beg[f]);
+            for (std::size_t f = 0; f < nf; ++f)
+              for (std::size_t e = end[f] + 1; e <= end[f] + kGuard; ++e)
+                CHECK_MSG(got[e] == -7.0f, what << ": column " << cols[f] << " wrote guard " << e - end[f]);
           }
         }
       }

@@ -139,6 +139,7 @@ TEST(column_segments_match_a_plain_loop) {
       std::vector<float> yf(y.begin(), y.end());
       const std::vector<std::size_t>& cols = set.cols;
       const std::size_t nf = cols.size();
+      constexpr std::size_t kGuard = 8;  // a stray store past a segment's spare slot shows there
       std::vector<double> bound(nf);
       for (std::size_t f = 0; f < nf; ++f) bound[f] = 0.4 * static_cast<double>(f % 5);
       bound[0] = 1.5;
@@ -150,7 +151,7 @@ TEST(column_segments_match_a_plain_loop) {
           const std::size_t room = n > shrink * f ? n - shrink * f : 0;
           beg[f] = size;
           end[f] = size + room;
-          size += room + 1;
+          size += room + 1 + kGuard;  // the spare slot, then guards no call may write
         }
         for (double scale : {1.0, 0.25})
           for (int as_float = 0; as_float < 2; ++as_float) {
@@ -179,6 +180,9 @@ TEST(column_segments_match_a_plain_loop) {
               for (std::size_t f = 0; f < nf; ++f)
                 for (std::size_t e = beg[f]; e < want_pos[f]; ++e)
                   CHECK_MSG(got[e] == want[e], what << ": column " << cols[f] << " slot " << e - beg[f]);
+              for (std::size_t f = 0; f < nf; ++f)
+                for (std::size_t e = end[f] + 1; e <= end[f] + kGuard; ++e)
+                  CHECK_MSG(got[e] == -7.0, what << ": column " << cols[f] << " wrote guard " << e - end[f]);
             }
           }
       }
