@@ -9,6 +9,7 @@
 #ifdef BP_SIMD_X86
 #include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
+#include "avx512_widen.hpp"
 
 namespace bp {
 namespace simd {
@@ -19,13 +20,6 @@ namespace {
 // Asked for band::kAheadBytes ahead in each row, as the AVX2 loop does
 // (band_blocks.hpp).
 using band::kAheadBytes;
-
-BP_AVX512 inline __m512d load8(const double* p) {
-  return _mm512_loadu_pd(p);
-}
-BP_AVX512 inline __m512d load8(const float* p) {
-  return _mm512_cvtps_pd(_mm256_loadu_ps(p));
-}
 
 // Rows [0, rows) of columns j..j+7: the count, the block's plain sum of the
 // entries at or above the upper level (a masked add: the other lanes keep

@@ -7,6 +7,7 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
+#include "avx512_widen.hpp"
 
 namespace bp {
 namespace simd {
@@ -44,14 +45,7 @@ inline void comp_add(double* sum, double* comp, double x) {
 // the counts and sums are >= +0, so x + 0 is x. Blocks of 64 entries (plain
 // sums, one compensated add of their fold), then eight at a time, then one
 // by one, as there.
-// Eight entries as doubles: the float ones widened (exact), as the AVX2
-// loop's load_wide does.
-BP_AVX512 inline __m512d load8(const double* p) {
-  return _mm512_loadu_pd(p);
-}
-BP_AVX512 inline __m512d load8(const float* p) {
-  return _mm512_cvtps_pd(_mm256_loadu_ps(p));
-}
+// One entry as a double (eight: load8, avx512_widen.hpp).
 BP_AVX512 inline double load1(const double* p) {
   return *p;
 }
