@@ -586,7 +586,7 @@ bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
   // (8000 x 1000 sparse 0.5, seed 3: 4.2x -> 2.8x a memcpy; docs/exact-start.md,
   // "Tall sparse data counts its nonzeros at 0.5"). Float data too since its
   // gather's copy holds floats: it lost on 4000 x 4000 with a copy of
-  // doubles, and now wins 0.64-0.86 on the three shapes at 0.45-0.6 of the
+  // doubles, and now wins 0.56-0.86 on the three shapes at 0.45-0.6 of the
   // norm (docs/exact-float32.md, "Sparse float data counts at half the norm").
   if (eta < 0.7 * sampled * growth) return true;
   return eta < 0.8 * sampled;
