@@ -614,15 +614,15 @@ bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
   // there the top entries of the first read pay instead: on 4000 x 4000
   // sparse, seed 2, 0.9 ||Y|| took 5.9x a memcpy with the count, 2.1x with
   // the lists; at 0.01-0.1 ||Y|| 5.2-6.4x with the count, 6.6-8.4x without.
-  // Double data also counts below 0.7 of the sampled norm grown to the
+  // Both types also count below 0.7 of the sampled norm grown to the
   // columns' length (about 0.65 of ||Y||): at 0.5-0.7 ||Y|| the count and
   // the gather of the counted nonzeros beat the lists and the row sample
   // (8000 x 1000 sparse 0.5, seed 3: 4.2x -> 2.8x a memcpy; docs/exact-start.md,
-  // "Tall sparse data counts its nonzeros at 0.5"). Not float: its passes
-  // read half the bytes (4000 x 4000 sparse 0.5 was slower counted).
-  if constexpr (std::is_same_v<T, double>) {
-    if (eta < 0.7 * sampled * growth) return true;
-  }
+  // "Tall sparse data counts its nonzeros at 0.5"). Float data too since its
+  // gather's copy holds floats: it lost on 4000 x 4000 with a copy of
+  // doubles, and now wins 0.56-0.86 on the three shapes at 0.45-0.6 of the
+  // norm (docs/exact-float32.md, "Sparse float data counts at half the norm").
+  if (eta < 0.7 * sampled * growth) return true;
   return eta < 0.8 * sampled;
 }
 
