@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "column_walk.hpp"
+#include "mask_lists.hpp"
 #include "target.hpp"
 
 #ifdef BP_SIMD_X86
@@ -31,46 +33,9 @@ void gather_scalar(const float* y, std::size_t n, std::size_t stride, const std:
 
 #ifdef BP_SIMD_X86
 
-// For each 8-bit mask of kept lanes, the lanes' numbers in order, packed to
-// the front (the rest 0), and how many.
-struct Pack8 {
-  alignas(32) std::int32_t lanes[256][8];
-  std::uint8_t kept[256];
-};
-
-constexpr Pack8 make_pack8() {
-  Pack8 t{};
-  for (int mask = 0; mask < 256; ++mask) {
-    int w = 0;
-    for (int l = 0; l < 8; ++l)
-      if (mask & (1 << l)) t.lanes[mask][w++] = l;
-    t.kept[mask] = static_cast<std::uint8_t>(w);
-  }
-  return t;
-}
-
-constexpr Pack8 kPack8 = make_pack8();
-
-// Where the columns hold at most half of the cache lines between the first
-// and the last, they are walked down blocks of rows one column at a time (its
-// loads at one stride, which the hardware prefetcher follows); otherwise
-// across the rows, as the double copy by index does (candidate_records.cpp,
-// docs/exact-stream.md round sixteen).
-constexpr std::size_t kDownRows = 64;
-
-bool columns_sparse_in_rows(const std::size_t* cols, std::size_t nf) {
-  constexpr std::size_t per_line = 64 / sizeof(float);
-  if (nf == 0) return false;
-  std::size_t held = 0, last = ~std::size_t(0), lo = cols[0], hi = cols[0];
-  for (std::size_t f = 0; f < nf; ++f) {
-    const std::size_t line = cols[f] / per_line;
-    held += line != last ? 1 : 0;
-    last = line;
-    lo = cols[f] < lo ? cols[f] : lo;
-    hi = cols[f] > hi ? cols[f] : hi;
-  }
-  return 2 * held <= hi / per_line - lo / per_line + 1;
-}
+// Down blocks of rows where the columns are sparse in their rows, else
+// across the rows, as the double copy by index does (column_walk.hpp). The
+// kept lanes' numbers for each 8-bit mask: kLaneLists (mask_lists.hpp).
 
 BP_SIMD_PUSH_AVX2
 
@@ -90,15 +55,15 @@ inline void gather_step8(const float* p, std::size_t stride, bool nonzero, std::
                                  p[2 * stride], p[stride], p[0]);
   const __m256 a = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v);
   const int keep = nonzero ? _mm256_movemask_ps(_mm256_cmp_ps(a, _mm256_setzero_ps(), _CMP_NEQ_UQ)) : 0xff;
-  const __m256i perm = _mm256_load_si256(reinterpret_cast<const __m256i*>(kPack8.lanes[keep]));
+  const __m256i perm = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(kLaneLists.lane[keep])));
   _mm256_storeu_ps(out + *at, _mm256_permutevar8x32_ps(a, perm));
-  *at += kPack8.kept[keep];
+  *at += kLaneLists.count[keep];
 }
 
 void gather_avx2(const float* y, std::size_t n, std::size_t stride, const std::size_t* cols, std::size_t nf,
                  bool nonzero, std::size_t* pos, const std::size_t* end, float* out) {
   std::size_t i = 0;
-  if (columns_sparse_in_rows(cols, nf)) {
+  if (columns_sparse_in_rows<float>(cols, nf)) {
     for (; i + kDownRows <= n; i += kDownRows)
       for (std::size_t f = 0; f < nf; ++f) {
         const float* p = y + i * stride + cols[f];
