@@ -82,11 +82,11 @@ TEST(low_lists_settle_the_survivors_of_sparse_data_at_small_radii) {
     Result<double> one;
     const bp::StreamTrace tr = expect_thread_free(y, n, m, eta, what, &bp::last_stream_trace, &one);
     const std::size_t alive = m - one.zero_groups;
-    CHECK_MSG(tr.nonzeros && tr.gathered && !tr.low_fallback && tr.low_settled > 0,
-              what << ": gathered " << tr.gathered << ", settled " << tr.low_settled << ", fallback "
-                   << tr.low_fallback);
+    CHECK_MSG(
+        tr.nonzeros && tr.gathered && !tr.low_fallback && tr.low_settled > 0,
+        what << ": gathered " << tr.gathered << ", settled " << tr.low_settled << ", fallback " << tr.low_fallback);
     // Most survivors settled by their lists (the strongest may not be: the
-    // lists start at eta / 8, a guess); where column 0 holds the tiny
+    // lists start at eta / 16, a guess); where column 0 holds the tiny
     // entries it is alive and gathered.
     CHECK_MSG(2 * tr.low_settled > alive && tr.low_settled + tr.low_gathered >= alive &&
                   (!mixed || (one.radii[0] > 0.0 && tr.low_gathered >= 1)),
