@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <new>
+#include <type_traits>
 #include <vector>
 
 #include "scratch.hpp"
@@ -318,6 +320,30 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
   }
 }
 
+// Slots a column for the first read's low lists (simd/low_lists.hpp), or 0
+// for none. They pay where few columns survive with tiny thresholds, so that
+// a column's smallest few dozen nonzeros cover every entry below mu_j*, and
+// where the survivors, read again, would hold much of every row's cache
+// lines: eta = 1 on the grid's sparse 8000 x 1000 (about 70 of 1000 columns
+// survive, mu_j* about 1/70; their gather read half the lines, 27 MB). With
+// many columns the survivors' lines are few (1000 x 8000: 3 %) and the
+// gather costs less than the lists' upkeep, hence at most 2048 columns.
+// The radius is judged against the l1,inf norm of a row sample, as
+// stream_wants_nonzeros judges the count: below 1/512 of it (about 1/1000 of
+// ||Y||; at 0.01 ||Y|| most columns survive, with thresholds far above any
+// short list). At most 128 slots a column, within the block the scratch
+// cache keeps (docs/memory.md). Only speed depends on this; docs/exact-stream.md,
+// round thirty.
+constexpr std::size_t kLowListsMaxColumns = 2048;
+std::size_t low_lists_room(const MatrixRef<double>& y, double eta) {
+  if (!has_column_low_lists() || y.cols == 0 || y.cols > kLowListsMaxColumns) return 0;
+  double sampled = 0.0;
+  if (!zeros_common(y, &sampled) || !(eta < sampled / 512.0)) return 0;
+  const std::size_t fit = scratch::kMaxCachedBytes / (sizeof(double) * y.cols);
+  const std::size_t cap = std::min<std::size_t>(128, fit) & ~std::size_t(1);
+  return cap >= 8 ? cap : 0;
+}
+
 // Shared front: statistics, the finite check, and the trivial regimes. On
 // kClip, mu (length ng) holds the clipping thresholds in the caller's units;
 // on kIdentity the projection is y itself; on kZero it is 0.
@@ -342,13 +368,43 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   // about as dear as the passes the lists save).
   const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta);
   ScratchVector<double> nz(count ? p.ng : 0);
+  // Counted double data at small radii also keeps each column's smallest
+  // nonzeros (low_lists_room), so that its survivors need not be read again.
+  // The lists start at eta / 16: mu_j* <= eta always (the thresholds add up
+  // to eta), and where a dozen columns or more survive most lie far below
+  // eta / 16 (8000 x 1000 sparse eta = 1: about 1/70, at most about 1/20).
+  // Every nonzero below the bound is staged by the read, so a looser start
+  // costs read time (eta / 8 was 1.06-1.08x slower paired, eta / 32 left ~10
+  // of 70 survivors to the gather and was 1.04-1.05x slower); a column whose
+  // mu_j* passes its list's bound is gathered as before.
+  simd::LowLists low;
+  ScratchVector<double> low_vals, low_bound;
+  ScratchVector<std::uint32_t> low_n;
+  if constexpr (std::is_same_v<T, double>) {
+    if (count) {
+      low.cap = low_lists_room(y, eta);
+      if (low.cap != 0) {
+        low_vals.resize(p.ng * low.cap);
+        low_bound.assign(p.ng, eta / 16.0);
+        low_n.assign(p.ng, 0);
+        low.vals = low_vals.data();
+        low.bound = low_bound.data();
+        low.n = low_n.data();
+      }
+    }
+  }
   ScratchVector<T> top;
   if (!count && method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
       p.ng * kColumnTop * sizeof(T) <= scratch::kMaxCachedBytes)
     top.resize(p.ng * kColumnTop);
-  const bool no_nan = count          ? column_max_sum_count(y, p.mx.data(), p.s.data(), nz.data())
-                      : !top.empty() ? column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data())
-                                     : group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
+  bool no_nan = false;
+  if constexpr (std::is_same_v<T, double>) {
+    if (low.cap != 0) no_nan = column_max_sum_count_low(y, p.mx.data(), p.s.data(), nz.data(), low);
+  }
+  if (low.cap == 0)
+    no_nan = count          ? column_max_sum_count(y, p.mx.data(), p.s.data(), nz.data())
+             : !top.empty() ? column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data())
+                            : group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());
   const double big = max_of(p.mx.data(), p.ng);
   if (!no_nan || !is_finite(big)) return Status::kNonFinite;
   mx_out = p.mx;
@@ -381,7 +437,8 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
                               p.mx.data(),
                               p.s.data(),
                               top.empty() ? nullptr : top.data(),
-                              count ? nz.data() : nullptr};
+                              count ? nz.data() : nullptr,
+                              low.cap != 0 && p.scale == 1.0 ? &low : nullptr};
     switch (stream_thresholds(y, g, tp, mu, stop)) {
       case StreamEnd::kConverged:
         break;

@@ -334,13 +334,66 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
                                 const StopToken& stop) {
   const std::size_t m = y.cols;
   const bool drop_zeros = p.nz != nullptr;
+  const double theta_start = theta;
   std::size_t na = alive_in.size();
-  // One slot more per group: the gather stores every entry it reads and
-  // only advances past the ones it keeps (no branch), so it writes one past
-  // the last kept. The bound check keeps a count that disagrees with the
-  // data (memory changed under us) from writing out of bounds.
+  // Listed survivors (p.low, docs/exact-stream.md round thirty): the
+  // first read kept every nonzero |y| of column j below bound b_j, so for
+  // x <= b_j the entries not listed are all active and phi_j(x) is the
+  // list's own terms plus (S_a - k_a x), k_a = nz_j - listed and S_a = s_j -
+  // the list's sum. Where phi_j(b_j) < theta_0 <= theta*, mu_j* <= mu_j(theta_0)
+  // <= b_j, and so is every threshold the loop below evaluates (the start is
+  // at most mu_j(theta_0), and each later mu = (S - theta) / k is at most
+  // mu_j(theta), theta rising): the column's copy is its list, and (k_a, S_a)
+  // are added to each pass's count and sum. Checked at every pass all the
+  // same (rounding): a threshold past its bound solves the call again with
+  // every survivor gathered.
+  const simd::LowLists* low = (std::is_same_v<T, double> && drop_zeros && p.scale == 1.0) ? p.low : nullptr;
+  ScratchVector<double> above_k(low != nullptr ? na : 0, 0.0), above_s(low != nullptr ? na : 0, 0.0),
+      bound_of(low != nullptr ? na : 0, kInf);
+  ScratchVector<unsigned char> listed(na, 0);
+  if (low != nullptr) {
+    for (std::size_t q = 0; q < na; ++q) {
+      const std::size_t j = alive_in[q];
+      const double* vals = low->vals + j * low->cap;
+      const std::size_t n = low->n[j];
+      const double ka = p.nz[j] - static_cast<double>(n);
+      if (ka <= 0.0) {  // every nonzero listed: exact at any threshold
+        listed[q] = 1;
+        continue;
+      }
+      CompensatedSum c;
+      for (std::size_t r = 0; r < n; ++r) c.add(vals[r]);
+      const double sa = p.s[j] - c.value(), b = low->bound[j];
+      // phi_j(b_j), its rounding (the sums' last places) on the safe side.
+      if (sa - ka * b + 1e-10 * p.s[j] < theta) {
+        listed[q] = 1;
+        above_k[q] = ka;
+        above_s[q] = sa;
+        bound_of[q] = b;
+      }
+    }
+  }
+  // The survivors read again (all of them without lists): slot gq[g] of
+  // column gcol[g].
+  ScratchVector<std::size_t> gcol, gq;
+  gcol.reserve(na);
+  gq.reserve(na);
+  for (std::size_t q = 0; q < na; ++q)
+    if (listed[q] == 0) {
+      gcol.push_back(alive_in[q]);
+      gq.push_back(q);
+    }
+  const std::size_t ngat = gcol.size();
+  t_trace.low_settled = na - ngat;
+  t_trace.low_gathered = ngat;
+  // One slot more per gathered group: the gather stores every entry it reads
+  // and only advances past the ones it keeps (no branch), so it writes one
+  // past the last kept. The bound check keeps a count that disagrees with
+  // the data (memory changed under us) from writing out of bounds.
   ScratchVector<std::size_t> beg(na + 1, 0), held(na);
-  for (std::size_t q = 0; q < na; ++q) beg[q + 1] = beg[q] + static_cast<std::size_t>(reach(p, alive_in[q])) + 1;
+  for (std::size_t q = 0; q < na; ++q)
+    beg[q + 1] = beg[q] + (listed[q] != 0 ? static_cast<std::size_t>(low->n[alive_in[q]])
+                                          : static_cast<std::size_t>(reach(p, alive_in[q])) + 1);
   // Not cleared: the gather writes every slot it reads (docs/memory.md).
   // Float data's copy holds |y| as floats, scaled where it is read
   // (group_stats_f32 widens and scales each entry to the double the copy of
@@ -350,15 +403,24 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   constexpr bool kFloatCopy = std::is_same_v<T, float>;
   const double copy_scale = kFloatCopy ? p.scale : 1.0;
   ScratchBuffer<T> cdata(beg[na]);
-  parallel_ranges(na, 1, y.rows * na, [&](std::size_t b, std::size_t e) {
-    ScratchVector<std::size_t> pos(beg.begin() + static_cast<std::ptrdiff_t>(b),
-                                   beg.begin() + static_cast<std::ptrdiff_t>(e));
-    ScratchVector<std::size_t> end(e - b);
-    for (std::size_t q = b; q < e; ++q) end[q - b] = beg[q + 1] - 1;
+  if constexpr (!kFloatCopy) {
+    for (std::size_t q = 0; q < na; ++q) {
+      if (listed[q] == 0) continue;
+      const std::size_t j = alive_in[q];
+      std::copy(low->vals + j * low->cap, low->vals + j * low->cap + low->n[j], cdata.data() + beg[q]);
+      held[q] = low->n[j];
+    }
+  }
+  parallel_ranges(ngat, 1, y.rows * ngat, [&](std::size_t b, std::size_t e) {
+    ScratchVector<std::size_t> pos(e - b), end(e - b);
+    for (std::size_t g = b; g < e; ++g) {
+      pos[g - b] = beg[gq[g]];
+      end[g - b] = beg[gq[g] + 1] - 1;
+    }
     if constexpr (kFloatCopy) {
       // Floats into floats, the nonzeros (p.nz) or every entry: eight rows of
       // a column a step (simd/gather_float.hpp).
-      simd::kernels().gather_float(y.data, y.rows, m, alive_in.data() + b, e - b, drop_zeros, pos.data(), end.data(),
+      simd::kernels().gather_float(y.data, y.rows, m, gcol.data() + b, e - b, drop_zeros, pos.data(), end.data(),
                                    cdata.data());
     } else if (!drop_zeros || p.scale == 1.0) {
       // The kernel table's copy by index (simd/candidate_records.hpp, four
@@ -366,22 +428,22 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
       // the smallest denormal the nonzeros of |y| (unscaled only: a scaled
       // entry may round to 0 where y does not).
       ScratchVector<double> keep_from(e - b, drop_zeros ? std::numeric_limits<double>::denorm_min() : 0.0);
-      simd::column_segments(simd::kernels(), y.data, y.rows, m, alive_in.data() + b, e - b, p.scale, keep_from.data(),
+      simd::column_segments(simd::kernels(), y.data, y.rows, m, gcol.data() + b, e - b, p.scale, keep_from.data(),
                             pos.data(), end.data(), cdata.data());
     } else {
       for (std::size_t i = 0; i < y.rows; ++i) {
         const T* r = y.data + i * m;
         if (i + kGatherAhead < y.rows)
-          for (std::size_t q = b; q < e; ++q) prefetch_range(r + kGatherAhead * m + alive_in[q], 1);
-        for (std::size_t q = b; q < e; ++q) {
-          const T v = r[alive_in[q]];
-          std::size_t& at = pos[q - b];
+          for (std::size_t g = b; g < e; ++g) prefetch_range(r + kGatherAhead * m + gcol[g], 1);
+        for (std::size_t g = b; g < e; ++g) {
+          const T v = r[gcol[g]];
+          std::size_t& at = pos[g - b];
           cdata[at] = std::fabs(static_cast<double>(v)) * p.scale;
-          at += ((v != T(0) || !drop_zeros) && at + 1 < beg[q + 1]) ? 1 : 0;
+          at += ((v != T(0) || !drop_zeros) && at + 1 < beg[gq[g] + 1]) ? 1 : 0;
         }
       }
     }
-    for (std::size_t q = b; q < e; ++q) held[q] = pos[q - b] - beg[q];
+    for (std::size_t g = b; g < e; ++g) held[gq[g]] = pos[g - b] - beg[gq[g]];
   });
   // Per survivor q: its slot at[q] (group alive_in[at[q]], whose copy has
   // l1 norm total[at[q]]), threshold, active count and sum, and those of the
@@ -392,6 +454,10 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     const std::size_t j = alive_in[q];
     at[q] = q;
     mu[q] = std::max({0.0, (p.s[j] - theta) / reach(p, j), p.mx[j] - theta});
+    if (listed[q] != 0) {  // its whole l1 norm, from the first read (it only decides drops)
+      total[q] = p.s[j];
+      continue;
+    }
     CompensatedSum c;
     for (std::size_t i = 0; i < held[q]; ++i) c.add(std::fabs(static_cast<double>(cdata[beg[q] + i])) * copy_scale);
     total[q] = c.value();
@@ -401,10 +467,25 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) return StreamEnd::kStopped;
+    if (low != nullptr) {
+      bool inside = true;
+      for (std::size_t q = 0; q < na; ++q) inside &= !(mu[q] > bound_of[at[q]]);
+      if (!inside) {
+        ThresholdProblem gathered = p;
+        gathered.low = nullptr;
+        t_trace.low_fallback = true;
+        return few_groups_thresholds(y, gathered, alive_in, theta_start, mu_out, stop);
+      }
+    }
     parallel_ranges(na, 1, beg[na], [&](std::size_t b, std::size_t e) {
       for (std::size_t q = b; q < e; ++q)
         group_stats(cdata.data() + beg[at[q]], held[at[q]], copy_scale, mu[q], &k[q], &S[q]);
     });
+    if (low != nullptr)
+      for (std::size_t q = 0; q < na; ++q) {
+        k[q] += above_k[at[q]];
+        S[q] += above_s[at[q]];
+      }
     ++t_trace.compact_passes;
     bool same = !alive_changed;
     const double next = survivors_newton_step(p, alive_in.data(), at.data(), na, k.data(), S.data(), prev_k.data(),

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 
+#include "simd/low_lists.hpp"
 #include "status.hpp"
 
 namespace bp {
@@ -37,6 +38,12 @@ struct ThresholdProblem {
   // Zeros never count in phi_j at a threshold >= 0, so with it every bound
   // uses nz[j] where it would use len (tight on sparse data); null = len.
   const double* nz = nullptr;
+  // Optional, with nz and scale 1: each column's nonzero |y| below a bound
+  // (simd/low_lists.hpp), kept by the first read at small radii. A surviving
+  // column whose threshold provably lies below its bound is solved from nz,
+  // s and its list, without being read again (docs/exact-stream.md, round
+  // twenty-eight); null = every survivor is gathered.
+  const simd::LowLists* low = nullptr;
 };
 
 enum class StreamEnd { kConverged, kIterationCap, kStopped };
@@ -67,20 +74,23 @@ struct StreamTrace {
   int full_passes = 0;
   int compact_passes = 0;
   bool compacted = false;
-  bool candidates = false;      // the copy kept only entries above lower bounds of mu_j*
-  bool gathered = false;        // whole groups copied before any pass, column by column
-  bool below = false;           // solved on the entries below upper bounds of mu_j*, listed in one pass
-  bool below_overflow = false;  // that list was tried and outgrew its budget (a pass lost)
-  bool gap_exit = false;        // stopped without the confirming pass (the thresholds stayed in their gaps)
-  bool banded = false;          // copied the entries between lower and upper bounds of mu_j*, counted those above
-  std::size_t band_room = 0;    // the band copy's slots (its block's size, spare slots included)
-  std::size_t band_held = 0;    // the entries it held
-  std::size_t band_cut = 0;     // columns whose room left out the last pass's active entries (counted above)
-  bool band_lost = false;       // a column's band outgrew its room (entries lost: a bug, or memory changed)
-  bool sampled = false;         // solved on a copy above bounds guessed from a row sample (one full pass)
-  int sample_passes = 0;        // passes over the sample (its solve's, and the bounds'), about
-  int sample_regathered = 0;    // rounds that gathered whole the columns the guessed bounds failed
-  bool nonzeros = false;        // the caller counted each group's nonzeros (sparse data): the bounds used them
+  bool candidates = false;       // the copy kept only entries above lower bounds of mu_j*
+  bool gathered = false;         // whole groups copied before any pass, column by column
+  bool below = false;            // solved on the entries below upper bounds of mu_j*, listed in one pass
+  bool below_overflow = false;   // that list was tried and outgrew its budget (a pass lost)
+  bool gap_exit = false;         // stopped without the confirming pass (the thresholds stayed in their gaps)
+  bool banded = false;           // copied the entries between lower and upper bounds of mu_j*, counted those above
+  std::size_t band_room = 0;     // the band copy's slots (its block's size, spare slots included)
+  std::size_t band_held = 0;     // the entries it held
+  std::size_t band_cut = 0;      // columns whose room left out the last pass's active entries (counted above)
+  bool band_lost = false;        // a column's band outgrew its room (entries lost: a bug, or memory changed)
+  bool sampled = false;          // solved on a copy above bounds guessed from a row sample (one full pass)
+  int sample_passes = 0;         // passes over the sample (its solve's, and the bounds'), about
+  int sample_regathered = 0;     // rounds that gathered whole the columns the guessed bounds failed
+  bool nonzeros = false;         // the caller counted each group's nonzeros (sparse data): the bounds used them
+  std::size_t low_settled = 0;   // survivors solved from their count, sum and low list (not read again)
+  std::size_t low_gathered = 0;  // survivors read again by the few-groups gather
+  bool low_fallback = false;     // a listed column's threshold passed its bound: solved again with the gather
 };
 StreamTrace last_stream_trace();
 // The smallest matrix (entries) on which the column passes may make the band

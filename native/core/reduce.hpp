@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "numeric.hpp"
+#include "simd/low_lists.hpp"
 #include "status.hpp"
 
 namespace bp {
@@ -30,6 +31,14 @@ bool group_max_sum(const MatrixRef<T>& y, Groups g, double scale, double* mx, do
 // read: on sparse data the exact method bounds its thresholds with it.
 template <class T>
 bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double* nz);
+
+// column_max_sum_count on double data that also fills `lists`
+// (simd/low_lists.hpp: each column's nonzero |y| below its bound, the
+// bounds set by the caller). Only where the kernel table has the loop
+// (has_column_low_lists()); the same maxima, sums and counts.
+bool column_max_sum_count_low(const MatrixRef<double>& y, double* mx, double* sum, double* nz,
+                              const simd::LowLists& lists);
+bool has_column_low_lists();
 
 // Whether at least half the entries of an evenly spaced sample of about one
 // row in 256 are zero: the count above costs about half a memcpy of the

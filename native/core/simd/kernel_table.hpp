@@ -12,6 +12,8 @@
 namespace bp {
 namespace simd {
 
+struct LowLists;
+
 // How many of the largest entries per column the column_max_sum_top loops
 // keep (column_topk.hpp).
 constexpr std::size_t kColumnTop = 8;
@@ -159,6 +161,13 @@ struct KernelTable {
                                double scale, double* mx, double* sum, double* nz);
   ColumnCount<double> column_max_sum_count_f64 = nullptr;
   ColumnCount<float> column_max_sum_count_f32 = nullptr;
+  // column_max_sum_count_f64 at scale 1 that also keeps each column's
+  // smallest nonzero |y| (low_lists.hpp; the same maxima, sums and counts).
+  // AVX-512F only (double_count_avx512.hpp); null elsewhere, and the exact
+  // method then reads without the lists.
+  using ColumnCountLow = bool (*)(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+                                  double* mx, double* sum, double* nz, const LowLists* lists);
+  ColumnCountLow column_max_sum_count_low_f64 = nullptr;
   // The bilevel l1,1 gather of one block of kL1BlockLanes columns: `rows`
   // rows, `stride` apart, appended as |y| * scale to dst from row `kept`,
   // kept when an entry is above its lane's t; sum and count (in and out) add
