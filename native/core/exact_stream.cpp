@@ -77,6 +77,9 @@ std::atomic<std::size_t> g_band_min_entries{kBandMinEntries};
 // radius (kCompactMaxEntries; tests lower it to reach the rules for larger
 // copies on small matrices).
 std::atomic<std::size_t> g_gather_max_entries{kCompactMaxEntries};
+// Test hook: every listed column's check fails, so the solve from the low
+// lists takes its fallback (set_stream_low_fallback).
+std::atomic<bool> g_low_fallback{false};
 
 // The gather of few_groups_thresholds asks for the survivors' entries this
 // many rows ahead: each lies on its own cache line, a row from the last, and
@@ -469,7 +472,7 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) return StreamEnd::kStopped;
     if (low != nullptr) {
-      bool inside = true;
+      bool inside = !g_low_fallback.load(std::memory_order_relaxed);
       for (std::size_t q = 0; q < na; ++q) inside &= !(mu[q] > bound_of[at[q]]);
       if (!inside) {
         ThresholdProblem gathered = p;
@@ -492,6 +495,16 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
     const double next = survivors_newton_step(p, alive_in.data(), at.data(), na, k.data(), S.data(), prev_k.data(),
                                               prev_s.data(), &same);
     if (same) {
+      // The thresholds returned are checked against the lists' bounds too
+      // (the passes checked the ones they used; these are one step on).
+      bool inside = true;
+      for (std::size_t q = 0; low != nullptr && q < na; ++q) inside &= !((S[q] - next) / k[q] > bound_of[at[q]]);
+      if (!inside) {
+        ThresholdProblem gathered = p;
+        gathered.low = nullptr;
+        t_trace.low_fallback = true;
+        return few_groups_thresholds(y, gathered, alive_in, theta_start, mu_out, stop);
+      }
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[alive_in[at[q]]] = std::max((S[q] - next) / k[q], 0.0);
       return StreamEnd::kConverged;
@@ -683,6 +696,10 @@ std::size_t set_stream_band_min_entries(std::size_t entries) {
 
 std::size_t set_stream_gather_max_entries(std::size_t entries) {
   return g_gather_max_entries.exchange(entries);
+}
+
+bool set_stream_low_fallback(bool force) {
+  return g_low_fallback.exchange(force);
 }
 
 template <class T>

@@ -103,4 +103,10 @@ std::size_t set_stream_band_min_entries(std::size_t entries);
 // matrices.
 std::size_t set_stream_gather_max_entries(std::size_t entries);
 
+// Test hook: with force, the solve from the first read's low lists fails
+// its checks and solves the call again with every survivor gathered (its
+// fallback); returns the previous setting. Only speed and the trace depend
+// on it.
+bool set_stream_low_fallback(bool force);
+
 }  // namespace bp
