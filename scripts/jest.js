@@ -25,12 +25,10 @@ function jest(args) {
 
 const args = process.argv.slice(2);
 const flags = args.filter((a) => a.startsWith('-'));
-if (flags.length < args.length) {
-  const setsWorkers = args.some((a) => /^(-w|--maxWorkers|--runInBand|-i$)/.test(a));
-  process.exit(jest(setsWorkers ? args : ['--runInBand', ...args]));
-}
+const setsWorkers = args.some((a) => /^(-w|--maxWorkers|--runInBand|-i$)/.test(a));
+if (flags.length < args.length) process.exit(jest(setsWorkers ? args : ['--runInBand', ...args]));
 // Both runs go whatever the first gives: a failure in one never hides the other's.
 const ignore = ALONE.map((f) => `/${f.replace(/\./g, '\\.')}$`);
-const first = jest([...flags, '--maxWorkers=2', '--testPathIgnorePatterns', ...ignore]);
+const first = jest([...flags, ...(setsWorkers ? [] : ['--maxWorkers=2']), '--testPathIgnorePatterns', ...ignore]);
 const second = jest([...flags, '--runInBand', ...ALONE]);
 process.exit(first !== 0 ? first : second);

@@ -616,7 +616,7 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
   // than through the kernel table: the kernel's own one-by-one tail (below
   // eight entries it runs nothing else), the same operations, and the gap
   // besides. Longer lists go to the kernel and keep no gap (round
-  // twenty-six, docs/exact-stream.md).
+  // twenty-eight, docs/exact-stream.md).
   constexpr std::size_t kShortList = 8;
   ScratchVector<double> list_k(na, 0.0), list_s(na, 0.0), gap_lo(na, kInf), gap_hi(na, -kInf);
   bool first = true, alive_changed = true;

@@ -42,7 +42,7 @@ struct ThresholdProblem {
   // (simd/low_lists.hpp), kept by the first read at small radii. A surviving
   // column whose threshold provably lies below its bound is solved from nz,
   // s and its list, without being read again (docs/exact-stream.md, round
-  // twenty-eight); null = every survivor is gathered.
+  // thirty); null = every survivor is gathered.
   const simd::LowLists* low = nullptr;
 };
 

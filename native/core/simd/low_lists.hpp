@@ -3,7 +3,7 @@
 // radii nearly every nonzero of a surviving column is active, so the
 // column's count and sum of nonzeros settle phi_j(x) for every x below the
 // smallest entry not listed, and the exact method solves those columns
-// without reading them again (docs/exact-stream.md, "Round twenty-eight").
+// without reading them again (docs/exact-stream.md, "Round thirty").
 #pragma once
 
 #include <cstddef>
