@@ -38,6 +38,7 @@ struct SampledEnd {
   std::size_t reused = 0;  // columns whose first pass of a round after a regather took the last round's stats
   int banded = 0;          // columns copied only between two levels (see below)
   std::size_t room = 0;    // entries the copy was sized for (taken or refused)
+  std::size_t early = 0;   // banded columns gathered whole before the first round (past their upper level)
 };
 
 // The last call's SampledEnd on this thread (for the tests).
@@ -47,6 +48,10 @@ SampledEnd last_sampled_end();
 // so that the check and the gather behind it run).
 void set_sampled_band(bool on);
 void set_sampled_band_width(double scale);
+// For the tests: the banded columns that will fail the check (their phi at
+// the upper level past theta_e) gathered before the first round (on), or
+// left to the check after it (off).
+void set_sampled_early_gather(bool on);
 
 // The sample's row step for a matrix of `rows` rows, or 0 when the sampled
 // columns would be too short to say anything about the full ones.
