@@ -1029,9 +1029,16 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
           clen[j] = std::min(held[q], cq[q]);
           bK[j] = Kq[q];
           bS[j] = Sq[q];
+          // The copy's l1 norm only decides drops (total[j] > theta below):
+          // the kernel table's stats loop at 0 sums it in vector lanes, where
+          // a serial compensated chain over each column's band was a percent
+          // of the give-way seeds' calls (docs/exact-stream.md, the round
+          // "the copies' norms in vector lanes").
+          double kk = 0.0, band_sum = 0.0;
+          group_stats(cdata.data() + cbeg[j], clen[j], 1.0, 0.0, &kk, &band_sum);
           CompensatedSum c;
           c.add(Sq[q]);
-          for (std::size_t e = 0; e < clen[j]; ++e) c.add(cdata[cbeg[j] + e]);
+          c.add(band_sum);
           total[j] = c.value();
         }
         // A column whose band outgrew its room lost entries (the room is a
@@ -1055,10 +1062,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
         }
         compact_groups(y, p.scale, alive, lo.data(), cnt.data(), cdata, cbeg, clen);
         csize = cbeg[ng];
+        // As the band's above: the copy's l1 norm by the stats loop at 0.
         for (std::size_t j : alive) {
-          CompensatedSum c;
-          for (std::size_t q = 0; q < clen[j]; ++q) c.add(cdata[cbeg[j] + q]);
-          total[j] = c.value();
+          double kk = 0.0;
+          group_stats(cdata.data() + cbeg[j], clen[j], 1.0, 0.0, &kk, &total[j]);
         }
         compacted = true;
         t_trace.compacted = true;
