@@ -333,10 +333,12 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
 // ||Y||; at 0.01 ||Y|| most columns survive, with thresholds far above any
 // short list). At most 128 slots a column, within the block the scratch
 // cache keeps (docs/memory.md). Only speed depends on this; docs/exact-stream.md,
-// round thirty.
+// round thirty. Float data the same (its lists hold the widened |y|;
+// docs/exact-float32.md, "The float first read keeps low lists").
 constexpr std::size_t kLowListsMaxColumns = 2048;
-std::size_t low_lists_room(const MatrixRef<double>& y, double eta) {
-  if (!has_column_low_lists() || y.cols == 0 || y.cols > kLowListsMaxColumns) return 0;
+template <class T>
+std::size_t low_lists_room(const MatrixRef<T>& y, double eta) {
+  if (!has_column_low_lists<T>() || y.cols == 0 || y.cols > kLowListsMaxColumns) return 0;
   double sampled = 0.0;
   if (!zeros_common(y, &sampled) || !(eta < sampled / 512.0)) return 0;
   const std::size_t fit = scratch::kMaxCachedBytes / (sizeof(double) * y.cols);
@@ -380,17 +382,15 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   simd::LowLists low;
   ScratchVector<double> low_vals, low_bound;
   ScratchVector<std::uint32_t> low_n;
-  if constexpr (std::is_same_v<T, double>) {
-    if (count) {
-      low.cap = low_lists_room(y, eta);
-      if (low.cap != 0) {
-        low_vals.resize(p.ng * low.cap);
-        low_bound.assign(p.ng, eta / 16.0);
-        low_n.assign(p.ng, 0);
-        low.vals = low_vals.data();
-        low.bound = low_bound.data();
-        low.n = low_n.data();
-      }
+  if (count) {
+    low.cap = low_lists_room(y, eta);
+    if (low.cap != 0) {
+      low_vals.resize(p.ng * low.cap);
+      low_bound.assign(p.ng, eta / 16.0);
+      low_n.assign(p.ng, 0);
+      low.vals = low_vals.data();
+      low.bound = low_bound.data();
+      low.n = low_n.data();
     }
   }
   ScratchVector<T> top;
@@ -398,10 +398,9 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
       p.ng * kColumnTop * sizeof(T) <= scratch::kMaxCachedBytes)
     top.resize(p.ng * kColumnTop);
   bool no_nan = false;
-  if constexpr (std::is_same_v<T, double>) {
-    if (low.cap != 0) no_nan = column_max_sum_count_low(y, p.mx.data(), p.s.data(), nz.data(), low);
-  }
-  if (low.cap == 0)
+  if (low.cap != 0)
+    no_nan = column_max_sum_count_low(y, p.mx.data(), p.s.data(), nz.data(), low);
+  else
     no_nan = count          ? column_max_sum_count(y, p.mx.data(), p.s.data(), nz.data())
              : !top.empty() ? column_max_sum_top(y, 1.0, p.mx.data(), p.s.data(), top.data())
                             : group_max_sum<true>(y, g, 1.0, p.mx.data(), p.s.data());

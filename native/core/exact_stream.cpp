@@ -350,7 +350,7 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   // are added to each pass's count and sum. Checked at every pass all the
   // same (rounding): a threshold past its bound solves the call again with
   // every survivor gathered.
-  const simd::LowLists* low = (std::is_same_v<T, double> && drop_zeros && p.scale == 1.0) ? p.low : nullptr;
+  const simd::LowLists* low = (drop_zeros && p.scale == 1.0) ? p.low : nullptr;
   ScratchVector<double> above_k(low != nullptr ? na : 0, 0.0), above_s(low != nullptr ? na : 0, 0.0),
       bound_of(low != nullptr ? na : 0, kInf);
   ScratchVector<unsigned char> listed(na, 0);
@@ -406,13 +406,14 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   constexpr bool kFloatCopy = std::is_same_v<T, float>;
   const double copy_scale = kFloatCopy ? p.scale : 1.0;
   ScratchBuffer<T> cdata(beg[na]);
-  if constexpr (!kFloatCopy) {
-    for (std::size_t q = 0; q < na; ++q) {
-      if (listed[q] == 0) continue;
-      const std::size_t j = alive_in[q];
-      std::copy(low->vals + j * low->cap, low->vals + j * low->cap + low->n[j], cdata.data() + beg[q]);
-      held[q] = low->n[j];
-    }
+  // A settled column's copy is its list; float data's lists hold widened
+  // floats, so they narrow back exactly (and p.scale is 1 with lists).
+  for (std::size_t q = 0; q < na && low != nullptr; ++q) {
+    if (listed[q] == 0) continue;
+    const std::size_t j = alive_in[q];
+    const double* vals = low->vals + j * low->cap;
+    std::transform(vals, vals + low->n[j], cdata.data() + beg[q], [](double v) { return static_cast<T>(v); });
+    held[q] = low->n[j];
   }
   parallel_ranges(ngat, 1, y.rows * ngat, [&](std::size_t b, std::size_t e) {
     ScratchVector<std::size_t> pos(e - b), end(e - b);

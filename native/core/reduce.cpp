@@ -182,20 +182,37 @@ bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double
 template bool column_max_sum_count<float>(const MatrixRef<float>&, double*, double*, double*);
 template bool column_max_sum_count<double>(const MatrixRef<double>&, double*, double*, double*);
 
-bool column_max_sum_count_low(const MatrixRef<double>& y, double* mx, double* sum, double* nz,
-                              const simd::LowLists& lists) {
+template <class T>
+bool column_max_sum_count_low(const MatrixRef<T>& y, double* mx, double* sum, double* nz, const simd::LowLists& lists) {
   std::atomic<bool> ok{true};
   // Each column's list is filled by the one thread that reads the column,
   // in row order: the lists do not depend on the thread count.
   parallel_ranges(y.cols, 64, y.size(), [&](std::size_t c0, std::size_t c1) {
-    if (!simd::kernels().column_max_sum_count_low_f64(y.data, y.rows, y.cols, c0, c1, mx, sum, nz, &lists)) ok = false;
+    const simd::KernelTable& k = simd::kernels();
+    bool fine;
+    if constexpr (std::is_same_v<T, float>) {
+      fine = k.column_max_sum_count_low_f32(y.data, y.rows, y.cols, c0, c1, mx, sum, nz, &lists);
+    } else {
+      fine = k.column_max_sum_count_low_f64(y.data, y.rows, y.cols, c0, c1, mx, sum, nz, &lists);
+    }
+    if (!fine) ok = false;
   });
   return ok;
 }
 
+template bool column_max_sum_count_low<float>(const MatrixRef<float>&, double*, double*, double*,
+                                              const simd::LowLists&);
+template bool column_max_sum_count_low<double>(const MatrixRef<double>&, double*, double*, double*,
+                                               const simd::LowLists&);
+
+template <class T>
 bool has_column_low_lists() {
+  if constexpr (std::is_same_v<T, float>) return simd::kernels().column_max_sum_count_low_f32 != nullptr;
   return simd::kernels().column_max_sum_count_low_f64 != nullptr;
 }
+
+template bool has_column_low_lists<float>();
+template bool has_column_low_lists<double>();
 
 template <class T>
 bool zeros_common(const MatrixRef<T>& y, double* sampled_norm, double* max_growth) {

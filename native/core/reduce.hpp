@@ -32,12 +32,13 @@ bool group_max_sum(const MatrixRef<T>& y, Groups g, double scale, double* mx, do
 template <class T>
 bool column_max_sum_count(const MatrixRef<T>& y, double* mx, double* sum, double* nz);
 
-// column_max_sum_count on double data that also fills `lists`
-// (simd/low_lists.hpp: each column's nonzero |y| below its bound, the
-// bounds set by the caller). Only where the kernel table has the loop
-// (has_column_low_lists()); the same maxima, sums and counts.
-bool column_max_sum_count_low(const MatrixRef<double>& y, double* mx, double* sum, double* nz,
-                              const simd::LowLists& lists);
+// column_max_sum_count that also fills `lists` (simd/low_lists.hpp: each
+// column's nonzero |y| below its bound, as doubles, the bounds set by the
+// caller). Only where the kernel table has the loop for T
+// (has_column_low_lists<T>()); the same maxima, sums and counts.
+template <class T>
+bool column_max_sum_count_low(const MatrixRef<T>& y, double* mx, double* sum, double* nz, const simd::LowLists& lists);
+template <class T = double>
 bool has_column_low_lists();
 
 // Whether at least half the entries of an evenly spaced sample of about one

@@ -2,7 +2,8 @@
 // (KernelTable::column_max_sum_count_f32) with AVX-512F, where the CPU has
 // it: sixteen columns a vector. The same maxima, sums and counts as the loop
 // it replaces (docs/exact-float32.md, "The counted first read in sixteen
-// lanes").
+// lanes"); with the low lists of low_lists.hpp too (docs/exact-float32.md,
+// "The float first read keeps low lists").
 #pragma once
 
 #include "kernel_table.hpp"

@@ -312,7 +312,23 @@ __attribute__((target("avx512f"))) inline void below16(const float* r, std::size
     add_above(acc, a, _mm512_cmp_ps_mask(a, uu, _CMP_GE_OQ));
     off |= _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ);
   }
-  if (off != 0) {
+  if (off != 0 && *held + 16 * Rows <= cap) {
+    // Room for every lane of every row: each row's entries below compressed
+    // into the list in lane order (the order of the loop below), widened.
+    const __m512i lane = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(c0 + j)),
+                                          _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+    p = r + j;
+    for (std::size_t q = 0; q < Rows; ++q, p += stride) {
+      const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));
+      const __mmask16 bits = _mm512_mask_cmp_ps_mask(mk, a, uu, _CMP_LT_OQ);
+      const __m512 v = _mm512_maskz_compress_ps(bits, a);
+      _mm512_storeu_si512(col + *held, _mm512_maskz_compress_epi32(bits, lane));
+      _mm512_storeu_pd(val + *held, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+      _mm512_storeu_pd(val + *held + 8,
+                       _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+      *held += static_cast<std::size_t>(__builtin_popcount(bits));
+    }
+  } else if (off != 0) {
     p = r + j;
     for (std::size_t q = 0; q < Rows; ++q, p += stride) {
       const __m512 a = _mm512_abs_ps(_mm512_maskz_loadu_ps(mk, p));

@@ -161,13 +161,16 @@ struct KernelTable {
                                double scale, double* mx, double* sum, double* nz);
   ColumnCount<double> column_max_sum_count_f64 = nullptr;
   ColumnCount<float> column_max_sum_count_f32 = nullptr;
-  // column_max_sum_count_f64 at scale 1 that also keeps each column's
-  // smallest nonzero |y| (low_lists.hpp; the same maxima, sums and counts).
-  // AVX-512F only (double_count_avx512.hpp); null elsewhere, and the exact
-  // method then reads without the lists.
-  using ColumnCountLow = bool (*)(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
+  // column_max_sum_count_* at scale 1 that also keeps each column's
+  // smallest nonzero |y| (low_lists.hpp, as doubles; the same maxima, sums
+  // and counts). AVX-512F only (double_count_avx512.hpp,
+  // float_count_avx512.hpp); null elsewhere, and the exact method then reads
+  // without the lists.
+  template <class T>
+  using ColumnCountLow = bool (*)(const T* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                                   double* mx, double* sum, double* nz, const LowLists* lists);
-  ColumnCountLow column_max_sum_count_low_f64 = nullptr;
+  ColumnCountLow<double> column_max_sum_count_low_f64 = nullptr;
+  ColumnCountLow<float> column_max_sum_count_low_f32 = nullptr;
   // The bilevel l1,1 gather of one block of kL1BlockLanes columns: `rows`
   // rows, `stride` apart, appended as |y| * scale to dst from row `kept`,
   // kept when an entry is above its lane's t; sum and count (in and out) add

@@ -1,5 +1,6 @@
-// Each column's smallest nonzero |y|, kept by the double first read on sparse
-// data at small radii (KernelTable::column_max_sum_count_low_f64): at such
+// Each column's smallest nonzero |y|, kept by the counted first read on sparse
+// data at small radii (KernelTable::column_max_sum_count_low_f64 and _f32,
+// the float one storing the widened |y|, exact as doubles): at such
 // radii nearly every nonzero of a surviving column is active, so the
 // column's count and sum of nonzeros settle phi_j(x) for every x below the
 // smallest entry not listed, and the exact method solves those columns
