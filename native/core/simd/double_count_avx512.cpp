@@ -32,29 +32,14 @@ struct LowStage {
 };
 
 // Each waiting entry goes to its column's list if still below the bound (an
-// earlier one may have filled the list and lowered it). A full list keeps
-// the smaller half of its slots and lowers its bound to the smallest entry
-// it let go (every equal one dropped too), so it still holds exactly the
-// nonzeros below its bound.
+// earlier one may have filled the list and lowered it): add_to_low_list
+// (low_lists.hpp), which halves a full list and lowers its bound.
 __attribute__((noinline)) void low_flush(LowStage& st) {
   const LowLists& l = *st.l;
-  const std::size_t half = l.cap / 2;
   for (std::size_t e = 0; e < st.n; ++e) {
     const std::size_t j = static_cast<std::size_t>(st.c[e]);
     const double v = st.v[e];
-    double& bound = l.bound[j];
-    if (!(v < bound)) continue;
-    double* vals = l.vals + j * l.cap;
-    std::uint32_t& n = l.n[j];
-    vals[n++] = v;
-    if (n < l.cap) continue;
-    std::nth_element(vals, vals + half, vals + l.cap);
-    const double cut = vals[half];
-    std::uint32_t w = 0;
-    for (std::size_t r = 0; r < half; ++r)
-      if (vals[r] < cut) vals[w++] = vals[r];
-    n = w;
-    bound = cut;
+    if (v < l.bound[j]) add_to_low_list(l, j, v);
   }
   st.n = 0;
 }

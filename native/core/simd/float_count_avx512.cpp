@@ -67,29 +67,15 @@ inline float float_at_or_above(double b) {
 }
 
 // As the double read's low_flush: each waiting entry goes to its column's
-// list if still below the bound; a full list keeps the smaller half and
-// lowers its bound (and the float mirror: the cut is a widened float, so
-// exact) to the smallest entry it let go.
+// list if still below the bound (add_to_low_list, low_lists.hpp); where a
+// full list lowers its bound, the float mirror follows (the cut is a
+// widened float, so exact).
 __attribute__((noinline)) void low_flush_f(LowStageF& st) {
   const LowLists& l = *st.l;
-  const std::size_t half = l.cap / 2;
   for (std::size_t e = 0; e < st.n; ++e) {
     const std::size_t j = st.c[e];
     const double v = static_cast<double>(st.v[e]);
-    double& bound = l.bound[j];
-    if (!(v < bound)) continue;
-    double* vals = l.vals + j * l.cap;
-    std::uint32_t& n = l.n[j];
-    vals[n++] = v;
-    if (n < l.cap) continue;
-    std::nth_element(vals, vals + half, vals + l.cap);
-    const double cut = vals[half];
-    std::uint32_t w = 0;
-    for (std::size_t r = 0; r < half; ++r)
-      if (vals[r] < cut) vals[w++] = vals[r];
-    n = w;
-    bound = cut;
-    st.fb[j - st.c0] = static_cast<float>(cut);
+    if (v < l.bound[j] && add_to_low_list(l, j, v)) st.fb[j - st.c0] = static_cast<float>(l.bound[j]);
   }
   st.n = 0;
 }

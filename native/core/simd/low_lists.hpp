@@ -7,6 +7,7 @@
 // without reading them again (docs/exact-stream.md, "Round thirty").
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -26,6 +27,28 @@ struct LowLists {
   std::uint32_t* n = nullptr;
   double* bound = nullptr;
 };
+
+// Puts v (a nonzero |y| of column j below its bound) into column j's list; a
+// full list keeps the smaller half of its slots and lowers its bound to the
+// smallest entry it let go (every equal one dropped too), so it still holds
+// exactly the nonzeros below its bound. Returns whether the bound fell. The
+// double and float reads' flushes (double_count_avx512.cpp,
+// float_count_avx512.cpp) both file their waiting entries through it.
+inline bool add_to_low_list(const LowLists& l, std::size_t j, double v) {
+  double* vals = l.vals + j * l.cap;
+  std::uint32_t& n = l.n[j];
+  vals[n++] = v;
+  if (n < l.cap) return false;
+  const std::size_t half = l.cap / 2;
+  std::nth_element(vals, vals + half, vals + l.cap);
+  const double cut = vals[half];
+  std::uint32_t w = 0;
+  for (std::size_t r = 0; r < half; ++r)
+    if (vals[r] < cut) vals[w++] = vals[r];
+  n = w;
+  l.bound[j] = cut;
+  return true;
+}
 
 }  // namespace simd
 }  // namespace bp
