@@ -115,16 +115,6 @@ inline double reach(const ThresholdProblem& p, std::size_t j) {
 // The passes over the entries are the kernel table's (simd/loops-inl.hpp),
 // compiled per instruction set; every table gives the same bits.
 inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
-                         double* cnt) {
-  simd::kernels().column_stats_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
-}
-inline void column_stats(const double* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
-                         double scale, const double* mu, double* k, double* s, double* c, const double* lo,
-                         double* cnt) {
-  simd::kernels().column_stats_f64(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt);
-}
-inline void column_stats(const float* y, std::size_t n, std::size_t stride, std::size_t c0, std::size_t c1,
                          double scale, const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
                          double* lb, double* ub) {
   simd::kernels().column_stats_gap_f32(y, n, stride, c0, c1, scale, mu, k, s, c, lo, cnt, lb, ub);
