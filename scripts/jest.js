@@ -5,8 +5,9 @@
 //   compiles dist/ afresh (removing it first); a suite that loads dist/ at
 //   that moment in the other worker finds no file (tried: readme-types,
 //   tfjs-peer, bench-grid and split-out-of-core failed beside the pack);
-// - the one that interrupts a training child after a fixed wait, which
-//   assumes the child has loaded its data by then.
+// - the one that kills a child while it writes its output and must catch
+//   the file half written (the write's pace decides it: a worker beside it
+//   changes that pace).
 // Flags (`npm test -- --ci`) go to both runs; any other argument (a file,
 // a flag's value: `npm test -- test/errors.test.ts`) makes one run of what
 // it names, in band unless it sets the workers itself.

@@ -90,19 +90,25 @@ test('SIGKILL while predict writes a large file: the old file or the whole new o
   process.stderr.write(`kill mid-write (${n} rows): the target held ${text === OLD ? 'the old file' : 'the new file, whole'}\n`);
 }, 120000);
 
-test('SIGINT while fit trains: exit 130, one line, the old model untouched, no temporary file', async () => {
+test('SIGINT while fit trains: exit 130, one error line after the progress, the old model untouched, no temporary file', async () => {
   const save = path.join(dir, 'model.json');
   const before = fs.readFileSync(save, 'utf8');
-  const child = spawn(process.execPath, [MAIN, 'sae', 'fit', '--data', path.join(dir, 'train.csv'), '--id-column', 'id', '--keep', '3', '--save', save, '--epochs1', '100000', '--hidden', '8', '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, 'sae', 'fit', '--data', path.join(dir, 'train.csv'), '--id-column', 'id', '--keep', '3', '--save', save, '--epochs1', '100000', '--hidden', '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (b) => (err += String(b)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise((r) => setTimeout(r, 4000)); // started, loaded and training by now (the run would take hours)
+  // Training has begun once the progress bar's first line is out (on a pipe it
+  // prints a plain line every 10 %, the first at 0 %): the run would take hours.
+  const started = Date.now();
+  while (!/^sae fit +0%/m.test(err) && child.exitCode === null && Date.now() - started < 40000) await new Promise((r) => setTimeout(r, 50));
+  expect(err).toMatch(/^sae fit +0%/m);
   expect(child.exitCode).toBeNull();
   child.kill('SIGINT');
   const code = await exited;
   expect(code).toBe(130);
-  expect(err.trim()).toBe('bilevel-projection sae fit: interrupted; no output was written');
+  const lines = err.trim().split('\n');
+  expect(lines[lines.length - 1]).toBe('bilevel-projection sae fit: interrupted; no output was written');
+  expect(lines.slice(0, -1).every((l) => /^sae fit +\d+%/.test(l))).toBe(true); // the rest is progress
   expect(fs.readFileSync(save, 'utf8')).toBe(before);
   expect(temporaries()).toEqual([]);
 }, 60000);
