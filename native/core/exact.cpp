@@ -328,19 +328,18 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
 // survive, mu_j* about 1/70; their gather read half the lines, 27 MB). With
 // many columns the survivors' lines are few (1000 x 8000: 3 %) and the
 // gather costs less than the lists' upkeep, hence at most 2048 columns.
-// The radius is judged against the l1,inf norm of a row sample, as
-// stream_wants_nonzeros judges the count: below 1/512 of it (about 1/1000 of
-// ||Y||; at 0.01 ||Y|| most columns survive, with thresholds far above any
-// short list). At most 128 slots a column, within the block the scratch
+// The radius is judged against the l1,inf norm of the row sample that
+// stream_wants_nonzeros took to judge the count (passed in, not taken
+// again): below 1/512 of it (about 1/1000 of ||Y||; at 0.01 ||Y|| most
+// columns survive, with thresholds far above any short list). At most 128 slots a column, within the block the scratch
 // cache keeps (docs/memory.md). Only speed depends on this; docs/exact-stream.md,
 // round thirty. Float data the same (its lists hold the widened |y|;
 // docs/exact-float32.md, "The float first read keeps low lists").
 constexpr std::size_t kLowListsMaxColumns = 2048;
 template <class T>
-std::size_t low_lists_room(const MatrixRef<T>& y, double eta) {
+std::size_t low_lists_room(const MatrixRef<T>& y, double eta, double sampled) {
   if (!has_column_low_lists<T>() || y.cols == 0 || y.cols > kLowListsMaxColumns) return 0;
-  double sampled = 0.0;
-  if (!zeros_common(y, &sampled) || !(eta < sampled / 512.0)) return 0;
+  if (!(eta < sampled / 512.0)) return 0;
   const std::size_t fit = scratch::kMaxCachedBytes / (sizeof(double) * y.cols);
   const std::size_t cap = std::min<std::size_t>(128, fit) & ~std::size_t(1);
   return cap >= 8 ? cap : 0;
@@ -368,7 +367,8 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   // entries, when the lists fit a block the scratch cache keeps (2 MB): a
   // larger one would be page-faulted in on every call (100 x 80000: 5 MB,
   // about as dear as the passes the lists save).
-  const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta);
+  double sampled = 0.0;  // the row sample's l1,inf norm, for low_lists_room
+  const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta, &sampled);
   ScratchVector<double> nz(count ? p.ng : 0);
   // Counted double data at small radii also keeps each column's smallest
   // nonzeros (low_lists_room), so that its survivors need not be read again.
@@ -383,7 +383,7 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   ScratchVector<double> low_vals, low_bound;
   ScratchVector<std::uint32_t> low_n;
   if (count) {
-    low.cap = low_lists_room(y, eta);
+    low.cap = low_lists_room(y, eta, sampled);
     if (low.cap != 0) {
       low_vals.resize(p.ng * low.cap);
       low_bound.assign(p.ng, eta / 16.0);

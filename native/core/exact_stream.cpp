@@ -459,18 +459,21 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   }
   t_trace.compacted = true;
   t_trace.gathered = true;
+  // A listed column's threshold past its list's bound: the call solved again
+  // with every survivor gathered.
+  const auto fall_back = [&] {
+    ThresholdProblem gathered = p;
+    gathered.low = nullptr;
+    t_trace.low_fallback = true;
+    return few_groups_thresholds(y, gathered, alive_in, theta_start, mu_out, stop);
+  };
   bool alive_changed = true;
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) return StreamEnd::kStopped;
     if (low != nullptr) {
       bool inside = !g_low_fallback.load(std::memory_order_relaxed);
       for (std::size_t q = 0; q < na; ++q) inside &= !(mu[q] > bound_of[at[q]]);
-      if (!inside) {
-        ThresholdProblem gathered = p;
-        gathered.low = nullptr;
-        t_trace.low_fallback = true;
-        return few_groups_thresholds(y, gathered, alive_in, theta_start, mu_out, stop);
-      }
+      if (!inside) return fall_back();
     }
     parallel_ranges(na, 1, beg[na], [&](std::size_t b, std::size_t e) {
       for (std::size_t q = b; q < e; ++q)
@@ -490,12 +493,7 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
       // (the passes checked the ones they used; these are one step on).
       bool inside = true;
       for (std::size_t q = 0; low != nullptr && q < na; ++q) inside &= !((S[q] - next) / k[q] > bound_of[at[q]]);
-      if (!inside) {
-        ThresholdProblem gathered = p;
-        gathered.low = nullptr;
-        t_trace.low_fallback = true;
-        return few_groups_thresholds(y, gathered, alive_in, theta_start, mu_out, stop);
-      }
+      if (!inside) return fall_back();
       for (std::size_t j = 0; j < p.ng; ++j) mu_out[j] = 0.0;
       for (std::size_t q = 0; q < na; ++q) mu_out[alive_in[at[q]]] = std::max((S[q] - next) / k[q], 0.0);
       return StreamEnd::kConverged;
@@ -694,10 +692,12 @@ bool set_stream_low_fallback(bool force) {
 }
 
 template <class T>
-bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
+bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta, double* sampled_norm) {
   if (g != Groups::kColumns || y.rows < kCandidateMinLen) return false;
   double sampled = 0.0, growth = 1.0;
-  if (!zeros_common(y, &sampled, &growth)) return false;
+  const bool common = zeros_common(y, &sampled, &growth);
+  if (sampled_norm != nullptr) *sampled_norm = sampled;
+  if (!common) return false;
   // The sample's maxima (about eight nonzeros per column) are about half the
   // true ones on the grid's sparse data, so this asks for a radius below
   // about 0.4 of ||Y||_{1,inf}. Larger radii leave most columns alive, and
@@ -716,8 +716,8 @@ bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta) {
   return eta < 0.8 * sampled;
 }
 
-template bool stream_wants_nonzeros<float>(const MatrixRef<float>&, Groups, double);
-template bool stream_wants_nonzeros<double>(const MatrixRef<double>&, Groups, double);
+template bool stream_wants_nonzeros<float>(const MatrixRef<float>&, Groups, double, double*);
+template bool stream_wants_nonzeros<double>(const MatrixRef<double>&, Groups, double, double*);
 
 namespace {
 

@@ -60,9 +60,10 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
 // gathered whole cheaply anyway: 100 x 80000 sparse, eta = 1, was slower
 // with the count), a sample of rows at least half zeros, and eta small next
 // to the sample's own l1,inf norm (few columns survive; at large radii the
-// first read keeps each column's top entries instead).
+// first read keeps each column's top entries instead). With sampled_norm,
+// *sampled_norm gets that sample's l1,inf norm (0 where none was taken).
 template <class T>
-bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta);
+bool stream_wants_nonzeros(const MatrixRef<T>& y, Groups g, double eta, double* sampled_norm = nullptr);
 
 // Exposed for the tests: the start of the iteration, theta_0 <= theta*, the
 // root of sum_j max(0, (s_j - theta) / len, mx_j - theta) = eta.
