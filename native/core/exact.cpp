@@ -309,6 +309,12 @@ void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* 
 // mu_j = (S_j - theta) / k_j cancels when eta is tiny next to the entries, so
 // sum mu_j can exceed eta by more than eta's own rounding. Shrink mu by the
 // (tiny) excess factor so that the clipped result is inside the ball.
+// At subnormal scale a product rounds to the nearest multiple of
+// DBL_TRUE_MIN and can round back to where it was (three thresholds of 44
+// units against eta = 131 units: 44 * 131/132 rounds to 44 again), so from
+// the second round on every positive threshold also steps to the next double
+// toward zero: a step of one unit there, which the first round's rounding
+// (at most half a unit a threshold) cannot outrun.
 void fit_radius(double* mu, std::size_t ng, double eta) {
   for (int round = 0; round < 16; ++round) {
     CompensatedSum s;
@@ -316,7 +322,10 @@ void fit_radius(double* mu, std::size_t ng, double eta) {
     double total = s.value();
     if (!(total > eta)) return;
     double f = eta / total * (1.0 - 4.0 * DBL_EPSILON);
-    for (std::size_t j = 0; j < ng; ++j) mu[j] *= f;
+    for (std::size_t j = 0; j < ng; ++j) {
+      mu[j] *= f;
+      if (round > 0 && mu[j] > 0.0) mu[j] = std::nextafter(mu[j], 0.0);
+    }
   }
 }
 

@@ -169,6 +169,34 @@ TEST(exact_extreme_magnitudes_and_bad_entries) {
   }
 }
 
+// A subnormal radius split among tied groups: thresholds of 131/3 units of
+// DBL_TRUE_MIN round to 44 units each (132 > 131), and scaling them by
+// 131/132 rounds back to 44, so the radius fit must step them down itself.
+// (fast-check found it: eta = 6.4e-323 ||Y|| on 11 x 23, three rows of five
+// entries near 1; sort and newton overshot eta by one unit.) Every radius of
+// 1 to 300 units, 3 to 11 tied groups of 1 to 5 entries, rows and columns.
+TEST(exact_subnormal_radius_stays_inside_the_ball) {
+  for (Method method : {Method::kNewton, Method::kSort, Method::kStream}) {
+    for (std::size_t g = 3; g <= 11; g += 4) {
+      for (std::size_t k = 1; k <= 5; k += 2) {
+        const std::size_t n = g, m = 23;
+        std::vector<double> y(n * m, 0.0), yt(n * m, 0.0);
+        for (std::size_t i = 0; i < g; ++i)
+          for (std::size_t j = 0; j < k; ++j) y[i * m + j * 3] = 1.0 - 1e-15 * static_cast<double>(1 + (i * 7 + j * 3) % 5);
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t j = 0; j < m; ++j) yt[j * n + i] = y[i * m + j];
+        for (int units = 1; units <= 300; ++units) {
+          const double eta = units * DBL_TRUE_MIN;
+          Result<double> r = run(method, y, n, m, true, eta);
+          CHECK(norm_of(r.out, n, m, true, bp::NormKind::kL1Inf) <= eta);
+          Result<double> c = run(method, yt, m, n, false, eta);
+          CHECK(norm_of(c.out, m, n, false, bp::NormKind::kL1Inf) <= eta);
+        }
+      }
+    }
+  }
+}
+
 TEST(exact_float_inputs) {
   Rng rng(24);
   for (int trial = 0; trial < 60; ++trial) {
