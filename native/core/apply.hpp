@@ -61,6 +61,12 @@ inline std::size_t write_block_rows(std::size_t row_bytes) {
   return simd::kWriteRows;
 }
 
+// Whether a map has a stream over whole rows end to end (stream_wrap).
+template <class M, class = void>
+struct StreamWraps : std::false_type {};
+template <class M>
+struct StreamWraps<M, std::void_t<decltype(M::kStreamWrap)>> : std::bool_constant<M::kStreamWrap> {};
+
 // x = sign(y) * min(|y|, c): the l-infinity ball of radius c (clipping).
 template <class T>
 struct ClipMap {
@@ -74,6 +80,11 @@ struct ClipMap {
   }
   static bool stream_one(const T* src, T c, T* dst, std::size_t n) {
     return stream_clamp<false>(src, nullptr, c, dst, n);
+  }
+  // Whole rows end to end as one stream (float only: stream_store.hpp).
+  static constexpr bool kStreamWrap = std::is_same_v<T, float>;
+  static bool stream_wrap(const T* src, const T* cc, T* dst, std::size_t n, std::size_t m) {
+    return stream_clamp_wrap(src, cc, dst, n, m);
   }
   static T param(double c) { return narrow_toward_zero<T>(c); }
   // min(T(mx), param(c)) == 0 (std::min: c's side when strictly smaller),
@@ -482,6 +493,19 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
     row_blocks =
         stream && !sparse && g == Groups::kColumns && m * sizeof(P) >= kRowBlockParamBytes && Map::has_stream_rows();
   }
+  // Float clip rows written one at a time (rows too short for the blocks)
+  // go as one stream over each thread's rows, the parameters repeated past
+  // a row's end (clamp_wrap): a float row of 1000 ends inside a line, and
+  // one row at a time stored every such line in two parts, the row's ends
+  // with plain stores (docs/exact-float32.md, "The float write of short
+  // rows as one stream"). The same operations per entry: the same bytes.
+  ScratchVector<P> wrap;
+  if constexpr (StreamWraps<Map>::value) {
+    if (stream && !sparse && !row_blocks && g == Groups::kColumns && m >= simd::kWrapLanes) {
+      wrap.resize(m + simd::kWrapLanes);
+      for (std::size_t j = 0; j < wrap.size(); ++j) wrap[j] = q[j % m];
+    }
+  }
   std::atomic<bool> bad{false};
   // Elementwise, so any split of the rows gives the same bytes.
   parallel_ranges(n, std::max<std::size_t>(1, 4096 / std::max<std::size_t>(m, 1)), y.size(),
@@ -525,6 +549,14 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
                       if (zeros != nullptr) zero_run(zeros, static_cast<std::size_t>(out + r1 * m - zeros));
                       if (stream) stream_fence();
                       return;
+                    }
+                    if constexpr (StreamWraps<Map>::value) {
+                      if (!wrap.empty()) {
+                        if (!Map::stream_wrap(y.data + r0 * m, wrap.data(), out + r0 * m, (r1 - r0) * m, m) && check)
+                          bad.store(true, std::memory_order_relaxed);
+                        stream_fence();
+                        return;
+                      }
                     }
                     for (std::size_t i = r0; i < r1; ++i) {
                       const T* r = y.data + i * m;

@@ -46,6 +46,14 @@ inline bool stream_clamp(const float* src, const float* c, float one, float* dst
   return (Each ? k.clamp_each_f32 : k.clamp_one_f32)(src, c, one, dst, n);
 }
 
+// The float clip of whole rows of m entries laid end to end (n entries, the
+// first at column 0): cc holds the m parameters and then their first
+// simd::kWrapLanes again. Float only (double rows of the grid fill whole
+// lines). True when every src entry was finite.
+inline bool stream_clamp_wrap(const float* src, const float* cc, float* dst, std::size_t n, std::size_t m) {
+  return simd::kernels().clamp_wrap_f32(src, cc, dst, n, m, 0);
+}
+
 // dst[k] = sign(src[k]) * max(|src[k]| - t, 0) (t per entry, or one t),
 // computed in double and rounded toward zero, the write pass of the l1
 // projections, the bilevel l1,1 and the prox; streamed when Stream. Zero

@@ -650,3 +650,44 @@ TEST(simd_tables_give_the_envelope_sweep_the_scalar_bits) {
     }
   }
 }
+
+// clamp_wrap (the float clip of short rows as one stream, apply.hpp) must
+// write what the one-row clamp writes row by row, for row lengths that are
+// and are not whole vectors, every dst alignment, starts inside a row (j),
+// and report a non-finite entry anywhere in the range.
+TEST(simd_tables_clip_rows_end_to_end_as_the_one_row_clip) {
+  constexpr std::size_t kWrap = bp::simd::kWrapLanes;
+  for (const KernelTable* k : tables()) {
+    Rng rng(91);
+    for (std::size_t m : {std::size_t(16), std::size_t(17), std::size_t(31), std::size_t(40), std::size_t(1000)}) {
+      std::vector<float> c(m), cc(m + kWrap);
+      for (float& x : c) x = rng.below(4) == 0 ? 0.5f : static_cast<float>(std::fabs(rng.normal()));
+      for (std::size_t j = 0; j < cc.size(); ++j) cc[j] = c[j % m];
+      for (std::size_t rows : {std::size_t(1), std::size_t(2), std::size_t(5)}) {
+        for (std::size_t off = 0; off < 16; off += 3) {
+          for (std::size_t j0 : {std::size_t(0), m - 1, m / 2}) {
+            const std::size_t n = rows * m - j0;
+            std::vector<float> src = values<float>(rng, n + 16), got(n + 16, 7.0f), want(n + 16, 7.0f);
+            const bool finite = k->clamp_wrap_f32(src.data() + off, cc.data(), got.data() + off, n, m, j0);
+            CHECK_MSG(finite, k->name << " clamp_wrap finite m=" << m);
+            // Row by row: the first (partial) row from column j0, then whole rows.
+            std::size_t at = 0, col = j0;
+            while (at < n) {
+              const std::size_t len = std::min(m - col, n - at);
+              k->clamp_each_f32(src.data() + off + at, c.data() + col, 0.0f, want.data() + off + at, len);
+              at += len;
+              col = 0;
+            }
+            CHECK_MSG(same_bytes(got, want),
+                      k->name << " clamp_wrap m=" << m << " rows=" << rows << " off=" << off << " j=" << j0);
+            if (n > 0) {
+              src[off + rng.below(n)] = std::numeric_limits<float>::infinity();
+              CHECK_MSG(!k->clamp_wrap_f32(src.data() + off, cc.data(), got.data() + off, n, m, j0),
+                        k->name << " clamp_wrap misses a non-finite entry m=" << m);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -39,6 +39,9 @@ struct AdamCoefficients {
 // and float scale, the float shrink) take fewer where the rows' starts share
 // places of a 4 KB page (apply.hpp, write_block_rows).
 constexpr std::size_t kWriteRows = 8;
+// Parameters repeated past a row's end for clamp_wrap: the widest vector's
+// lanes (sixteen floats).
+constexpr std::size_t kWrapLanes = 16;
 // Rows the bilevel l1,1 block gathers prefetch ahead (l1_block_gather in
 // loops-inl.hpp and its float-buffer twin in l1_block_avx512.cpp): a row's
 // slice lies a stride past the previous one, where the hardware prefetcher
@@ -70,6 +73,11 @@ struct KernelTable {
   // true when every src entry was finite.
   Clamp<double, double> clamp_each_f64 = nullptr, clamp_one_f64 = nullptr;
   Clamp<float, float> clamp_each_f32 = nullptr, clamp_one_f32 = nullptr;
+  // The same clip over whole rows of m entries laid end to end, entry k at
+  // column (j + k) % m, the parameters in cc (m of them, then their first
+  // kWrapLanes again; m >= kWrapLanes); true when every src entry was finite.
+  bool (*clamp_wrap_f32)(const float* src, const float* cc, float* dst, std::size_t n, std::size_t m,
+                         std::size_t j) = nullptr;
   // dst = soft threshold of src, in double, rounded toward zero:
   // [per-entry t][streaming stores].
   Shrink<double> shrink_f64[2][2] = {};

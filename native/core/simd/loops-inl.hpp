@@ -68,6 +68,43 @@ bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
   return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
 }
 
+// The clip of whole rows of m entries laid end to end (n entries in all, the
+// first at column j), as one stream: entry k takes the parameter of column
+// (j + k) % m from cc, which holds the m parameters and then their first
+// kWrapLanes again, so that a vector that runs past a row's end loads the
+// next row's first parameters in one load (m >= kWrapLanes). Rows whose
+// length is not a whole number of 64-byte lines (float rows of 1000: 4000
+// bytes) then share no line that is stored in two parts, and only the
+// range's two ends take plain stores (docs/exact-float32.md, "The float
+// write of short rows as one stream"). The same operations per entry as
+// `clamp`: the same bytes.
+template <class Isa, class T>
+bool clamp_wrap(const T* src, const T* cc, T* dst, std::size_t n, std::size_t m, std::size_t j) {
+  using V1 = Lanes<T, Scalar>;
+  using L = Lanes<T, Isa>;
+  static_assert(L::kWidth <= kWrapLanes, "cc repeats kWrapLanes parameters");
+  auto bad1 = V1::zero();
+  std::size_t k = 0;
+  auto scalar_at = [&](std::size_t i) {
+    const auto x = V1::load(src + i);
+    bad1 = V1::bit_or(bad1, V1::sub(x, x));
+    V1::store(dst + i, clamp_at<V1, true>(x, cc + j, T(0), 0));
+    if (++j == m) j = 0;
+  };
+  for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
+  auto bad = L::zero();
+  for (; k + L::kWidth <= n; k += L::kWidth) {
+    prefetch_line<L>(src, k);
+    const auto x = L::load(src + k);
+    bad = L::bit_or(bad, L::sub(x, x));
+    L::stream(dst + k, clamp_at<L, true>(x, cc + j, T(0), 0));
+    j += L::kWidth;
+    if (j >= m) j -= m;
+  }
+  for (; k < n; ++k) scalar_at(k);
+  return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
+}
+
 // dst = sign(src) * max(|src| - t, 0) for double: t per entry or one t.
 // Zero results are +0.
 template <class L>
@@ -1816,6 +1853,7 @@ KernelTable make_table() {
   t.clamp_one_f64 = &loops::clamp<Isa, false, double>;
   t.clamp_each_f32 = &loops::clamp<Isa, true, float>;
   t.clamp_one_f32 = &loops::clamp<Isa, false, float>;
+  t.clamp_wrap_f32 = &loops::clamp_wrap<Isa, float>;
   t.shrink_f64[0][0] = &loops::shrink<Isa, false, false>;
   t.shrink_f64[0][1] = &loops::shrink<Isa, false, true>;
   t.shrink_f64[1][0] = &loops::shrink<Isa, true, false>;
