@@ -182,7 +182,8 @@ TEST(exact_subnormal_radius_stays_inside_the_ball) {
         const std::size_t n = g, m = 23;
         std::vector<double> y(n * m, 0.0), yt(n * m, 0.0);
         for (std::size_t i = 0; i < g; ++i)
-          for (std::size_t j = 0; j < k; ++j) y[i * m + j * 3] = 1.0 - 1e-15 * static_cast<double>(1 + (i * 7 + j * 3) % 5);
+          for (std::size_t j = 0; j < k; ++j)
+            y[i * m + j * 3] = 1.0 - 1e-15 * static_cast<double>(1 + (i * 7 + j * 3) % 5);
         for (std::size_t i = 0; i < n; ++i)
           for (std::size_t j = 0; j < m; ++j) yt[j * n + i] = y[i * m + j];
         for (int units = 1; units <= 300; ++units) {
