@@ -55,19 +55,23 @@ std::size_t bilevel_kept(const std::vector<double>& v, double scale, double eta,
 // method (the default) and the semismooth Newton on candidate lists, whose
 // thresholds can differ by a rounding error at the breakpoint. (The
 // sort-based method is left to the margin below the breakpoint: it costs
-// O(nm log nm).)
+// O(nm log nm).) Where the breakpoint is subnormal the margin is below one
+// unit and every threshold is rounded to whole units, each method its own
+// way: there sort confirms too (with_sort; all-subnormal tied data kept one
+// group more by sort alone).
 // `out` is allocated once, uninitialised and hinted to huge pages: zeroing
 // 64 MB of fresh 4 kB pages costs more than the projection itself.
 template <class T>
 Status exact_kept(const MatrixRef<T>& y, Groups g, double eta, std::unique_ptr<T[]>& out, std::vector<double>& radii,
-                  std::size_t* kept) {
+                  bool with_sort, std::size_t* kept) {
   if (!out) {
     out.reset(new T[y.size()]);
     advise_huge_pages(out.get(), y.size() * sizeof(T));
   }
   radii.resize(group_count(y.rows, y.cols, g));
   std::size_t zero = radii.size();
-  for (ExactMethod m : {ExactMethod::kStream, ExactMethod::kNewton}) {
+  for (ExactMethod m : {ExactMethod::kStream, ExactMethod::kNewton, ExactMethod::kSort}) {
+    if (m == ExactMethod::kSort && !with_sort) continue;
     ProjectionResult res;
     const Status st = project_l1inf_exact(y, g, eta, m, out.get(), radii.data(), &res);
     if (st != Status::kOk) return st;
@@ -142,7 +146,12 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
     // The outer l1 projection's threshold is exactly `next`.
     for (std::size_t i = 0; i < keep; ++i) star.add(v[order[i]] - next);
   }
-  const double breakpoint = std::max(star.value(), 0.0) / scale;
+  // Entries near DBL_MAX can put the breakpoint past the largest double
+  // (the kept groups' excess over `next` adds up beyond it): no radius a
+  // caller can pass, and the step-down below went from infinity to NaN.
+  // Every radius below the breakpoint keeps at most `keep`, so the answer
+  // is the largest double, confirmed by the loop as any other.
+  const double breakpoint = std::min(std::max(star.value(), 0.0) / scale, std::numeric_limits<double>::max());
   // The kernels compute their threshold in floating point, and at the
   // breakpoint it may land a hair below `next`, keeping one group more: step
   // down by ulp-sized amounts, doubling, until the kernel keeps at most
@@ -159,11 +168,14 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
   std::vector<double> scratch, radii;
   std::unique_ptr<T[]> out;
   double eta = breakpoint - margin;
-  double step = breakpoint * 0x1p-52;
+  // At least one subnormal: below 2^-1022 the relative step rounds to 0 and
+  // the loop stood still, returning a radius that keeps more than `keep`
+  // (all-subnormal data, where the thresholds round to whole units).
+  double step = std::max(breakpoint * 0x1p-52, std::numeric_limits<double>::denorm_min());
   for (int i = 0; i < 80 && eta > 0.0; ++i) {
     std::size_t kept = 0;
     if (exact) {
-      const Status st = exact_kept(y, g, eta, out, radii, &kept);
+      const Status st = exact_kept(y, g, eta, out, radii, breakpoint < std::numeric_limits<double>::min(), &kept);
       if (st != Status::kOk) return st;
     } else {
       kept = bilevel_kept(v, scale, eta, nonzero, scratch);

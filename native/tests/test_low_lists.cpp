@@ -188,3 +188,47 @@ TEST(float_low_lists_settle_the_survivors_of_sparse_data_at_small_radii) {
                    << " alive, mu_0 " << one.radii[0]);
   }
 }
+
+// The listed solve without the AVX-512F read: the lists (and the counts,
+// maxima and sums) built here by hand, through add_to_low_list in row order
+// as both reads file them, and handed to stream_thresholds in a
+// ThresholdProblem. The tests above return early on a CPU without AVX-512F,
+// where no read fills lists; this one runs everywhere, so the solve from the
+// lists (few_groups_thresholds, docs/exact-stream.md round thirty) is
+// checked against 'sort' on every CPU CI builds for.
+TEST(hand_built_low_lists_settle_the_survivors_on_any_cpu) {
+  Rng rng(286);
+  const std::size_t n = 2048, m = 256, cap = 64;
+  const std::vector<double> y = sparse_normal(rng, n, m, 0.1);
+  const double eta = 8e-4 * l1inf_cols(y, n, m);
+  std::vector<double> mx(m, 0.0), s(m, 0.0), nz(m, 0.0), vals(m * cap), bound(m, eta / 16.0);
+  std::vector<std::uint32_t> listed(m, 0);
+  const bp::simd::LowLists low{cap, vals.data(), listed.data(), bound.data()};
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(y[i * m + j]);
+      mx[j] = std::max(mx[j], a);
+      s[j] += a;
+      if (a > 0.0) nz[j] += 1.0;
+      if (a > 0.0 && a < bound[j]) bp::simd::add_to_low_list(low, j, a);
+    }
+  const bp::ThresholdProblem p{m, n, 1.0, eta, mx.data(), s.data(), nullptr, nz.data(), &low};
+  std::vector<double> mu(m, -1.0);
+  const bp::MatrixRef<double> ref{y.data(), n, m};
+  CHECK(bp::stream_thresholds(ref, bp::Groups::kColumns, p, mu.data(), bp::StopToken{}) == bp::StreamEnd::kConverged);
+  const bp::StreamTrace tr = bp::last_stream_trace();
+  Result<double> sort = run(Method::kSort, y, n, m, false, eta);
+  CHECK(sort.status == bp::Status::kOk);
+  double scale = 0.0, worst = 0.0;
+  std::size_t alive = 0;
+  for (double v : mx) scale = std::max(scale, v);
+  for (std::size_t j = 0; j < m; ++j) {
+    worst = std::max(worst, std::fabs(mu[j] - sort.radii[j]));
+    alive += sort.radii[j] > 0.0 ? 1 : 0;
+  }
+  CHECK_MSG(worst <= 1e-12 * scale, "hand-built lists: thresholds differ from sort's by " << worst);
+  // The lists did the work: most survivors settled from them, none failed.
+  CHECK_MSG(tr.nonzeros && tr.gathered && !tr.low_fallback && 2 * tr.low_settled > alive,
+            "hand-built lists: settled " << tr.low_settled << " of " << alive << " alive, gathered " << tr.low_gathered
+                                         << ", fallback " << tr.low_fallback);
+}

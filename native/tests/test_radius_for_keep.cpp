@@ -2,6 +2,7 @@
 // distinct group norms, each projection at the returned radius keeps exactly
 // k groups, and a radius 1e-9 larger keeps more.
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "bilevel_projection.hpp"
@@ -82,4 +83,45 @@ TEST(radius_for_keep_edges) {
   const double nan_data[2] = {1, std::nan("")};
   CHECK(bp::radius_for_keep(bp::MatrixRef<double>{nan_data, 1, 2}, bp::Groups::kColumns,
                             bp::KeepProjection::kBilevelL1Inf, 1, &eta) == bp::Status::kNonFinite);
+}
+
+// Found by hammering the public API (the README's
+// promise: at most `keep` groups at the returned radius):
+// - all-subnormal data: the step-down's relative step rounded to 0, so the
+//   answer kept one group more (5 x 2, columns, keep 1: 2 kept);
+// - entries near DBL_MAX: the breakpoint overflowed and the answer was NaN
+//   (1 x 3 of about 1.3e308, keep 2);
+// - all-subnormal tied data (0-3 units): the exact answer, confirmed by
+//   stream and Newton only, kept one group more by sort (7 of 60000 calls).
+TEST(radius_for_keep_at_the_ends_of_the_doubles) {
+  const double u = std::numeric_limits<double>::denorm_min();
+  const std::vector<double> tiny = {3 * u, 1 * u, 3 * u, 2 * u, 1 * u, 0, 2 * u, 0, 2 * u, 2 * u};
+  const std::vector<double> huge = {1.3436684939078986e308, -1.491974036442116e308, -3.748048944398761e307};
+  std::vector<bp::MatrixRef<double>> cases = {{tiny.data(), 5, 2}, {tiny.data(), 2, 5}, {huge.data(), 1, 3}};
+  Rng rng(287);
+  std::vector<std::vector<double>> tied(1500);
+  for (auto& d : tied) {
+    const std::size_t rows = 1 + rng.below(6), cols = 1 + rng.below(6);
+    d.resize(rows * cols);
+    for (double& v : d) v = static_cast<double>(rng.below(4)) * u;
+    cases.push_back({d.data(), rows, cols});
+  }
+  for (const auto& y : cases)
+    for (int g = 0; g < 2; ++g) {
+      const auto groups = static_cast<bp::Groups>(g);
+      const std::size_t ng = bp::group_count(y.rows, y.cols, groups);
+      for (int p = 0; p < 4; ++p) {
+        const auto proj = static_cast<bp::KeepProjection>(p);
+        for (std::size_t k = 1; k < ng; ++k) {
+          double eta = -1;
+          CHECK(bp::radius_for_keep(y, groups, proj, k, &eta) == bp::Status::kOk);
+          CHECK_MSG(std::isfinite(eta) && eta >= 0.0, y.rows << " x " << y.cols << " projection " << p << " groups "
+                                                             << g << " k " << k << " eta " << eta);
+          if (std::isfinite(eta))
+            CHECK_MSG(kept(y, groups, proj, eta) <= k, y.rows << " x " << y.cols << " projection " << p << " groups "
+                                                              << g << " k " << k << " eta " << eta << " keeps "
+                                                              << kept(y, groups, proj, eta));
+        }
+      }
+    }
 }

@@ -57,6 +57,7 @@ __attribute__((noinline)) void low_flush(LowStage& st) {
 template <std::size_t Rows, bool Low>
 BP_AVX512 inline void count_at(const double* r, std::size_t stride, std::size_t j, __mmask8 m, __m512d scale,
                                double* best, double* sum, double* cnt, __mmask8& nan, LowStage* st, std::size_t col0) {
+  static_assert(Rows <= kLowStageRows, "a step would store past the stage's slack (low_lists.hpp)");
   __m512d a[Rows];
   const double* p = r + j;
   const __m512d zero = _mm512_setzero_pd(), one = _mm512_set1_pd(1.0);
@@ -120,8 +121,8 @@ BP_AVX512 bool count_columns(const double* y, std::size_t n, std::size_t stride,
                              double scale, double* mx, double* sum, double* nz, const LowLists* lists) {
   const std::size_t w = c1 - c0;
   // Room for a full step past kRoom (eight rows of eight lanes) before a flush.
-  ScratchVector<double> stage_v(Low ? LowStage::kRoom + 64 : 0);
-  ScratchVector<std::int64_t> stage_c(Low ? LowStage::kRoom + 64 : 0);
+  ScratchVector<double> stage_v(Low ? LowStage::kRoom + low_stage_slack(8) : 0);
+  ScratchVector<std::int64_t> stage_c(Low ? LowStage::kRoom + low_stage_slack(8) : 0);
   LowStage stage{stage_v.data(), stage_c.data(), 0, lists};
   LowStage* low = Low ? &stage : nullptr;
   ScratchVector<double> best(w, 0.0);

@@ -102,6 +102,7 @@ template <std::size_t Rows, bool Low, bool Unit>
 BP_AVX512 inline void count16(const float* r, std::size_t stride, std::size_t j, __mmask16 mk, __m512d scale,
                               float* best, double* acc, std::int32_t* cnt, __mmask16& nan, LowStageF* st,
                               std::size_t col0) {
+  static_assert(Rows <= kLowStageRows, "a step would store past the stage's slack (low_lists.hpp)");
   const __mmask8 m0 = static_cast<__mmask8>(mk), m1 = static_cast<__mmask8>(mk >> 8);
   const __m512 zero = _mm512_setzero_ps();
   const __m512i one = _mm512_set1_epi32(1);
@@ -183,8 +184,8 @@ BP_AVX512 bool count_columns(const float* y, std::size_t n, std::size_t stride, 
                              double scale, double* mx, double* sum, double* nz, const LowLists* lists) {
   const std::size_t tile = std::min(kCountTile, c1 - c0);
   // Room for a full step past kRoom (eight rows of sixteen lanes) before a flush.
-  ScratchVector<float> stage_v(Low ? LowStageF::kRoom + 128 : 0), fbound(Low ? c1 - c0 : 0);
-  ScratchVector<std::uint32_t> stage_c(Low ? LowStageF::kRoom + 128 : 0);
+  ScratchVector<float> stage_v(Low ? LowStageF::kRoom + low_stage_slack(16) : 0), fbound(Low ? c1 - c0 : 0);
+  ScratchVector<std::uint32_t> stage_c(Low ? LowStageF::kRoom + low_stage_slack(16) : 0);
   if constexpr (Low)
     for (std::size_t j = c0; j < c1; ++j) fbound[j - c0] = float_at_or_above(lists->bound[j]);
   LowStageF stage{stage_v.data(), stage_c.data(), 0, lists, fbound.data(), c0};

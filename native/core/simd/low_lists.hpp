@@ -28,6 +28,19 @@ struct LowLists {
   double* bound = nullptr;
 };
 
+// The first reads stage the entries below their bounds before filing them
+// (double_count_avx512.cpp, float_count_avx512.cpp): a step of up to
+// kLowStageRows rows compresses each row's vector of `lanes` entries and
+// stores it whole at the stage's end, and only then checks the stage's
+// room. A step starts at most full, so its last store ends at most
+// kLowStageRows * lanes slots past the room: the slack each stage has.
+constexpr std::size_t kLowStageRows = 8;
+constexpr std::size_t low_stage_slack(std::size_t lanes) {
+  return kLowStageRows * lanes;
+}
+static_assert(low_stage_slack(8) == 64 && low_stage_slack(16) == 128,
+              "the stages of the double (8 lanes) and float (16 lanes) reads");
+
 // Puts v (a nonzero |y| of column j below its bound) into column j's list; a
 // full list keeps the smaller half of its slots and lowers its bound to the
 // smallest entry it let go (every equal one dropped too), so it still holds
