@@ -218,9 +218,16 @@ struct ScaleMap {
     scale_row<false, false>(src, nullptr, s, dst, n);
   }
   static double param(double s) { return s; }
-  // apply(mx, s) == 0 without the narrowing (see ShrinkMap::is_zero).
+  // apply(mx, s) == 0 without the narrowing (see ShrinkMap::is_zero). A
+  // double group whose results reach the subnormals is written rounded
+  // toward zero (split.cpp, write_radii), so its largest result is zero
+  // exactly when mx * s rounded toward zero is; a larger product is never zero.
   static bool is_zero(double mx, double s) {
-    return std::fabs(static_cast<double>(static_cast<T>(mx)) * s) < kZeroBelow;
+    if constexpr (std::is_same_v<T, double>) {
+      return scale_toward_zero_if_subnormal(mx, s) == 0.0;
+    } else {
+      return std::fabs(static_cast<double>(static_cast<T>(mx)) * s) < kZeroBelow;
+    }
   }
   static constexpr double kZeroBelow = std::is_same_v<T, float> ? 0x1p-149 : 0x1p-1074;
   // For float only where the table has a row-block float scale: the AVX2

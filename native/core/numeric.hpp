@@ -90,6 +90,26 @@ inline float narrow_toward_zero<float>(double d) {
   return r;
 }
 
+// y * s rounded toward zero where the product lands among the subnormals;
+// a product of normal size is returned as multiplied (rounded to nearest:
+// a relative 2^-53). Among the subnormals rounding to nearest adds up to
+// half a unit of 2^-1074 to an entry, and a group whose results are all
+// that small then leaves its ball by far more than its own rounding (the
+// double l1,2 write: docs/bilevel-write.md, "Subnormal results"). The
+// product is taken again 2^600 higher, where it is normal: the subnormal
+// result p, scaled up exactly, is compared with it, and with the exact
+// residual (fma) at a tie, to see whether p lies above |y s|.
+inline double scale_toward_zero_if_subnormal(double y, double s) {
+  const double p = y * s;
+  if (p == 0.0 || !(std::fabs(p) < DBL_MIN)) return p;
+  const double s_up = s * 0x1p600;  // exact: |s| < 2^53 when |y s| < 2^-1022
+  const double q = y * s_up;        // normal: |q| in [2^-475, 2^-422)
+  const double back = p * 0x1p600;  // exact, and on q's grid
+  const double e = std::fma(y, s_up, -q);
+  const bool above = std::fabs(back) > std::fabs(q) || (back == q && e != 0.0 && std::signbit(e) != std::signbit(q));
+  return above ? std::nextafter(p, 0.0) : p;
+}
+
 // Soft thresholding of one entry, sign(y) * max(|y| - t, 0): computed in
 // double and rounded once toward zero. Every write of the bilevel l1,1 and
 // of the prox, scalar or vector, gives these bits.

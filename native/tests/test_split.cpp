@@ -270,3 +270,81 @@ TEST(clip_zero_groups_are_the_narrowed_minimum) {
   check_clip_zero<float>(v);
   check_clip_zero<double>(v);
 }
+
+// Double l1,2 results among the subnormals: the scale rounds to nearest, and
+// a group of results a few units of 2^-1074 in size then left its ball by
+// half a unit an entry (1 x 9 of 3,2,3,2,3,0,2,3,3 units at eta = 4 units
+// gave 2,1,2,1,2,0,1,2,2: l2 5 units); such groups are now written rounded
+// toward zero (split.cpp, write_radii). And without the groups' maxima (the
+// split path) a group whose every product rounds to zero was counted as kept.
+// Integer multiples of 2^-1074, so the norms are taken exactly in units.
+TEST(split_l12_subnormal_results_stay_inside_the_ball_and_count_their_zero_groups) {
+  const double u = std::numeric_limits<double>::denorm_min();
+  Rng rng(77);
+  for (int trial = 0; trial < 400; ++trial) {
+    const std::size_t n = 1 + rng.below(8), m = 1 + rng.below(12);
+    const bool rows = rng.below(2) == 0;
+    const bp::Groups g = rows ? bp::Groups::kRows : bp::Groups::kColumns;
+    const std::size_t ng = rows ? n : m, len = rows ? m : n;
+    std::vector<double> y(n * m);
+    for (double& v : y) v = rng.uniform() < 0.3 ? 0.0 : static_cast<double>(static_cast<int>(rng.below(11)) - 5) * u;
+    auto at = [&](const std::vector<double>& x, std::size_t j, std::size_t i) {
+      return rows ? x[j * m + i] : x[i * m + j];
+    };
+    // sum_j ||x_j||_2 in units as doubles hold it (each group's norm rounded
+    // to a whole unit: the library's norms are doubles too, so a group of 2
+    // and -4 units, l2 4.47 units, is inside a ball of 4), and the groups
+    // left all zero.
+    auto l2_units = [&](const std::vector<double>& x, std::size_t* zero) {
+      long double total = 0;
+      *zero = 0;
+      for (std::size_t j = 0; j < ng; ++j) {
+        long double s = 0;
+        for (std::size_t i = 0; i < len; ++i) s += static_cast<long double>(at(x, j, i) / u) * (at(x, j, i) / u);
+        total += std::nearbyint(std::sqrt(s));
+        *zero += s == 0 ? 1 : 0;
+      }
+      return static_cast<double>(total);
+    };
+    const double eta_units = static_cast<double>(1 + rng.below(20));
+    std::vector<double> out(y.size()), radii(ng);
+    bp::ProjectionResult res{};
+    CHECK(bp::bilevel_l12(bp::MatrixRef<double>{y.data(), n, m}, g, eta_units * u, out.data(), radii.data(), &res) ==
+          bp::Status::kOk);
+    std::size_t zero = 0;
+    CHECK_MSG(l2_units(out, &zero) <= eta_units * (1 + 1e-15), "trial " << trial);
+    CHECK_MSG(res.zero_groups == zero, "trial " << trial << ": " << res.zero_groups << " counted, " << zero << " zero");
+    // The split path's write (no maxima), into out and in place: each entry
+    // at most |y| times the factor radii / norms (norms given as doubles:
+    // among the subnormals they round to whole units, so the ball is the
+    // caller's), and the zero groups counted as they are.
+    std::vector<double> norms(ng);
+    for (std::size_t j = 0; j < ng; ++j) {
+      long double s = 0;
+      for (std::size_t i = 0; i < len; ++i) s += static_cast<long double>(at(y, j, i) / u) * (at(y, j, i) / u);
+      norms[j] = static_cast<double>(std::sqrt(s)) * u;
+    }
+    std::vector<double> first;
+    for (const bool in_place : {false, true}) {
+      std::vector<double> src = y, sep(y.size(), 7.0);
+      double* dst = in_place ? src.data() : sep.data();
+      std::size_t counted = 0;
+      CHECK(bp::apply_radii(bp::MatrixRef<double>{src.data(), n, m}, g, bp::ApplyKind::kScale, radii.data(),
+                            norms.data(), nullptr, dst, &counted) == bp::Status::kOk);
+      const std::vector<double>& written = in_place ? src : sep;
+      for (std::size_t j = 0; j < ng; ++j) {
+        const long double f = norms[j] > 0 ? static_cast<long double>(radii[j] / norms[j]) : 0.0L;
+        for (std::size_t i = 0; i < len; ++i)
+          CHECK_MSG(std::fabs(static_cast<long double>(at(written, j, i) / u)) <= std::fabs(at(y, j, i) / u) * f,
+                    "trial " << trial << " in place " << in_place);
+      }
+      l2_units(written, &zero);
+      CHECK_MSG(counted == zero, "trial " << trial << ": " << counted << " counted, " << zero << " zero");
+      if (in_place) {
+        CHECK(same_bytes(written, first));
+      } else {
+        first = written;
+      }
+    }
+  }
+}
