@@ -8,6 +8,7 @@
 #include "column_topk.hpp"
 #include "exact_start.hpp"
 #include "numeric.hpp"
+#include "simd/band_blocks.hpp"
 #include "simd/candidate_records.hpp"
 #include "simd/kernel_table.hpp"
 
@@ -265,14 +266,28 @@ void fill_band(const MatrixRef<T>& y, double scale, const ScratchVector<std::siz
     upper[alive[q]] = hi[q];
     q_of[alive[q]] = static_cast<std::uint32_t>(q);
   }
-  const std::size_t room = std::max(kBandRecords, 2 * m);
+  // The loop shortens its blocks of rows as the room fills ((room - used) /
+  // m rows, band_blocks.hpp), and at 4000 columns a room of 2^16 records
+  // held one block of 16 rows: every block after the first was shorter, down
+  // to one row, before the room was moved out (the blocks averaged about 8
+  // rows on 4000 x 4000 Cauchy 0.9, each paying its columns' loads and
+  // compensated adds). So the room is asked for whole blocks: at most
+  // `whole` rows a call, which fill the room at most, every block then of
+  // kBandRows rows (docs/exact-stream.md, round thirty-five). Where a block
+  // of every column would outgrow kWholeRecords, the old room.
+  constexpr std::size_t kWholeRecords = 4 * kBandRecords;
+  constexpr std::size_t kRows = simd::band::kBandRows;
+  const bool blocks = kRows * m <= kWholeRecords;
+  const std::size_t room =
+      blocks ? std::max(kBandRecords, kRows * m) / (kRows * m) * (kRows * m) : std::max(kBandRecords, 2 * m);
+  const std::size_t whole = blocks ? room / m : n;
   ScratchVector<std::uint32_t> col(room);
   ScratchVector<double> val(room);
   const simd::KernelTable& kt = simd::kernels();
   for (std::size_t i = 0; i < n;) {
     std::size_t count = 0;
-    i += simd::band_records(kt, y.data + i * m, n - i, m, 0, m, scale, bound.data(), upper.data(), k.data(), s.data(),
-                            c.data(), col.data(), val.data(), room, &count);
+    i += simd::band_records(kt, y.data + i * m, std::min(n - i, whole), m, 0, m, scale, bound.data(), upper.data(),
+                            k.data(), s.data(), c.data(), col.data(), val.data(), room, &count);
     for (std::size_t e = 0; e < count; ++e) {
       const std::size_t q = q_of[col[e]];
       out[beg[q] + std::min(held[q], cap[q])] = val[e];
