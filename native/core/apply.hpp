@@ -395,15 +395,26 @@ constexpr std::size_t kSparseAheadBytes = std::size_t(32) << 10;
 // 65-100 live columns at 100 x 80000 (0.82-0.92; docs/bilevel-write.md,
 // "The float bound at 100 x 80000"), where a 9-unit cap had kept the full
 // write.
+//
+// Double rows of few units also go sparse up to kSparseDoubleMinLiveUnits
+// live units (at most an eighth of the row's): the share gives a row of
+// 8000 bytes (8000 x 1000, 63 units) one live unit, where the write of the
+// same few live columns in the grid's other shapes goes sparse. Timed alone
+// on 8000 x 1000 (docs/memory.md, "The sparse write on short double rows"):
+// 0.52-0.64 of the full write at 1-6 live units, 0.74-0.84 at 8-12, 1.11 at
+// 16; inside the projection at 3 live columns (Cauchy 0.1) 0.83 of the call,
+// at 12 (Cauchy 0.5) the same as the full write. Six keeps a margin. The
+// sparse and the full write give the same bytes.
 constexpr double kSparseMaxLiveShare = 0.02;
 constexpr double kSparseFloatMaxLiveShare = 0.04;
+constexpr std::size_t kSparseDoubleMinLiveUnits = 6;
 template <class T>
 std::size_t sparse_max_live_units(std::size_t units) {
   const auto share = [units](double f) { return static_cast<std::size_t>(f * static_cast<double>(units)); };
   if constexpr (std::is_same_v<T, float>) {
     return share(kSparseFloatMaxLiveShare);
   } else {
-    return share(kSparseMaxLiveShare);
+    return std::max(share(kSparseMaxLiveShare), std::min(kSparseDoubleMinLiveUnits, units / 8));
   }
 }
 

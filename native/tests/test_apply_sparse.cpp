@@ -235,3 +235,45 @@ TEST(sparse_write_runs_across_rows_on_two_threads) {
     check_runs_across_rows_and_threads<float>(m);
   }
 }
+
+// Short double rows (8000 x 1000: 63 units of 8000 bytes) go sparse up to
+// six live units, not the share's one; other rows and float rows keep the
+// share (docs/memory.md, "The sparse write on short double rows"). The
+// write as chosen (not forced) on rows of 1000 doubles with 1-8 live units,
+// in place or not, streamed or not, gives the full write's bytes.
+TEST(sparse_write_short_double_rows_take_six_live_units) {
+  CHECK(bp::sparse_max_live_units<double>(63) == 6);
+  CHECK(bp::sparse_max_live_units<double>(64) == 6);
+  CHECK(bp::sparse_max_live_units<double>(16) == 2);
+  CHECK(bp::sparse_max_live_units<double>(7) == 0);
+  CHECK(bp::sparse_max_live_units<double>(500) == 10);
+  CHECK(bp::sparse_max_live_units<double>(5000) == 100);
+  CHECK(bp::sparse_max_live_units<float>(32) == 1);
+  Rng rng(0x5a23);
+  const std::size_t n = 40, m = 1000;
+  for (int live = 1; live <= 8; ++live) {
+    for (int mode = 0; mode < 4; ++mode) {
+      const bool stream = (mode & 1) != 0, in_place = (mode & 2) != 0;
+      std::vector<double> y = random_entries<double>(rng, n * m);
+      const std::vector<double> mx = group_max(y, n, m, bp::Groups::kColumns);
+      std::vector<double> p(m, 0.0);
+      for (int q = 0; q < live; ++q) {
+        const std::size_t j = (static_cast<std::size_t>(q) * m) / static_cast<std::size_t>(live) + rng.below(16);
+        p[j] = mx[j] * rng.uniform();
+      }
+      std::vector<double> full(y), chosen(y);
+      {
+        Forced f(-1, stream ? 1 : 0);
+        bp::write_groups<bp::ClipMap<double>>(bp::MatrixRef<double>{y.data(), n, m}, bp::Groups::kColumns, p.data(),
+                                              full.data(), mx.data());
+      }
+      {
+        Forced f(0, stream ? 1 : 0);
+        if (!in_place) std::fill(chosen.begin(), chosen.end(), 7.0);
+        bp::write_groups<bp::ClipMap<double>>(bp::MatrixRef<double>{in_place ? chosen.data() : y.data(), n, m},
+                                              bp::Groups::kColumns, p.data(), chosen.data(), mx.data());
+      }
+      CHECK(std::memcmp(full.data(), chosen.data(), n * m * sizeof(double)) == 0);
+    }
+  }
+}
