@@ -309,19 +309,39 @@ void sort_thresholds(const MatrixRef<T>& y, Groups g, const Problem& p, double* 
 // mu_j = (S_j - theta) / k_j cancels when eta is tiny next to the entries, so
 // sum mu_j can exceed eta by more than eta's own rounding. Shrink mu by the
 // (tiny) excess factor so that the clipped result is inside the ball.
-// At subnormal scale a product rounds to the nearest multiple of
-// DBL_TRUE_MIN and can round back to where it was (three thresholds of 44
-// units against eta = 131 units: 44 * 131/132 rounds to 44 again), so from
-// the second round on every positive threshold also steps to the next double
-// toward zero: a step of one unit there, which the first round's rounding
-// (at most half a unit a threshold) cannot outrun.
+// Among the subnormals the thresholds are whole units of DBL_TRUE_MIN, each
+// rounded by up to half a unit, and a rescaling rounds to units again: it
+// can round back to where it was (three thresholds of 44 units against eta =
+// 131 units: 44 * 131/132 is 44 again), and it moves the largest threshold
+// most (12, 2, 2, 2, 2, 2 units against 19 became 8, 1, 1, 1, 1, 1). An
+// excess of at most two units a positive threshold (only ever among the
+// subnormals: elsewhere one ulp of eta is more) is therefore taken off one
+// double at a time, a threshold after another, so that none moves by more
+// than two units (12, 2, ... became 11, 1, 1, 2, 2, 2). A larger excess (the
+// cancellation above) is rescaled, and from the second rescaling on every
+// positive threshold also steps one double toward zero, so that the loop
+// always gets there.
 void fit_radius(double* mu, std::size_t ng, double eta) {
   for (int round = 0; round < 16; ++round) {
     CompensatedSum s;
-    for (std::size_t j = 0; j < ng; ++j) s.add(mu[j]);
-    double total = s.value();
+    std::size_t positive = 0;
+    for (std::size_t j = 0; j < ng; ++j) {
+      s.add(mu[j]);
+      positive += mu[j] > 0.0 ? 1 : 0;
+    }
+    const double total = s.value();
     if (!(total > eta)) return;
-    double f = eta / total * (1.0 - 4.0 * DBL_EPSILON);
+    double excess = total - eta;
+    if (excess <= 2.0 * static_cast<double>(positive) * DBL_TRUE_MIN) {
+      for (std::size_t j = 0; j < ng && excess > 0.0; ++j) {
+        if (!(mu[j] > 0.0)) continue;
+        const double lower = std::nextafter(mu[j], 0.0);
+        excess -= mu[j] - lower;
+        mu[j] = lower;
+      }
+      continue;
+    }
+    const double f = eta / total * (1.0 - 4.0 * DBL_EPSILON);
     for (std::size_t j = 0; j < ng; ++j) {
       mu[j] *= f;
       if (round > 0 && mu[j] > 0.0) mu[j] = std::nextafter(mu[j], 0.0);

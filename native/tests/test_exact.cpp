@@ -198,6 +198,47 @@ TEST(exact_subnormal_radius_stays_inside_the_ball) {
   }
 }
 
+// The radius fit among the subnormals takes a few units of excess off one
+// threshold after another instead of rescaling them all: a rescaling moved
+// the largest threshold most, and its group's clipped mass away from the
+// common theta (6 x 1 of 12, 2, 2, 2, 2, 2 units at eta = 19: 8, 1, 1, 1, 1, 1,
+// removed masses 4 and 1; a row of 1000 units beside 19 rows of 3, 3 at eta
+// = 1030: removed 184 against 2). Every group with mu_j > 0 must lose the
+// same l1 mass up to two units an entry (the property tests' KKT bound).
+TEST(exact_subnormal_fit_keeps_theta_common) {
+  const double u = DBL_TRUE_MIN;
+  struct Case {
+    std::size_t n, m;
+    std::vector<double> units;
+    double eta_units;
+  };
+  std::vector<Case> cases;
+  cases.push_back({6, 1, {12, 2, 2, 2, 2, 2}, 19});
+  {
+    Case c{20, 23, std::vector<double>(20 * 23, 0.0), 1030};
+    c.units[0] = 1000;
+    for (std::size_t i = 1; i < 20; ++i) c.units[i * 23] = c.units[i * 23 + 1] = 3;
+    cases.push_back(c);
+  }
+  for (const Case& c : cases) {
+    std::vector<double> y(c.units.size());
+    for (std::size_t k = 0; k < y.size(); ++k) y[k] = c.units[k] * u;
+    for (Method method : {Method::kNewton, Method::kSort, Method::kStream}) {
+      Result<double> r = run(method, y, c.n, c.m, true, c.eta_units * u);
+      CHECK(norm_of(r.out, c.n, c.m, true, bp::NormKind::kL1Inf) <= c.eta_units * u);
+      double lo = INFINITY, hi = -INFINITY;
+      for (std::size_t i = 0; i < c.n; ++i) {
+        if (!(r.radii[i] > 0.0)) continue;
+        double removed = 0;
+        for (std::size_t j = 0; j < c.m; ++j) removed += (y[i * c.m + j] - r.out[i * c.m + j]) / u;
+        lo = std::min(lo, removed);
+        hi = std::max(hi, removed);
+      }
+      CHECK_MSG(hi - lo <= 2.0 * static_cast<double>(c.m), "removed masses " << lo << " to " << hi << " units");
+    }
+  }
+}
+
 TEST(exact_float_inputs) {
   Rng rng(24);
   for (int trial = 0; trial < 60; ++trial) {
