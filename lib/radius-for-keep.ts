@@ -28,7 +28,8 @@ export interface RadiusForKeepOptions {
  * (relative) of the exact breakpoint. Groups whose norm ties with the
  * (keep+1)-th largest enter together, so a tie at the boundary gives fewer
  * than `keep`. `keep` >= the number of non-zero groups returns the mixed norm
- * (everything kept); `keep` = 0 returns 0. For 'l1inf' the answer holds for
+ * (everything kept), or the largest double where that norm is past it;
+ * `keep` = 0 returns 0. For 'l1inf' the answer holds for
  * every exact method ('stream', 'newton' and 'sort').
  *
  * Cost: the group norms, then one projection of y into scratch memory

@@ -516,10 +516,14 @@ bool write_groups_impl(const MatrixRef<T>& y, Groups g, const double* p, T* out,
   // a row's end (clamp_wrap): a float row of 1000 ends inside a line, and
   // one row at a time stored every such line in two parts, the row's ends
   // with plain stores (docs/exact-float32.md, "The float write of short
-  // rows as one stream"). The same operations per entry: the same bytes.
+  // rows as one stream"). Where every row starts on 32 bytes (an out the
+  // caller placed so, rows of whole 32-byte units) no line is split, and the
+  // rows one at a time measured faster (4.06-4.23 ms against 4.30-4.61): kept
+  // there. The same operations per entry: the same bytes either way.
   ScratchVector<P> wrap;
   if constexpr (StreamWraps<Map>::value) {
-    if (stream && !sparse && !row_blocks && g == Groups::kColumns && m >= simd::kWrapLanes) {
+    const bool rows_on_32 = reinterpret_cast<std::uintptr_t>(out) % 32 == 0 && (m * sizeof(T)) % 32 == 0;
+    if (stream && !sparse && !row_blocks && g == Groups::kColumns && m >= simd::kWrapLanes && !rows_on_32) {
       wrap.resize(m + simd::kWrapLanes);
       for (std::size_t j = 0; j < wrap.size(); ++j) wrap[j] = q[j % m];
     }

@@ -101,8 +101,9 @@ inline float narrow_toward_zero<float>(double d) {
 // residual (fma) at a tie, to see whether p lies above |y s|.
 inline double scale_toward_zero_if_subnormal(double y, double s) {
   const double p = y * s;
-  if (p == 0.0 || !(std::fabs(p) < DBL_MIN)) return p;
-  const double s_up = s * 0x1p600;  // exact: |s| < 2^53 when |y s| < 2^-1022
+  // DBL_MIN itself included: a product just under it rounds up to it.
+  if (p == 0.0 || !(std::fabs(p) <= DBL_MIN)) return p;
+  const double s_up = s * 0x1p600;  // exact: |s| < 2^53 when |y s| <= 2^-1022
   const double q = y * s_up;        // normal: |q| in [2^-475, 2^-422)
   const double back = p * 0x1p600;  // exact, and on q's grid
   const double e = std::fma(y, s_up, -q);

@@ -116,13 +116,16 @@ Status radius_for_keep(const MatrixRef<T>& y, Groups g, KeepProjection p, std::s
       static_cast<std::size_t>(std::count_if(mx.begin(), mx.end(), [](double m) { return m > 0.0; }));
   if (keep >= nonzero) {
     // Everything non-zero is kept: the mixed norm (l1,inf for the exact
-    // projection, whose l1 norms only order the groups).
+    // projection, whose l1 norms only order the groups), at most the largest
+    // double: a norm past it is infinite, which no projection takes as a
+    // radius; no finite radius keeps every group there, and the largest
+    // double keeps as many as any can (and at most keep).
     if (p == KeepProjection::kExactL1Inf) {
       CompensatedSum total;
       for (double m : mx) total.add(m * scale);
-      *radius = total.value() / scale;
+      *radius = std::min(total.value() / scale, std::numeric_limits<double>::max());
     } else {
-      *radius = compensated_total(v) / scale;
+      *radius = std::min(compensated_total(v) / scale, std::numeric_limits<double>::max());
     }
     return Status::kOk;
   }

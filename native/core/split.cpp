@@ -148,17 +148,15 @@ std::size_t count_zero_groups(const double* mx, const double* p, std::size_t k) 
   return zero;
 }
 
-// Groups whose scaled results are all tiny: a factor > 0 and an l2 norm of
-// the result (radii[j]) under 2^-970 in double, 2^-100 in float, so that
-// their entries reach the subnormals. Only they can round to all zeros (a
-// larger norm leaves an entry of at least norm / sqrt(len)), and in double
-// only they can leave the ball by their rounding (below). Calls f(j, k) for
-// every entry k of every such group j, in one order; a column is walked with
-// its stride: this runs only at radii near 1e-292 (1e-30 in float) and
-// below, where speed does not matter.
-template <class T, class F>
-void each_tiny_group_entry(const MatrixRef<T>& y, Groups g, const double* radii, const double* factor, F&& f) {
-  constexpr double kTinyGroupNorm = std::is_same_v<T, float> ? 0x1p-100 : 0x1p-970;
+// Double groups whose scaled results are all tiny: a factor > 0 and an l2
+// norm of the result (radii[j]) under 2^-970, so that their entries reach
+// the subnormals (a larger norm leaves an entry of at least norm / sqrt(len),
+// far from them). Calls f(j, k) for every entry k of every such group j, in
+// one order; a column is walked with its stride: this runs only at radii
+// near 1e-292 and below, where speed does not matter.
+template <class F>
+void each_tiny_group_entry(const MatrixRef<double>& y, Groups g, const double* radii, const double* factor, F&& f) {
+  constexpr double kTinyGroupNorm = 0x1p-970;
   const bool rows = g == Groups::kRows;
   const std::size_t ng = group_count(y.rows, y.cols, g), len = rows ? y.cols : y.rows, step = rows ? 1 : y.cols;
   for (std::size_t j = 0; j < ng; ++j) {
@@ -175,13 +173,13 @@ void each_tiny_group_entry(const MatrixRef<T>& y, Groups g, const double* radii,
 // The double scale rounds each product to nearest (the float one toward
 // zero). Among the subnormals that adds up to half a unit of 2^-1074 to an
 // entry, and a tiny group could then leave its ball by far more than its
-// radius's own rounding; its products are therefore taken rounded toward
-// zero (scale_toward_zero_if_subnormal), before the write, which may
-// overwrite y (in place), and stored over the write's after it. Elsewhere
-// the subnormal entries' half units weigh at most len * 2^-105 of the
-// group's norm and nothing is redone: every other call's bytes are as they
-// were. Without the groups' maxima the zero groups are the zero factors and
-// the tiny groups that the write left all zero.
+// radius's own rounding; its products are therefore written again rounded
+// toward zero (scale_toward_zero_if_subnormal) after the write: from y when
+// out is another array, from a copy taken before the write when the write
+// overwrites y (in place). Elsewhere the subnormal entries' half units weigh
+// at most len * 2^-105 of the group's norm and nothing is redone: every
+// other call's bytes are as they were (docs/bilevel-write.md, "Subnormal
+// results").
 template <class T>
 bool write_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* radii, const double* norms,
                  const double* mx, T* out, bool check, std::size_t* zero_groups) {
@@ -193,30 +191,26 @@ bool write_radii(const MatrixRef<T>& y, Groups g, ApplyKind kind, const double* 
   }
   ScratchVector<double> factor(ng);
   for (std::size_t j = 0; j < ng; ++j) factor[j] = norms[j] > 0.0 ? radii[j] / norms[j] : 0.0;
-  std::vector<double> toward_zero;
+  *zero_groups = mx != nullptr ? count_zero_groups<ScaleMap<T>>(mx, factor.data(), ng)
+                               : count_zero_params(factor.data(), ng, false);
   if constexpr (std::is_same_v<T, double>) {
+    const bool in_place = out == y.data;
+    std::vector<double> kept;
+    if (in_place) {
+      std::size_t count = 0;
+      each_tiny_group_entry(y, g, radii, factor.data(), [&](std::size_t, std::size_t) { ++count; });
+      kept.reserve(count);
+      each_tiny_group_entry(y, g, radii, factor.data(), [&](std::size_t, std::size_t k) { kept.push_back(y.data[k]); });
+    }
+    if (!write_groups_impl<ScaleMap<T>>(y, g, factor.data(), out, check)) return false;
+    std::size_t at = 0;
     each_tiny_group_entry(y, g, radii, factor.data(), [&](std::size_t j, std::size_t k) {
-      toward_zero.push_back(scale_toward_zero_if_subnormal(y.data[k], factor[j]));
+      out[k] = scale_toward_zero_if_subnormal(in_place ? kept[at++] : y.data[k], factor[j]);
     });
-  }
-  if (!write_groups_impl<ScaleMap<T>>(y, g, factor.data(), out, check)) return false;
-  std::size_t at = 0;
-  if constexpr (std::is_same_v<T, double>) {
-    each_tiny_group_entry(y, g, radii, factor.data(), [&](std::size_t, std::size_t k) { out[k] = toward_zero[at++]; });
-  }
-  if (mx != nullptr) {
-    *zero_groups = count_zero_groups<ScaleMap<T>>(mx, factor.data(), ng);
+    return true;
   } else {
-    std::size_t zero = count_zero_params(factor.data(), ng, false);
-    std::vector<char> kept(ng, 0), tiny(ng, 0);
-    each_tiny_group_entry(y, g, radii, factor.data(), [&](std::size_t j, std::size_t k) {
-      tiny[j] = 1;
-      kept[j] |= out[k] != T(0) ? 1 : 0;
-    });
-    for (std::size_t j = 0; j < ng; ++j) zero += tiny[j] && !kept[j] ? 1 : 0;
-    *zero_groups = zero;
+    return write_groups_impl<ScaleMap<T>>(y, g, factor.data(), out, check);
   }
-  return true;
 }
 
 }  // namespace

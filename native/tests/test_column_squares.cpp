@@ -628,9 +628,14 @@ void check_is_zero(Rng& rng, const char* what) {
     if (rng.below(50) == 0) p = std::numeric_limits<double>::infinity();
     // The double scale's zero test follows the write of groups whose
     // results reach the subnormals: rounded toward zero there (split.cpp,
-    // write_radii), to nearest elsewhere, where no product is near zero.
+    // write_radii), to nearest elsewhere, where no product is near zero. So
+    // its largest result is zero exactly when |mx p| < 2^-1074, decided here
+    // 2^600 higher, where the product is normal and its residual exact.
     bool want = Map::apply(static_cast<T>(mx), p) == T(0);
-    if constexpr (std::is_same_v<Map, bp::ScaleMap<double>>) want = bp::scale_toward_zero_if_subnormal(mx, p) == 0.0;
+    if constexpr (std::is_same_v<Map, bp::ScaleMap<double>>) {
+      const double up = std::fabs(p) * 0x1p600, hi = std::fabs(mx) * up, lo = std::fma(std::fabs(mx), up, -hi);
+      want = hi < 0x1p-474 || (hi == 0x1p-474 && lo < 0.0);
+    }
     CHECK_MSG(Map::is_zero(mx, p) == want, what << " mx " << mx << " p " << p);
     ++(want ? zero : live);
   }

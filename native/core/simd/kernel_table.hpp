@@ -39,8 +39,9 @@ struct AdamCoefficients {
 // and float scale, the float shrink) take fewer where the rows' starts share
 // places of a 4 KB page (apply.hpp, write_block_rows).
 constexpr std::size_t kWriteRows = 8;
-// Parameters repeated past a row's end for clamp_wrap: the widest vector's
-// lanes (sixteen floats).
+// Parameters repeated past a row's end for clamp_wrap: enough for a vector of
+// sixteen floats (the AVX2 kernel, which the AVX-512F table keeps, loads
+// eight).
 constexpr std::size_t kWrapLanes = 16;
 // Rows the bilevel l1,1 block gathers prefetch ahead (l1_block_gather in
 // loops-inl.hpp and its float-buffer twin in l1_block_avx512.cpp): a row's
