@@ -77,10 +77,10 @@ TEST(double_column_passes_give_the_scalar_bytes_at_every_start_in_a_line) {
               kt.column_stats_f64(y, rows, cols, c0, c1, 2.0, mu.data(), k[t].data(), s[t].data(), c[t].data(),
                                   lo.data(), cnt[t].data());
           }
-          CHECK_MSG(same(k[0], k[1]) && same(s[0], s[1]) && same(cnt[0], cnt[1]) && same(lb[0], lb[1]) &&
-                        same(ub[0], ub[1]),
-                    "column pass gap=" << gap << " " << rows << "x" << cols << " start +" << off << " doubles, columns "
-                                       << c0 << ".." << c1);
+          CHECK_MSG(
+              same(k[0], k[1]) && same(s[0], s[1]) && same(cnt[0], cnt[1]) && same(lb[0], lb[1]) && same(ub[0], ub[1]),
+              "column pass gap=" << gap << " " << rows << "x" << cols << " start +" << off << " doubles, columns " << c0
+                                 << ".." << c1);
         }
         std::vector<double> mx[2], sum[2], nz[2];
         for (int t = 0; t < 2; ++t) {
@@ -88,9 +88,9 @@ TEST(double_column_passes_give_the_scalar_bytes_at_every_start_in_a_line) {
           const KernelTable& kt = t == 0 ? *wide : plain;
           CHECK(kt.column_max_sum_count_f64(y, rows, cols, c0, c1, 0.5, mx[t].data(), sum[t].data(), nz[t].data()));
         }
-        CHECK_MSG(same(mx[0], mx[1]) && same(sum[0], sum[1]) && same(nz[0], nz[1]),
-                  "first read " << rows << "x" << cols << " start +" << off << " doubles, columns " << c0 << ".."
-                                << c1);
+        CHECK_MSG(
+            same(mx[0], mx[1]) && same(sum[0], sum[1]) && same(nz[0], nz[1]),
+            "first read " << rows << "x" << cols << " start +" << off << " doubles, columns " << c0 << ".." << c1);
         if (wide->column_max_sum_count_low_f64 == nullptr) continue;
         // Lists of 4 slots, bounds 0.75 (most lists fill and halve) or +inf.
         const std::size_t cap = 4;
