@@ -1,5 +1,6 @@
 #include "double_column_avx512.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -9,6 +10,7 @@
 #ifdef BP_SIMD_X86
 #include "avx512_comp_add.hpp"
 #include "avx512_intrinsics.hpp"
+#include "line_start.hpp"
 #include "rows_ahead.hpp"
 
 namespace bp {
@@ -41,7 +43,8 @@ namespace {
 // differ). The rows go in blocks of eight (plain sums, then one compensated
 // add, comp_add's operations) and then one at a time, as there. The last
 // columns (fewer than eight) take the same lanes under a mask of loads and
-// stores.
+// stores, and so do the lead columns before the first line boundary
+// (line_start.hpp), which change only which columns share a vector.
 template <bool Gap, std::size_t Rows>
 BP_AVX512 inline void pass_at(const double* r, std::size_t stride, std::size_t j, __mmask8 m, __m512d scale,
                               const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
@@ -76,11 +79,17 @@ BP_AVX512 inline void pass_at(const double* r, std::size_t stride, std::size_t j
   comp_add8(s + j, c + j, ss, m);
 }
 
+// lead columns (line_start.hpp) go first under a mask, so that the full
+// vectors after them load whole lines.
 template <bool Gap, std::size_t Rows>
-BP_AVX512 inline void pass_row_block(const double* r, std::size_t stride, std::size_t c0, std::size_t c1, __m512d scale,
-                                     const double* mu, double* k, double* s, double* c, const double* lo, double* cnt,
-                                     double* lb, double* ub) {
+BP_AVX512 inline void pass_row_block(const double* r, std::size_t stride, std::size_t c0, std::size_t c1,
+                                     std::size_t lead, __m512d scale, const double* mu, double* k, double* s, double* c,
+                                     const double* lo, double* cnt, double* lb, double* ub) {
   std::size_t j = c0;
+  if (lead != 0) {
+    pass_at<Gap, Rows>(r, stride, j, static_cast<__mmask8>((1u << lead) - 1u), scale, mu, k, s, c, lo, cnt, lb, ub);
+    j += lead;
+  }
   for (; j + 8 <= c1; j += 8) pass_at<Gap, Rows>(r, stride, j, 0xff, scale, mu, k, s, c, lo, cnt, lb, ub);
   if (j < c1) {
     const __mmask8 m = static_cast<__mmask8>((1u << (c1 - j)) - 1u);
@@ -100,9 +109,11 @@ BP_AVX512 void column_pass(const double* y, std::size_t n, std::size_t stride, s
     }
   }
   const __m512d sc = _mm512_set1_pd(scale);
+  const std::size_t lead = std::min(lead_columns(y + c0, stride), c1 - c0);
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) pass_row_block<Gap, 8>(y + i * stride, stride, c0, c1, sc, mu, k, s, c, lo, cnt, lb, ub);
-  for (; i < n; ++i) pass_row_block<Gap, 1>(y + i * stride, stride, c0, c1, sc, mu, k, s, c, lo, cnt, lb, ub);
+  for (; i + 8 <= n; i += 8)
+    pass_row_block<Gap, 8>(y + i * stride, stride, c0, c1, lead, sc, mu, k, s, c, lo, cnt, lb, ub);
+  for (; i < n; ++i) pass_row_block<Gap, 1>(y + i * stride, stride, c0, c1, lead, sc, mu, k, s, c, lo, cnt, lb, ub);
   for (std::size_t j = c0; j < c1; ++j) s[j] += c[j];
 }
 

@@ -11,6 +11,7 @@
 
 #ifdef BP_SIMD_X86
 #include "avx512_intrinsics.hpp"
+#include "line_start.hpp"
 #include "rows_ahead.hpp"
 
 namespace bp {
@@ -51,7 +52,10 @@ __attribute__((noinline)) void low_flush(LowStage& st) {
 // 7)), then added to the column's sum, and one row at a time after the last
 // block; the count of entries above 0 is an integer either way (here in
 // double lanes, exact below 2^53). The last columns (fewer than eight) take
-// the same lanes under a mask of loads and stores. With Low the step also
+// the same lanes under a mask of loads and stores, and so do the lead
+// columns before the first line boundary (line_start.hpp): which columns
+// share a vector changes, not any column's operations, and each column's
+// entries still reach the stage in row order. With Low the step also
 // compares each nonzero with its column's list bound (a compare per entry;
 // the lists only add entries, the other results are untouched).
 template <std::size_t Rows, bool Low>
@@ -107,9 +111,14 @@ BP_AVX512 inline void count_at(const double* r, std::size_t stride, std::size_t 
 }
 
 template <std::size_t Rows, bool Low>
-BP_AVX512 inline void count_rows(const double* r, std::size_t stride, std::size_t w, __m512d scale, double* best,
-                                 double* sum, double* cnt, __mmask8& nan, LowStage* low, std::size_t col0) {
+BP_AVX512 inline void count_rows(const double* r, std::size_t stride, std::size_t w, std::size_t lead, __m512d scale,
+                                 double* best, double* sum, double* cnt, __mmask8& nan, LowStage* low,
+                                 std::size_t col0) {
   std::size_t j = 0;
+  if (lead != 0) {
+    count_at<Rows, Low>(r, stride, 0, static_cast<__mmask8>((1u << lead) - 1u), scale, best, sum, cnt, nan, low, col0);
+    j = lead;
+  }
   for (; j + 8 <= w; j += 8) count_at<Rows, Low>(r, stride, j, 0xff, scale, best, sum, cnt, nan, low, col0);
   if (j < w)
     count_at<Rows, Low>(r, stride, j, static_cast<__mmask8>((1u << (w - j)) - 1u), scale, best, sum, cnt, nan, low,
@@ -131,10 +140,12 @@ BP_AVX512 bool count_columns(const double* y, std::size_t n, std::size_t stride,
   const __m512d sc = _mm512_set1_pd(scale);
   __mmask8 nan = 0;
   const double* base = y + c0;
+  const std::size_t lead = std::min(lead_columns(base, stride), w);
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8)
-    count_rows<8, Low>(base + i * stride, stride, w, sc, best.data(), sum + c0, nz + c0, nan, low, c0);
-  for (; i < n; ++i) count_rows<1, Low>(base + i * stride, stride, w, sc, best.data(), sum + c0, nz + c0, nan, low, c0);
+    count_rows<8, Low>(base + i * stride, stride, w, lead, sc, best.data(), sum + c0, nz + c0, nan, low, c0);
+  for (; i < n; ++i)
+    count_rows<1, Low>(base + i * stride, stride, w, lead, sc, best.data(), sum + c0, nz + c0, nan, low, c0);
   if constexpr (Low) low_flush(stage);
   for (std::size_t j = 0; j < w; ++j) mx[c0 + j] = best[j];
   return nan == 0;
