@@ -5,6 +5,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -511,6 +512,45 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   return StreamEnd::kIterationCap;
 }
 
+// A short below-bound list at threshold u (below_bound_thresholds): its
+// count and compensated sum of the entries at or above u, the one-by-one
+// operations of the kernel's tail, and the gap it leaves, (lo, hi]. Each
+// entry's test picks its terms by a mask of bits rather than by a select:
+// the compiler made the selects two branches on a >= u, which mispredict
+// where u splits the lists (a fifth of the function's samples, 100 x 80000
+// uniform 0.01; round thirty-eight of docs/exact-stream.md). The same values:
+// an entry at or above u adds 1, a, and leaves lo (max with -inf); one below
+// adds 0 and +0 and leaves hi (min with +inf).
+inline double from_bits(std::uint64_t b) {
+  double x;
+  std::memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+inline void read_short_list(const double* v, std::size_t n, double u, double* k_out, double* s_out, double* lo,
+                            double* hi) {
+  std::uint64_t inf_bits, neg_inf_bits;
+  std::memcpy(&inf_bits, &kInf, sizeof inf_bits);
+  const double neg_inf = -kInf;
+  std::memcpy(&neg_inf_bits, &neg_inf, sizeof neg_inf_bits);
+  double kb = 0.0, sb = 0.0, comp = 0.0, off = -kInf, on_min = kInf;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double a = std::fabs(v[i]);
+    const bool on = a >= u;
+    const std::uint64_t keep = std::uint64_t{0} - static_cast<std::uint64_t>(on);
+    std::uint64_t ab;
+    std::memcpy(&ab, &a, sizeof ab);
+    kb += static_cast<double>(on);
+    add_nonneg(sb, comp, from_bits(ab & keep));
+    off = std::max(off, from_bits((ab & ~keep) | (neg_inf_bits & keep)));
+    on_min = std::min(on_min, from_bits((ab & keep) | (inf_bits & ~keep)));
+  }
+  *k_out = kb;
+  *s_out = sb + comp;
+  *lo = off;
+  *hi = on_min;
+}
+
 // Most entries active (small radii, the tall shapes where too many groups
 // survive theta_0 to gather): every entry at or above an upper bound hi_j of
 // mu_j* is active at the solution, so one pass that counts and sums those and
@@ -571,43 +611,70 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
   }
   // The listed entries by group, in row order: group j's are
   // list[beg[j] .. beg[j + 1]).
+  // Each block's bounds are taken once, into locals: in the loop's own
+  // condition, room(b) (a 64-bit division) was computed again for every
+  // entry, since the stores to beg might have changed budget or nb for all
+  // the compiler knew (round thirty-eight, docs/exact-stream.md).
   ScratchVector<std::size_t> beg(ng + 1, 0);
-  for (std::size_t b = 0; b < nb; ++b)
-    for (std::size_t e = room(b); e < room(b) + held[b]; ++e) ++beg[col[e] + 1];
-  for (std::size_t j = 0; j < ng; ++j) beg[j + 1] += beg[j];
+  std::size_t* const bg = beg.data();
+  const std::uint32_t* const lc = col.data();
+  const double* const lv = val.data();
+  for (std::size_t b = 0; b < nb; ++b) {
+    const std::size_t e0 = room(b), e1 = e0 + held[b];
+    for (std::size_t e = e0; e < e1; ++e) ++bg[lc[e] + 1];
+  }
+  for (std::size_t j = 0; j < ng; ++j) bg[j + 1] += bg[j];
   ScratchVector<std::size_t> at(beg.begin(), beg.end() - 1);
-  ScratchBuffer<double> list(beg[ng]);
-  for (std::size_t b = 0; b < nb; ++b)
-    for (std::size_t e = room(b); e < room(b) + held[b]; ++e) list[at[col[e]]++] = val[e];
+  ScratchBuffer<double> list(bg[ng]);
+  {
+    std::size_t* const to = at.data();
+    double* const ls = list.data();
+    for (std::size_t b = 0; b < nb; ++b) {
+      const std::size_t e0 = room(b), e1 = e0 + held[b];
+      for (std::size_t e = e0; e < e1; ++e) ls[to[lc[e]]++] = lv[e];
+    }
+  }
   t_trace.below = true;
   // Newton on the reduced groups: (K_j, Sb_j) above hi_j plus the list.
-  // Survivor q is alive[slot[q]], of l1 norm total[slot[q]].
-  std::size_t na = alive.size();
-  ScratchVector<std::size_t> slot(na);
-  ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0), total(na);
-  for (std::size_t q = 0; q < na; ++q) {
-    const std::size_t j = alive[q];
-    slot[q] = q;
-    CompensatedSum c;
-    c.add(Sb[j]);
-    for (std::size_t e = beg[j]; e < beg[j + 1]; ++e) c.add(list[e]);
-    total[q] = c.value();
-    mu[q] = hi[j];
-    k[q] = K[j];
-    S[q] = Sb[j];
-  }
-  // Per slot, the list's count and sum at the last threshold that read it,
-  // and the gap (gap_lo, gap_hi] of thresholds that leave the same listed
-  // entries active: a threshold inside it gives the same entries, added in
-  // the same order, so the same bits without a read. The lists are short
-  // (100 x 80000 uniform 0.01: 117k entries over 36k columns, 3 a column, 5
+  // Survivor q is alive[slot[q]], of l1 norm total[slot[q]]. The totals add
+  // terms >= 0 (Sb_j and magnitudes), so add_nonneg: CompensatedSum's bits
+  // without its branch.
+  // Per slot (survivor q is slot[q]), what the passes read and keep in one
+  // 64-byte record (not placed on a line: the scratch blocks promise a
+  // scalar's alignment only): the count and sum above hi_j, where its list starts and
+  // its length, the list's count and sum at the last threshold that read it,
+  // and the gap (lo, hi] of thresholds that leave the same listed entries
+  // active: a threshold inside it gives the same entries, added in the same
+  // order, so the same bits without a read. One line a column instead of a
+  // walk from slot to group to six arrays of the group's and the slot's
+  // (round thirty-eight, docs/exact-stream.md). The lists are short (100 x
+  // 80000 uniform 0.01: 117k entries over 36k columns, 3 a column, 5
   // passes), so a list of fewer than kShortList entries is read here rather
   // than through the kernel table: the kernel's own one-by-one tail (below
   // eight entries it runs nothing else), the same operations, and the gap
   // besides. Longer lists go to the kernel and keep no gap (round
   // twenty-eight, docs/exact-stream.md).
+  struct BelowSlot {
+    double k_above, s_above, list_k, list_s, lo, hi;
+    std::size_t from, n;
+  };
+  std::size_t na = alive.size();
+  ScratchVector<std::size_t> slot(na);
+  ScratchVector<BelowSlot> rec(na);
+  ScratchVector<double> mu(na), k(na), S(na), prev_k(na, -1.0), prev_s(na, 0.0), total(na);
+  for (std::size_t q = 0; q < na; ++q) {
+    const std::size_t j = alive[q];
+    slot[q] = q;
+    double ts = 0.0, tc = 0.0;
+    add_nonneg(ts, tc, Sb[j]);
+    for (std::size_t e = bg[j]; e < bg[j + 1]; ++e) add_nonneg(ts, tc, list[e]);
+    total[q] = ts + tc;
+    mu[q] = hi[j];
+    k[q] = K[j];
+    S[q] = Sb[j];
+    rec[q] = BelowSlot{K[j], Sb[j], 0.0, 0.0, kInf, -kInf, bg[j], bg[j + 1] - bg[j]};
+  }
   constexpr std::size_t kShortList = 8;
-  ScratchVector<double> list_k(na, 0.0), list_s(na, 0.0), gap_lo(na, kInf), gap_hi(na, -kInf);
   bool first = true, alive_changed = true;
   for (int pass = 0; pass < kMaxPasses && na > 0; ++pass) {
     if (stop.requested()) {
@@ -615,35 +682,34 @@ bool below_bound_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p, co
       return true;
     }
     if (!first) {
-      parallel_ranges(na, 1, beg[ng], [&](std::size_t b, std::size_t e) {
+      // The arrays through locals taken inside the range's body: the kernel
+      // call below may write any memory for all the compiler knows, so
+      // through the captures every array's address was loaded again for
+      // every column.
+      parallel_ranges(na, 1, bg[ng], [&](std::size_t b, std::size_t e) {
+        const std::size_t* const sl = slot.data();
+        const double* const mq = mu.data();
+        const double* const ls = list.data();
+        BelowSlot* const rc = rec.data();
+        double* const kq = k.data();
+        double* const sq = S.data();
         for (std::size_t q = b; q < e; ++q) {
-          const std::size_t t = slot[q], j = alive[t];
-          const double u = mu[q];
-          if (!(u > gap_lo[t] && u <= gap_hi[t])) {
-            const double* r = list.data() + beg[j];
-            const std::size_t n = beg[j + 1] - beg[j];
+          BelowSlot& r = rc[sl[q]];
+          const double u = mq[q];
+          if (!(u > r.lo && u <= r.hi)) {
+            const double* v = ls + r.from;
+            const std::size_t n = r.n;
             double kb = 0.0, sb = 0.0;
             if (n < kShortList) {
-              double comp = 0.0, off = -kInf, on_min = kInf;
-              for (std::size_t i = 0; i < n; ++i) {
-                const double a = std::fabs(r[i]);
-                const bool on = a >= u;
-                kb += on ? 1.0 : 0.0;
-                add_nonneg(sb, comp, on ? a : 0.0);
-                off = on ? off : std::max(off, a);
-                on_min = on ? std::min(on_min, a) : on_min;
-              }
-              sb += comp;
-              gap_lo[t] = off;
-              gap_hi[t] = on_min;
+              read_short_list(v, n, u, &kb, &sb, &r.lo, &r.hi);
             } else {
-              group_stats(r, n, 1.0, u, &kb, &sb);
+              group_stats(v, n, 1.0, u, &kb, &sb);
             }
-            list_k[t] = kb;
-            list_s[t] = sb;
+            r.list_k = kb;
+            r.list_s = sb;
           }
-          k[q] = K[j] + list_k[t];
-          S[q] = Sb[j] + list_s[t];
+          kq[q] = r.k_above + r.list_k;
+          sq[q] = r.s_above + r.list_s;
         }
       });
       ++t_trace.compact_passes;
