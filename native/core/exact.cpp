@@ -374,6 +374,41 @@ std::size_t low_lists_room(const MatrixRef<T>& y, double eta, double sampled) {
   return cap >= 8 ? cap : 0;
 }
 
+// A few evenly spaced rows (n / 256 of them, at least one) for
+// low_lists_room on dense data, where stream_wants_nonzeros's sample stops
+// before its norm: their l1,inf norm, and their mean |y| as a share of it
+// (flat). 32 rows of 8000 x 1000 read 0.4 % of the matrix.
+struct DenseSample {
+  double norm = 0.0, flat = 0.0;
+};
+template <class T>
+DenseSample dense_rows_sample(const MatrixRef<T>& y) {
+  const std::size_t n = y.rows, m = y.cols, rows = (n + 255) / 256;
+  ScratchVector<double> mx(m, 0.0);
+  double sum = 0.0;
+  for (std::size_t q = 0; q < rows; ++q) {
+    const T* r = y.data + (q * n / rows + n / (2 * rows)) * m;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double a = std::fabs(static_cast<double>(r[j]));
+      mx[j] = std::max(mx[j], a);
+      sum += a;
+    }
+  }
+  DenseSample d;
+  for (double v : mx) d.norm += v;
+  d.flat = d.norm > 0.0 ? sum / static_cast<double>(rows) / d.norm : 0.0;
+  return d;
+}
+
+// Dense data keeps low lists only where it is flat: the sample's mean |y|
+// at least this share of its maxima (8000 x 1000 normal 0.34, uniform 0.52,
+// Cauchy 0.04-0.05, seeds 1-28). There, at small radii, hundreds of columns
+// survive at thresholds their lists settle; heavy tails leave a few columns
+// alive at thresholds near eta, which no short list settles, and the top
+// lists' read and the gather cost less (tall Cauchy eta = 1: 1.4x slower
+// with lists). docs/exact-stream.md, round thirty-nine.
+constexpr double kDenseLowFlat = 0.2;
+
 // Shared front: statistics, the finite check, and the trivial regimes. On
 // kClip, mu (length ng) holds the clipping thresholds in the caller's units;
 // on kIdentity the projection is y itself; on kZero it is 0.
@@ -397,7 +432,21 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   // larger one would be page-faulted in on every call (100 x 80000: 5 MB,
   // about as dear as the passes the lists save).
   double sampled = 0.0;  // the row sample's l1,inf norm, for low_lists_room
-  const bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta, &sampled);
+  bool count = method == ExactMethod::kStream && stream_wants_nonzeros(y, g, eta, &sampled);
+  // Dense tall flat data at small radii takes the counted read with low
+  // lists too (the count then just len): at eta = 1 on 8000 x 1000 normal
+  // data the top lists give way (259 columns fail) and a below-bound pass,
+  // a second full read, settled the call; the lists settle its ~258
+  // survivors from the first read (docs/exact-stream.md, round
+  // thirty-nine).
+  bool dense = false;
+  if (!count && method == ExactMethod::kStream && g == Groups::kColumns && p.len > kColumnTop &&
+      y.cols <= kLowListsMaxColumns && has_column_low_lists<T>() && sampled == 0.0) {
+    const DenseSample d = dense_rows_sample(y);
+    dense = d.flat >= kDenseLowFlat && low_lists_room(y, eta, d.norm) != 0;
+    if (dense) sampled = d.norm;
+    count = dense;
+  }
   ScratchVector<double> nz(count ? p.ng : 0);
   // Counted double data at small radii also keeps each column's smallest
   // nonzeros (low_lists_room), so that its survivors need not be read again.
@@ -407,7 +456,13 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
   // Every nonzero below the bound is staged by the read, so a looser start
   // costs read time (eta / 8 was 1.06-1.08x slower paired, eta / 32 left ~10
   // of 70 survivors to the gather and was 1.04-1.05x slower); a column whose
-  // mu_j* passes its list's bound is gathered as before.
+  // mu_j* passes its list's bound is gathered as before. Dense data starts
+  // at eta / 64: every entry is a nonzero, so four times the share of the
+  // entries stages at the same bound (normal data: 5 % below 1/16), and
+  // with hundreds of survivors mu_j* lies near 1/258 (8000 x 1000 normal,
+  // eta = 1: 257 of 259 settled at eta / 16 and 258 at / 64, but the tall
+  // call 1.1x slower at / 16 and 0.85-0.9x at / 64 against the top lists;
+  // at / 128 only 228 settled).
   simd::LowLists low;
   ScratchVector<double> low_vals, low_bound;
   ScratchVector<std::uint32_t> low_n;
@@ -415,7 +470,7 @@ Status exact_thresholds(const MatrixRef<T>& y, Groups g, double eta, ExactMethod
     low.cap = low_lists_room(y, eta, sampled);
     if (low.cap != 0) {
       low_vals.resize(p.ng * low.cap);
-      low_bound.assign(p.ng, eta / 16.0);
+      low_bound.assign(p.ng, eta / (dense ? 64.0 : 16.0));
       low_n.assign(p.ng, 0);
       low.vals = low_vals.data();
       low.bound = low_bound.data();

@@ -313,6 +313,25 @@ inline double gap_upper(double t, double S, double k, double lb, double ub, doub
   return u < mx ? u : mx;
 }
 
+// Whether column j's low list settles it at theta (a lower bound of
+// theta*): every nonzero listed, or phi_j(b_j) < theta, b_j its list's bound
+// (few_groups_thresholds below says why); then *ka, *sa (when asked) the
+// count and sum of its nonzeros not listed.
+bool low_list_settles(const ThresholdProblem& p, const simd::LowLists& low, std::size_t j, double theta, double* ka_out,
+                      double* sa_out) {
+  const double* vals = low.vals + j * low.cap;
+  const std::size_t n = low.n[j];
+  const double ka = p.nz[j] - static_cast<double>(n);
+  if (ka_out != nullptr) *ka_out = ka;
+  if (ka <= 0.0) return true;
+  CompensatedSum c;
+  for (std::size_t r = 0; r < n; ++r) c.add(vals[r]);
+  const double sa = p.s[j] - c.value(), b = low.bound[j];
+  if (sa_out != nullptr) *sa_out = sa;
+  // phi_j(b_j), its rounding (the sums' last places) on the safe side.
+  return sa - ka * b + 1e-10 * p.s[j] < theta;
+}
+
 // Few surviving groups, known from theta_0 alone (small radii, heavy tails:
 // 144 of 80000 columns at 100 x 80000 Cauchy 0.5; sparse data at eta = 1):
 // their entries are gathered row by row, reading only the cache lines that
@@ -348,23 +367,13 @@ StreamEnd few_groups_thresholds(const MatrixRef<T>& y, const ThresholdProblem& p
   if (low != nullptr) {
     for (std::size_t q = 0; q < na; ++q) {
       const std::size_t j = alive_in[q];
-      const double* vals = low->vals + j * low->cap;
-      const std::size_t n = low->n[j];
-      const double ka = p.nz[j] - static_cast<double>(n);
-      if (ka <= 0.0) {  // every nonzero listed: exact at any threshold
-        listed[q] = 1;
-        continue;
-      }
-      CompensatedSum c;
-      for (std::size_t r = 0; r < n; ++r) c.add(vals[r]);
-      const double sa = p.s[j] - c.value(), b = low->bound[j];
-      // phi_j(b_j), its rounding (the sums' last places) on the safe side.
-      if (sa - ka * b + 1e-10 * p.s[j] < theta) {
-        listed[q] = 1;
-        above_k[q] = ka;
-        above_s[q] = sa;
-        bound_of[q] = b;
-      }
+      double ka = 0.0, sa = 0.0;
+      if (!low_list_settles(p, *low, j, theta, &ka, &sa)) continue;
+      listed[q] = 1;
+      if (ka <= 0.0) continue;  // every nonzero listed: exact at any threshold
+      above_k[q] = ka;
+      above_s[q] = sa;
+      bound_of[q] = low->bound[j];
     }
   }
   // The survivors read again (all of them without lists): slot gq[g] of
@@ -897,8 +906,12 @@ StreamEnd stream_thresholds(const MatrixRef<T>& y, Groups g, const ThresholdProb
   // at 0.1-0.15 with a copy of doubles, and ran only where theta_0 was at
   // most 0.35 of the survivors' mean s_j; docs/exact-float32.md, "The float
   // gather's copy in floats"). The eighth: the densities timed copy a tenth.
+  // A column its low list settles (low_list_settles) is not read again, so
+  // it reaches nothing: dense tall data at eta = 1 (round thirty-nine).
+  const simd::LowLists* low = (p.nz != nullptr && p.scale == 1.0) ? p.low : nullptr;
   double reachable = 0.0;
-  for (std::size_t j : alive) reachable += reach(p, j);
+  for (std::size_t j : alive)
+    if (low == nullptr || !low_list_settles(p, *low, j, theta, nullptr, nullptr)) reachable += reach(p, j);
   const bool any_size =
       p.nz != nullptr && (std::is_same_v<T, double> || 8.0 * reachable <= static_cast<double>(ng * len));
   if (g == Groups::kColumns &&
