@@ -40,32 +40,52 @@ inline typename W::V clamp_at(typename W::V x, const T* c, T one, std::size_t k)
   return W::min(W::max(x, W::bit_xor(ck, W::set1(T(-0.0)))), ck);
 }
 
-template <class Isa, bool Each, class T>
-bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
+// Where clamp_at finds an entry's parameter: the pointer and the index.
+template <class T>
+struct ClampParam {
+  const T* c;
+  std::size_t i;
+};
+
+// The streamed clip of n entries, scalar up to dst's first aligned vector,
+// then whole vectors, then a scalar tail; at(k, w) gives the parameter
+// pointer and index that clamp_at takes for the w entries from k, which
+// clamp and clamp_wrap (below) find differently. True when every src entry
+// was finite.
+template <class Isa, bool Each, class T, class At>
+bool clamp_stream(const T* src, T one, T* dst, std::size_t n, At&& at) {
   using V1 = Lanes<T, Scalar>;
   using L = Lanes<T, Isa>;
   auto bad1 = V1::zero();
   auto scalar_at = [&](std::size_t k) {
     const auto x = V1::load(src + k);
     bad1 = V1::bit_or(bad1, V1::sub(x, x));
-    V1::store(dst + k, clamp_at<V1, Each>(x, c, one, k));
+    const ClampParam<T> p = at(k, 1);
+    V1::store(dst + k, clamp_at<V1, Each>(x, p.c, one, p.i));
   };
   std::size_t k = 0;
-  // A row that ends inside a 64-byte line stores that line's part with plain
-  // stores (the tail below), which must first read the line, behind the
-  // streamed stores; asked for now, the read is done by the time the streamed
-  // part is (float rows of 8000 x 1000 are 4000 bytes: every other row).
-  if (n > 0 && reinterpret_cast<std::uintptr_t>(dst + n) % 64 != 0) L::prefetch(dst + n - 1);
   for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
   auto bad = L::zero();
   for (; k + L::kWidth <= n; k += L::kWidth) {
     prefetch_line<L>(src, k);
     const auto x = L::load(src + k);
     bad = L::bit_or(bad, L::sub(x, x));
-    L::stream(dst + k, clamp_at<L, Each>(x, c, one, k));
+    const ClampParam<T> p = at(k, L::kWidth);
+    L::stream(dst + k, clamp_at<L, Each>(x, p.c, one, p.i));
   }
   for (; k < n; ++k) scalar_at(k);
   return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
+}
+
+template <class Isa, bool Each, class T>
+bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
+  using L = Lanes<T, Isa>;
+  // A row that ends inside a 64-byte line stores that line's part with plain
+  // stores (the tail), which must first read the line, behind the streamed
+  // stores; asked for now, the read is done by the time the streamed part is
+  // (float rows of 8000 x 1000 are 4000 bytes: every other row).
+  if (n > 0 && reinterpret_cast<std::uintptr_t>(dst + n) % 64 != 0) L::prefetch(dst + n - 1);
+  return clamp_stream<Isa, Each>(src, one, dst, n, [c](std::size_t k, std::size_t) { return ClampParam<T>{c, k}; });
 }
 
 // The clip of whole rows of m entries laid end to end (n entries in all, the
@@ -80,29 +100,14 @@ bool clamp(const T* src, const T* c, T one, T* dst, std::size_t n) {
 // `clamp`: the same bytes.
 template <class Isa, class T>
 bool clamp_wrap(const T* src, const T* cc, T* dst, std::size_t n, std::size_t m, std::size_t j) {
-  using V1 = Lanes<T, Scalar>;
-  using L = Lanes<T, Isa>;
-  static_assert(L::kWidth <= kWrapLanes, "cc repeats kWrapLanes parameters");
-  auto bad1 = V1::zero();
-  std::size_t k = 0;
-  auto scalar_at = [&](std::size_t i) {
-    const auto x = V1::load(src + i);
-    bad1 = V1::bit_or(bad1, V1::sub(x, x));
-    V1::store(dst + i, clamp_at<V1, true>(x, cc + j, T(0), 0));
-    if (++j == m) j = 0;
-  };
-  for (; k < n && misaligned<L>(dst + k); ++k) scalar_at(k);
-  auto bad = L::zero();
-  for (; k + L::kWidth <= n; k += L::kWidth) {
-    prefetch_line<L>(src, k);
-    const auto x = L::load(src + k);
-    bad = L::bit_or(bad, L::sub(x, x));
-    L::stream(dst + k, clamp_at<L, true>(x, cc + j, T(0), 0));
-    j += L::kWidth;
+  static_assert(Lanes<T, Isa>::kWidth <= kWrapLanes, "cc repeats kWrapLanes parameters");
+  // Entries are visited in order, so the column advances with each call.
+  return clamp_stream<Isa, true>(src, T(0), dst, n, [cc, m, &j](std::size_t, std::size_t w) {
+    const ClampParam<T> p{cc + j, 0};
+    j += w;
     if (j >= m) j -= m;
-  }
-  for (; k < n; ++k) scalar_at(k);
-  return !L::any(L::unordered(bad, bad)) && !V1::any(V1::unordered(bad1, bad1));
+    return p;
+  });
 }
 
 // dst = sign(src) * max(|src| - t, 0) for double: t per entry or one t.
